@@ -1,0 +1,37 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Wasmoon: a WebAssembly runtime with an interpreter tier and an x86-64 JIT tier.
+// See Docs/Architecture.md for the picture of how the targets depend on each other.
+let package = Package(
+    name: "Wasmoon",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Wasmoon", targets: ["Wasmoon"]),
+        .executable(name: "wasmoon", targets: ["WasmoonCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Module model, strict binary decoder, validator. Depends on nothing.
+        .target(name: "WasmCore"),
+        // Store, instances, memories, tables, globals, linker, traps, engine protocol.
+        .target(name: "WasmRuntime", dependencies: ["WasmCore"]),
+        // Register-based interpreter: translator + dispatch loop.
+        .target(name: "WasmInterpreter", dependencies: ["WasmCore", "WasmRuntime"]),
+        // Public facade: runtime configuration, WAT front end, WAST script runner.
+        .target(
+            name: "Wasmoon",
+            dependencies: [
+                "WasmCore", "WasmRuntime", "WasmInterpreter",
+                .product(name: "WAT", package: "WasmKit"),
+            ]),
+        // The `wasmoon` command line.
+        .executableTarget(
+            name: "WasmoonCLI",
+            dependencies: ["Wasmoon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "WasmoonTests", dependencies: ["Wasmoon", "WasmCore", "WasmRuntime", "WasmInterpreter"]),
+    ]
+)

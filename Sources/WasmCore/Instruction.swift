@@ -1,0 +1,91 @@
+/// One decoded WebAssembly instruction with its immediates. The decoder turns
+/// each code body into an array of these (with a parallel array of byte
+/// offsets); the validator and both engines consume that array.
+public enum Instruction: Hashable, Sendable {
+    // Control
+    case unreachable
+    case nop
+    case block(BlockType)
+    case loop(BlockType)
+    case `if`(BlockType)
+    case `else`
+    /// Ends a block, loop, if, or the function body itself.
+    case end
+    case br(UInt32)
+    case brIf(UInt32)
+    case brTable(BrTable)
+    case `return`
+    case call(UInt32)
+    case callIndirect(typeIndex: UInt32, tableIndex: UInt32)
+    case returnCall(UInt32)
+    case returnCallIndirect(typeIndex: UInt32, tableIndex: UInt32)
+
+    // Parametric
+    case drop
+    /// Untyped `select` (0x1B).
+    case select
+    /// Typed `select t*` (0x1C); valid only with exactly one type.
+    case typedSelect([ValueType])
+
+    // Variables
+    case localGet(UInt32)
+    case localSet(UInt32)
+    case localTee(UInt32)
+    case globalGet(UInt32)
+    case globalSet(UInt32)
+
+    // Tables
+    case tableGet(UInt32)
+    case tableSet(UInt32)
+    case tableInit(elemIndex: UInt32, tableIndex: UInt32)
+    case elemDrop(UInt32)
+    case tableCopy(dstTable: UInt32, srcTable: UInt32)
+    case tableGrow(UInt32)
+    case tableSize(UInt32)
+    case tableFill(UInt32)
+
+    // Memory
+    case load(LoadOp, MemArg)
+    case store(StoreOp, MemArg)
+    case memorySize(UInt32)
+    case memoryGrow(UInt32)
+    case memoryInit(dataIndex: UInt32, memory: UInt32)
+    case dataDrop(UInt32)
+    case memoryCopy(dstMemory: UInt32, srcMemory: UInt32)
+    case memoryFill(UInt32)
+
+    // Constants (floats as bit patterns)
+    case i32Const(Int32)
+    case i64Const(Int64)
+    case f32Const(UInt32)
+    case f64Const(UInt64)
+
+    // References
+    case refNull(RefType)
+    case refIsNull
+    case refFunc(UInt32)
+
+    // Everything that only pops and pushes numbers.
+    case numeric(NumericOp)
+}
+
+/// The immediates of `br_table`: the label targets and the default label.
+/// A final class so that `Instruction` stays small; it is immutable.
+public final class BrTable: Hashable, Sendable {
+    public let targets: [UInt32]
+    public let defaultTarget: UInt32
+
+    public init(targets: [UInt32], defaultTarget: UInt32) {
+        self.targets = targets
+        self.defaultTarget = defaultTarget
+    }
+
+    public static func == (lhs: BrTable, rhs: BrTable) -> Bool {
+        lhs.targets == rhs.targets && lhs.defaultTarget == rhs.defaultTarget
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(targets)
+        hasher.combine(defaultTarget)
+    }
+}

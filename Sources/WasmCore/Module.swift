@@ -1,0 +1,196 @@
+/// A decoded (not yet validated) WebAssembly module: the sections of the binary
+/// format as plain data. Index spaces follow the spec: imports come first in
+/// the function, table, memory and global index spaces.
+public struct Module: Sendable {
+    public var types: [FuncType] = []
+    public var imports: [Import] = []
+    /// Type index of each function defined in this module (function section).
+    public var functions: [UInt32] = []
+    public var tables: [TableType] = []
+    public var memories: [MemoryType] = []
+    public var globals: [Global] = []
+    public var exports: [Export] = []
+    public var start: UInt32?
+    public var elements: [ElementSegment] = []
+    public var datas: [DataSegment] = []
+    /// The data count section's value, when present.
+    public var dataCount: UInt32?
+    /// Code bodies, parallel to `functions`.
+    public var codes: [FunctionBody] = []
+    public var customSections: [CustomSection] = []
+    /// Decoded `name` custom section, when present and well formed.
+    public var names: NameSection?
+
+    public init() {}
+
+    // MARK: Index spaces
+
+    public var importedFunctionTypes: [UInt32] {
+        imports.compactMap { if case .function(let t) = $0.descriptor { t } else { nil } }
+    }
+    public var importedTables: [TableType] {
+        imports.compactMap { if case .table(let t) = $0.descriptor { t } else { nil } }
+    }
+    public var importedMemories: [MemoryType] {
+        imports.compactMap { if case .memory(let t) = $0.descriptor { t } else { nil } }
+    }
+    public var importedGlobals: [GlobalType] {
+        imports.compactMap { if case .global(let t) = $0.descriptor { t } else { nil } }
+    }
+
+    /// Type index of every function in the function index space (imports first).
+    public var allFunctionTypeIndices: [UInt32] { importedFunctionTypes + functions }
+    public var allTables: [TableType] { importedTables + tables }
+    public var allMemories: [MemoryType] { importedMemories + memories }
+    public var allGlobals: [GlobalType] { importedGlobals + globals.map(\.type) }
+
+    /// The function's name from the name section, if any.
+    public func functionName(_ index: UInt32) -> String? { names?.functionNames[index] }
+}
+
+public struct Import: Sendable {
+    public var module: String
+    public var name: String
+    public var descriptor: ImportDescriptor
+
+    public init(module: String, name: String, descriptor: ImportDescriptor) {
+        self.module = module
+        self.name = name
+        self.descriptor = descriptor
+    }
+}
+
+public enum ImportDescriptor: Sendable, Hashable {
+    /// A function with the given type index.
+    case function(UInt32)
+    case table(TableType)
+    case memory(MemoryType)
+    case global(GlobalType)
+}
+
+public struct Export: Sendable {
+    public var name: String
+    public var descriptor: ExportDescriptor
+
+    public init(name: String, descriptor: ExportDescriptor) {
+        self.name = name
+        self.descriptor = descriptor
+    }
+}
+
+public enum ExportDescriptor: Sendable, Hashable {
+    case function(UInt32)
+    case table(UInt32)
+    case memory(UInt32)
+    case global(UInt32)
+}
+
+/// A constant expression (global initialisers, segment offsets, element items):
+/// the instructions without the final `end`.
+public struct ConstExpr: Sendable, Hashable {
+    public var instructions: [Instruction]
+
+    public init(_ instructions: [Instruction]) { self.instructions = instructions }
+}
+
+public struct Global: Sendable {
+    public var type: GlobalType
+    public var initializer: ConstExpr
+
+    public init(type: GlobalType, initializer: ConstExpr) {
+        self.type = type
+        self.initializer = initializer
+    }
+}
+
+public struct ElementSegment: Sendable {
+    public enum Mode: Sendable {
+        case passive
+        case active(table: UInt32, offset: ConstExpr)
+        case declarative
+    }
+
+    public var type: RefType
+    public var mode: Mode
+    /// One constant expression per element (`ref.func i` for the index-vector forms).
+    public var items: [ConstExpr]
+
+    public init(type: RefType, mode: Mode, items: [ConstExpr]) {
+        self.type = type
+        self.mode = mode
+        self.items = items
+    }
+}
+
+public struct DataSegment: Sendable {
+    public enum Mode: Sendable {
+        case passive
+        case active(memory: UInt32, offset: ConstExpr)
+    }
+
+    public var mode: Mode
+    public var bytes: [UInt8]
+
+    public init(mode: Mode, bytes: [UInt8]) {
+        self.mode = mode
+        self.bytes = bytes
+    }
+}
+
+/// A function body: its declared locals (params excluded) and its decoded code.
+public struct FunctionBody: Sendable {
+    /// Local declarations as written: (count, type) runs.
+    public var localDeclarations: [(count: UInt32, type: ValueType)]
+    /// Instructions including the final `end`.
+    public var instructions: [Instruction]
+    /// Byte offset in the module of each instruction, parallel to `instructions`.
+    public var instructionOffsets: [UInt32]
+    /// Byte offset in the module where this body starts (its size field).
+    public var bodyOffset: UInt32
+
+    public init(
+        localDeclarations: [(count: UInt32, type: ValueType)], instructions: [Instruction],
+        instructionOffsets: [UInt32], bodyOffset: UInt32
+    ) {
+        self.localDeclarations = localDeclarations
+        self.instructions = instructions
+        self.instructionOffsets = instructionOffsets
+        self.bodyOffset = bodyOffset
+    }
+
+    /// Total number of declared locals (params excluded).
+    public var localCount: Int { localDeclarations.reduce(0) { $0 + Int($1.count) } }
+
+    /// The declared locals, expanded one entry per local.
+    public var expandedLocals: [ValueType] {
+        var out: [ValueType] = []
+        out.reserveCapacity(localCount)
+        for decl in localDeclarations { out.append(contentsOf: repeatElement(decl.type, count: Int(decl.count))) }
+        return out
+    }
+}
+
+public struct CustomSection: Sendable {
+    public var name: String
+    public var bytes: [UInt8]
+    public var offset: UInt32
+
+    public init(name: String, bytes: [UInt8], offset: UInt32) {
+        self.name = name
+        self.bytes = bytes
+        self.offset = offset
+    }
+}
+
+/// The parts of the `name` custom section that tools use.
+public struct NameSection: Sendable {
+    public var moduleName: String?
+    public var functionNames: [UInt32: String]
+    public var localNames: [UInt32: [UInt32: String]]
+
+    public init(moduleName: String? = nil, functionNames: [UInt32: String] = [:], localNames: [UInt32: [UInt32: String]] = [:]) {
+        self.moduleName = moduleName
+        self.functionNames = functionNames
+        self.localNames = localNames
+    }
+}

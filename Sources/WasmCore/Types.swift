@@ -1,0 +1,107 @@
+/// Core WebAssembly types: value types, function types, limits, and the
+/// types of tables, memories and globals (spec §2.3).
+
+/// A value type. Floats travel as bit patterns everywhere so NaN payloads survive.
+public enum ValueType: UInt8, Hashable, Sendable, CustomStringConvertible {
+    case i32 = 0x7F
+    case i64 = 0x7E
+    case f32 = 0x7D
+    case f64 = 0x7C
+    case funcref = 0x70
+    case externref = 0x6F
+
+    public var isReference: Bool { self == .funcref || self == .externref }
+    public var isNumeric: Bool { !isReference }
+
+    public var description: String {
+        switch self {
+        case .i32: "i32"
+        case .i64: "i64"
+        case .f32: "f32"
+        case .f64: "f64"
+        case .funcref: "funcref"
+        case .externref: "externref"
+        }
+    }
+}
+
+/// A reference type (the subset of value types that tables hold).
+public enum RefType: UInt8, Hashable, Sendable, CustomStringConvertible {
+    case funcref = 0x70
+    case externref = 0x6F
+
+    public var valueType: ValueType { self == .funcref ? .funcref : .externref }
+    public var description: String { valueType.description }
+}
+
+/// A function signature.
+public struct FuncType: Hashable, Sendable, CustomStringConvertible {
+    public var params: [ValueType]
+    public var results: [ValueType]
+
+    public init(params: [ValueType], results: [ValueType]) {
+        self.params = params
+        self.results = results
+    }
+
+    public var description: String {
+        "(" + params.map(\.description).joined(separator: " ") + ") -> ("
+            + results.map(\.description).joined(separator: " ") + ")"
+    }
+}
+
+/// Size limits of a table (in elements) or memory (in 64 KiB pages).
+public struct Limits: Hashable, Sendable {
+    public var min: UInt64
+    public var max: UInt64?
+
+    public init(min: UInt64, max: UInt64? = nil) {
+        self.min = min
+        self.max = max
+    }
+}
+
+public struct TableType: Hashable, Sendable {
+    public var elementType: RefType
+    public var limits: Limits
+
+    public init(elementType: RefType, limits: Limits) {
+        self.elementType = elementType
+        self.limits = limits
+    }
+}
+
+public struct MemoryType: Hashable, Sendable {
+    public var limits: Limits
+    public var shared: Bool
+
+    public init(limits: Limits, shared: Bool = false) {
+        self.limits = limits
+        self.shared = shared
+    }
+
+    /// The largest page count a 32-bit memory may have (4 GiB).
+    public static let maxPages: UInt64 = 65536
+}
+
+public enum Mutability: UInt8, Hashable, Sendable {
+    case constant = 0
+    case variable = 1
+}
+
+public struct GlobalType: Hashable, Sendable {
+    public var valueType: ValueType
+    public var mutability: Mutability
+
+    public init(valueType: ValueType, mutability: Mutability) {
+        self.valueType = valueType
+        self.mutability = mutability
+    }
+}
+
+/// The type annotation of `block`, `loop` and `if`.
+public enum BlockType: Hashable, Sendable {
+    case empty
+    case value(ValueType)
+    case typeIndex(UInt32)
+}
