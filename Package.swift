@@ -32,6 +32,11 @@ let package = Package(
         .executableTarget(
             name: "WasmoonCLI",
             dependencies: ["Wasmoon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "WasmoonTests", dependencies: ["Wasmoon", "WasmCore", "WasmRuntime", "WasmInterpreter"]),
+        .testTarget(
+            name: "WasmoonTests",
+            dependencies: [
+                "Wasmoon", "WasmCore", "WasmRuntime", "WasmInterpreter",
+                .product(name: "WAT", package: "WasmKit"),
+            ]),
     ]
 )
