@@ -1,0 +1,85 @@
+import WasmCore
+
+/// Which execution tier runs wasm code.
+public enum Tier: String, Sendable {
+    /// The register-based interpreter (`--no-jit`).
+    case interpreter
+    /// The x86-64 JIT.
+    case jit
+}
+
+/// The seam between the runtime (store, instances, memories, …) and an
+/// execution tier. One engine serves any number of stores and modules.
+public protocol ExecutionEngine: AnyObject, Sendable {
+    /// Translates or compiles every function defined in a validated module.
+    /// Called once per module; the result is shared by all its instances.
+    func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode
+
+    /// Runs a wasm-defined function (never a host function) of an instance and
+    /// returns its results. Throws `Trap`, or any error a host function threw.
+    func invoke(_ function: Function, arguments: [Value]) throws -> [Value]
+}
+
+/// An engine's per-module code (translated bytecode or machine code).
+public protocol EngineModuleCode: AnyObject, Sendable {}
+
+/// The engine a store runs with, plus process-wide settings.
+public final class Engine: Sendable {
+    public let tier: Tier
+    package let backend: any ExecutionEngine
+
+    /// Creates an engine. Use `Wasmoon.Runtime` to get one with the right backend for a tier.
+    package init(tier: Tier, backend: any ExecutionEngine) {
+        self.tier = tier
+        self.backend = backend
+    }
+}
+
+/// Interns function types process-wide so that `call_indirect` can compare
+/// two small integers instead of two signatures, across modules.
+package final class TypeRegistry: @unchecked Sendable {
+    package static let shared = TypeRegistry()
+    private var ids: [FuncType: Int32] = [:]
+    private var types: [FuncType] = []
+    private let lock = Mutex()
+
+    package func id(for type: FuncType) -> Int32 {
+        lock.withLock {
+            if let id = ids[type] { return id }
+            let id = Int32(types.count)
+            types.append(type)
+            ids[type] = id
+            return id
+        }
+    }
+
+    package func type(for id: Int32) -> FuncType { lock.withLock { types[Int(id)] } }
+}
+
+/// A small pthread mutex (Synchronization.Mutex is not usable from a class field easily in Swift 6.1 tools).
+package final class Mutex: @unchecked Sendable {
+    private let m: UnsafeMutablePointer<pthread_mutex_t>
+
+    package init() {
+        m = .allocate(capacity: 1)
+        pthread_mutex_init(m, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(m)
+        m.deallocate()
+    }
+
+    @inline(__always)
+    package func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(m)
+        defer { pthread_mutex_unlock(m) }
+        return try body()
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

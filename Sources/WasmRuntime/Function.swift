@@ -1,0 +1,91 @@
+import WasmCore
+
+/// What a host function receives besides its arguments: the instance that
+/// called it (and so that instance's memory, as WASI needs).
+public struct Caller {
+    public let instance: Instance?
+
+    public init(instance: Instance?) { self.instance = instance }
+
+    /// The calling instance's first memory, if it has one.
+    public var memory: Memory? { instance?.memories.first }
+}
+
+/// A function implemented by the embedder. Throw `Trap` to trap, `ProcessExit` to exit.
+public typealias HostFunctionBody = (Caller, [Value]) throws -> [Value]
+
+/// A function instance: either defined by a wasm module or by the host.
+/// Its address is its `funcref` value inside the engines, so the `Store`
+/// keeps every function alive for as long as the store lives.
+public final class Function: Hashable, @unchecked Sendable {
+    package enum Kind {
+        /// Defined in `instance`'s module; the index counts defined functions only.
+        case wasm(definedIndex: Int)
+        case host(HostFunctionBody)
+    }
+
+    public let type: FuncType
+    package let typeID: Int32
+    package let kind: Kind
+    /// The owning instance (nil for host functions). Not retained: the store owns both.
+    package unowned(unsafe) let instance: Instance?
+    /// Index in the owning module's function index space (debugging, traps).
+    package let index: UInt32
+    package unowned(unsafe) let store: Store
+
+    package init(type: FuncType, kind: Kind, instance: Instance?, index: UInt32, store: Store) {
+        self.type = type
+        self.typeID = TypeRegistry.shared.id(for: type)
+        self.kind = kind
+        self.instance = instance
+        self.index = index
+        self.store = store
+    }
+
+    /// Calls the function. Arguments must match its parameter types.
+    public func call(_ arguments: [Value]) throws -> [Value] {
+        guard arguments.count == type.params.count,
+            zip(arguments, type.params).allSatisfy({ $0.type == $1 })
+        else {
+            throw CallError("expected \(type.params.count) argument(s) of type(s) (\(type.params.map(\.description).joined(separator: " "))), got (\(arguments.map(\.type.description).joined(separator: " ")))")
+        }
+        switch kind {
+        case .host(let body):
+            return try body(Caller(instance: nil), arguments)
+        case .wasm:
+            return try store.engine.backend.invoke(self, arguments: arguments)
+        }
+    }
+
+    /// A short name for messages: the name-section name, or the index.
+    public var debugName: String {
+        if let inst = instance, let n = inst.module.module.functionName(index) { return n }
+        return "\(index)"
+    }
+
+    /// The name from the module's name section, if any.
+    public var name: String? { instance?.module.module.functionName(index) }
+
+    // MARK: funcref encoding
+
+    @inline(__always)
+    package var rawReference: UInt64 {
+        UInt64(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque()))
+    }
+
+    @inline(__always)
+    package static func fromRawReference(_ raw: UInt64) -> Function? {
+        guard let p = UnsafeRawPointer(bitPattern: UInt(raw)) else { return nil }
+        return Unmanaged<Function>.fromOpaque(p).takeUnretainedValue()
+    }
+
+    public static func == (lhs: Function, rhs: Function) -> Bool { lhs === rhs }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+}
+
+/// Calling a function with the wrong number or types of arguments.
+public struct CallError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

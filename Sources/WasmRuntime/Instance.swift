@@ -1,0 +1,142 @@
+import WasmCore
+
+/// An exported (or importable) entity.
+public enum ExternalValue: Sendable {
+    case function(Function)
+    case table(Table)
+    case memory(Memory)
+    case global(Global)
+
+    var kindName: String {
+        switch self {
+        case .function: "function"
+        case .table: "table"
+        case .memory: "memory"
+        case .global: "global"
+        }
+    }
+}
+
+/// Raw pointers to everything an instance's code touches, laid out for the
+/// engines' hot paths (no ARC, no exclusivity checks). Owned by `Instance`.
+package struct VMInstanceContext {
+    /// Memory 0, or nil when the module has no memory.
+    package var memory0: UnsafeMutablePointer<VMMemoryDefinition>?
+    /// Storage of each global, by global index.
+    package var globals: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
+    /// Each table's definition, by table index.
+    package var tables: UnsafeMutablePointer<UnsafeMutablePointer<VMTableDefinition>>
+    /// The raw funcref (Function address) of each function, by function index.
+    package var functions: UnsafeMutablePointer<UInt64>
+    /// Interned id of each type-section entry, by type index.
+    package var typeIDs: UnsafeMutablePointer<Int32>
+}
+
+/// A module instance: the functions, tables, memories and globals of one
+/// instantiation, plus its exports. Owned by its `Store`, which must outlive it.
+public final class Instance: @unchecked Sendable {
+    public let module: CompiledModule
+    package unowned(unsafe) let store: Store
+    package var functions: [Function] = []
+    package var tables: [Table] = []
+    package var memories: [Memory] = []
+    package var globals: [Global] = []
+    /// Element segments as raw references; emptied by `elem.drop` and after active init.
+    package var elementSegments: [[UInt64]] = []
+    /// Data segments' bytes; emptied by `data.drop` and after active init.
+    package var dataSegments: [[UInt8]] = []
+    package var exportsByName: [String: ExternalValue] = [:]
+    public private(set) var exportNames: [String] = []
+    package let context: UnsafeMutablePointer<VMInstanceContext>
+
+    package init(module: CompiledModule, store: Store) {
+        self.module = module
+        self.store = store
+        context = .allocate(capacity: 1)
+        context.initialize(
+            to: VMInstanceContext(
+                memory0: nil, globals: .allocate(capacity: 1), tables: .allocate(capacity: 1),
+                functions: .allocate(capacity: 1), typeIDs: .allocate(capacity: 1)))
+    }
+
+    deinit {
+        context.pointee.globals.deallocate()
+        context.pointee.tables.deallocate()
+        context.pointee.functions.deallocate()
+        context.pointee.typeIDs.deallocate()
+        context.deallocate()
+    }
+
+    /// Fills `context` from the entity arrays. Called once they are complete.
+    package func buildContext() {
+        context.pointee.globals.deallocate()
+        context.pointee.tables.deallocate()
+        context.pointee.functions.deallocate()
+        context.pointee.typeIDs.deallocate()
+        let g = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>.allocate(capacity: max(globals.count, 1))
+        for (i, x) in globals.enumerated() { (g + i).initialize(to: x.storage) }
+        let t = UnsafeMutablePointer<UnsafeMutablePointer<VMTableDefinition>>.allocate(capacity: max(tables.count, 1))
+        for (i, x) in tables.enumerated() { (t + i).initialize(to: x.definition) }
+        let f = UnsafeMutablePointer<UInt64>.allocate(capacity: max(functions.count, 1))
+        for (i, x) in functions.enumerated() { (f + i).initialize(to: x.rawReference) }
+        let ids = module.typeIDs
+        let ty = UnsafeMutablePointer<Int32>.allocate(capacity: max(ids.count, 1))
+        for (i, x) in ids.enumerated() { (ty + i).initialize(to: x) }
+        context.initialize(
+            to: VMInstanceContext(memory0: memories.first?.definition, globals: g, tables: t, functions: f, typeIDs: ty))
+    }
+
+    // MARK: Exports
+
+    public func export(_ name: String) -> ExternalValue? { exportsByName[name] }
+
+    /// Exports in the module's export order.
+    public var exports: [(name: String, value: ExternalValue)] { exportNames.map { ($0, exportsByName[$0]!) } }
+
+    public func function(_ name: String) -> Function? {
+        if case .function(let f)? = exportsByName[name] { return f }
+        return nil
+    }
+    public func memory(_ name: String) -> Memory? {
+        if case .memory(let m)? = exportsByName[name] { return m }
+        return nil
+    }
+    public func table(_ name: String) -> Table? {
+        if case .table(let t)? = exportsByName[name] { return t }
+        return nil
+    }
+    public func global(_ name: String) -> Global? {
+        if case .global(let g)? = exportsByName[name] { return g }
+        return nil
+    }
+
+    package func addExport(_ name: String, _ value: ExternalValue) {
+        exportNames.append(name)
+        exportsByName[name] = value
+    }
+
+    /// The first memory (memory index 0), if any.
+    public var defaultMemory: Memory? { memories.first }
+}
+
+/// Owns every runtime object created in it (instances, functions, memories,
+/// tables, globals) for its whole lifetime: funcrefs are raw addresses, so
+/// nothing may be freed while the store lives. A store is used by one thread
+/// at a time; separate stores may run on separate threads.
+public final class Store: @unchecked Sendable {
+    public let engine: Engine
+    private var instances: [Instance] = []
+    private var hostFunctions: [Function] = []
+    private let lock = Mutex()
+
+    public init(engine: Engine) { self.engine = engine }
+
+    package func retain(_ instance: Instance) { lock.withLock { instances.append(instance) } }
+
+    /// Creates a host function owned by this store.
+    public func hostFunction(type: FuncType, _ body: @escaping HostFunctionBody) -> Function {
+        let f = Function(type: type, kind: .host(body), instance: nil, index: 0, store: self)
+        lock.withLock { hostFunctions.append(f) }
+        return f
+    }
+}

@@ -1,0 +1,189 @@
+import WasmCore
+
+/// Resolves a module's imports by (module, name) and instantiates it.
+/// Definitions come from other instances, host functions, or embedder-made
+/// memories, tables and globals.
+public final class Linker {
+    public let store: Store
+    private var definitions: [String: [String: ExternalValue]] = [:]
+
+    public init(store: Store) { self.store = store }
+
+    /// Defines one importable entity.
+    public func define(module: String, name: String, _ value: ExternalValue) {
+        definitions[module, default: [:]][name] = value
+    }
+
+    /// Defines a host function.
+    public func defineFunction(module: String, name: String, type: FuncType, _ body: @escaping HostFunctionBody) {
+        define(module: module, name: name, .function(store.hostFunction(type: type, body)))
+    }
+
+    /// Makes every export of `instance` importable under `moduleName`.
+    public func define(instance: Instance, as moduleName: String) {
+        for (name, value) in instance.exports { define(module: moduleName, name: name, value) }
+    }
+
+    public func lookup(module: String, name: String) -> ExternalValue? { definitions[module]?[name] }
+
+    /// Resolves imports, creates the instance, runs segment initialisation and
+    /// the start function. Throws `LinkError`, `Trap`, or `ResourceError`.
+    public func instantiate(_ module: CompiledModule) throws -> Instance {
+        var resolved: [ExternalValue] = []
+        for imp in module.imports {
+            guard let value = lookup(module: imp.module, name: imp.name) else {
+                throw LinkError("unknown import: \(imp.module)::\(imp.name)")
+            }
+            try Linker.check(value, against: imp, in: module.module)
+            resolved.append(value)
+        }
+        return try Instantiation.run(module: module, imports: resolved, store: store)
+    }
+
+    /// Import matching (spec "external types" subtyping).
+    static func check(_ value: ExternalValue, against imp: Import, in module: WasmCore.Module) throws {
+        func incompatible(_ why: String) -> LinkError {
+            LinkError("incompatible import type for \(imp.module)::\(imp.name): \(why)")
+        }
+        func limitsMatch(_ actual: Limits, _ expected: Limits) -> Bool {
+            guard actual.min >= expected.min else { return false }
+            if let emax = expected.max {
+                guard let amax = actual.max, amax <= emax else { return false }
+            }
+            return true
+        }
+        switch (imp.descriptor, value) {
+        case (.function(let typeIndex), .function(let f)):
+            let expected = module.types[Int(typeIndex)]
+            guard f.type == expected else { throw incompatible("expected \(expected), got \(f.type)") }
+        case (.table(let expected), .table(let t)):
+            guard t.elementType == expected.elementType, limitsMatch(t.type.limits, expected.limits) else {
+                throw incompatible("table type")
+            }
+        case (.memory(let expected), .memory(let m)):
+            let actual = Limits(min: UInt64(m.pageCount), max: m.type.limits.max)
+            guard limitsMatch(actual, expected.limits) else { throw incompatible("memory limits") }
+        case (.global(let expected), .global(let g)):
+            guard g.type == expected else { throw incompatible("global type") }
+        default:
+            throw incompatible("expected a \(imp.descriptor.kindName), got a \(value.kindName)")
+        }
+    }
+}
+
+extension ImportDescriptor {
+    var kindName: String {
+        switch self {
+        case .function: "function"
+        case .table: "table"
+        case .memory: "memory"
+        case .global: "global"
+        }
+    }
+}
+
+/// The spec's instantiation algorithm (§4.5.4).
+enum Instantiation {
+    static func run(module compiled: CompiledModule, imports: [ExternalValue], store: Store) throws -> Instance {
+        let module = compiled.module
+        let instance = Instance(module: compiled, store: store)
+        store.retain(instance)
+
+        for value in imports {
+            switch value {
+            case .function(let f): instance.functions.append(f)
+            case .table(let t): instance.tables.append(t)
+            case .memory(let m): instance.memories.append(m)
+            case .global(let g): instance.globals.append(g)
+            }
+        }
+        let importedFunctionCount = instance.functions.count
+        for (i, typeIndex) in module.functions.enumerated() {
+            let f = Function(
+                type: module.types[Int(typeIndex)], kind: .wasm(definedIndex: i), instance: instance,
+                index: UInt32(importedFunctionCount + i), store: store)
+            instance.functions.append(f)
+        }
+        for tableType in module.tables { instance.tables.append(try Table(type: tableType)) }
+        for memoryType in module.memories { instance.memories.append(try Memory(type: memoryType)) }
+        for global in module.globals {
+            let raw = try evaluate(global.initializer, instance: instance)
+            instance.globals.append(Global(type: global.type, value: RawValue.decode(raw, as: global.type.valueType)))
+        }
+        for export in module.exports {
+            let value: ExternalValue
+            switch export.descriptor {
+            case .function(let i): value = .function(instance.functions[Int(i)])
+            case .table(let i): value = .table(instance.tables[Int(i)])
+            case .memory(let i): value = .memory(instance.memories[Int(i)])
+            case .global(let i): value = .global(instance.globals[Int(i)])
+            }
+            instance.addExport(export.name, value)
+        }
+        instance.elementSegments = try module.elements.map { seg in
+            try seg.items.map { try evaluate($0, instance: instance) }
+        }
+        instance.dataSegments = module.datas.map(\.bytes)
+        instance.buildContext()
+
+        // Active and declarative element segments, in order.
+        for (i, seg) in module.elements.enumerated() {
+            switch seg.mode {
+            case .passive: continue
+            case .declarative: instance.elementSegments[i] = []
+            case .active(let tableIndex, let offsetExpr):
+                let offset = UInt64(UInt32(truncatingIfNeeded: try evaluate(offsetExpr, instance: instance)))
+                let table = instance.tables[Int(tableIndex)]
+                let items = instance.elementSegments[i]
+                guard offset + UInt64(items.count) <= UInt64(table.count) else { throw Trap(.outOfBoundsTableAccess) }
+                for (j, item) in items.enumerated() { table.setRaw(item, at: Int(offset) + j) }
+                instance.elementSegments[i] = []
+            }
+        }
+        // Active data segments, in order.
+        for (i, seg) in module.datas.enumerated() {
+            guard case .active(let memoryIndex, let offsetExpr) = seg.mode else { continue }
+            let offset = UInt64(UInt32(truncatingIfNeeded: try evaluate(offsetExpr, instance: instance)))
+            let memory = instance.memories[Int(memoryIndex)]
+            guard offset + UInt64(seg.bytes.count) <= UInt64(memory.byteCount) else { throw Trap(.outOfBoundsMemoryAccess) }
+            if !seg.bytes.isEmpty {
+                seg.bytes.withUnsafeBytes { (memory.base + Int(offset)).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            }
+            instance.dataSegments[i] = []
+        }
+        if let start = module.start {
+            _ = try instance.functions[Int(start)].call([])
+        }
+        return instance
+    }
+
+    /// Evaluates a constant expression to a raw slot value.
+    static func evaluate(_ expr: ConstExpr, instance: Instance) throws -> UInt64 {
+        var stack: [UInt64] = []
+        for ins in expr.instructions {
+            switch ins {
+            case .i32Const(let v): stack.append(UInt64(UInt32(bitPattern: v)))
+            case .i64Const(let v): stack.append(UInt64(bitPattern: v))
+            case .f32Const(let v): stack.append(UInt64(v))
+            case .f64Const(let v): stack.append(v)
+            case .refNull: stack.append(0)
+            case .refFunc(let i): stack.append(instance.functions[Int(i)].rawReference)
+            case .globalGet(let i): stack.append(instance.globals[Int(i)].storage.pointee)
+            case .numeric(let op):
+                let b = stack.removeLast(), a = stack.removeLast()
+                switch op {
+                case .i32Add: stack.append(UInt64(UInt32(truncatingIfNeeded: a) &+ UInt32(truncatingIfNeeded: b)))
+                case .i32Sub: stack.append(UInt64(UInt32(truncatingIfNeeded: a) &- UInt32(truncatingIfNeeded: b)))
+                case .i32Mul: stack.append(UInt64(UInt32(truncatingIfNeeded: a) &* UInt32(truncatingIfNeeded: b)))
+                case .i64Add: stack.append(a &+ b)
+                case .i64Sub: stack.append(a &- b)
+                case .i64Mul: stack.append(a &* b)
+                default: throw ValidationError("constant expression required")
+                }
+            default: throw ValidationError("constant expression required")
+            }
+        }
+        guard let result = stack.last else { throw ValidationError("type mismatch") }
+        return result
+    }
+}

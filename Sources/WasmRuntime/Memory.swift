@@ -1,0 +1,104 @@
+// SAFETY-CRITICAL: linear memory layout. Both engines (and the JIT's guard-page
+// bounds checks) rely on: the base never moves; the reservation covers
+// base ..< base + 8 GiB + guard, of which only the first `byteCount` bytes are
+// readable and writable; everything past it faults.
+import WasmCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The part of a memory the engines read on every access. Lives at a stable
+/// address (`Memory.definition`) so compiled code can embed the pointer.
+package struct VMMemoryDefinition {
+    package var base: UnsafeMutableRawPointer
+    /// Current size in bytes (a multiple of 64 KiB).
+    package var byteCount: Int
+}
+
+/// A linear memory instance (64 KiB pages).
+public final class Memory: @unchecked Sendable {
+    public static let pageSize = 65536
+    /// Address space reserved per memory: any 32-bit index plus any 32-bit offset.
+    package static let reservationSize = 8 << 30 + 65536
+
+    public let type: MemoryType
+    package let definition: UnsafeMutablePointer<VMMemoryDefinition>
+    private let reservation: UnsafeMutableRawPointer
+
+    /// Allocates a memory of `type.limits.min` pages.
+    public init(type: MemoryType) throws {
+        guard type.limits.min <= MemoryType.maxPages else { throw ResourceError("memory size exceeds 4 GiB") }
+        self.type = type
+        guard let p = mmap(nil, Memory.reservationSize, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+            p != MAP_FAILED
+        else { throw ResourceError("cannot reserve address space for a linear memory") }
+        reservation = p
+        definition = .allocate(capacity: 1)
+        definition.initialize(to: VMMemoryDefinition(base: p, byteCount: 0))
+        let bytes = Int(type.limits.min) * Memory.pageSize
+        if bytes > 0 {
+            guard mprotect(p, bytes, PROT_READ | PROT_WRITE) == 0 else {
+                munmap(p, Memory.reservationSize)
+                definition.deallocate()
+                throw ResourceError("cannot commit \(bytes) bytes of linear memory")
+            }
+        }
+        definition.pointee.byteCount = bytes
+    }
+
+    deinit {
+        munmap(reservation, Memory.reservationSize)
+        definition.deallocate()
+    }
+
+    /// Base address of the memory's bytes.
+    public var base: UnsafeMutableRawPointer { definition.pointee.base }
+    public var byteCount: Int { definition.pointee.byteCount }
+    public var pageCount: Int { definition.pointee.byteCount / Memory.pageSize }
+
+    /// Largest page count this memory may reach.
+    public var maxPages: UInt64 { min(type.limits.max ?? MemoryType.maxPages, MemoryType.maxPages) }
+
+    /// `memory.grow`: returns the old page count, or -1 when the memory cannot grow.
+    package func grow(by delta: UInt64) -> Int64 {
+        let old = UInt64(pageCount)
+        if delta == 0 { return Int64(old) }
+        guard delta <= maxPages, old + delta <= maxPages else { return -1 }
+        let newBytes = Int(old + delta) * Memory.pageSize
+        guard mprotect(base, newBytes, PROT_READ | PROT_WRITE) == 0 else { return -1 }
+        definition.pointee.byteCount = newBytes
+        return Int64(old)
+    }
+
+    /// Grows by `delta` pages; returns the old page count, or nil on failure.
+    public func grow(pages delta: UInt64) -> UInt64? {
+        let r = grow(by: delta)
+        return r < 0 ? nil : UInt64(r)
+    }
+
+    /// Copies bytes out of memory; traps when the range is out of bounds.
+    public func read(at offset: UInt64, count: Int) throws(Trap) -> [UInt8] {
+        guard offset <= UInt64(byteCount), UInt64(count) <= UInt64(byteCount) - offset else {
+            throw Trap(.outOfBoundsMemoryAccess)
+        }
+        return Array(UnsafeRawBufferPointer(start: base + Int(offset), count: count))
+    }
+
+    /// Copies bytes into memory; traps when the range is out of bounds.
+    public func write(_ bytes: [UInt8], at offset: UInt64) throws(Trap) {
+        guard offset <= UInt64(byteCount), UInt64(bytes.count) <= UInt64(byteCount) - offset else {
+            throw Trap(.outOfBoundsMemoryAccess)
+        }
+        bytes.withUnsafeBytes { (base + Int(offset)).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+    }
+}
+
+/// The host could not provide a resource (address space, memory).
+public struct ResourceError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,101 @@
+import WasmCore
+
+/// The part of a table the engines read on every access, at a stable address.
+package struct VMTableDefinition {
+    /// Raw reference slots (see `RawValue`): 0 is null.
+    package var elements: UnsafeMutablePointer<UInt64>
+    package var count: Int
+}
+
+/// A table instance: a growable vector of references.
+public final class Table: @unchecked Sendable {
+    /// Implementation limit on table growth (elements); growth beyond fails with -1.
+    package static let maxElements: UInt64 = 10_000_000
+
+    public let elementType: RefType
+    public let limits: Limits
+    package let definition: UnsafeMutablePointer<VMTableDefinition>
+    private var capacity: Int
+
+    public init(type: TableType, initialValue: Value? = nil) throws {
+        guard type.limits.min <= Table.maxElements else { throw ResourceError("table too large") }
+        elementType = type.elementType
+        limits = type.limits
+        capacity = max(Int(type.limits.min), 1)
+        let elements = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+        let fill = initialValue.map(RawValue.encode) ?? 0
+        elements.initialize(repeating: fill, count: capacity)
+        definition = .allocate(capacity: 1)
+        definition.initialize(to: VMTableDefinition(elements: elements, count: Int(type.limits.min)))
+    }
+
+    deinit {
+        definition.pointee.elements.deallocate()
+        definition.deallocate()
+    }
+
+    public var count: Int { definition.pointee.count }
+    public var type: TableType { TableType(elementType: elementType, limits: Limits(min: UInt64(count), max: limits.max)) }
+
+    /// `table.grow`: returns the old size, or -1 when the table cannot grow.
+    package func grow(by delta: UInt64, fill: UInt64) -> Int64 {
+        let old = UInt64(count)
+        let maximum = min(limits.max ?? UInt64(UInt32.max), Table.maxElements)
+        guard delta <= maximum, old + delta <= maximum else { return -1 }
+        let newCount = Int(old + delta)
+        if newCount > capacity {
+            let newCapacity = max(newCount, capacity * 2)
+            let fresh = UnsafeMutablePointer<UInt64>.allocate(capacity: newCapacity)
+            fresh.initialize(from: definition.pointee.elements, count: Int(old))
+            (fresh + Int(old)).initialize(repeating: 0, count: newCapacity - Int(old))
+            definition.pointee.elements.deallocate()
+            definition.pointee.elements = fresh
+            capacity = newCapacity
+        }
+        (definition.pointee.elements + Int(old)).update(repeating: fill, count: Int(delta))
+        definition.pointee.count = newCount
+        return Int64(old)
+    }
+
+    /// Grows by `delta` elements filled with `value`; returns the old size or nil.
+    public func grow(by delta: UInt64, filling value: Value) -> UInt64? {
+        let r = grow(by: delta, fill: RawValue.encode(value))
+        return r < 0 ? nil : UInt64(r)
+    }
+
+    @inline(__always) package func raw(at index: Int) -> UInt64 { definition.pointee.elements[index] }
+    @inline(__always) package func setRaw(_ value: UInt64, at index: Int) { definition.pointee.elements[index] = value }
+
+    public func get(_ index: Int) throws(Trap) -> Value {
+        guard index >= 0, index < count else { throw Trap(.outOfBoundsTableAccess) }
+        return RawValue.decode(raw(at: index), as: elementType.valueType)
+    }
+
+    public func set(_ index: Int, _ value: Value) throws(Trap) {
+        guard index >= 0, index < count else { throw Trap(.outOfBoundsTableAccess) }
+        setRaw(RawValue.encode(value), at: index)
+    }
+}
+
+/// A global instance; its value lives at a stable address for the engines.
+public final class Global: @unchecked Sendable {
+    public let type: GlobalType
+    package let storage: UnsafeMutablePointer<UInt64>
+
+    public init(type: GlobalType, value: Value) {
+        self.type = type
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: RawValue.encode(value))
+    }
+
+    deinit { storage.deallocate() }
+
+    public var value: Value { RawValue.decode(storage.pointee, as: type.valueType) }
+
+    /// Sets a mutable global's value (type must match).
+    public func set(_ value: Value) throws {
+        guard type.mutability == .variable else { throw CallError("global is immutable") }
+        guard value.type == type.valueType else { throw CallError("type mismatch") }
+        storage.pointee = RawValue.encode(value)
+    }
+}
