@@ -16,6 +16,8 @@ struct ValidatorSpecTests {
         var invalidByValidator = 0
         var invalidByDecoder = 0
         var invalidByWAT = 0
+        /// `assert_invalid` modules WAT cannot encode faithfully (see `hasLossySelect`).
+        var notFaithfullyEncodable = 0
         var skippedDirectives = 0
     }
 
@@ -26,7 +28,6 @@ struct ValidatorSpecTests {
         case notEncodable(String)
     }
 
-    static let features: WasmFeatureSet = [.referenceTypes, .tailCall]
 
     /// Encodes (if text), decodes and validates one module.
     static func check(_ source: ModuleSource) -> Outcome {
@@ -35,7 +36,7 @@ struct ValidatorSpecTests {
             switch source {
             case .text(var wat): bytes = try wat.encode()
             case .binary(let b): bytes = b
-            case .quote(let q): bytes = try wat2wasm(String(decoding: q, as: UTF8.self), features: features)
+            case .quote(let q): bytes = try wat2wasm(String(decoding: q, as: UTF8.self), features: [.referenceTypes, .tailCall])
             }
         } catch {
             return .notEncodable("\(error)")
@@ -60,11 +61,42 @@ struct ValidatorSpecTests {
         }
     }
 
+    /// WAT 0.4.2 encodes `(select (result t*))` with no type as the untyped
+    /// `select` and with several types keeps only the first, so a module that
+    /// is invalid for its select arity reaches us as a different module. Those
+    /// cases are checked on hand-written binaries in `ValidatorBinaryTests`.
+    static func hasLossySelect(_ text: String) -> Bool {
+        var rest = Substring(text)
+        while let range = rest.range(of: "(select (result") {
+            rest = rest[range.upperBound...]
+            guard let close = rest.firstIndex(of: ")") else { return false }
+            let types = rest[..<close].split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+            if types.count != 1 { return true }
+        }
+        return false
+    }
+
+    /// The text of the directive starting on line index `start`: lines up to
+    /// where its parentheses balance (strings and comments are not special-cased;
+    /// this only scopes a search).
+    static func directiveText(_ lines: [Substring], from start: Int) -> String {
+        var depth = 0
+        var out: [Substring] = []
+        for line in lines[start...] {
+            out.append(line)
+            for c in line {
+                if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
+            }
+            if depth <= 0 { break }
+        }
+        return out.joined(separator: "\n")
+    }
+
     @Test(arguments: SharedData.gateFiles())
     func specScript(_ url: URL) throws {
         let name = url.lastPathComponent
         let text = try String(contentsOf: url, encoding: .utf8)
-        var wast = try parseWAST(text, features: Self.features)
+        var wast = try parseWAST(text, features: [.referenceTypes, .tailCall])
         var tally = Tally()
         var failures: [String] = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -111,9 +143,16 @@ struct ValidatorSpecTests {
                 case .valid:
                     failures.append("\(name):\(location.computeLineAndColumn().line): invalid module accepted; expected \"\(expected)\"")
                 case .invalid(let got):
-                    tally.invalidByValidator += 1
-                    if !got.hasPrefix(expected) {
-                        failures.append("\(name):\(location.computeLineAndColumn().line): message mismatch: expected \"\(expected)\", got \"\(got)\"")
+                    if got.hasPrefix(expected) {
+                        tally.invalidByValidator += 1
+                        break
+                    }
+                    let line = location.computeLineAndColumn().line
+                    let snippet = Self.directiveText(lines, from: line - 1)
+                    if case .text = m.source, Self.hasLossySelect(snippet) {
+                        tally.notFaithfullyEncodable += 1
+                    } else {
+                        failures.append("\(name):\(line): message mismatch: expected \"\(expected)\", got \"\(got)\"")
                     }
                 case .malformed: tally.invalidByDecoder += 1
                 case .notEncodable: tally.invalidByWAT += 1
@@ -122,7 +161,7 @@ struct ValidatorSpecTests {
                 break
             }
         }
-        print("validator gate \(name): \(tally.valid) valid, invalid rejected by validator \(tally.invalidByValidator) / decoder \(tally.invalidByDecoder) / WAT \(tally.invalidByWAT), skipped \(tally.skippedDirectives), failures \(failures.count)")
+        print("validator gate \(name): \(tally.valid) valid, invalid rejected by validator \(tally.invalidByValidator) / decoder \(tally.invalidByDecoder) / WAT \(tally.invalidByWAT) (+\(tally.notFaithfullyEncodable) lossy), skipped \(tally.skippedDirectives), failures \(failures.count)")
         for failure in failures { Issue.record(Comment(rawValue: failure)) }
     }
 }

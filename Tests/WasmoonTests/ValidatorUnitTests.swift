@@ -334,3 +334,45 @@ struct ValidatorUnitTests {
         try v.finish()
     }
 }
+
+/// Validation of hand-written binaries, for modules the WAT encoder cannot
+/// express faithfully (it drops or truncates the type list of `select (result …)`).
+@Suite("Validator binary tests")
+struct ValidatorBinaryTests {
+    /// A module with one `() -> ()` function whose body is `code` (without the final `end`).
+    static func module(code: [UInt8]) -> [UInt8] {
+        let body: [UInt8] = [0x00] + code + [0x0B]  // no locals
+        let codeSection: [UInt8] = [0x01, UInt8(body.count)] + body
+        return [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
+            + [0x01, 0x04, 0x01, 0x60, 0x00, 0x00]  // type section: () -> ()
+            + [0x03, 0x02, 0x01, 0x00]  // function section
+            + [0x0A, UInt8(codeSection.count)] + codeSection
+    }
+
+    static func message(_ bytes: [UInt8]) throws -> String? {
+        let module = try BinaryDecoder.decode(bytes)
+        do {
+            try ModuleValidator.validate(module)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test func typedSelectWithNoType() throws {
+        // (select (result) (nop) (nop) (i32.const 1))
+        let bytes = Self.module(code: [0x41, 0x01, 0x1C, 0x00])
+        #expect(try Self.message(bytes) == "invalid result arity")
+    }
+
+    @Test func typedSelectWithTwoTypes() throws {
+        // i32.const 0 ×2, i32.const 1, select (result i32 i32), drop, drop
+        let bytes = Self.module(code: [0x41, 0x00, 0x41, 0x00, 0x41, 0x01, 0x1C, 0x02, 0x7F, 0x7F, 0x1A, 0x1A])
+        #expect(try Self.message(bytes) == "invalid result arity")
+    }
+
+    @Test func typedSelectWithOneType() throws {
+        let bytes = Self.module(code: [0x41, 0x00, 0x41, 0x00, 0x41, 0x01, 0x1C, 0x01, 0x7F, 0x1A])
+        #expect(try Self.message(bytes) == nil)
+    }
+}

@@ -80,7 +80,9 @@ public enum ModuleValidator {
         }
 
         // Exports (§3.4.9).
-        var names = Set<String>()
+        // Names are compared as byte sequences: Swift's `String` equality is
+        // Unicode canonical equivalence, which would merge distinct names.
+        var names = Set<[UInt8]>()
         names.reserveCapacity(module.exports.count)
         for export in module.exports {
             switch export.descriptor {
@@ -93,7 +95,7 @@ public enum ModuleValidator {
             case .global(let x):
                 if Int(x) >= context.globals.count { throw ValidationError("unknown global \(x)") }
             }
-            if !names.insert(export.name).inserted { throw ValidationError("duplicate export name") }
+            if !names.insert(Array(export.name.utf8)).inserted { throw ValidationError("duplicate export name") }
         }
     }
 
