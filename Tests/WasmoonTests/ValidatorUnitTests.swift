@@ -317,6 +317,76 @@ struct ValidatorUnitTests {
         #expect(Self.message(initNoData) == "unknown data segment 1")
     }
 
+    /// Cases of the spec gate that WAT cannot encode (it rejects unknown
+    /// indices), rebuilt by hand: which index is reported first matters.
+    @Test func lookupOrderOfUnencodableSpecCases() {
+        let three: [Instruction] = [.i32Const(0), .i32Const(0), .i32Const(0)]
+        // memory_init.wast:226 — no memory, no data: the memory is reported first.
+        let initNoMemory = Self.module(types: [Self.void], body: three + [.memoryInit(dataIndex: 1, memory: 0)]) {
+            $0.dataCount = 0
+        }
+        #expect(Self.message(initNoMemory) == "unknown memory 0")
+        // memory_init.wast:189 — data.drop without data segments.
+        #expect(Self.message(Self.module(types: [Self.void], body: [.dataDrop(0)])) == "unknown data segment 0")
+        // table_init.wast:398 — no table, elem index 4 out of range too: the table is reported first.
+        let elem = ElementSegment(type: .funcref, mode: .passive, items: [ConstExpr([.refFunc(0)])])
+        let initNoTable = Self.module(types: [Self.void], body: three + [.tableInit(elemIndex: 4, tableIndex: 0)]) {
+            $0.elements = [elem]
+        }
+        #expect(Self.message(initNoTable) == "unknown table 0")
+        // table_init.wast:390
+        let dropUnknown = Self.module(types: [Self.void], body: [.elemDrop(4)]) { $0.elements = [elem] }
+        #expect(Self.message(dropUnknown) == "unknown elem segment 4")
+        // call_indirect.wast:1037 — (table funcref (elem 0 0)) without functions.
+        var unboundElem = WasmCore.Module()
+        unboundElem.tables = [TableType(elementType: .funcref, limits: Limits(min: 2, max: 2))]
+        unboundElem.elements = [
+            ElementSegment(
+                type: .funcref, mode: .active(table: 0, offset: ConstExpr([.i32Const(0)])),
+                items: [ConstExpr([.refFunc(0)]), ConstExpr([.refFunc(0)])])
+        ]
+        #expect(Self.message(unboundElem) == "unknown function 0")
+        // global.wast:291 — (global f32 (local.get 0)).
+        var localInConst = WasmCore.Module()
+        localInConst.globals = [
+            Global(type: GlobalType(valueType: .f32, mutability: .constant), initializer: ConstExpr([.localGet(0)]))
+        ]
+        #expect(Self.message(localInConst) == "constant expression required")
+        // global.wast:352 — a defined global is not visible to another initialiser.
+        var definedInConst = WasmCore.Module()
+        let constant = GlobalType(valueType: .i32, mutability: .constant)
+        definedInConst.globals = [
+            Global(type: constant, initializer: ConstExpr([.i32Const(0)])),
+            Global(type: constant, initializer: ConstExpr([.globalGet(0)])),
+        ]
+        #expect(Self.message(definedInConst) == "unknown global 0")
+        // Data offsets see only imported globals too (data.wast:486).
+        var dataOffset = WasmCore.Module()
+        dataOffset.imports = [Import(module: "test", name: "global-i32", descriptor: .global(constant))]
+        dataOffset.memories = [MemoryType(limits: Limits(min: 1))]
+        dataOffset.datas = [DataSegment(mode: .active(memory: 0, offset: ConstExpr([.globalGet(1)])), bytes: [])]
+        #expect(Self.message(dataOffset) == "unknown global 1")
+        // unreached-invalid.wast:3 — unknown local in dead code.
+        #expect(Self.message(Self.module(types: [Self.void], body: [.unreachable, .localGet(0)])) == "unknown local 0")
+        // return_call.wast:220 / call.wast:511
+        #expect(Self.message(Self.module(types: [Self.void], body: [.returnCall(1)])) == "unknown function 1")
+        #expect(Self.message(Self.module(types: [Self.void], body: [.call(1012321300)])) == "unknown function 1012321300")
+        // call_indirect.wast:1021 / return_call_indirect.wast:563
+        let table = TableType(elementType: .funcref, limits: Limits(min: 1))
+        let badType = Self.module(types: [Self.void], body: [.i32Const(0), .callIndirect(typeIndex: 4294967295, tableIndex: 0)]) {
+            $0.tables = [table]
+        }
+        #expect(Self.message(badType) == "unknown type 4294967295")
+        let badTailType = Self.module(types: [Self.void], body: [.i32Const(0), .returnCallIndirect(typeIndex: 1, tableIndex: 0)]) {
+            $0.tables = [table]
+        }
+        #expect(Self.message(badTailType) == "unknown type 1")
+        // func.wast:435 — a function's type index out of range.
+        var badFuncType = Self.module(types: [Self.void], body: [])
+        badFuncType.functions = [2]
+        #expect(Self.message(badFuncType) == "unknown type 2")
+    }
+
     /// The driving API: operand types are visible after each instruction.
     @Test func incrementalDriving() throws {
         let context = ValidationContext(types: [Self.toI32], functionTypeIndices: [0])
