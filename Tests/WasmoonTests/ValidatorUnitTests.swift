@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WasmCore
 
@@ -387,6 +388,23 @@ struct ValidatorUnitTests {
         #expect(Self.message(badFuncType) == "unknown type 2")
     }
 
+    /// A body may declare up to 2^32-1 locals; they are not expanded one by one.
+    @Test func hugeLocalCounts() {
+        var m = Self.module(types: [FuncType(params: [.f32], results: [.i64])], body: [])
+        m.codes[0].localDeclarations = [(count: 100_000, type: .i64), (count: 0, type: .f64), (count: 0x7FFF_FFFF, type: .i32)]
+        func body(_ instructions: [Instruction]) -> String? {
+            var copy = m
+            copy.codes[0].instructions = instructions + [.end]
+            copy.codes[0].instructionOffsets = Array(repeating: 0, count: instructions.count + 1)
+            return Self.message(copy)
+        }
+        #expect(body([.localGet(100_000)]) == nil)
+        #expect(body([.localGet(0), .drop, .localGet(100_001)]) == "type mismatch")  // i32, not i64
+        #expect(body([.localGet(0x7FFF_FFFF + 100_000)]) == "type mismatch")  // the last local is an i32
+        #expect(body([.localGet(0x8000_0000 + 100_000)]) == "unknown local 2147583648")
+        #expect(body([.localGet(0), .drop, .localGet(1)]) == nil)
+    }
+
     /// The driving API: operand types are visible after each instruction.
     @Test func incrementalDriving() throws {
         let context = ValidationContext(types: [Self.toI32], functionTypeIndices: [0])
@@ -444,5 +462,24 @@ struct ValidatorBinaryTests {
     @Test func typedSelectWithOneType() throws {
         let bytes = Self.module(code: [0x41, 0x00, 0x41, 0x00, 0x41, 0x01, 0x1C, 0x01, 0x7F, 0x1A])
         #expect(try Self.message(bytes) == nil)
+    }
+}
+
+/// Validates the corpus's 75 KB module and reports the time taken.
+@Suite("Validator corpus")
+struct ValidatorCorpusTests {
+    @Test(.enabled(if: SharedData.exists("corpus/libsodium/aead_aegis128l.wasm")))
+    func validatesAegis() throws {
+        guard let url = SharedData.path("corpus/libsodium/aead_aegis128l.wasm") else { return }
+        let bytes = try [UInt8](Data(contentsOf: url))
+        let module = try BinaryDecoder.decode(bytes)
+        try ModuleValidator.validate(module)  // warm up
+        let clock = ContinuousClock()
+        let runs = 10
+        let elapsed = try clock.measure {
+            for _ in 0..<runs { try ModuleValidator.validate(module) }
+        }
+        let instructions = module.codes.reduce(0) { $0 + $1.instructions.count }
+        print("validator: aead_aegis128l.wasm (\(bytes.count) bytes, \(module.codes.count) functions, \(instructions) instructions) validates in \(elapsed / runs)")
     }
 }

@@ -35,7 +35,7 @@ public struct FunctionValidator: Sendable {
     /// The function's signature.
     public let type: FuncType
     /// Parameters followed by declared locals.
-    public private(set) var locals: [ValueType]
+    public let locals: LocalTypes
     /// The operand stack; `nil` entries are of unknown type.
     public private(set) var operands: [ValueType?] = []
     /// The control stack; index 0 is the function frame. Empty once the final `end` was visited.
@@ -49,6 +49,14 @@ public struct FunctionValidator: Sendable {
     /// Prepares to validate the body of function `functionIndex` of `context`.
     /// `locals` are the declared locals (parameters excluded).
     public init(context: ValidationContext, functionIndex: UInt32, locals: [ValueType]) throws(ValidationError) {
+        try self.init(context: context, functionIndex: functionIndex, localDeclarations: locals.map { (1, $0) })
+    }
+
+    /// Prepares to validate the body of function `functionIndex` of `context`,
+    /// with the body's local declarations as written (parameters excluded).
+    public init(
+        context: ValidationContext, functionIndex: UInt32, localDeclarations: [(count: UInt32, type: ValueType)]
+    ) throws(ValidationError) {
         guard Int(functionIndex) < context.functionTypeIndices.count else {
             throw ValidationError("unknown function \(functionIndex)")
         }
@@ -59,7 +67,7 @@ public struct FunctionValidator: Sendable {
         self.context = context
         self.functionIndex = functionIndex
         self.type = context.types[Int(typeIndex)]
-        self.locals = type.params + locals
+        self.locals = LocalTypes(params: type.params, declarations: localDeclarations)
         operands.reserveCapacity(32)
         controls.reserveCapacity(16)
         controls.append(
@@ -73,7 +81,7 @@ public struct FunctionValidator: Sendable {
         _ body: FunctionBody, functionIndex: UInt32, context: ValidationContext
     ) throws(ValidationError) {
         var validator = try FunctionValidator(
-            context: context, functionIndex: functionIndex, locals: body.expandedLocals)
+            context: context, functionIndex: functionIndex, localDeclarations: body.localDeclarations)
         let offsets = body.instructionOffsets
         let hasOffsets = offsets.count == body.instructions.count
         for (i, instruction) in body.instructions.enumerated() {
@@ -237,8 +245,8 @@ public struct FunctionValidator: Sendable {
     }
 
     private func local(_ index: UInt32) throws(ValidationError) -> ValueType {
-        guard Int(index) < locals.count else { throw error("unknown local \(index)") }
-        return locals[Int(index)]
+        guard let type = locals[index] else { throw error("unknown local \(index)") }
+        return type
     }
 
     private func element(_ index: UInt32) throws(ValidationError) -> RefType {
