@@ -356,6 +356,55 @@ import WasmCore
         #expect(m2.customSections.map(\.name) == ["name"])
     }
 
+    /// Mutated and truncated inputs must be rejected or accepted, never crash.
+    @Test func survivesMutations() throws {
+        var seeds: [[UInt8]] = [
+            Self.module(
+                body: [0x01, 0x02, 0x7F, 0x02, 0x40, 0x41, 0x00, 0x04, 0x7F, 0x41, 0x01, 0x05, 0x41, 0x02, 0x0B,
+                       0x0E, 0x01, 0x00, 0x00, 0x0B, 0xFC, 0x0A, 0x00, 0x00, 0x0B],
+                after: Self.section(0, Self.name("name") + Self.section(1, Self.vec([[0x00] + Self.name("f")])))),
+        ]
+        if let dir = SharedData.path("corpus/misc") {
+            seeds.append(Array(try Data(contentsOf: dir.appendingPathComponent("benchmark.wasm"))))
+        }
+        var rng = SplitMix64(seed: 0x5EED)
+        var accepted = 0
+        var rejected = 0
+        // DECODER_FUZZ_ITERATIONS raises the count for a longer local run.
+        let iterations = ProcessInfo.processInfo.environment["DECODER_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 1500
+        if let dir = SharedData.path("corpus/libsodium"), iterations > 1500 {
+            seeds.append(Array(try Data(contentsOf: dir.appendingPathComponent("aead_aegis128l.wasm"))))
+        }
+        for seed in seeds {
+            for cut in 0..<seed.count {
+                if (try? BinaryDecoder.decode(Array(seed[..<cut]))) != nil { accepted += 1 } else { rejected += 1 }
+            }
+            for _ in 0..<iterations {
+                var bytes = seed
+                for _ in 0..<(1 + Int(rng.next() % 3)) {
+                    let i = 8 + Int(rng.next() % UInt64(bytes.count - 8))
+                    bytes[i] = UInt8(truncatingIfNeeded: rng.next())
+                }
+                if (try? BinaryDecoder.decode(bytes)) != nil { accepted += 1 } else { rejected += 1 }
+            }
+        }
+        #expect(rejected > 0)
+        print("decoder: mutations accepted \(accepted), rejected \(rejected)")
+    }
+
+    /// A small deterministic generator for the mutation test.
+    struct SplitMix64 {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
     // MARK: Corpus
 
     @Test(.enabled(if: SharedData.exists("corpus/libsodium")))

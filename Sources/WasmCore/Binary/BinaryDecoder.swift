@@ -202,7 +202,7 @@ struct ModuleParser {
         let name = try reader.readName()
         let payloadOffset = reader.position
         let bytes = try reader.readBytes(size - (reader.position - start))
-        module.customSections.append(CustomSection(name: name, bytes: bytes, offset: UInt32(payloadOffset)))
+        module.customSections.append(CustomSection(name: name, bytes: bytes, offset: UInt32(truncatingIfNeeded: payloadOffset)))
         if name == "name" && module.names == nil {
             module.names = NameSectionDecoder.decode(bytes)
         }

@@ -37,7 +37,7 @@ extension ModuleParser {
         try decodeExpression(into: &instructions, offsets: &offsets, inFunction: true)
         return FunctionBody(
             localDeclarations: declarations, instructions: instructions,
-            instructionOffsets: offsets, bodyOffset: UInt32(bodyOffset))
+            instructionOffsets: offsets, bodyOffset: UInt32(truncatingIfNeeded: bodyOffset))
     }
 
     /// A constant expression: instructions up to the closing `end`, which is dropped.
