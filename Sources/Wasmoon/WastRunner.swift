@@ -176,7 +176,7 @@ private struct WastSession {
 
         case .register(let name, let moduleID):
             guard let instance = moduleID.map({ named[$0] }) ?? current else {
-                result.fail(line: line, "register \"\(name)\": no module \(moduleID ?? "")")
+                result.fail(line: line, "register \"\(name)\": no module\(moduleID.map { " " + $0 } ?? "")")
                 return
             }
             linker.define(instance: instance, as: name)
@@ -344,7 +344,7 @@ private struct WastSession {
         switch execute {
         case .invoke(let invoke):
             guard let instance = invoke.module.map({ named[$0] }) ?? current else {
-                return .failure(ActionFailure(message: "no module \(invoke.module ?? "") to invoke"))
+                return .failure(ActionFailure(message: "no module\(invoke.module.map { " " + $0 } ?? "") to invoke"))
             }
             guard let function = instance.function(invoke.name) else {
                 return .failure(ActionFailure(message: "no exported function \"\(invoke.name)\""))
@@ -365,7 +365,7 @@ private struct WastSession {
             }
         case .get(let module, let name):
             guard let instance = module.map({ named[$0] }) ?? current else {
-                return .failure(ActionFailure(message: "no module \(module ?? "") to get from"))
+                return .failure(ActionFailure(message: "no module\(module.map { " " + $0 } ?? "") to get from"))
             }
             guard let global = instance.global(name) else {
                 return .failure(ActionFailure(message: "no exported global \"\(name)\""))
