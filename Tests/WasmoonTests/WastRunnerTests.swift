@@ -131,4 +131,19 @@ struct WastRunnerTests {
         #expect(r.passed == 6, "\(r.failures)")
         #expect(r.failures.map(\.line) == [12, 13, 14])
     }
+
+    @Test func assertUninstantiable() throws {
+        let r = try run(
+            """
+            (assert_uninstantiable
+              (module (func $s unreachable) (start $s)) ;; a comment with a ( in it
+              "unreachable")
+            (assert_uninstantiable (module (memory 1) (func $s) (start $s) (data (i32.const 0) "(;\\")")) (; ( ;) "unreachable")
+            (module (global (export "g") i32 (i32.const 5)))
+            (assert_return (get "g") (i32.const 5))
+            """)
+        // Line 4 instantiates without trapping: a failure, and the script goes on.
+        #expect(r.passed == 2, "\(r.failures)")
+        #expect(r.failures.map(\.line) == [4])
+    }
 }
