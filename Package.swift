@@ -17,6 +17,8 @@ let package = Package(
     targets: [
         // Module model, strict binary decoder, validator. Depends on nothing.
         .target(name: "WasmCore"),
+        // C: the JIT's signal handler (fault -> trap redirect), code/memory registries, sigaltstack.
+        .target(name: "CWasmoon"),
         // Store, instances, memories, tables, globals, linker, traps, engine protocol.
         .target(name: "WasmRuntime", dependencies: ["WasmCore"]),
         // Register-based interpreter: translator + dispatch loop.
