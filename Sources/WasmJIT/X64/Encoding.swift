@@ -75,10 +75,13 @@ extension X64Assembler {
             reference(label, fieldAt: field, end: field &+ 4 &+ immBytes, addend: mem.disp, short: false)
             return
         }
-        let index3: UInt8 = mem.index?.low3 ?? 4
+        // SIB: without an index (100 = none) the scale bits are 0, the canonical form.
+        let index3: UInt8
+        let ss: UInt8
+        if let index = mem.index { index3 = index.low3; ss = mem.scale.rawValue &<< 6 } else { index3 = 4; ss = 0 }
         guard let base = mem.base else {
             put(0x04 | reg3)
-            put(mem.scale.rawValue &<< 6 | index3 &<< 3 | 5)
+            put(ss | index3 &<< 3 | 5)
             put32(UInt32(bitPattern: mem.disp))
             return
         }
@@ -93,7 +96,7 @@ extension X64Assembler {
         }
         if mem.index != nil || base3 == 4 {
             put(mod | reg3 | 4)
-            put(mem.scale.rawValue &<< 6 | index3 &<< 3 | base3)
+            put(ss | index3 &<< 3 | base3)
         } else {
             put(mod | reg3 | base3)
         }
