@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The x86-64 assembler: a growable code buffer, labels with branch fixups, and an
 /// optional textual listing. Instructions live in the `Instructions*.swift`
 /// extensions; the ModRM/SIB/REX machinery in `Encoding.swift`.
@@ -54,13 +62,28 @@ public struct X64Assembler: ~Copyable {
     /// With `listing: true` it records every instruction's offset, length and text.
     public init(capacity: Int = 4096, listing: Bool = false) {
         let cap = max(capacity, 64)
-        buffer = .allocate(capacity: cap)
+        // malloc/realloc rather than allocate/deallocate: realloc can grow a large
+        // block in place (mremap) instead of copying it.
+        guard let p = malloc(cap) else { fatalError("X64Assembler: out of memory") }
+        buffer = p.assumingMemoryBound(to: UInt8.self)
         self.capacity = cap
         offset = 0
         isListingEnabled = listing
     }
 
-    deinit { buffer.deallocate() }
+    deinit { free(buffer) }
+
+    /// Empties the assembler for reuse, keeping the buffer's capacity. All
+    /// labels are forgotten.
+    public mutating func reset() {
+        offset = 0
+        labels.removeAll(keepingCapacity: true)
+        fixups.removeAll(keepingCapacity: true)
+        pendingFixups = 0
+        lines.removeAll(keepingCapacity: true)
+        labelNames.removeAll()
+        pendingAnnotation = nil
+    }
 
     // MARK: Access to the bytes
 
@@ -90,10 +113,8 @@ public struct X64Assembler: ~Copyable {
     mutating func grow(_ n: Int) {
         var newCapacity = capacity &* 2
         while newCapacity &- offset < n { newCapacity &*= 2 }
-        let newBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBuffer.update(from: buffer, count: offset)
-        buffer.deallocate()
-        buffer = newBuffer
+        guard let p = realloc(buffer, newCapacity) else { fatalError("X64Assembler: out of memory") }
+        buffer = p.assumingMemoryBound(to: UInt8.self)
         capacity = newCapacity
     }
 

@@ -69,10 +69,7 @@ extension X64Assembler {
     mutating func putModRMMem(reg: UInt8, _ mem: Mem, immBytes: Int) {
         let reg3 = (reg & 7) &<< 3
         if let label = mem.label {
-            put(0x05 | reg3)
-            let field = offset
-            put32(0)
-            reference(label, fieldAt: field, end: field &+ 4 &+ immBytes, addend: mem.disp, short: false)
+            putRIPRelative(reg3: reg3, label, disp: mem.disp, immBytes: immBytes)
             return
         }
         // SIB: without an index (100 = none) the scale bits are 0, the canonical form.
@@ -105,6 +102,17 @@ extension X64Assembler {
         } else if mod == 0x80 {
             put32(UInt32(bitPattern: mem.disp))
         }
+    }
+
+    /// `[rip + label + disp]`: ModRM mod=00 rm=101 and a disp32 measured from the
+    /// end of the instruction. Out of line: rare, and it keeps label bookkeeping
+    /// out of every memory instruction.
+    @inline(never)
+    mutating func putRIPRelative(reg3: UInt8, _ label: Label, disp: Int32, immBytes: Int) {
+        put(0x05 | reg3)
+        let field = offset
+        put32(0)
+        reference(label, fieldAt: field, end: field &+ 4 &+ immBytes, addend: disp, short: false)
     }
 
     // MARK: Integer-size helpers

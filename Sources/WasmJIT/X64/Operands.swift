@@ -48,7 +48,7 @@ public struct Mem: Sendable, Equatable {
 
     /// `[base + index*scale + disp]`; `base` may be nil (`[index*scale + disp32]`).
     @inlinable public init(base: GPR?, index: GPR?, scale: Scale = .x1, disp: Int32 = 0) {
-        precondition(index != .rsp, "rsp cannot be an index register")
+        if let index { precondition(index != .rsp, "rsp cannot be an index register") }
         self.base = base; self.index = index; self.scale = scale; self.disp = disp; self.label = nil
     }
 
