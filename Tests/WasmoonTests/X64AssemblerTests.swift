@@ -210,6 +210,49 @@ import WasmJIT
         #expect(small.bytes == big.bytes)
     }
 
+    @Test func resetKeepsNothingButCapacity() {
+        var a = X64Assembler(listing: true)
+        let l = a.newLabel("x")
+        a.jmp(l)
+        a.comment("c")
+        a.reset()
+        #expect(a.offset == 0 && a.listing.isEmpty)
+        let m = a.newLabel()
+        #expect(m.id == 0 && a.name(of: m) == "L0")
+        a.bind(m)
+        a.ret()
+        a.finish()
+        #expect(a.bytes == [0xC3])
+    }
+
+    // MARK: Programming errors are caught
+
+    @Test func unboundLabelIsCaughtByFinish() async {
+        await #expect(processExitsWith: .failure) {
+            var a = X64Assembler()
+            let l = a.newLabel()
+            a.jmp(l)
+            a.finish()
+        }
+    }
+
+    @Test func shortBranchOutOfRangeIsCaught() async {
+        await #expect(processExitsWith: .failure) {
+            var a = X64Assembler()
+            let l = a.newLabel()
+            a.jmp(l, .short)
+            for _ in 0..<200 { a.nop() }
+            a.bind(l)
+        }
+    }
+
+    @Test func rspAsIndexIsCaught() async {
+        await #expect(processExitsWith: .failure) {
+            var a = X64Assembler()
+            a.mov(.i64, .rax, Mem(.rax, .rsp))
+        }
+    }
+
     // MARK: Listing
 
     @Test func listingRecordsTextLabelsCommentsAndAnnotations() {
