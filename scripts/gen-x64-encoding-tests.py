@@ -323,7 +323,7 @@ def main():
     total = 0
     for group, items in cases.items():
         lines.append(f"    @Test func {group}() {{")
-        lines.append("        var c = EncodingChecker()")
+        lines.append("        var c = X64EncodingChecker()")
         for swift, text in items:
             b = OVERRIDES.get(text, enc[k])
             k += 1

@@ -37,7 +37,7 @@ import WasmJIT
             compared += 1
             let ours = CrossCheckNormalizer.normalize(ourText(line, a))
             mnemonics.insert(String(ours.prefix { $0 != " " }))
-            let bytes = hexString((0..<line.length).map { a.byte(at: line.offset + $0) })
+            let bytes = x64HexString((0..<line.length).map { a.byte(at: line.offset + $0) })
             guard let t = theirs[line.offset] else {
                 mismatches.append("@\(hex(line.offset)) \(line.text) [\(bytes)]: objdump has no instruction here (out of sync)")
                 continue
@@ -81,10 +81,10 @@ import WasmJIT
     }
 }
 
-func hex(_ v: Int) -> String { "0x" + String(v, radix: 16) }
+private func hex(_ v: Int) -> String { "0x" + String(v, radix: 16) }
 
 /// Runs a tool and returns its standard output; throws on a non-zero exit.
-func runTool(_ path: String, _ args: [String]) throws -> String {
+private func runTool(_ path: String, _ args: [String]) throws -> String {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
     p.arguments = args
@@ -100,7 +100,7 @@ func runTool(_ path: String, _ args: [String]) throws -> String {
 }
 
 /// objdump's `-D` output: offset → (text, length).
-enum ObjdumpListing {
+private enum ObjdumpListing {
     struct Entry { var text: String; var length: Int }
 
     static func parse(_ output: String) -> [Int: Entry] {
@@ -130,7 +130,7 @@ enum ObjdumpListing {
 /// `*1` and `+0x0]` dropped; `[0x…]` absolute addresses unbracketed; RIP-relative
 /// operands as `rip:<target>`; immediates as hex of their value at the operand
 /// size (objdump prints `0xffffffff` where we print `-1`).
-enum CrossCheckNormalizer {
+private enum CrossCheckNormalizer {
     static func normalize(_ input: String) -> String {
         var s = input.lowercased()
         // objdump: "lea rax,[rip+0x10]        # 0x23" → "[rip:0x23]"
@@ -192,7 +192,7 @@ enum CrossCheckNormalizer {
 }
 
 /// A small seeded generator (SplitMix64), so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
+private struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
@@ -205,7 +205,7 @@ struct SplitMix64: RandomNumberGenerator {
 }
 
 /// Emits random instructions of every form the assembler has.
-struct RandomInstructions {
+private struct RandomInstructions {
     var rng: SplitMix64
     var labels: [Label] = []
     var bound: [Bool] = []

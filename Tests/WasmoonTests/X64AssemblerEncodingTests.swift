@@ -8,7 +8,7 @@ import WasmJIT
 /// Every instruction form: exact bytes and exact listing text.
 @Suite struct X64AssemblerEncodingTests {
     @Test func movRR() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("mov al, cl", [0x88, 0xc8]) { a in a.mov(.i8, .rax, .rcx) }
         c.check("mov cl, al", [0x88, 0xc1]) { a in a.mov(.i8, .rcx, .rax) }
         c.check("mov r8b, al", [0x41, 0x88, 0xc0]) { a in a.mov(.i8, .r8, .rax) }
@@ -49,7 +49,7 @@ import WasmJIT
     }
 
     @Test func movLoadStore() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("mov al, byte ptr [rax]", [0x8a, 0x00]) { a in a.mov(.i8, .rax, Mem(.rax)) }
         c.check("mov byte ptr [rax], al", [0x88, 0x00]) { a in a.mov(.i8, Mem(.rax), .rax) }
         c.check("mov cl, byte ptr [rsp + 0x8]", [0x8a, 0x4c, 0x24, 0x08]) { a in a.mov(.i8, .rcx, Mem(.rsp, 8)) }
@@ -162,7 +162,7 @@ import WasmJIT
     }
 
     @Test func movImm() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("mov byte ptr [rax], 5", [0xc6, 0x00, 0x05]) { a in a.mov(.i8, Mem(.rax), Int32(5)) }
         c.check("mov byte ptr [rax], -1", [0xc6, 0x00, 0xff]) { a in a.mov(.i8, Mem(.rax), Int32(-1)) }
         c.check("mov byte ptr [rsp + 0x8], 5", [0xc6, 0x44, 0x24, 0x08, 0x05]) { a in a.mov(.i8, Mem(.rsp, 8), Int32(5)) }
@@ -296,7 +296,7 @@ import WasmJIT
     }
 
     @Test func extend() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("movzx eax, cl", [0x0f, 0xb6, 0xc1]) { a in a.movzx(.i32, .rax, .i8, .rcx) }
         c.check("movsx eax, cl", [0x0f, 0xbe, 0xc1]) { a in a.movsx(.i32, .rax, .i8, .rcx) }
         c.check("movzx eax, sil", [0x40, 0x0f, 0xb6, 0xc6]) { a in a.movzx(.i32, .rax, .i8, .rsi) }
@@ -421,7 +421,7 @@ import WasmJIT
     }
 
     @Test func lea() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("lea eax, [rax]", [0x8d, 0x00]) { a in a.lea(.i32, .rax, Mem(.rax)) }
         c.check("lea ecx, [rcx + 0x10]", [0x8d, 0x49, 0x10]) { a in a.lea(.i32, .rcx, Mem(.rcx, 16)) }
         c.check("lea r8d, [rsp]", [0x44, 0x8d, 0x04, 0x24]) { a in a.lea(.i32, .r8, Mem(.rsp)) }
@@ -466,7 +466,7 @@ import WasmJIT
     }
 
     @Test func alu() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("add al, cl", [0x00, 0xc8]) { a in a.alu(.add, .i8, .rax, .rcx) }
         c.check("add r8b, dl", [0x41, 0x00, 0xd0]) { a in a.alu(.add, .i8, .r8, .rdx) }
         c.check("add sil, r15b", [0x44, 0x00, 0xfe]) { a in a.alu(.add, .i8, .rsi, .r15) }
@@ -599,7 +599,7 @@ import WasmJIT
     }
 
     @Test func aluImm() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("add al, 1", [0x04, 0x01]) { a in a.alu(.add, .i8, .rax, Int32(1)) }
         c.check("add al, -128", [0x04, 0x80]) { a in a.alu(.add, .i8, .rax, Int32(-128)) }
         c.check("add al, 127", [0x04, 0x7f]) { a in a.alu(.add, .i8, .rax, Int32(127)) }
@@ -788,7 +788,7 @@ import WasmJIT
     }
 
     @Test func aluMem() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("add al, byte ptr [rax]", [0x02, 0x00]) { a in a.alu(.add, .i8, .rax, Mem(.rax)) }
         c.check("add byte ptr [rax], al", [0x00, 0x00]) { a in a.alu(.add, .i8, Mem(.rax), .rax) }
         c.check("add byte ptr [rax], 3", [0x80, 0x00, 0x03]) { a in a.alu(.add, .i8, Mem(.rax), Int32(3)) }
@@ -1009,7 +1009,7 @@ import WasmJIT
     }
 
     @Test func aluNamed() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("add eax, ecx", [0x01, 0xc8]) { a in a.add(.i32, .rax, .rcx) }
         c.check("add r9, -2", [0x49, 0x83, 0xc1, 0xfe]) { a in a.add(.i64, .r9, Int32(-2)) }
         c.check("add rdx, qword ptr [rbp - 0x10]", [0x48, 0x03, 0x55, 0xf0]) { a in a.add(.i64, .rdx, Mem(.rbp, -16)) }
@@ -1046,7 +1046,7 @@ import WasmJIT
     }
 
     @Test func test() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("test al, al", [0x84, 0xc0]) { a in a.test(.i8, .rax, .rax) }
         c.check("test cl, dl", [0x84, 0xd1]) { a in a.test(.i8, .rcx, .rdx) }
         c.check("test sil, dil", [0x40, 0x84, 0xfe]) { a in a.test(.i8, .rsi, .rdi) }
@@ -1163,7 +1163,7 @@ import WasmJIT
     }
 
     @Test func muldiv() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("imul ax, cx", [0x66, 0x0f, 0xaf, 0xc1]) { a in a.imul(.i16, .rax, .rcx) }
         c.check("imul ax, cx, 3", [0x66, 0x6b, 0xc1, 0x03]) { a in a.imul(.i16, .rax, .rcx, Int32(3)) }
         c.check("imul ax, cx, -128", [0x66, 0x6b, 0xc1, 0x80]) { a in a.imul(.i16, .rax, .rcx, Int32(-128)) }
@@ -1251,7 +1251,7 @@ import WasmJIT
     }
 
     @Test func unary() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("not al", [0xf6, 0xd0]) { a in a.unary(.not, .i8, .rax) }
         c.check("not sil", [0x40, 0xf6, 0xd6]) { a in a.unary(.not, .i8, .rsi) }
         c.check("not r15b", [0x41, 0xf6, 0xd7]) { a in a.unary(.not, .i8, .r15) }
@@ -1407,7 +1407,7 @@ import WasmJIT
     }
 
     @Test func shift() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("rol dil, cl", [0x40, 0xd2, 0xc7]) { a in a.shift(.rol, .i8, .rdi, .cl) }
         c.check("rol dil, 1", [0x40, 0xd0, 0xc7]) { a in a.shift(.rol, .i8, .rdi, 1) }
         c.check("rol dil, 5", [0x40, 0xc0, 0xc7, 0x05]) { a in a.shift(.rol, .i8, .rdi, 5) }
@@ -1542,7 +1542,7 @@ import WasmJIT
     }
 
     @Test func bits() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("lzcnt eax, ecx", [0xf3, 0x0f, 0xbd, 0xc1]) { a in a.lzcnt(.i32, .rax, .rcx) }
         c.check("lzcnt r8d, eax", [0xf3, 0x44, 0x0f, 0xbd, 0xc0]) { a in a.lzcnt(.i32, .r8, .rax) }
         c.check("lzcnt eax, r15d", [0xf3, 0x41, 0x0f, 0xbd, 0xc7]) { a in a.lzcnt(.i32, .rax, .r15) }
@@ -1615,7 +1615,7 @@ import WasmJIT
     }
 
     @Test func setcc() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("seto al", [0x0f, 0x90, 0xc0]) { a in a.setcc(.o, .rax) }
         c.check("seto cl", [0x0f, 0x90, 0xc1]) { a in a.setcc(.o, .rcx) }
         c.check("seto spl", [0x40, 0x0f, 0x90, 0xc4]) { a in a.setcc(.o, .rsp) }
@@ -1692,7 +1692,7 @@ import WasmJIT
     }
 
     @Test func cmov() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("cmovo eax, ecx", [0x0f, 0x40, 0xc1]) { a in a.cmov(.o, .i32, .rax, .rcx) }
         c.check("cmovo r9, rsi", [0x4c, 0x0f, 0x40, 0xce]) { a in a.cmov(.o, .i64, .r9, .rsi) }
         c.check("cmovo dx, word ptr [r13 + rax*4 + 0x8]", [0x66, 0x41, 0x0f, 0x40, 0x54, 0x85, 0x08]) { a in a.cmov(.o, .i16, .rdx, Mem(.r13, .rax, .x4, 8)) }
@@ -1745,7 +1745,7 @@ import WasmJIT
     }
 
     @Test func control() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("push rax", [0x50]) { a in a.push(.rax) }
         c.check("pop rax", [0x58]) { a in a.pop(.rax) }
         c.check("call rax", [0xff, 0xd0]) { a in a.call(.rax) }
@@ -1864,7 +1864,7 @@ import WasmJIT
     }
 
     @Test func sse() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("addss xmm7, xmm8", [0xf3, 0x41, 0x0f, 0x58, 0xf8]) { a in a.sse(.addss, .xmm7, .xmm8) }
         c.check("addss xmm8, xmm0", [0xf3, 0x44, 0x0f, 0x58, 0xc0]) { a in a.sse(.addss, .xmm8, .xmm0) }
         c.check("addss xmm15, xmm9", [0xf3, 0x45, 0x0f, 0x58, 0xf9]) { a in a.sse(.addss, .xmm15, .xmm9) }
@@ -1953,7 +1953,7 @@ import WasmJIT
     }
 
     @Test func sseNamed() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("addss xmm2, xmm11", [0xf3, 0x41, 0x0f, 0x58, 0xd3]) { a in a.addss(.xmm2, .xmm11) }
         c.check("addsd xmm2, xmm11", [0xf2, 0x41, 0x0f, 0x58, 0xd3]) { a in a.addsd(.xmm2, .xmm11) }
         c.check("subss xmm2, xmm11", [0xf3, 0x41, 0x0f, 0x5c, 0xd3]) { a in a.subss(.xmm2, .xmm11) }
@@ -1986,7 +1986,7 @@ import WasmJIT
     }
 
     @Test func sseMem() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("addss xmm0, dword ptr [rsp]", [0xf3, 0x0f, 0x58, 0x04, 0x24]) { a in a.sse(.addss, .xmm0, Mem(.rsp)) }
         c.check("addss xmm9, dword ptr [rbp]", [0xf3, 0x44, 0x0f, 0x58, 0x4d, 0x00]) { a in a.sse(.addss, .xmm9, Mem(.rbp)) }
         c.check("addss xmm15, dword ptr [r13 + r15*8 - 0x100]", [0xf3, 0x47, 0x0f, 0x58, 0xbc, 0xfd, 0x00, 0xff, 0xff, 0xff]) { a in a.sse(.addss, .xmm15, Mem(.r13, .r15, .x8, -256)) }
@@ -2103,7 +2103,7 @@ import WasmJIT
     }
 
     @Test func sseMove() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("movss xmm0, xmm1", [0xf3, 0x0f, 0x10, 0xc1]) { a in a.movss(.xmm0, .xmm1) }
         c.check("movss xmm7, xmm8", [0xf3, 0x41, 0x0f, 0x10, 0xf8]) { a in a.movss(.xmm7, .xmm8) }
         c.check("movss xmm8, xmm0", [0xf3, 0x44, 0x0f, 0x10, 0xc0]) { a in a.movss(.xmm8, .xmm0) }
@@ -2198,7 +2198,7 @@ import WasmJIT
     }
 
     @Test func sseConvert() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("cvtsi2ss xmm0, eax", [0xf3, 0x0f, 0x2a, 0xc0]) { a in a.cvtsi2ss(.xmm0, .i32, .rax) }
         c.check("cvtsi2ss xmm1, r8d", [0xf3, 0x41, 0x0f, 0x2a, 0xc8]) { a in a.cvtsi2ss(.xmm1, .i32, .r8) }
         c.check("cvtsi2ss xmm9, ecx", [0xf3, 0x44, 0x0f, 0x2a, 0xc9]) { a in a.cvtsi2ss(.xmm9, .i32, .rcx) }
@@ -2251,7 +2251,7 @@ import WasmJIT
     }
 
     @Test func sseRound() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("roundss xmm0, xmm1, 8", [0x66, 0x0f, 0x3a, 0x0a, 0xc1, 0x08]) { a in a.roundss(.xmm0, .xmm1, .nearest) }
         c.check("roundss xmm7, xmm8, 8", [0x66, 0x41, 0x0f, 0x3a, 0x0a, 0xf8, 0x08]) { a in a.roundss(.xmm7, .xmm8, .nearest) }
         c.check("roundss xmm8, xmm0, 8", [0x66, 0x44, 0x0f, 0x3a, 0x0a, 0xc0, 0x08]) { a in a.roundss(.xmm8, .xmm0, .nearest) }
@@ -2288,7 +2288,7 @@ import WasmJIT
     }
 
     @Test func ssePacked() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("psrld xmm0, 1", [0x66, 0x0f, 0x72, 0xd0, 0x01]) { a in a.psrld(.xmm0, 1) }
         c.check("psrld xmm0, 63", [0x66, 0x0f, 0x72, 0xd0, 0x3f]) { a in a.psrld(.xmm0, 63) }
         c.check("psrld xmm7, 1", [0x66, 0x0f, 0x72, 0xd7, 0x01]) { a in a.psrld(.xmm7, 1) }
@@ -2333,7 +2333,7 @@ import WasmJIT
     }
 
     @Test func xchg() {
-        var c = EncodingChecker()
+        var c = X64EncodingChecker()
         c.check("xchg al, cl", [0x86, 0xc8]) { a in a.xchg(.i8, .rax, .rcx) }
         c.check("xchg cl, al", [0x86, 0xc1]) { a in a.xchg(.i8, .rcx, .rax) }
         c.check("xchg r8b, sil", [0x41, 0x86, 0xf0]) { a in a.xchg(.i8, .r8, .rsi) }

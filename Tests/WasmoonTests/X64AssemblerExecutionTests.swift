@@ -392,7 +392,7 @@ import WasmJIT
 }
 
 /// Reads a /proc file (their stat size is 0, so read until EOF).
-func readProcFile(_ path: String) -> String? {
+private func readProcFile(_ path: String) -> String? {
     guard let h = FileHandle(forReadingAtPath: path) else { return nil }
     defer { try? h.close() }
     return String(decoding: h.readDataToEndOfFile(), as: UTF8.self)

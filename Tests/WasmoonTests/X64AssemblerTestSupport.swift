@@ -4,7 +4,7 @@ import WasmJIT
 
 /// Runs one-instruction encodings and checks bytes and listing text, recording a
 /// test issue (with the failing case) for each mismatch.
-struct EncodingChecker {
+struct X64EncodingChecker {
     var count = 0
 
     mutating func check(_ text: String, _ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation,
@@ -14,7 +14,7 @@ struct EncodingChecker {
         emit(&a)
         let got = a.bytes
         if got != bytes {
-            Issue.record("\(text): bytes \(hexString(got)), expected \(hexString(bytes))", sourceLocation: sourceLocation)
+            Issue.record("\(text): bytes \(x64HexString(got)), expected \(x64HexString(bytes))", sourceLocation: sourceLocation)
         }
         let lines = a.listing
         if lines.count != 1 || lines[0].text != text || lines[0].offset != 0 || lines[0].length != got.count {
@@ -33,6 +33,6 @@ struct EncodingChecker {
     }
 }
 
-func hexString(_ bytes: [UInt8]) -> String {
+func x64HexString(_ bytes: [UInt8]) -> String {
     bytes.map { String(format: "%02x", $0) }.joined(separator: " ")
 }

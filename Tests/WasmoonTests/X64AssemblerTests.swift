@@ -349,7 +349,7 @@ import WasmJIT
 }
 
 /// Little-endian bytes of a 32-bit value.
-func le32(_ v: Int32) -> [UInt8] {
+private func le32(_ v: Int32) -> [UInt8] {
     let u = UInt32(bitPattern: v)
     return [UInt8(u & 0xFF), UInt8(u >> 8 & 0xFF), UInt8(u >> 16 & 0xFF), UInt8(u >> 24)]
 }
