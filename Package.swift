@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "WasmRuntime", dependencies: ["WasmCore"]),
         // Register-based interpreter: translator + dispatch loop.
         .target(name: "WasmInterpreter", dependencies: ["WasmCore", "WasmRuntime"]),
+        // x86-64 JIT: assembler with listing, W^X code memory; later the baseline compiler.
+        .target(name: "WasmJIT", dependencies: ["WasmCore", "WasmRuntime"]),
         // Public facade: runtime configuration, WAT front end, WAST script runner.
         .target(
             name: "Wasmoon",
@@ -37,7 +39,7 @@ let package = Package(
         .testTarget(
             name: "WasmoonTests",
             dependencies: [
-                "Wasmoon", "WasmCore", "WasmRuntime", "WasmInterpreter",
+                "Wasmoon", "WasmCore", "WasmRuntime", "WasmInterpreter", "WasmJIT",
                 .product(name: "WAT", package: "WasmKit"),
             ]),
     ]
