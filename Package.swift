@@ -20,16 +20,16 @@ let package = Package(
         // C: the JIT's signal handler (fault -> trap redirect), code/memory registries, sigaltstack.
         .target(name: "CWasmoon"),
         // Store, instances, memories, tables, globals, linker, traps, engine protocol.
-        .target(name: "WasmRuntime", dependencies: ["WasmCore"]),
+        .target(name: "WasmRuntime", dependencies: ["WasmCore", "CWasmoon"]),
         // Register-based interpreter: translator + dispatch loop.
         .target(name: "WasmInterpreter", dependencies: ["WasmCore", "WasmRuntime"]),
         // x86-64 JIT: assembler with listing, W^X code memory; later the baseline compiler.
-        .target(name: "WasmJIT", dependencies: ["WasmCore", "WasmRuntime"]),
+        .target(name: "WasmJIT", dependencies: ["WasmCore", "WasmRuntime", "CWasmoon"]),
         // Public facade: runtime configuration, WAT front end, WAST script runner.
         .target(
             name: "Wasmoon",
             dependencies: [
-                "WasmCore", "WasmRuntime", "WasmInterpreter",
+                "WasmCore", "WasmRuntime", "WasmInterpreter", "WasmJIT",
                 .product(name: "WAT", package: "WasmKit"),
             ]),
         // The `wasmoon` command line.

@@ -21,7 +21,15 @@ public protocol ExecutionEngine: AnyObject, Sendable {
 }
 
 /// An engine's per-module code (translated bytecode or machine code).
-public protocol EngineModuleCode: AnyObject, Sendable {}
+public protocol EngineModuleCode: AnyObject, Sendable {
+    /// The machine-code entry of a defined function (JIT), stored in its
+    /// `VMFuncRef.entry` at instantiation; nil for engines without one.
+    func entry(definedIndex: Int) -> UnsafeRawPointer?
+}
+
+extension EngineModuleCode {
+    public func entry(definedIndex: Int) -> UnsafeRawPointer? { nil }
+}
 
 /// The engine a store runs with, plus process-wide settings.
 public final class Engine: Sendable {

@@ -30,6 +30,8 @@ package struct VMInstanceContext {
     package var functions: UnsafeMutablePointer<UInt64>
     /// Interned id of each type-section entry, by type index.
     package var typeIDs: UnsafeMutablePointer<Int32>
+    /// The owning `Instance` (unretained opaque pointer), for runtime calls out of JIT code.
+    package var instance: UnsafeMutableRawPointer? = nil
 }
 
 /// A module instance: the functions, tables, memories and globals of one
@@ -57,6 +59,7 @@ public final class Instance: @unchecked Sendable {
             to: VMInstanceContext(
                 memory0: nil, globals: .allocate(capacity: 1), tables: .allocate(capacity: 1),
                 functions: .allocate(capacity: 1), typeIDs: .allocate(capacity: 1)))
+        context.pointee.instance = Unmanaged.passUnretained(self).toOpaque()
     }
 
     deinit {
@@ -83,7 +86,9 @@ public final class Instance: @unchecked Sendable {
         let ty = UnsafeMutablePointer<Int32>.allocate(capacity: max(ids.count, 1))
         for (i, x) in ids.enumerated() { (ty + i).initialize(to: x) }
         context.initialize(
-            to: VMInstanceContext(memory0: memories.first?.definition, globals: g, tables: t, functions: f, typeIDs: ty))
+            to: VMInstanceContext(
+                memory0: memories.first?.definition, globals: g, tables: t, functions: f, typeIDs: ty,
+                instance: Unmanaged.passUnretained(self).toOpaque()))
     }
 
     // MARK: Exports

@@ -102,6 +102,7 @@ enum Instantiation {
             let f = Function(
                 type: module.types[Int(typeIndex)], kind: .wasm(definedIndex: i), instance: instance,
                 index: UInt32(importedFunctionCount + i), store: store)
+            f.funcRef.pointee.entry = compiled.code.entry(definedIndex: i)
             instance.functions.append(f)
         }
         for tableType in module.tables { instance.tables.append(try Table(type: tableType)) }

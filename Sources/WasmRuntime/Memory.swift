@@ -3,6 +3,7 @@
 // base ..< base + 8 GiB + guard, of which only the first `byteCount` bytes are
 // readable and writable; everything past it faults.
 import WasmCore
+import CWasmoon
 
 #if canImport(Glibc)
 import Glibc
@@ -27,6 +28,8 @@ public final class Memory: @unchecked Sendable {
     public let type: MemoryType
     package let definition: UnsafeMutablePointer<VMMemoryDefinition>
     private let reservation: UnsafeMutableRawPointer
+    /// Handle of the reservation in the signal handler's registry (JIT out-of-bounds traps).
+    private var registration: Int32 = -1
 
     /// Allocates a memory of `type.limits.min` pages.
     public init(type: MemoryType) throws {
@@ -47,9 +50,12 @@ public final class Memory: @unchecked Sendable {
             }
         }
         definition.pointee.byteCount = bytes
+        let start = UInt(bitPattern: p)
+        registration = wasmoon_register_memory(start, start + UInt(Memory.reservationSize))
     }
 
     deinit {
+        wasmoon_unregister_memory(registration)
         munmap(reservation, Memory.reservationSize)
         definition.deallocate()
     }

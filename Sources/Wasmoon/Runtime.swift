@@ -5,6 +5,7 @@
 // lines (that is WasmoonCLI).
 import Foundation
 import WasmInterpreter
+import WasmJIT
 
 // What embedders need comes with `import Wasmoon`: the whole runtime API, and the
 // module-model types that appear in it. WasmCore is not re-exported wholesale because
@@ -38,7 +39,8 @@ import WasmInterpreter
 public struct Runtime: Sendable {
     /// The tier used when none is asked for. The JIT does not exist yet, so for now
     /// this is the interpreter; it becomes `.jit` once the JIT tier lands.
-    public static let defaultTier: Tier = .interpreter
+    public static let defaultTier: Tier =
+        ProcessInfo.processInfo.environment["WASMOON_TIER"].flatMap(Tier.init(rawValue:)) ?? .interpreter
 
     public let engine: Engine
 
@@ -49,7 +51,7 @@ public struct Runtime: Sendable {
         case .interpreter:
             engine = Engine(tier: .interpreter, backend: InterpreterEngine())
         case .jit:
-            throw .tierUnavailable(tier)
+            engine = Engine(tier: .jit, backend: JITEngine())
         }
     }
 

@@ -1,0 +1,654 @@
+import WasmCore
+import WasmRuntime
+
+/// Single-pass compiler of one wasm function to x86-64 (baseline tier).
+///
+/// Frame model (see Docs/JIT.md): every value of the wasm operand stack lives in
+/// a frame slot chosen by its stack depth, so control-flow merges need no
+/// shuffling beyond copying branch values to the target's slots. Registers are
+/// scratch within one instruction. Pinned: r15 = VMInstanceContext*, r14 =
+/// memory 0 base, r13 = per-thread JIT state. rbp chain for backtraces.
+///
+///     [rbp+16+8*(K-1-i)]  param/result i (K = max(params, results)), caller-owned
+///     [rbp+8]             return address
+///     [rbp]               saved rbp
+///     [rbp-8], [rbp-16]   saved r15 / r14 around calls that may switch instance
+///     [rbp-8*(3+j)]       non-parameter local j
+///     [rbp-8*(3+L+h)]     hidden slot h (params of `if` blocks, restored at `else`)
+///     [rbp-8*(3+L+H+d)]   operand stack slot of depth d
+struct FunctionCompiler {
+    struct Control {
+        enum Kind { case block, loop, `if`, function }
+        var kind: Kind
+        var label: Label
+        var elseLabel: Label?
+        var height: Int
+        var params: Int
+        var results: Int
+        var hidden: Int  // first hidden slot saving the params (if blocks with params), else -1
+        var branchArity: Int { kind == .loop ? params : results }
+    }
+
+    let module: WasmCore.Module
+    let env: ModuleEnv
+    let body: FunctionBody
+    let type: FuncType
+    let functionIndex: Int
+
+    var L = 0  // non-param locals
+    var H = 0  // hidden slots
+    var K = 0
+    var nParams = 0
+    var sp = 0
+    var maxDepth = 0
+    var controls: [Control] = []
+    var frameFixups: [Int] = []
+    var trapLabels: [UInt8: Label] = [:]
+    var dynTrap: Label? = nil
+    var deadDepth = 0
+    var dead = false
+    var nextHidden = 0
+    /// (code offset, wasm instruction index) for listings and backtraces.
+    var sourceMap: [(Int, Int)] = []
+
+    init(module: WasmCore.Module, env: ModuleEnv, definedIndex: Int) {
+        self.module = module
+        self.env = env
+        self.body = module.codes[definedIndex]
+        self.functionIndex = env.importCount + definedIndex
+        self.type = module.types[Int(env.functionTypes[functionIndex])]
+        nParams = type.params.count
+        K = max(type.params.count, type.results.count)
+        L = body.localCount
+        for ins in body.instructions {
+            if case .if(let bt) = ins { H += blockArity(bt).0 }
+        }
+    }
+
+    func blockArity(_ bt: BlockType) -> (Int, Int) {
+        switch bt {
+        case .empty: return (0, 0)
+        case .value: return (0, 1)
+        case .typeIndex(let i):
+            let t = module.types[Int(i)]
+            return (t.params.count, t.results.count)
+        }
+    }
+
+    // MARK: Frame addressing
+
+    @inline(__always) func slot(_ d: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + L + H + d))) }
+    @inline(__always) func hidden(_ h: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + L + h))) }
+    @inline(__always) func local(_ i: Int) -> Mem {
+        i < nParams ? Mem(.rbp, Int32(16 + 8 * (K - 1 - i))) : Mem(.rbp, Int32(-8 * (3 + i - nParams)))
+    }
+    var top: Mem { slot(sp - 1) }
+
+    mutating func push() {
+        sp += 1
+        if sp > maxDepth { maxDepth = sp }
+    }
+
+    mutating func need(_ depth: Int) { if depth > maxDepth { maxDepth = depth } }
+
+    /// lea rsp, [rbp - frameSize] (displacement patched when the frame size is known).
+    mutating func resetRsp(_ a: inout X64Assembler) {
+        a.lea(.i64, .rsp, Mem(.rbp, Int32.min))
+        frameFixups.append(a.offset - 4)
+    }
+
+    mutating func trapLabel(_ a: inout X64Assembler, _ code: TrapCode) -> Label {
+        if let l = trapLabels[code.rawValue] { return l }
+        let l = a.newLabel("trap_\(code)")
+        trapLabels[code.rawValue] = l
+        return l
+    }
+
+    mutating func dynTrapLabel(_ a: inout X64Assembler) -> Label {
+        if let l = dynTrap { return l }
+        let l = a.newLabel("trap_dynamic")
+        dynTrap = l
+        return l
+    }
+
+    // MARK: Driver
+
+    mutating func compile(_ a: inout X64Assembler, entry: Label) throws {
+        a.bind(entry)
+        a.push(.rbp)
+        a.mov(.i64, .rbp, .rsp)
+        resetRsp(&a)
+        a.cmp(.i64, .rsp, Mem(.r13, 0))
+        a.j(.b, trapLabel(&a, .callStackExhausted))
+        // Zero the non-parameter locals.
+        if L > 0 {
+            if L <= 8 {
+                for j in 0..<L { a.mov(.i64, Mem(.rbp, Int32(-8 * (3 + j))), Int32(0)) }
+            } else {
+                a.xor(.i32, .rax, .rax)
+                a.mov(.i32, .rcx, Int64(L))
+                a.lea(.i64, .rdi, Mem(.rbp, Int32(-8 * (2 + L))))
+                a.emit(bytes: [0xF3, 0x48, 0xAB])  // rep stosq
+            }
+        }
+        let endLabel = a.newLabel("end")
+        controls.append(Control(kind: .function, label: endLabel, elseLabel: nil, height: 0, params: 0,
+                                results: type.results.count, hidden: -1))
+        let instructions = body.instructions
+        for (idx, ins) in instructions.enumerated() {
+            if env.listing { a.comment("@\(String(body.instructionOffsets[idx], radix: 16)) \(ins)") }
+            sourceMap.append((a.offset, idx))
+            try compile(ins, &a)
+            if controls.isEmpty { break }
+        }
+        // Epilogue: results from slots 0..<R to the caller's area.
+        for j in 0..<type.results.count {
+            a.mov(.i64, .rax, slot(j))
+            a.mov(.i64, Mem(.rbp, Int32(16 + 8 * (K - 1 - j))), .rax)
+        }
+        a.leave()
+        a.ret()
+        // Out-of-line traps.
+        for (code, label) in trapLabels.sorted(by: { $0.key < $1.key }) {
+            a.bind(label)
+            a.mov(.i32, .rdi, Int64(code))
+            a.call(env.trapTail)
+        }
+        if let l = dynTrap {
+            a.bind(l)
+            a.mov(.i32, .rdi, .rax)
+            a.call(env.trapTail)
+        }
+        let frameSize = (8 * (2 + L + H + maxDepth) + 15) & ~15
+        for pos in frameFixups { a.patch32(at: pos, UInt32(bitPattern: Int32(-frameSize))) }
+    }
+
+    /// Copies the top `n` values to slots starting at depth `to`.
+    mutating func moveTop(_ n: Int, to: Int, _ a: inout X64Assembler) {
+        let from = sp - n
+        if from == to { return }
+        for i in 0..<n {
+            a.mov(.i64, .rax, slot(from + i))
+            a.mov(.i64, slot(to + i), .rax)
+        }
+    }
+
+    mutating func branch(_ depth: UInt32, _ a: inout X64Assembler) {
+        let c = controls[controls.count - 1 - Int(depth)]
+        moveTop(c.branchArity, to: c.height, &a)
+        a.jmp(c.label)
+    }
+
+    mutating func markDead() {
+        dead = true
+        deadDepth = 0
+    }
+
+    // MARK: Instructions
+
+    mutating func compile(_ ins: Instruction, _ a: inout X64Assembler) throws {
+        if dead {
+            switch ins {
+            case .block, .loop, .if: deadDepth += 1; return
+            case .end:
+                if deadDepth > 0 { deadDepth -= 1; return }
+            case .else:
+                if deadDepth > 0 { return }
+            default: return
+            }
+        }
+        switch ins {
+        case .unreachable:
+            a.jmp(trapLabel(&a, .unreachable))
+            markDead()
+        case .nop: break
+        case .block(let bt):
+            let (p, r) = blockArity(bt)
+            controls.append(Control(kind: .block, label: a.newLabel(), elseLabel: nil, height: sp - p, params: p,
+                                    results: r, hidden: -1))
+        case .loop(let bt):
+            let (p, r) = blockArity(bt)
+            let l = a.newLabel("loop")
+            a.bind(l)
+            controls.append(Control(kind: .loop, label: l, elseLabel: nil, height: sp - p, params: p, results: r,
+                                    hidden: -1))
+        case .if(let bt):
+            let (p, r) = blockArity(bt)
+            a.mov(.i32, .rax, top)
+            sp -= 1
+            var h = -1
+            if p > 0 {
+                h = nextHidden
+                nextHidden += p
+                for i in 0..<p {
+                    a.mov(.i64, .rcx, slot(sp - p + i))
+                    a.mov(.i64, hidden(h + i), .rcx)
+                }
+            }
+            let elseLabel = a.newLabel("else")
+            a.test(.i32, .rax, .rax)
+            a.j(.e, elseLabel)
+            controls.append(Control(kind: .if, label: a.newLabel(), elseLabel: elseLabel, height: sp - p, params: p,
+                                    results: r, hidden: h))
+        case .else:
+            var c = controls.removeLast()
+            if !dead { a.jmp(c.label) }
+            dead = false
+            a.bind(c.elseLabel!)
+            c.elseLabel = nil
+            sp = c.height + c.params
+            need(sp)
+            for i in 0..<c.params {
+                a.mov(.i64, .rcx, hidden(c.hidden + i))
+                a.mov(.i64, slot(c.height + i), .rcx)
+            }
+            controls.append(c)
+        case .end:
+            let c = controls.removeLast()
+            dead = false
+            if let e = c.elseLabel { a.bind(e) }  // if without else: params == results, already in place
+            if c.kind != .loop { a.bind(c.label) }
+            sp = c.height + c.results
+            need(sp)
+        case .br(let d):
+            branch(d, &a)
+            markDead()
+        case .brIf(let d):
+            a.mov(.i32, .rax, top)
+            sp -= 1
+            let c = controls[controls.count - 1 - Int(d)]
+            a.test(.i32, .rax, .rax)
+            if sp - c.branchArity == c.height || c.branchArity == 0 {
+                a.j(.ne, c.label)
+            } else {
+                let skip = a.newLabel()
+                a.j(.e, skip)
+                branch(d, &a)
+                a.bind(skip)
+            }
+        case .brTable(let t):
+            a.mov(.i32, .rax, top)
+            sp -= 1
+            for (i, d) in t.targets.enumerated() {
+                let skip = a.newLabel()
+                a.cmp(.i32, .rax, Int32(bitPattern: UInt32(i)))
+                a.j(.ne, skip)
+                branch(d, &a)
+                a.bind(skip)
+            }
+            branch(t.defaultTarget, &a)
+            markDead()
+        case .return:
+            branch(UInt32(controls.count - 1), &a)
+            markDead()
+        case .call(let f):
+            try emitCall(function: Int(f), &a)
+        case .callIndirect(let ti, let table):
+            emitCallIndirect(typeIndex: Int(ti), table: Int(table), tail: false, &a)
+        case .returnCall(let f):
+            try emitReturnCall(function: Int(f), &a)
+            markDead()
+        case .returnCallIndirect(let ti, let table):
+            emitCallIndirect(typeIndex: Int(ti), table: Int(table), tail: true, &a)
+            markDead()
+        case .drop:
+            sp -= 1
+        case .select, .typedSelect:
+            let skip = a.newLabel()
+            a.mov(.i32, .rax, top)
+            a.test(.i32, .rax, .rax)
+            a.j(.ne, skip)
+            a.mov(.i64, .rcx, slot(sp - 2))
+            a.mov(.i64, slot(sp - 3), .rcx)
+            a.bind(skip)
+            sp -= 2
+        case .localGet(let i):
+            a.mov(.i64, .rax, local(Int(i)))
+            push()
+            a.mov(.i64, top, .rax)
+        case .localSet(let i):
+            a.mov(.i64, .rax, top)
+            a.mov(.i64, local(Int(i)), .rax)
+            sp -= 1
+        case .localTee(let i):
+            a.mov(.i64, .rax, top)
+            a.mov(.i64, local(Int(i)), .rax)
+        case .globalGet(let i):
+            a.mov(.i64, .rax, Mem(.r15, 8))
+            a.mov(.i64, .rax, Mem(.rax, Int32(8 * i)))
+            a.mov(.i64, .rax, Mem(.rax, 0))
+            push()
+            a.mov(.i64, top, .rax)
+        case .globalSet(let i):
+            a.mov(.i64, .rax, Mem(.r15, 8))
+            a.mov(.i64, .rax, Mem(.rax, Int32(8 * i)))
+            a.mov(.i64, .rcx, top)
+            a.mov(.i64, Mem(.rax, 0), .rcx)
+            sp -= 1
+        case .tableGet(let t):
+            tableDef(Int(t), into: .rcx, &a)
+            a.mov(.i32, .rax, top)
+            a.cmp(.i64, .rax, Mem(.rcx, 8))
+            a.j(.ae, trapLabel(&a, .outOfBoundsTableAccess))
+            a.mov(.i64, .rcx, Mem(.rcx, 0))
+            a.mov(.i64, .rax, Mem(.rcx, .rax, .x8, 0))
+            a.mov(.i64, top, .rax)
+        case .tableSet(let t):
+            tableDef(Int(t), into: .rcx, &a)
+            a.mov(.i32, .rax, slot(sp - 2))
+            a.cmp(.i64, .rax, Mem(.rcx, 8))
+            a.j(.ae, trapLabel(&a, .outOfBoundsTableAccess))
+            a.mov(.i64, .rcx, Mem(.rcx, 0))
+            a.mov(.i64, .rdx, top)
+            a.mov(.i64, Mem(.rcx, .rax, .x8, 0), .rdx)
+            sp -= 2
+        case .tableSize(let t):
+            tableDef(Int(t), into: .rcx, &a)
+            a.mov(.i64, .rax, Mem(.rcx, 8))
+            push()
+            a.mov(.i64, top, .rax)
+        case .tableGrow(let t):
+            // (init: ref, n: i32) -> i32
+            a.mov(.i64, .rcx, slot(sp - 2))
+            a.mov(.i32, .rdx, top)
+            a.mov(.i32, .rsi, Int64(t))
+            helperCall(Helpers.tableGrow, &a, trapping: false)
+            sp -= 1
+            a.mov(.i64, top, .rax)
+        case .tableFill(let t):
+            // (i, val, n)
+            a.mov(.i32, .rsi, Int64(t))
+            a.mov(.i32, .rdx, slot(sp - 3))
+            a.mov(.i64, .rcx, slot(sp - 2))
+            a.mov(.i32, .r8, top)
+            helperCall(Helpers.tableFill, &a, trapping: true)
+            sp -= 3
+        case .tableCopy(let dt, let st):
+            a.mov(.i32, .rsi, Int64(dt))
+            a.mov(.i32, .rdx, Int64(st))
+            a.mov(.i32, .rcx, slot(sp - 3))
+            a.mov(.i32, .r8, slot(sp - 2))
+            a.mov(.i32, .r9, top)
+            helperCall(Helpers.tableCopy, &a, trapping: true)
+            sp -= 3
+        case .tableInit(let seg, let t):
+            a.mov(.i32, .rsi, Int64(t))
+            a.mov(.i32, .rdx, Int64(seg))
+            a.mov(.i32, .rcx, slot(sp - 3))
+            a.mov(.i32, .r8, slot(sp - 2))
+            a.mov(.i32, .r9, top)
+            helperCall(Helpers.tableInit, &a, trapping: true)
+            sp -= 3
+        case .elemDrop(let seg):
+            a.mov(.i32, .rsi, Int64(seg))
+            helperCall(Helpers.elemDrop, &a, trapping: false)
+        case .load(let op, let m):
+            emitLoad(op, m, &a)
+        case .store(let op, let m):
+            emitStore(op, m, &a)
+        case .memorySize:
+            a.mov(.i64, .rax, Mem(.r15, 0))
+            a.mov(.i64, .rax, Mem(.rax, 8))
+            a.shr(.i64, .rax, 16)
+            push()
+            a.mov(.i64, top, .rax)
+        case .memoryGrow:
+            a.mov(.i32, .rsi, top)
+            helperCall(Helpers.memoryGrow, &a, trapping: false)
+            a.mov(.i64, top, .rax)
+        case .memoryInit(let seg, _):
+            a.mov(.i32, .rsi, Int64(seg))
+            a.mov(.i32, .rdx, slot(sp - 3))
+            a.mov(.i32, .rcx, slot(sp - 2))
+            a.mov(.i32, .r8, top)
+            helperCall(Helpers.memoryInit, &a, trapping: true)
+            sp -= 3
+        case .dataDrop(let seg):
+            a.mov(.i32, .rsi, Int64(seg))
+            helperCall(Helpers.dataDrop, &a, trapping: false)
+        case .memoryCopy:
+            a.mov(.i32, .rsi, slot(sp - 3))
+            a.mov(.i32, .rdx, slot(sp - 2))
+            a.mov(.i32, .rcx, top)
+            helperCall(Helpers.memoryCopy, &a, trapping: true)
+            sp -= 3
+        case .memoryFill:
+            a.mov(.i32, .rsi, slot(sp - 3))
+            a.mov(.i32, .rdx, slot(sp - 2))
+            a.mov(.i32, .rcx, top)
+            helperCall(Helpers.memoryFill, &a, trapping: true)
+            sp -= 3
+        case .i32Const(let v):
+            push()
+            a.mov(.i64, top, v)
+        case .i64Const(let v):
+            push()
+            if let s = Int32(exactly: v) {
+                a.mov(.i64, top, s)
+            } else {
+                a.movabs(.rax, UInt64(bitPattern: v))
+                a.mov(.i64, top, .rax)
+            }
+        case .f32Const(let v):
+            push()
+            a.mov(.i64, top, Int32(bitPattern: v))
+        case .f64Const(let v):
+            push()
+            if let s = Int32(exactly: Int64(bitPattern: v)) {
+                a.mov(.i64, top, s)
+            } else {
+                a.movabs(.rax, v)
+                a.mov(.i64, top, .rax)
+            }
+        case .refNull:
+            push()
+            a.mov(.i64, top, Int32(0))
+        case .refIsNull:
+            a.xor(.i32, .rax, .rax)
+            a.cmp(.i64, top, Int32(0))
+            a.setcc(.e, .rax)
+            a.mov(.i64, top, .rax)
+        case .refFunc(let f):
+            a.mov(.i64, .rax, Mem(.r15, 24))
+            a.mov(.i64, .rax, Mem(.rax, Int32(8 * f)))
+            push()
+            a.mov(.i64, top, .rax)
+        case .numeric(let op):
+            emitNumeric(op, &a)
+        }
+    }
+
+    func tableDef(_ t: Int, into r: GPR, _ a: inout X64Assembler) {
+        a.mov(.i64, r, Mem(.r15, 16))
+        a.mov(.i64, r, Mem(r, Int32(8 * t)))
+    }
+
+    /// Calls a C helper `(ctx, rsi, rdx, rcx, r8, r9)`; the caller loaded rsi…r9.
+    /// A trapping helper returns 0 or a trap code.
+    mutating func helperCall(_ fn: UInt, _ a: inout X64Assembler, trapping: Bool) {
+        a.and(.i64, .rsp, -16)
+        a.mov(.i64, .rdi, .r15)
+        a.movabs(.rax, UInt64(fn))
+        a.call(.rax)
+        resetRsp(&a)
+        if trapping {
+            a.test(.i32, .rax, .rax)
+            a.j(.ne, dynTrapLabel(&a))
+        }
+    }
+
+    // MARK: Calls
+
+    /// Direct call. Args are the top N slots; results replace them.
+    mutating func emitCall(function f: Int, _ a: inout X64Assembler) throws {
+        let t = module.types[Int(env.functionTypes[f])]
+        let n = t.params.count, r = t.results.count, k = max(n, r)
+        let base = sp - n
+        need(base + k)
+        if f >= env.importCount {
+            a.lea(.i64, .rsp, slot(base + k - 1))
+            a.call(env.functionLabels[f - env.importCount])
+            resetRsp(&a)
+        } else {
+            a.mov(.i64, .rax, Mem(.r15, 24))
+            a.mov(.i64, .rax, Mem(.rax, Int32(8 * f)))
+            callFuncRef(base: base, k: k, &a)
+        }
+        sp = base + r
+        need(sp)
+    }
+
+    /// rax = VMFuncRef*; the call may switch instance or go to the host.
+    mutating func callFuncRef(base: Int, k: Int, _ a: inout X64Assembler) {
+        let host = a.newLabel(), after = a.newLabel(), noMem = a.newLabel()
+        a.mov(.i64, Mem(.rbp, -8), .r15)
+        a.mov(.i64, Mem(.rbp, -16), .r14)
+        a.mov(.i64, .rcx, Mem(.rax, 16))
+        a.test(.i64, .rcx, .rcx)
+        a.j(.e, host)
+        a.mov(.i64, .r15, .rcx)
+        a.mov(.i64, .rdx, Mem(.r15, 0))
+        a.test(.i64, .rdx, .rdx)
+        a.j(.e, noMem)
+        a.mov(.i64, .r14, Mem(.rdx, 0))
+        a.bind(noMem)
+        a.lea(.i64, .rsp, slot(base + k - 1))
+        a.call(Mem(.rax, 8))
+        a.jmp(after)
+        a.bind(host)
+        a.lea(.i64, .rsp, slot(base + k - 1))
+        a.call(env.hostStub)
+        a.bind(after)
+        a.mov(.i64, .r15, Mem(.rbp, -8))
+        a.mov(.i64, .r14, Mem(.rbp, -16))
+        resetRsp(&a)
+    }
+
+    mutating func emitCallIndirect(typeIndex: Int, table: Int, tail: Bool, _ a: inout X64Assembler) {
+        let t = module.types[typeIndex]
+        let typeID = env.typeIDs[typeIndex]
+        a.mov(.i32, .rax, top)
+        sp -= 1
+        tableDef(table, into: .rcx, &a)
+        a.cmp(.i64, .rax, Mem(.rcx, 8))
+        a.j(.ae, trapLabel(&a, .undefinedElement))
+        a.mov(.i64, .rcx, Mem(.rcx, 0))
+        a.mov(.i64, .rax, Mem(.rcx, .rax, .x8, 0))
+        a.test(.i64, .rax, .rax)
+        a.j(.e, trapLabel(&a, .uninitializedElement))
+        a.cmp(.i32, Mem(.rax, 0), typeID)
+        a.j(.ne, trapLabel(&a, .indirectCallTypeMismatch))
+        if tail {
+            emitTailFuncRef(t, &a)
+        } else {
+            let n = t.params.count, r = t.results.count, k = max(n, r)
+            let base = sp - n
+            need(base + k)
+            callFuncRef(base: base, k: k, &a)
+            sp = base + r
+            need(sp)
+        }
+    }
+
+    /// return_call of a direct function.
+    mutating func emitReturnCall(function f: Int, _ a: inout X64Assembler) throws {
+        let t = module.types[Int(env.functionTypes[f])]
+        if f >= env.importCount {
+            let target = env.functionLabels[f - env.importCount]
+            tailJump(t, &a) { a, _ in a.jmp(target) }
+        } else {
+            a.mov(.i64, .rax, Mem(.r15, 24))
+            a.mov(.i64, .rax, Mem(.rax, Int32(8 * f)))
+            emitTailFuncRef(t, &a)
+        }
+    }
+
+    /// rax = VMFuncRef* (checked). Same-instance wasm callee: real tail call;
+    /// otherwise an ordinary call followed by a return.
+    mutating func emitTailFuncRef(_ t: FuncType, _ a: inout X64Assembler) {
+        let slow = a.newLabel()
+        a.cmp(.i64, .r15, Mem(.rax, 16))
+        a.j(.ne, slow)
+        a.mov(.i64, .r9, .rax)
+        let saveSp = sp
+        tailJump(t, &a) { a, _ in a.jmp(Mem(.r9, 8)) }
+        sp = saveSp
+        a.bind(slow)
+        let n = t.params.count, r = t.results.count, k = max(n, r)
+        let base = sp - n
+        need(base + k)
+        callFuncRef(base: base, k: k, &a)
+        sp = base + r
+        need(sp)
+        branch(UInt32(controls.count - 1), &a)
+    }
+
+    /// Moves the top N values into a new argument area replacing ours, drops
+    /// this frame and jumps (the jump is emitted by `jump`; r9 is preserved).
+    mutating func tailJump(_ t: FuncType, _ a: inout X64Assembler, jump: (inout X64Assembler, Int) -> Void) {
+        let n = t.params.count, k1 = max(n, t.results.count)
+        let topOff = 16 + 8 * K
+        let ra = topOff - 8 * k1 - 8
+        // Temporaries below both our frame and the new return-address slot.
+        resetRsp(&a)
+        a.lea(.i64, .rax, Mem(.rbp, Int32(ra)))
+        a.cmp(.i64, .rsp, .rax)
+        a.cmov(.a, .i64, .rsp, .rax)
+        for i in 0..<n {
+            a.mov(.i64, .rax, slot(sp - n + i))
+            a.push(.rax)
+        }
+        a.mov(.i64, .rcx, Mem(.rbp, 8))
+        a.mov(.i64, .rdx, Mem(.rbp, 0))
+        for i in 0..<n {
+            a.mov(.i64, .rax, Mem(.rsp, Int32(8 * (n - 1 - i))))
+            a.mov(.i64, Mem(.rbp, Int32(topOff - 8 * (i + 1))), .rax)
+        }
+        a.mov(.i64, Mem(.rbp, Int32(ra)), .rcx)
+        a.lea(.i64, .rsp, Mem(.rbp, Int32(ra)))
+        a.mov(.i64, .rbp, .rdx)
+        jump(&a, n)
+    }
+
+    // MARK: Memory
+
+    /// rax = zero-extended index popped; returns the address operand.
+    mutating func address(_ m: MemArg, _ a: inout X64Assembler) -> Mem {
+        a.mov(.i32, .rax, top)
+        if m.offset <= UInt64(Int32.max) {
+            return Mem(.r14, .rax, .x1, Int32(m.offset))
+        }
+        a.movabs(.rcx, m.offset)
+        a.add(.i64, .rax, .rcx)
+        return Mem(.r14, .rax, .x1, 0)
+    }
+
+    mutating func emitLoad(_ op: LoadOp, _ m: MemArg, _ a: inout X64Assembler) {
+        let addr = address(m, &a)
+        switch op {
+        case .i32Load, .f32Load, .i64Load32U: a.mov(.i32, .rax, addr)
+        case .i64Load, .f64Load: a.mov(.i64, .rax, addr)
+        case .i32Load8S: a.movsx(.i32, .rax, .i8, addr)
+        case .i32Load8U, .i64Load8U: a.movzx(.i32, .rax, .i8, addr)
+        case .i32Load16S: a.movsx(.i32, .rax, .i16, addr)
+        case .i32Load16U, .i64Load16U: a.movzx(.i32, .rax, .i16, addr)
+        case .i64Load8S: a.movsx(.i64, .rax, .i8, addr)
+        case .i64Load16S: a.movsx(.i64, .rax, .i16, addr)
+        case .i64Load32S: a.movsxd(.rax, addr)
+        }
+        a.mov(.i64, top, .rax)
+    }
+
+    mutating func emitStore(_ op: StoreOp, _ m: MemArg, _ a: inout X64Assembler) {
+        a.mov(.i64, .rdx, top)
+        sp -= 1
+        let addr = address(m, &a)
+        sp -= 1
+        switch op.byteWidth {
+        case 1: a.mov(.i8, addr, .rdx)
+        case 2: a.mov(.i16, addr, .rdx)
+        case 4: a.mov(.i32, addr, .rdx)
+        default: a.mov(.i64, addr, .rdx)
+        }
+    }
+}

@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import WasmCore
+import WasmRuntime
+
+/// Runtime calls out of JIT code (C calling convention). The first argument
+/// is the calling instance's `VMInstanceContext*`. Trapping helpers return 0
+/// or a `TrapCode` raw value.
+enum Helpers {
+    @inline(__always)
+    static func instance(_ ctx: UnsafeMutableRawPointer) -> Instance {
+        let p = ctx.assumingMemoryBound(to: VMInstanceContext.self)
+        return Unmanaged<Instance>.fromOpaque(p.pointee.instance!).takeUnretainedValue()
+    }
+
+    static func address<F>(_ f: F) -> UInt { unsafeBitCast(f, to: UInt.self) }
+
+    static let oobMemory = UInt32(TrapCode.outOfBoundsMemoryAccess.rawValue)
+    static let oobTable = UInt32(TrapCode.outOfBoundsTableAccess.rawValue)
+
+    typealias H1 = @convention(c) (UnsafeMutableRawPointer, UInt32) -> UInt64
+    typealias H3 = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32, UInt32) -> UInt32
+    typealias H4 = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32, UInt32, UInt32) -> UInt32
+    typealias H5 = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32, UInt32, UInt32, UInt32) -> UInt32
+    typealias HGrow = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32, UInt64) -> UInt64
+    typealias HFill = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32, UInt64, UInt32) -> UInt32
+    typealias HHost = @convention(c) (UnsafeRawPointer, UnsafeMutablePointer<UInt64>, UnsafeMutableRawPointer?,
+                                      UnsafeMutableRawPointer) -> UInt32
+
+    static let memoryGrow: UInt = address({ (ctx, delta) in
+        let r = instance(ctx).memories[0].grow(by: UInt64(delta))
+        return r < 0 ? UInt64(UInt32.max) : UInt64(r)
+    } as H1)
+
+    static let memoryInit: UInt = address({ (ctx, seg, d, s, n) in
+        let inst = instance(ctx)
+        let memory = inst.memories[0]
+        return inst.dataSegments[Int(seg)].withUnsafeBytes { bytes in
+            guard UInt64(s) + UInt64(n) <= UInt64(bytes.count), UInt64(d) + UInt64(n) <= UInt64(memory.byteCount) else {
+                return oobMemory
+            }
+            if n > 0 { (memory.base + Int(d)).copyMemory(from: bytes.baseAddress! + Int(s), byteCount: Int(n)) }
+            return 0
+        }
+    } as H4)
+
+    static let dataDrop: UInt = address({ (ctx, seg) in
+        instance(ctx).dataSegments[Int(seg)] = []
+        return 0
+    } as H1)
+
+    static let memoryCopy: UInt = address({ (ctx, d, s, n) in
+        let memory = instance(ctx).memories[0]
+        let size = UInt64(memory.byteCount)
+        guard UInt64(s) + UInt64(n) <= size, UInt64(d) + UInt64(n) <= size else { return oobMemory }
+        if n > 0 { (memory.base + Int(d)).copyMemory(from: memory.base + Int(s), byteCount: Int(n)) }
+        return 0
+    } as H3)
+
+    static let memoryFill: UInt = address({ (ctx, d, v, n) in
+        let memory = instance(ctx).memories[0]
+        guard UInt64(d) + UInt64(n) <= UInt64(memory.byteCount) else { return oobMemory }
+        if n > 0 { (memory.base + Int(d)).initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: v), count: Int(n)) }
+        return 0
+    } as H3)
+
+    static let tableGrow: UInt = address({ (ctx, t, delta, fill) in
+        let r = instance(ctx).tables[Int(t)].grow(by: UInt64(delta), fill: fill)
+        return r < 0 ? UInt64(UInt32.max) : UInt64(r)
+    } as HGrow)
+
+    static let tableFill: UInt = address({ (ctx, t, i, v, n) in
+        let table = instance(ctx).tables[Int(t)]
+        guard UInt64(i) + UInt64(n) <= UInt64(table.count) else { return oobTable }
+        for k in 0..<Int(n) { table.setRaw(v, at: Int(i) + k) }
+        return 0
+    } as HFill)
+
+    static let tableCopy: UInt = address({ (ctx, dt, st, d, s, n) in
+        let inst = instance(ctx)
+        let dst = inst.tables[Int(dt)], src = inst.tables[Int(st)]
+        guard UInt64(s) + UInt64(n) <= UInt64(src.count), UInt64(d) + UInt64(n) <= UInt64(dst.count) else {
+            return oobTable
+        }
+        if n == 0 { return 0 }
+        let from = src.definition.pointee.elements + Int(s), to = dst.definition.pointee.elements + Int(d)
+        memmove(to, from, Int(n) * 8)
+        return 0
+    } as H5)
+
+    static let tableInit: UInt = address({ (ctx, t, seg, d, s, n) in
+        let inst = instance(ctx)
+        let table = inst.tables[Int(t)]
+        let items = inst.elementSegments[Int(seg)]
+        guard UInt64(s) + UInt64(n) <= UInt64(items.count), UInt64(d) + UInt64(n) <= UInt64(table.count) else {
+            return oobTable
+        }
+        for k in 0..<Int(n) { table.setRaw(items[Int(s) + k], at: Int(d) + k) }
+        return 0
+    } as H5)
+
+    static let elemDrop: UInt = address({ (ctx, seg) in
+        instance(ctx).elementSegments[Int(seg)] = []
+        return 0
+    } as H1)
+
+    /// Calls a host function: `area` holds K = max(params, results) slots,
+    /// param/result i at area[K-1-i]. Returns 1 after storing the thrown error.
+    static let hostCall: UInt = address({ (funcRef, area, callerCtx, thread) in
+        let ref = funcRef.assumingMemoryBound(to: VMFuncRef.self)
+        let function = ref.pointee.function!.takeUnretainedValue()
+        guard case .host(let body) = function.kind else { return 1 }
+        let type = function.type
+        let k = max(type.params.count, type.results.count)
+        var args: [Value] = []
+        args.reserveCapacity(type.params.count)
+        for (i, t) in type.params.enumerated() { args.append(RawValue.decode(area[k - 1 - i], as: t)) }
+        let caller = callerCtx.map { instance($0) }
+        do {
+            let results = try body(Caller(instance: caller), args)
+            for (j, v) in results.enumerated() { area[k - 1 - j] = RawValue.encode(v) }
+            return 0
+        } catch {
+            let state = thread.assumingMemoryBound(to: JITThreadState.self)
+            state.pointee.pendingError = Unmanaged.passRetained(ErrorBox(error)).toOpaque()
+            return 1
+        }
+    } as HHost)
+}

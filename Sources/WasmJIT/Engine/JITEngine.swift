@@ -1,0 +1,327 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CWasmoon
+import WasmCore
+import WasmRuntime
+
+/// Per-module facts the function compiler needs.
+struct ModuleEnv {
+    var importCount: Int
+    var functionTypes: [UInt32]
+    var typeIDs: [Int32]
+    var functionLabels: [Label]
+    var trapTail: Label
+    var hostStub: Label
+    var listing: Bool
+}
+
+/// Per-thread state the JIT code reaches through r13.
+/// Offsets: stackLimit 0, entryRSP 8, trapCode 16, trapPC 24, trapRBP 32.
+struct JITThreadState {
+    var stackLimit: UInt
+    var entryRSP: UInt
+    var trapCode: UInt64
+    var trapPC: UInt
+    var trapRBP: UInt
+    var pendingError: UnsafeMutableRawPointer?  // Unmanaged<ErrorBox>
+}
+
+final class ErrorBox {
+    let error: any Error
+    init(_ error: any Error) { self.error = error }
+}
+
+nonisolated(unsafe) private var threadKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()
+
+/// Host error code returned by the entry trampoline (not a `TrapCode`).
+let hostErrorCode: UInt64 = 255
+
+extension JITThreadState {
+    /// Stack kept free below the limit for host calls and runtime helpers.
+    static let stackMargin = 256 * 1024
+
+    static func current() -> UnsafeMutablePointer<JITThreadState> {
+        if let p = pthread_getspecific(threadKey) { return p.assumingMemoryBound(to: JITThreadState.self) }
+        wasmoon_ensure_sigaltstack()
+        let p = UnsafeMutablePointer<JITThreadState>.allocate(capacity: 1)
+        p.initialize(to: JITThreadState(stackLimit: wasmoon_thread_stack_limit(stackMargin), entryRSP: 0, trapCode: 0,
+                                        trapPC: 0, trapRBP: 0, pendingError: nil))
+        pthread_setspecific(threadKey, p)
+        return p
+    }
+}
+
+/// Machine code of one module: trampolines, stubs and every defined function.
+public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
+    let memory: ExecutableMemory
+    let functionOffsets: [Int]
+    let functionEnds: [Int]
+    let importCount: Int
+    let entryOffset: Int
+    let module: WasmCore.Module
+    let registration: Int32
+    /// Compile time of the whole module, in seconds.
+    public let compileSeconds: Double
+    public let perFunctionSeconds: [Double]
+    public var codeSize: Int { memory.codeSize }
+    public var functionCount: Int { functionOffsets.count }
+
+    init(memory: ExecutableMemory, functionOffsets: [Int], functionEnds: [Int], importCount: Int, entryOffset: Int,
+         trapStubOffset: Int, module: WasmCore.Module, compileSeconds: Double, perFunctionSeconds: [Double]) {
+        self.memory = memory
+        self.functionOffsets = functionOffsets
+        self.functionEnds = functionEnds
+        self.importCount = importCount
+        self.entryOffset = entryOffset
+        self.module = module
+        self.compileSeconds = compileSeconds
+        self.perFunctionSeconds = perFunctionSeconds
+        let start = UInt(bitPattern: memory.base)
+        registration = wasmoon_register_code(start, start + UInt(memory.codeSize),
+                                             UInt(bitPattern: memory.base + trapStubOffset))
+    }
+
+    deinit { wasmoon_unregister_code(registration) }
+
+    public func entry(definedIndex: Int) -> UnsafeRawPointer? { memory.base + functionOffsets[definedIndex] }
+
+    typealias EntryFn = @convention(c) (UnsafeMutableRawPointer?, UnsafeRawPointer, UnsafeMutablePointer<UInt64>,
+                                        UnsafeMutableRawPointer, Int) -> Int32
+    var entryFunction: EntryFn { memory.function(at: entryOffset) }
+
+    /// The defined function containing a code offset.
+    func definedFunction(at offset: Int) -> Int? {
+        var lo = 0, hi = functionOffsets.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if functionOffsets[mid] <= offset { lo = mid + 1 } else { hi = mid }
+        }
+        let i = lo - 1
+        guard i >= 0, offset < functionEnds[i] else { return nil }
+        return i
+    }
+
+    func backtrace(pc: UInt, rbp: UInt) -> [Trap.Frame] {
+        var frames: [Trap.Frame] = []
+        var pc = pc, rbp = rbp
+        let base = UInt(bitPattern: memory.base)
+        while frames.count < 256, pc >= base, pc < base + UInt(memory.codeSize),
+            let f = definedFunction(at: Int(pc - base))
+        {
+            let index = UInt32(importCount + f)
+            frames.append(Trap.Frame(functionIndex: index, functionName: module.functionName(index),
+                                     moduleOffset: nil, functionOffset: nil))
+            guard rbp != 0 else { break }
+            let p = UnsafePointer<UInt>(bitPattern: rbp)!
+            pc = p[1]
+            rbp = p[0]
+        }
+        return frames
+    }
+}
+
+/// The baseline x86-64 JIT tier: compiles every defined function of a module
+/// when it is prepared; runs wasm on the calling thread's stack.
+public final class JITEngine: ExecutionEngine {
+    /// Keep listings (for `wasmoon explore`).
+    let listing: Bool
+
+    public init() {
+        listing = false
+        wasmoon_install_signal_handlers()
+    }
+
+    init(listing: Bool) {
+        self.listing = listing
+        wasmoon_install_signal_handlers()
+    }
+
+    public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
+        var a = X64Assembler(capacity: 64 * 1024, listing: listing)
+        return try JITEngine.compile(module, &a, listing: listing)
+    }
+
+    static func compile(_ module: WasmCore.Module, _ a: inout X64Assembler, listing: Bool) throws -> JITModuleCode {
+        let t0 = clock()
+        let functionTypes = module.allFunctionTypeIndices
+        let importCount = module.importedFunctionTypes.count
+        var labels: [Label] = []
+        for i in 0..<module.codes.count { labels.append(a.newLabel("func\(importCount + i)")) }
+        let stubs = Stubs.emit(&a)
+        let env = ModuleEnv(importCount: importCount, functionTypes: functionTypes,
+                            typeIDs: module.types.map { TypeRegistry.shared.id(for: $0) }, functionLabels: labels,
+                            trapTail: stubs.trapTail, hostStub: stubs.hostStub, listing: listing)
+        var offsets: [Int] = [], ends: [Int] = [], times: [Double] = []
+        for i in 0..<module.codes.count {
+            let f0 = clock()
+            a.align(16)
+            offsets.append(a.offset)
+            var fc = FunctionCompiler(module: module, env: env, definedIndex: i)
+            try fc.compile(&a, entry: labels[i])
+            ends.append(a.offset)
+            times.append(Double(clock() - f0) / Double(CLOCKS_PER_SEC))
+        }
+        a.finish()
+        let mem = try ExecutableMemory(a)
+        return JITModuleCode(memory: mem, functionOffsets: offsets, functionEnds: ends, importCount: importCount,
+                             entryOffset: stubs.entry, trapStubOffset: stubs.trapStub, module: module,
+                             compileSeconds: Double(clock() - t0) / Double(CLOCKS_PER_SEC), perFunctionSeconds: times)
+    }
+
+    public func invoke(_ function: Function, arguments: [Value]) throws -> [Value] {
+        guard case .wasm = function.kind, let instance = function.instance,
+            let code = instance.module.code as? JITModuleCode, let target = function.funcRef.pointee.entry
+        else { throw JITError("function \(function.debugName) was not compiled by the JIT") }
+        let state = JITThreadState.current()
+        let type = function.type
+        let k = max(type.params.count, type.results.count)
+        var values = [UInt64](repeating: 0, count: max(k, 1))
+        for (i, v) in arguments.enumerated() { values[i] = RawValue.encode(v) }
+        let rc = values.withUnsafeMutableBufferPointer { buf in
+            code.entryFunction(UnsafeMutableRawPointer(instance.context), target, buf.baseAddress!,
+                               UnsafeMutableRawPointer(state), k)
+        }
+        if rc != 0 {
+            if UInt64(rc) == hostErrorCode, let e = state.pointee.pendingError {
+                state.pointee.pendingError = nil
+                throw Unmanaged<ErrorBox>.fromOpaque(e).takeRetainedValue().error
+            }
+            let trapCode = TrapCode(rawValue: UInt8(truncatingIfNeeded: rc)) ?? .unreachable
+            let bt = code.backtrace(pc: state.pointee.trapPC, rbp: state.pointee.trapRBP)
+            throw Trap(trapCode, backtrace: bt)
+        }
+        return type.results.enumerated().map { RawValue.decode(values[$0.offset], as: $0.element) }
+    }
+}
+
+public struct JITError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Module-level stubs: the entry trampoline (Swift → wasm), the trap stub
+/// (signal handler and explicit traps land here), and the host-call stub.
+enum Stubs {
+    struct Offsets {
+        var entry: Int
+        var trapStub: Int
+        var trapTail: Label
+        var hostStub: Label
+    }
+
+    static func emit(_ a: inout X64Assembler) -> Offsets {
+        let exit = a.newLabel("exit"), trapStub = a.newLabel("trap_stub"), trapTail = a.newLabel("trap_tail")
+        let hostStub = a.newLabel("host_stub")
+        // entry(ctx rdi, target rsi, values rdx, thread rcx, k r8) -> trap code (0 = ok)
+        let entry = a.offset
+        a.push(.rbp)
+        a.mov(.i64, .rbp, .rsp)
+        a.push(.rbx)
+        a.push(.r12)
+        a.push(.r13)
+        a.push(.r14)
+        a.push(.r15)
+        a.mov(.i64, .r13, .rcx)
+        a.mov(.i64, .rax, Mem(.r13, 8))
+        a.push(.rax)
+        a.mov(.i64, Mem(.r13, 8), .rsp)
+        a.mov(.i64, .r15, .rdi)
+        let noMem = a.newLabel()
+        a.mov(.i64, .rax, Mem(.r15, 0))
+        a.test(.i64, .rax, .rax)
+        a.j(.e, noMem)
+        a.mov(.i64, .r14, Mem(.rax, 0))
+        a.bind(noMem)
+        a.mov(.i64, .r12, .rdx)
+        a.mov(.i64, .rbx, .r8)
+        a.lea(.i64, .rax, Mem(base: nil, index: .rbx, scale: .x8, disp: 15))
+        a.and(.i64, .rax, -16)
+        a.sub(.i64, .rsp, .rax)
+        let inLoop = a.newLabel(), inDone = a.newLabel()
+        a.xor(.i32, .rcx, .rcx)
+        a.bind(inLoop)
+        a.cmp(.i64, .rcx, .rbx)
+        a.j(.ae, inDone)
+        a.mov(.i64, .rax, Mem(.r12, .rcx, .x8, 0))
+        a.mov(.i64, .rdx, .rbx)
+        a.sub(.i64, .rdx, .rcx)
+        a.mov(.i64, Mem(.rsp, .rdx, .x8, -8), .rax)
+        a.inc(.i64, .rcx)
+        a.jmp(inLoop)
+        a.bind(inDone)
+        a.call(.rsi)
+        // A tail call may have moved the return address: recompute the area base.
+        a.mov(.i64, .rsp, Mem(.r13, 8))
+        a.lea(.i64, .rax, Mem(base: nil, index: .rbx, scale: .x8, disp: 15))
+        a.and(.i64, .rax, -16)
+        a.sub(.i64, .rsp, .rax)
+        let outLoop = a.newLabel(), outDone = a.newLabel()
+        a.xor(.i32, .rcx, .rcx)
+        a.bind(outLoop)
+        a.cmp(.i64, .rcx, .rbx)
+        a.j(.ae, outDone)
+        a.mov(.i64, .rdx, .rbx)
+        a.sub(.i64, .rdx, .rcx)
+        a.mov(.i64, .rax, Mem(.rsp, .rdx, .x8, -8))
+        a.mov(.i64, Mem(.r12, .rcx, .x8, 0), .rax)
+        a.inc(.i64, .rcx)
+        a.jmp(outLoop)
+        a.bind(outDone)
+        a.xor(.i32, .rax, .rax)
+        a.bind(exit)
+        a.mov(.i64, .rsp, Mem(.r13, 8))
+        a.pop(.rcx)
+        a.mov(.i64, Mem(.r13, 8), .rcx)
+        a.pop(.r15)
+        a.pop(.r14)
+        a.pop(.r13)
+        a.pop(.r12)
+        a.pop(.rbx)
+        a.pop(.rbp)
+        a.ret()
+        // trap stub: edi = code, rsi = pc (signal handler or trap_tail)
+        a.align(16)
+        let trapStubOffset = a.offset
+        a.bind(trapStub)
+        a.mov(.i64, Mem(.r13, 16), .rdi)
+        a.mov(.i64, Mem(.r13, 24), .rsi)
+        a.mov(.i64, Mem(.r13, 32), .rbp)
+        a.mov(.i32, .rax, .rdi)
+        a.jmp(exit)
+        // trap tail: reached by `call` from a trap site; the return address is the PC
+        a.bind(trapTail)
+        a.pop(.rsi)
+        a.jmp(trapStub)
+        // host stub: rax = VMFuncRef*, args/results area at [rsp+8]
+        a.align(16)
+        a.bind(hostStub)
+        a.push(.rbp)
+        a.mov(.i64, .rbp, .rsp)
+        a.and(.i64, .rsp, -16)
+        a.mov(.i64, .rdi, .rax)
+        a.lea(.i64, .rsi, Mem(.rbp, 16))
+        a.mov(.i64, .rdx, .r15)
+        a.mov(.i64, .rcx, .r13)
+        a.movabs(.rax, UInt64(Helpers.hostCall))
+        a.call(.rax)
+        let failed = a.newLabel()
+        a.test(.i32, .rax, .rax)
+        a.j(.ne, failed)
+        a.leave()
+        a.ret()
+        a.bind(failed)
+        a.mov(.i32, .rdi, Int64(hostErrorCode))
+        a.mov(.i64, .rsi, Mem(.rbp, 8))
+        a.mov(.i64, .rbp, Mem(.rbp, 0))
+        a.jmp(trapStub)
+        return Offsets(entry: entry, trapStub: trapStubOffset, trapTail: trapTail, hostStub: hostStub)
+    }
+}
