@@ -50,18 +50,13 @@ struct EmbeddingTests {
         #expect(throws: Trap.self) { try instance.function("run")!.call([]) }
     }
 
-    @Test func jitTierIsAClearError() {
-        #expect(throws: WasmoonError.self) { try Runtime(tier: .jit) }
-        do {
-            _ = try Runtime(tier: .jit)
-        } catch {
-            #expect(error.description.contains("not available"))
-        }
+    @Test func jitTierIsAvailable() throws {
+        #expect(try Runtime(tier: .jit).engine.tier == .jit)
     }
 
-    @Test func defaultTierIsTheInterpreterForNow() throws {
-        #expect(Runtime.defaultTier == .interpreter)
-        #expect(try Runtime().engine.tier == .interpreter)
+    @Test func defaultTierIsTheJIT() throws {
+        #expect(Runtime.defaultTier == .jit)
+        #expect(try Runtime().engine.tier == .jit)
     }
 
     @Test func frontEndErrorsAreClassified() throws {

@@ -52,8 +52,8 @@ struct InterpreterCallTests {
         )
         """
 
-    @Test func recursion() throws {
-        let h = try InterpreterHarness(Self.recursion)
+    @Test(arguments: bothTiers) func recursion(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, Self.recursion)
         #expect(try h.call("fib", .i32(20)) == [.i32(6765)])
         #expect(try h.call("depth", .i32(50_000)) == [.i32(50_000)])
         let trap = h.expectTrap(.callStackExhausted, "runaway")
@@ -61,8 +61,8 @@ struct InterpreterCallTests {
         #expect(try h.call("depth", .i32(10)) == [.i32(10)], "usable after exhaustion")
     }
 
-    @Test func tailCalls() throws {
-        let h = try InterpreterHarness(Self.recursion)
+    @Test(arguments: bothTiers) func tailCalls(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, Self.recursion)
         #expect(try h.call("even", .i64(1_000_000)) == [.i32(1)])
         #expect(try h.call("even", .i64(1_000_001)) == [.i32(0)])
         #expect(try h.call("swapped_tail", .i32(10), .i32(3)) == [.s32(-7)])
@@ -70,8 +70,8 @@ struct InterpreterCallTests {
         #expect(try h.call("multi", .i32(7)) == [.i64(56)])
     }
 
-    @Test func indirectCallErrors() throws {
-        let h = try InterpreterHarness(Self.recursion)
+    @Test(arguments: bothTiers) func indirectCallErrors(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, Self.recursion)
         #expect(try h.call("indirect", .i32(0), .i32(10)) == [.i32(55)])
         #expect(try h.call("indirect", .i32(1), .i32(10)) == [.i32(10)])
         h.expectTrap(.indirectCallTypeMismatch, "indirect", .i32(2), .i32(1))
@@ -80,8 +80,8 @@ struct InterpreterCallTests {
         h.expectTrap(.undefinedElement, "indirect", .s32(-1), .i32(1))
     }
 
-    @Test func trapBacktraceNamesFunctionsAndOffsets() throws {
-        let h = try InterpreterHarness(
+    @Test(arguments: bothTiers) func trapBacktraceNamesFunctionsAndOffsets(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, 
             """
             (module
               (func $inner (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
@@ -100,9 +100,9 @@ struct InterpreterCallTests {
         }
     }
 
-    @Test func hostFunctionsAndReentrancy() throws {
+    @Test(arguments: bothTiers) func hostFunctionsAndReentrancy(_ tier: Tier) throws {
         let calls = Box(0)
-        let h = try InterpreterHarness(
+        let h = try InterpreterHarness(tier: tier, 
             """
             (module
               (import "host" "add3" (func $add3 (param i32 i64 f64) (result f64)))
@@ -151,8 +151,8 @@ struct InterpreterCallTests {
         h.expectTrap(.callStackExhausted, "down", .i32(100_000))
     }
 
-    @Test func crossInstanceCalls() throws {
-        let runtime = try Runtime(tier: .interpreter)
+    @Test(arguments: bothTiers) func crossInstanceCalls(_ tier: Tier) throws {
+        let runtime = try Runtime(tier: tier)
         let store = Store(engine: runtime.engine)
         let linker = Linker(store: store)
         let provider = try linker.instantiate(
@@ -195,8 +195,8 @@ struct InterpreterCallTests {
         #expect(try provider.function("bump")!.call([]) == [.i32(3)])
     }
 
-    @Test func concurrentInvocations() async throws {
-        let runtime = try Runtime(tier: .interpreter)
+    @Test(arguments: bothTiers) func concurrentInvocations(_ tier: Tier) async throws {
+        let runtime = try Runtime(tier: tier)
         let module = try runtime.compile(wat: Self.recursion)
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for n in 0..<8 {

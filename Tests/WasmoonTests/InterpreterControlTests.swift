@@ -5,8 +5,8 @@ import Wasmoon
 /// including the translator's register-allocation corner cases.
 @Suite("Interpreter control and memory")
 struct InterpreterControlTests {
-    @Test func localReferencesSurviveLaterSets() throws {
-        let h = try InterpreterHarness(
+    @Test(arguments: bothTiers) func localReferencesSurviveLaterSets(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, 
             """
             (module
               ;; The first local.get must see the old value although local 0 is set before it is used.
@@ -48,8 +48,8 @@ struct InterpreterControlTests {
         #expect(try h.call("ref_across_loop", .i32(4)) == [.i32(16)])
     }
 
-    @Test func multiValueBlocksAndBranches() throws {
-        let h = try InterpreterHarness(
+    @Test(arguments: bothTiers) func multiValueBlocksAndBranches(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, 
             """
             (module
               (func (export "swap") (param i32 i32) (result i32 i32) (local.get 1) (local.get 0))
@@ -123,8 +123,8 @@ struct InterpreterControlTests {
         #expect(try h.call("dead_code") == [.i32(5)])
     }
 
-    @Test func fusedComparisonsBranchBothWays() throws {
-        let h = try InterpreterHarness(
+    @Test(arguments: bothTiers) func fusedComparisonsBranchBothWays(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, 
             """
             (module
               (func (export "count_lt_s") (param i32 i32) (result i32) (local i32)
@@ -153,8 +153,8 @@ struct InterpreterControlTests {
         #expect(try h.call("br_if_eqz64", .i64(1 << 40)) == [.i32(0)])
     }
 
-    @Test func memoryAccessAndBounds() throws {
-        let h = try InterpreterHarness(
+    @Test(arguments: bothTiers) func memoryAccessAndBounds(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, 
             """
             (module
               (memory (export "mem") 1 3)
@@ -211,8 +211,8 @@ struct InterpreterControlTests {
         h.expectTrap(.outOfBoundsMemoryAccess, "init", .i32(400), .i32(0), .i32(1))
     }
 
-    @Test func globalsTablesAndReferences() throws {
-        let h = try InterpreterHarness(
+    @Test(arguments: bothTiers) func globalsTablesAndReferences(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, 
             """
             (module
               (global $g (mut i64) (i64.const 5))

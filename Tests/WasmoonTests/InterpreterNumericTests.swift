@@ -48,10 +48,8 @@ struct InterpreterNumericTests {
         )
         """
 
-    let h: InterpreterHarness
-    init() throws { h = try InterpreterHarness(Self.wat) }
-
-    @Test func integerDivision() throws {
+    @Test(arguments: bothTiers) func integerDivision(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, Self.wat)
         #expect(try h.call("div_s", .s32(-7), .s32(2)) == [.s32(-3)])
         #expect(try h.call("div_u", .s32(-7), .s32(2)) == [.i32(0x7FFF_FFFC)])
         #expect(try h.call("rem_s", .s32(-7), .s32(2)) == [.s32(-1)])
@@ -67,7 +65,8 @@ struct InterpreterNumericTests {
         h.expectTrap(.integerDivideByZero, "rem_s64", .i64(1), .i64(0))
     }
 
-    @Test func shiftsAndBits() throws {
+    @Test(arguments: bothTiers) func shiftsAndBits(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, Self.wat)
         #expect(try h.call("shl", .i32(1), .i32(33)) == [.i32(2)])
         #expect(try h.call("shr_s", .s32(-8), .i32(33)) == [.s32(-4)])
         #expect(try h.call("shl64", .i64(1), .i64(65)) == [.i64(2)])
@@ -82,7 +81,8 @@ struct InterpreterNumericTests {
         #expect(try h.call("mul64", .i64(0x1_0000_0001), .i64(0x1_0000_0001)) == [.i64(0x2_0000_0001)])
     }
 
-    @Test func widthConversions() throws {
+    @Test(arguments: bothTiers) func widthConversions(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, Self.wat)
         #expect(try h.call("wrap", .i64(0x1_2345_6789)) == [.i32(0x2345_6789)])
         #expect(try h.call("extend_u", .i32(0xFFFF_FFFF)) == [.i64(0xFFFF_FFFF)])
         #expect(try h.call("extend_s", .i32(0xFFFF_FFFF)) == [.i64(UInt64.max)])
@@ -91,7 +91,8 @@ struct InterpreterNumericTests {
         #expect(try h.call("reinterpret", .double(-0.0)) == [.i64(0x8000_0000_0000_0000)])
     }
 
-    @Test func floatMinMax() throws {
+    @Test(arguments: bothTiers) func floatMinMax(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, Self.wat)
         #expect(try h.call("fmin", .float(0.0), .float(-0.0)) == [.float(-0.0)])
         #expect(try h.call("fmin", .float(-0.0), .float(0.0)) == [.float(-0.0)])
         #expect(try h.call("fmax", .float(-0.0), .float(0.0)) == [.float(0.0)])
@@ -103,7 +104,8 @@ struct InterpreterNumericTests {
         #expect(Double(bitPattern: dbits).isNaN)
     }
 
-    @Test func roundingAndSignBits() throws {
+    @Test(arguments: bothTiers) func roundingAndSignBits(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, Self.wat)
         #expect(try h.call("nearest", .float(2.5)) == [.float(2)])
         #expect(try h.call("nearest", .float(3.5)) == [.float(4)])
         #expect(try h.call("nearest", .float(-0.5)) == [.float(-0.0)])
@@ -115,7 +117,8 @@ struct InterpreterNumericTests {
         #expect(try h.call("copysign", .f32(0x7FA0_0001), .float(-1)) == [.f32(0xFFA0_0001)])
     }
 
-    @Test func truncation() throws {
+    @Test(arguments: bothTiers) func truncation(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, Self.wat)
         #expect(try h.call("trunc_s", .float(-2147483648.0)) == [.s32(Int32.min)])
         #expect(try h.call("trunc_s", .float(-1.9)) == [.s32(-1)])
         #expect(try h.call("trunc_u", .double(4294967295.9)) == [.i32(UInt32.max)])

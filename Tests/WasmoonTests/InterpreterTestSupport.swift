@@ -1,7 +1,10 @@
 import Testing
 import Wasmoon
 
-/// A module instantiated on the interpreter, with its store and linker kept alive.
+/// Both execution tiers, for tests that run the same checks on each.
+let bothTiers: [Tier] = [.interpreter, .jit]
+
+/// A module instantiated on a tier (the interpreter unless told), with its store and linker kept alive.
 struct InterpreterHarness {
     let runtime: Runtime
     let store: Store
@@ -9,8 +12,8 @@ struct InterpreterHarness {
     let instance: Instance
 
     /// Compiles `wat` for the interpreter; `link` may define imports first.
-    init(_ wat: String, link: (Linker) throws -> Void = { _ in }) throws {
-        runtime = try Runtime(tier: .interpreter)
+    init(tier: Tier = .interpreter, _ wat: String, link: (Linker) throws -> Void = { _ in }) throws {
+        runtime = try Runtime(tier: tier)
         store = Store(engine: runtime.engine)
         linker = Linker(store: store)
         try link(linker)

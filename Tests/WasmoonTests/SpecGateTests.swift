@@ -3,21 +3,21 @@ import Testing
 import Wasmoon
 
 /// The spec gate in-process: every gate file (`SharedData.gateFiles()`: wasm-2.0 without
-/// SIMD, plus the two tail-call scripts) on the interpreter; any failed assertion fails
-/// the test. "Message differs" counts are printed, not failed.
+/// SIMD, plus the two tail-call scripts) on both tiers (interpreter and JIT); any failed
+/// assertion fails the test. "Message differs" counts are printed, not failed.
 @Suite("Spec gate")
 struct SpecGateTests {
     static let files: [String] = SharedData.gateFiles().map(\.path)
 
-    @Test(arguments: files)
-    func specScript(_ path: String) throws {
-        let runner = WastRunner(engine: try Runtime(tier: .interpreter).engine)
+    @Test(arguments: files, [Tier.interpreter, Tier.jit])
+    func specScript(_ path: String, _ tier: Tier) throws {
+        let runner = WastRunner(engine: try Runtime(tier: tier).engine)
         let result = runner.run(path: path)
         let name = (path as NSString).lastPathComponent
         if result.messageDiffers > 0 {
             print("\(name): \(result.messageDiffers) message differs, first: \(result.messageDifferences[0])")
         }
-        let summary = "\(name): \(result.passed) passed, \(result.failed) failed\n"
+        let summary = "\(name) [\(tier)]: \(result.passed) passed, \(result.failed) failed\n"
             + result.failures.prefix(10).map { "  \($0)" }.joined(separator: "\n")
         #expect(result.failed == 0, Comment(rawValue: summary))
     }

@@ -43,8 +43,10 @@ struct FunctionCompiler {
     var maxDepth = 0
     var controls: [Control] = []
     var frameFixups: [Int] = []
-    var trapLabels: [UInt8: Label] = [:]
-    var dynTrap: Label? = nil
+    var trapSites: [(Label, UInt8, Int)] = []
+    var currentInstruction = 0
+    /// (code offset of a trap site's return address, wasm instruction index).
+    var trapReturns: [(Int, Int)] = []
     var deadDepth = 0
     var dead = false
     var nextHidden = 0
@@ -97,17 +99,16 @@ struct FunctionCompiler {
         frameFixups.append(a.offset - 4)
     }
 
+    /// A fresh out-of-line trap site for the current instruction (precise backtraces).
     mutating func trapLabel(_ a: inout X64Assembler, _ code: TrapCode) -> Label {
-        if let l = trapLabels[code.rawValue] { return l }
         let l = a.newLabel("trap_\(code)")
-        trapLabels[code.rawValue] = l
+        trapSites.append((l, code.rawValue, currentInstruction))
         return l
     }
 
     mutating func dynTrapLabel(_ a: inout X64Assembler) -> Label {
-        if let l = dynTrap { return l }
         let l = a.newLabel("trap_dynamic")
-        dynTrap = l
+        trapSites.append((l, 0, currentInstruction))
         return l
     }
 
@@ -138,6 +139,7 @@ struct FunctionCompiler {
         for (idx, ins) in instructions.enumerated() {
             if env.listing { a.comment("@\(String(body.instructionOffsets[idx], radix: 16)) \(ins)") }
             sourceMap.append((a.offset, idx))
+            currentInstruction = idx
             try compile(ins, &a)
             if controls.isEmpty { break }
         }
@@ -149,15 +151,11 @@ struct FunctionCompiler {
         a.leave()
         a.ret()
         // Out-of-line traps.
-        for (code, label) in trapLabels.sorted(by: { $0.key < $1.key }) {
+        for (label, code, instruction) in trapSites {
             a.bind(label)
-            a.mov(.i32, .rdi, Int64(code))
+            if code == 0 { a.mov(.i32, .rdi, .rax) } else { a.mov(.i32, .rdi, Int64(code)) }  // 0: code in eax
             a.call(env.trapTail)
-        }
-        if let l = dynTrap {
-            a.bind(l)
-            a.mov(.i32, .rdi, .rax)
-            a.call(env.trapTail)
+            trapReturns.append((a.offset, instruction))
         }
         let frameSize = (8 * (2 + L + H + maxDepth) + 15) & ~15
         for pos in frameFixups { a.patch32(at: pos, UInt32(bitPattern: Int32(-frameSize))) }

@@ -105,6 +105,24 @@ enum Helpers {
         return 0
     } as H1)
 
+    /// Walks the rbp chain from the trap up to the entry trampoline's frame
+    /// (entry rsp + 48) and stores the PCs in the thread state.
+    static let captureBacktrace: UInt = address({ (thread: UnsafeMutableRawPointer) in
+        let state = thread.assumingMemoryBound(to: JITThreadState.self)
+        let out = state.pointee.backtrace
+        out[0] = state.pointee.trapPC
+        var n = 1
+        var rbp = state.pointee.trapRBP
+        let limit = state.pointee.entryRSP + 48
+        while n < JITThreadState.maxBacktrace, rbp != 0, rbp < limit, rbp & 7 == 0 {
+            let p = UnsafePointer<UInt>(bitPattern: rbp)!
+            out[n] = p[1]
+            n += 1
+            rbp = p[0]
+        }
+        state.pointee.backtraceCount = n
+    } as @convention(c) (UnsafeMutableRawPointer) -> Void)
+
     /// Calls a host function: `area` holds K = max(params, results) slots,
     /// param/result i at area[K-1-i]. Returns 1 after storing the thrown error.
     static let hostCall: UInt = address({ (funcRef, area, callerCtx, thread) in

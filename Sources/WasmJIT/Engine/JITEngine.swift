@@ -27,6 +27,12 @@ struct JITThreadState {
     var trapPC: UInt
     var trapRBP: UInt
     var pendingError: UnsafeMutableRawPointer?  // Unmanaged<ErrorBox>
+    /// PCs of the trapping frames (innermost first), captured by the trap stub
+    /// while the wasm frames are still intact.
+    var backtrace: UnsafeMutablePointer<UInt>
+    var backtraceCount: Int
+
+    static let maxBacktrace = 256
 }
 
 final class ErrorBox {
@@ -52,7 +58,8 @@ extension JITThreadState {
         wasmoon_ensure_sigaltstack()
         let p = UnsafeMutablePointer<JITThreadState>.allocate(capacity: 1)
         p.initialize(to: JITThreadState(stackLimit: wasmoon_thread_stack_limit(stackMargin), entryRSP: 0, trapCode: 0,
-                                        trapPC: 0, trapRBP: 0, pendingError: nil))
+                                        trapPC: 0, trapRBP: 0, pendingError: nil,
+                                        backtrace: .allocate(capacity: maxBacktrace), backtraceCount: 0))
         pthread_setspecific(threadKey, p)
         return p
     }
@@ -67,6 +74,11 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
     let entryOffset: Int
     let module: WasmCore.Module
     let registration: Int32
+    /// Per defined function: code offsets (ascending) and the module offsets of their wasm instructions.
+    let codeOffsets: [[Int]]
+    let wasmOffsets: [[UInt32]]
+    /// Return address (code offset) of each explicit trap site -> module offset.
+    let trapSites: [Int: UInt32]
     /// Compile time of the whole module, in seconds.
     public let compileSeconds: Double
     public let perFunctionSeconds: [Double]
@@ -74,7 +86,11 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
     public var functionCount: Int { functionOffsets.count }
 
     init(memory: ExecutableMemory, functionOffsets: [Int], functionEnds: [Int], importCount: Int, entryOffset: Int,
-         trapStubOffset: Int, module: WasmCore.Module, compileSeconds: Double, perFunctionSeconds: [Double]) {
+         trapStubOffset: Int, module: WasmCore.Module, compileSeconds: Double, perFunctionSeconds: [Double],
+         codeOffsets: [[Int]], wasmOffsets: [[UInt32]], trapSites: [Int: UInt32]) {
+        self.codeOffsets = codeOffsets
+        self.wasmOffsets = wasmOffsets
+        self.trapSites = trapSites
         self.memory = memory
         self.functionOffsets = functionOffsets
         self.functionEnds = functionEnds
@@ -108,20 +124,30 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
         return i
     }
 
-    func backtrace(pc: UInt, rbp: UInt) -> [Trap.Frame] {
+    func backtrace(_ pcs: UnsafeBufferPointer<UInt>) -> [Trap.Frame] {
         var frames: [Trap.Frame] = []
-        var pc = pc, rbp = rbp
         let base = UInt(bitPattern: memory.base)
-        while frames.count < 256, pc >= base, pc < base + UInt(memory.codeSize),
-            let f = definedFunction(at: Int(pc - base))
-        {
+        for (n, pc) in pcs.enumerated() {
+            guard pc >= base, pc < base + UInt(memory.codeSize) else { continue }
+            let offset = Int(pc - base)
+            var moduleOffset: UInt32? = n == 0 ? trapSites[offset] : nil
+            // Faulting PC (innermost) or a return address (callers, trap sites): look up the instruction before it.
+            let target = n == 0 && moduleOffset == nil ? offset : offset - 1
+            guard let f = definedFunction(at: target) else { continue }
             let index = UInt32(importCount + f)
+            if moduleOffset == nil {
+                let offs = codeOffsets[f]
+                var lo = 0, hi = offs.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if offs[mid] <= target { lo = mid + 1 } else { hi = mid }
+                }
+                if lo > 0 { moduleOffset = wasmOffsets[f][lo - 1] }
+            }
+            let bodyOffset = module.codes[f].bodyOffset
+            let functionOffset = moduleOffset.flatMap { $0 >= bodyOffset ? $0 - bodyOffset : nil }
             frames.append(Trap.Frame(functionIndex: index, functionName: module.functionName(index),
-                                     moduleOffset: nil, functionOffset: nil))
-            guard rbp != 0 else { break }
-            let p = UnsafePointer<UInt>(bitPattern: rbp)!
-            pc = p[1]
-            rbp = p[0]
+                                     moduleOffset: moduleOffset, functionOffset: functionOffset))
         }
         return frames
     }
@@ -159,6 +185,7 @@ public final class JITEngine: ExecutionEngine {
                             typeIDs: module.types.map { TypeRegistry.shared.id(for: $0) }, functionLabels: labels,
                             trapTail: stubs.trapTail, hostStub: stubs.hostStub, listing: listing)
         var offsets: [Int] = [], ends: [Int] = [], times: [Double] = []
+        var codeOffsets: [[Int]] = [], wasmOffsets: [[UInt32]] = [], trapSites: [Int: UInt32] = [:]
         for i in 0..<module.codes.count {
             let f0 = clock()
             a.align(16)
@@ -166,13 +193,18 @@ public final class JITEngine: ExecutionEngine {
             var fc = FunctionCompiler(module: module, env: env, definedIndex: i)
             try fc.compile(&a, entry: labels[i])
             ends.append(a.offset)
+            let instructionOffsets = module.codes[i].instructionOffsets
+            codeOffsets.append(fc.sourceMap.map(\.0))
+            wasmOffsets.append(fc.sourceMap.map { instructionOffsets[$0.1] })
+            for (ret, ins) in fc.trapReturns { trapSites[ret] = instructionOffsets[ins] }
             times.append(Double(clock() - f0) / Double(CLOCKS_PER_SEC))
         }
         a.finish()
         let mem = try ExecutableMemory(a)
         return JITModuleCode(memory: mem, functionOffsets: offsets, functionEnds: ends, importCount: importCount,
                              entryOffset: stubs.entry, trapStubOffset: stubs.trapStub, module: module,
-                             compileSeconds: Double(clock() - t0) / Double(CLOCKS_PER_SEC), perFunctionSeconds: times)
+                             compileSeconds: Double(clock() - t0) / Double(CLOCKS_PER_SEC), perFunctionSeconds: times,
+                             codeOffsets: codeOffsets, wasmOffsets: wasmOffsets, trapSites: trapSites)
     }
 
     public func invoke(_ function: Function, arguments: [Value]) throws -> [Value] {
@@ -194,7 +226,8 @@ public final class JITEngine: ExecutionEngine {
                 throw Unmanaged<ErrorBox>.fromOpaque(e).takeRetainedValue().error
             }
             let trapCode = TrapCode(rawValue: UInt8(truncatingIfNeeded: rc)) ?? .unreachable
-            let bt = code.backtrace(pc: state.pointee.trapPC, rbp: state.pointee.trapRBP)
+            let bt = code.backtrace(UnsafeBufferPointer(start: state.pointee.backtrace,
+                                                        count: state.pointee.backtraceCount))
             throw Trap(trapCode, backtrace: bt)
         }
         return type.results.enumerated().map { RawValue.decode(values[$0.offset], as: $0.element) }
@@ -294,7 +327,11 @@ enum Stubs {
         a.mov(.i64, Mem(.r13, 16), .rdi)
         a.mov(.i64, Mem(.r13, 24), .rsi)
         a.mov(.i64, Mem(.r13, 32), .rbp)
-        a.mov(.i32, .rax, .rdi)
+        a.and(.i64, .rsp, -16)
+        a.mov(.i64, .rdi, .r13)
+        a.movabs(.rax, UInt64(Helpers.captureBacktrace))
+        a.call(.rax)
+        a.mov(.i64, .rax, Mem(.r13, 16))
         a.jmp(exit)
         // trap tail: reached by `call` from a trap site; the return address is the PC
         a.bind(trapTail)
