@@ -21,6 +21,8 @@ let package = Package(
         .target(name: "WasmRuntime", dependencies: ["WasmCore"]),
         // Register-based interpreter: translator + dispatch loop.
         .target(name: "WasmInterpreter", dependencies: ["WasmCore", "WasmRuntime"]),
+        // WASI preview1 (wasi_snapshot_preview1) host functions, sandboxed to preopened directories.
+        .target(name: "WasmoonWASI", dependencies: ["WasmCore", "WasmRuntime"]),
         // Public facade: runtime configuration, WAT front end, WAST script runner.
         .target(
             name: "Wasmoon",
@@ -35,7 +37,7 @@ let package = Package(
         .testTarget(
             name: "WasmoonTests",
             dependencies: [
-                "Wasmoon", "WasmCore", "WasmRuntime", "WasmInterpreter",
+                "Wasmoon", "WasmCore", "WasmRuntime", "WasmInterpreter", "WasmoonWASI",
                 .product(name: "WAT", package: "WasmKit"),
             ]),
     ]
