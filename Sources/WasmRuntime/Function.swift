@@ -32,6 +32,8 @@ public final class Function: Hashable, @unchecked Sendable {
     /// Index in the owning module's function index space (debugging, traps).
     package let index: UInt32
     package unowned(unsafe) let store: Store
+    /// This function's `funcref` record, at a stable address (see `VMFuncRef`).
+    package let funcRef: UnsafeMutablePointer<VMFuncRef>
 
     package init(type: FuncType, kind: Kind, instance: Instance?, index: UInt32, store: Store) {
         self.type = type
@@ -40,7 +42,13 @@ public final class Function: Hashable, @unchecked Sendable {
         self.instance = instance
         self.index = index
         self.store = store
+        funcRef = .allocate(capacity: 1)
+        funcRef.initialize(to: VMFuncRef(typeID: typeID, entry: nil, context: nil, function: nil))
+        funcRef.pointee.function = Unmanaged.passUnretained(self)
+        if let instance { funcRef.pointee.context = UnsafeMutableRawPointer(instance.context) }
     }
+
+    deinit { funcRef.deallocate() }
 
     /// Calls the function. Arguments must match its parameter types.
     public func call(_ arguments: [Value]) throws -> [Value] {
@@ -68,15 +76,15 @@ public final class Function: Hashable, @unchecked Sendable {
 
     // MARK: funcref encoding
 
+    /// The raw `funcref` slot value: the address of this function's `VMFuncRef`.
     @inline(__always)
-    package var rawReference: UInt64 {
-        UInt64(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque()))
-    }
+    package var rawReference: UInt64 { UInt64(UInt(bitPattern: funcRef)) }
 
+    /// The function a raw `funcref` slot value names (nil for 0 = null).
     @inline(__always)
     package static func fromRawReference(_ raw: UInt64) -> Function? {
-        guard let p = UnsafeRawPointer(bitPattern: UInt(raw)) else { return nil }
-        return Unmanaged<Function>.fromOpaque(p).takeUnretainedValue()
+        guard let p = UnsafePointer<VMFuncRef>(bitPattern: UInt(raw)) else { return nil }
+        return p.pointee.function?.takeUnretainedValue()
     }
 
     public static func == (lhs: Function, rhs: Function) -> Bool { lhs === rhs }
@@ -88,4 +96,19 @@ public struct CallError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// What a `funcref` points at: a fixed-layout record, so engines can check a
+/// `call_indirect` signature and find the callee's code without touching the
+/// Swift object. Field offsets are read by JIT code: keep them stable
+/// (typeID at 0, entry at 8, context at 16, function at 24).
+package struct VMFuncRef {
+    /// Interned signature id (`TypeRegistry`).
+    package var typeID: Int32
+    /// Engine-specific entry (JIT code address); nil until an engine sets it.
+    package var entry: UnsafeRawPointer?
+    /// The owning instance's `VMInstanceContext` (nil for host functions).
+    package var context: UnsafeMutableRawPointer?
+    /// Back pointer to the Swift object (not retained; the store owns it).
+    package var function: Unmanaged<Function>?
 }

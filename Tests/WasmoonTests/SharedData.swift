@@ -11,7 +11,13 @@ enum SharedData {
 
     static let sharedRoot: URL = {
         if let env = ProcessInfo.processInfo.environment["WASMOON_SHARED"] { return URL(fileURLWithPath: env) }
-        return repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        // `shared/` sits beside the clone; in a git worktree one level further up.
+        let beside = repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        let above = repoRoot.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+        if !FileManager.default.fileExists(atPath: beside.path), FileManager.default.fileExists(atPath: above.path) {
+            return above
+        }
+        return beside
     }()
 
     static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
