@@ -8,10 +8,21 @@ import Darwin
 
 // fd_* functions.
 extension WASI {
-    /// Host `iovec`s for guest (c)iovecs (at most IOV_MAX: the rest is a short transfer).
-    private func hostIovecs(_ m: GuestMemory, _ iovs: UInt32, _ count: UInt32) throws -> [iovec] {
+    /// Host `iovec`s for guest (c)iovecs. At most IOV_MAX buffers and
+    /// `Int32.max` bytes are passed on (the rest is a short transfer), so the
+    /// count always fits the guest's `size`.
+    func hostIovecs(_ m: GuestMemory, _ iovs: UInt32, _ count: UInt32) throws -> [iovec] {
         let bufs = try m.iovecs(iovs, count)
-        return bufs.prefix(1024).map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
+        var result: [iovec] = []
+        result.reserveCapacity(min(bufs.count, 1024))
+        var budget = Int(Int32.max)
+        for b in bufs.prefix(1024) {
+            let n = min(b.count, budget)
+            result.append(iovec(iov_base: b.baseAddress, iov_len: n))
+            budget -= n
+            if budget == 0 { break }
+        }
+        return result
     }
 
     /// Converts a guest `filesize`/offset to `off_t` (`EINVAL` when it does not fit).

@@ -177,7 +177,7 @@ extension WASI {
     ) throws {
         let d = try socket(fd, .fdRead)
         guard riflags & ~3 == 0 else { throw WASIErrno.inval }
-        var vecs = try m.iovecs(iovs, count).prefix(1024).map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
+        var vecs = try hostIovecs(m, iovs, count)
         _ = try m.check(datalen, 4)
         _ = try m.check(roflags, 2)
         var hostFlags: Int32 = 0
@@ -197,7 +197,7 @@ extension WASI {
         _ m: GuestMemory, _ fd: UInt32, _ iovs: UInt32, _ count: UInt32, _ siflags: UInt32, _ datalen: UInt32
     ) throws {
         let d = try socket(fd, .fdWrite)
-        var vecs = try m.iovecs(iovs, count).prefix(1024).map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
+        var vecs = try hostIovecs(m, iovs, count)
         _ = try m.check(datalen, 4)
         var message = msghdr()
         let n = try vecs.withUnsafeMutableBufferPointer { b throws(WASIErrno) in
