@@ -213,6 +213,112 @@ struct WASIFunctionTests {
         #expect(!scratch.exists("outside/f"))
     }
 
+    @Test func pathOperationsGivePOSIXErrnos() throws {
+        let scratch = try ScratchDirectory(), g = try GuestFixture()
+        let wasi = try makeWASI(scratch)
+        func s(_ text: String) throws -> (UInt32, UInt32) { try g.string(text) }
+        func mkdir(_ p: String) throws -> WASIErrno { let (a, n) = try s(p); return try wasiErrno { try wasi.path_create_directory(g.m, 3, a, n) } }
+        func rmdir(_ p: String) throws -> WASIErrno { let (a, n) = try s(p); return try wasiErrno { try wasi.path_remove_directory(g.m, 3, a, n) } }
+        func unlink(_ p: String) throws -> WASIErrno { let (a, n) = try s(p); return try wasiErrno { try wasi.path_unlink_file(g.m, 3, a, n) } }
+        func rename(_ a: String, _ b: String) throws -> WASIErrno {
+            let (x, xn) = try s(a), (y, yn) = try s(b)
+            return try wasiErrno { try wasi.path_rename(g.m, 3, x, xn, 3, y, yn) }
+        }
+        func symlink(_ target: String, _ p: String) throws -> WASIErrno {
+            let (x, xn) = try s(target), (y, yn) = try s(p)
+            return try wasiErrno { try wasi.path_symlink(g.m, x, xn, 3, y, yn) }
+        }
+        func link(_ a: String, _ b: String) throws -> WASIErrno {
+            let (x, xn) = try s(a), (y, yn) = try s(b)
+            return try wasiErrno { try wasi.path_link(g.m, 3, 0, x, xn, 3, y, yn) }
+        }
+
+        #expect(try mkdir("dir") == .success)
+        #expect(try mkdir("dir") == .exist)
+        #expect(try mkdir("dir/nested/") == .success)
+        #expect(try rmdir("dir") == .notempty)
+        try scratch.write("root/file", "abc")
+        #expect(try unlink("dir") == .isdir)
+        #expect(try unlink("dir/") == .isdir)
+        #expect(try unlink("file/") == .notdir)
+        #expect(try rmdir("file") == .notdir)
+        #expect(try rmdir("file/") == .notdir)
+        #expect(try rename("dir/", "moved/") == .success)
+        #expect(try rename("file", "moved") == .isdir)
+        #expect(try rename("file/", "other") == .notdir)
+        #expect(try symlink("source", "target/") == .noent)
+        #expect(try symlink("source", "moved/") == .exist)
+        #expect(try symlink("file", "link") == .success)
+        #expect(try link("file", "link") == .exist)
+        #expect(try link("file", "hard/") == .noent)
+        #expect(try link("moved", "hard") == .perm)
+        #expect(try link("file", "hard") == .success)
+        #expect(try unlink("missing") == .noent)
+
+        // readlink copies at most the buffer and reports what it copied.
+        let (l, ln) = try s("link")
+        let buf = g.alloc(8), used = g.alloc(4)
+        #expect(try wasiErrno { try wasi.path_readlink(g.m, 3, l, ln, buf, 2, used) } == .success)
+        #expect(try g.m.u32(used) == 2)
+        #expect(try g.text(buf, 2) == "fi")
+        let (f, fnn) = try s("file")
+        #expect(try wasiErrno { try wasi.path_readlink(g.m, 3, f, fnn, buf, 8, used) } == .inval)
+
+        // path_filestat_set_times on the link itself, not its target.
+        let stat = g.alloc(64)
+        #expect(try wasiErrno { try wasi.path_filestat_get(g.m, 3, 0, f, fnn, stat) } == .success)
+        let fileMtime = try g.m.u64(stat + 48)
+        #expect(try wasiErrno { try wasi.path_filestat_set_times(g.m, 3, 0, l, ln, 0, 1_000_000_000, 4) } == .success)
+        #expect(try wasiErrno { try wasi.path_filestat_get(g.m, 3, 0, l, ln, stat) } == .success)
+        #expect(try g.m.u64(stat + 48) == 1_000_000_000)
+        #expect(try wasiErrno { try wasi.path_filestat_get(g.m, 3, 1, l, ln, stat) } == .success)
+        #expect(try g.m.u64(stat + 48) == fileMtime)
+        #expect(try g.m.u64(stat + 24) == 2, "file and its hard link")
+        #expect(try wasiErrno { try wasi.path_filestat_set_times(g.m, 3, 0, f, fnn, 0, 0, 4 | 8) } == .inval)
+    }
+
+    @Test func fileDescriptorOperations() throws {
+        let scratch = try ScratchDirectory(), g = try GuestFixture()
+        let wasi = try makeWASI(scratch)
+        let all: WASIRights = [.fdRead, .fdWrite, .fdSeek, .fdTell, .fdFilestatGet, .fdFilestatSetSize, .fdAllocate,
+                               .fdFdstatSetFlags, .fdSync, .fdDatasync, .fdAdvise, .fdFilestatSetTimes]
+        let (e, fd) = try open(wasi, g, "data", oflags: 1, rights: all, fdflags: 1)  // creat, append
+        #expect(e == .success)
+        let data = try g.string("0123456789")
+        let iov = try g.iovecs([data]), n = g.alloc(4), pos = g.alloc(8)
+        #expect(try wasiErrno { try wasi.fd_write(g.m, fd, iov, 1, n) } == .success)
+        #expect(try wasiErrno { try wasi.fd_seek(g.m, fd, 0, 0, pos) } == .success)
+        #expect(try wasiErrno { try wasi.fd_write(g.m, fd, iov, 1, n) } == .success)  // appends
+        #expect(try wasiErrno { try wasi.fd_tell(g.m, fd, pos) } == .success)
+        #expect(try g.m.u64(pos) == 20)
+        #expect(try wasiErrno { try wasi.fd_seek(g.m, fd, UInt64(bitPattern: -25), 1, pos) } == .inval)
+        #expect(try wasiErrno { try wasi.fd_seek(g.m, fd, 0, 3, pos) } == .inval)
+        #expect(try wasiErrno { try wasi.fd_fdstat_set_flags(fd, 0) } == .success)
+        let two = try g.string("ab"), iov2 = try g.iovecs([two])
+        #expect(try wasiErrno { try wasi.fd_pwrite(g.m, fd, iov2, 1, 3, n) } == .success)
+        let buf = g.alloc(8), rd = try g.iovecs([(buf, 4)])
+        #expect(try wasiErrno { try wasi.fd_pread(g.m, fd, rd, 1, 2, n) } == .success)
+        #expect(try g.text(buf, try g.m.u32(n)) == "2ab5")
+        #expect(try wasiErrno { try wasi.fd_tell(g.m, fd, pos) } == .success)
+        #expect(try g.m.u64(pos) == 20, "pread/pwrite leave the offset alone")
+        #expect(try wasiErrno { try wasi.fd_filestat_set_size(fd, 5) } == .success)
+        #expect(try wasiErrno { try wasi.fd_allocate(fd, 0, 100) } == .success)
+        let stat = g.alloc(64)
+        #expect(try wasiErrno { try wasi.fd_filestat_get(g.m, fd, stat) } == .success)
+        #expect(try g.m.u8(stat + 16) == WASIFiletype.regularFile.rawValue)
+        #expect(try g.m.u64(stat + 32) == 100)
+        #expect(try wasiErrno { try wasi.fd_advise(fd, 0, 10, 2) } == .success)
+        #expect(try wasiErrno { try wasi.fd_advise(fd, 0, 10, 6) } == .inval)
+        #expect(try wasiErrno { try wasi.fd_sync(fd) } == .success)
+        #expect(try wasiErrno { try wasi.fd_datasync(fd) } == .success)
+        #expect(try wasiErrno { try wasi.fd_filestat_set_times(fd, 5, 0, 1 | 2) } == .inval)
+        #expect(try wasiErrno { try wasi.fd_close(fd) } == .success)
+        #expect(try wasiErrno { try wasi.fd_close(fd) } == .badf)
+        // The preopen has no byte-level rights.
+        #expect(try wasiErrno { try wasi.fd_read(g.m, 3, rd, 1, n) } == .notcapable)
+        #expect(try wasiErrno { try wasi.fd_seek(g.m, 3, 0, 0, pos) } == .notcapable)
+    }
+
     @Test func readdirListsDotEntriesFirstWithCookies() throws {
         let scratch = try ScratchDirectory(), g = try GuestFixture()
         let wasi = try makeWASI(scratch)
