@@ -47,6 +47,7 @@ extension WASI {
             throw WASIErrno.inval
         }
         _ = try m.check(result, 4)
+        guard table.count < configuration.maxOpenDescriptors else { throw WASIErrno.mfile }
         let r = try resolve(m, dir, path, len, follow: follow)
         if r.trailingSlash && o & WASIConst.oflagCreat != 0 { throw WASIErrno.isdir }
 
@@ -147,7 +148,7 @@ extension WASI {
             throw WASIErrno.inval
         }
         let n = min(target.count, out.count)
-        target.withUnsafeBytes { out.baseAddress?.copyMemory(from: $0.baseAddress!, byteCount: n) }
+        if n > 0 { target.withUnsafeBytes { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) } }
         try m.setU32(bufused, UInt32(n))
     }
 

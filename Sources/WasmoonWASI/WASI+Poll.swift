@@ -160,6 +160,7 @@ extension WASI {
         let d = try socket(fd, .sockAccept)
         guard flags & ~UInt32(WASIConst.fdflagNonblock) == 0 else { throw WASIErrno.inval }
         _ = try m.check(result, 4)
+        guard table.count < configuration.maxOpenDescriptors else { throw WASIErrno.mfile }
         let s = try Host.retry { accept(d.hostFD, nil, nil) }
         if flags & UInt32(WASIConst.fdflagNonblock) != 0 {
             _ = fcntl(s, F_SETFL, fcntl(s, F_GETFL) | O_NONBLOCK)

@@ -17,7 +17,7 @@ extension WASI {
         for (i, s) in strings.enumerated() {
             try m.setU32(pointers + UInt32(i) * 4, at)
             try m.write(at, s)
-            at += UInt32(s.count)
+            at &+= UInt32(s.count)  // may reach 2^32 after the last string
         }
     }
 

@@ -18,6 +18,10 @@ public struct WASIConfiguration: Sendable {
     /// Replaces the host clocks (`clock_time_get`, and the clock of `poll_oneoff`'s
     /// absolute timeouts) for deterministic runs. Returns nanoseconds.
     public var clock: (@Sendable (WASIClockID) -> UInt64)?
+    /// The most descriptors the guest may have open at once (stdio and preopens
+    /// included); opening more is `EMFILE`. Keeps a guest from using up the
+    /// host process's descriptors.
+    public var maxOpenDescriptors: Int = 4096
     /// Replaces the host random source (`random_get`) for deterministic runs.
     public var random: (@Sendable (UnsafeMutableRawBufferPointer) -> Void)?
 

@@ -445,6 +445,19 @@ struct WASIFunctionTests {
         #expect(try g.bytes(buf, 4) == [0, 1, 2, 3])
     }
 
+    @Test func descriptorLimit() throws {
+        let scratch = try ScratchDirectory(), g = try GuestFixture()
+        try scratch.mkdir("root")
+        var config = WASIConfiguration(preopens: [(scratch.url.appendingPathComponent("root").path, "/")])
+        config.maxOpenDescriptors = 6
+        let wasi = try WASI(configuration: config)
+        #expect(try open(wasi, g, ".").0 == .success)
+        #expect(try open(wasi, g, ".").0 == .success)
+        #expect(try open(wasi, g, ".").0 == .mfile)
+        #expect(try wasiErrno { try wasi.fd_close(5) } == .success)
+        #expect(try open(wasi, g, ".").0 == .success)
+    }
+
     @Test func invalidConfigurationIsRejected() {
         #expect(throws: WASIError.self) {
             try WASI(configuration: WASIConfiguration(preopens: [("/nonexistent/wasmoon", "/")]))
