@@ -429,6 +429,41 @@ struct WASIFunctionTests {
         #expect(try wasiErrno { try wasi.poll_oneoff(g.m, sub, events, 0, n) } == .inval)
     }
 
+    @Test func pollReportsReadyDescriptors() throws {
+        let g = try GuestFixture(), input = try CapturePipe()
+        var config = WASIConfiguration()
+        config.stdin = input.readFD
+        let wasi = try WASI(configuration: config)
+        /// Subscriptions: fd_read on stdin (userdata 1), a 5 s clock (userdata 2).
+        let subs = g.alloc(96), events = g.alloc(64), n = g.alloc(4)
+        try g.m.setU64(subs, 1)
+        try g.m.setU8(subs + 8, 1)
+        try g.m.setU32(subs + 16, 0)
+        try g.m.setU64(subs + 48, 2)
+        try g.m.setU8(subs + 56, 0)
+        try g.m.setU32(subs + 64, 1)
+        try g.m.setU64(subs + 72, 5_000_000_000)
+        _ = write(input.writeFD, "abc", 3)
+        #expect(try wasiErrno { try wasi.poll_oneoff(g.m, subs, events, 2, n) } == .success)
+        #expect(try g.m.u32(n) == 1)
+        #expect(try g.m.u64(events) == 1)
+        #expect(try g.m.u8(events + 10) == 1)
+        #expect(try g.m.u64(events + 16) == 3, "bytes available")
+        // An unknown fd is reported at once, with its error.
+        try g.m.setU32(subs + 16, 77)
+        #expect(try wasiErrno { try wasi.poll_oneoff(g.m, subs, events, 2, n) } == .success)
+        #expect(try g.m.u32(n) == 1)
+        #expect(try g.m.u16(events + 8) == WASIErrno.badf.rawValue)
+        // An absolute deadline already past fires at once.
+        try g.m.setU16(subs + 88, 1)
+        try g.m.setU64(subs + 72, 1)
+        try g.m.setU32(subs + 16, 0)
+        _ = read(input.readFD, g.m.base + 2000, 3)
+        #expect(try wasiErrno { try wasi.poll_oneoff(g.m, subs, events, 2, n) } == .success)
+        #expect(try g.m.u32(n) == 1)
+        #expect(try g.m.u64(events) == 2)
+    }
+
     @Test func deterministicHooks() throws {
         let g = try GuestFixture()
         var config = WASIConfiguration()
