@@ -1,1 +1,159 @@
-print("wasmoon")
+// The `wasmoon` executable: argument parsing only. What each command does lives in
+// `Wasmoon.Commands`, where it is unit-tested; this file maps the command line
+// onto it and turns the result into the exit status (cli.md is the contract).
+import ArgumentParser
+import Wasmoon
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `wasmoon`: the root command.
+struct WasmoonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wasmoon",
+        abstract: "A WebAssembly runtime.",
+        subcommands: [Run.self, Test.self, Validate.self, Wat2Wasm.self])
+}
+
+/// Thrown by a subcommand's `run()` to leave with an exit status.
+struct Exit: Error {
+    var status: Int32
+}
+
+extension WasmoonCommand {
+    /// `wasmoon run [OPTIONS] MODULE [ARGS...]`
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a WebAssembly module.",
+            usage: "wasmoon run [--no-jit] [--invoke NAME] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
+            discussion: """
+                Options come before MODULE; every word after MODULE is passed on verbatim: \
+                to the function named by --invoke as its arguments (parsed by its parameter types), \
+                or else to the guest as its arguments. Without --invoke, `_start` is called if the \
+                module exports it; otherwise instantiating the module (its start function) is the run.
+                Exit status: 0 on success, the guest's exit code, 134 on a trap, 1 on any other error, \
+                2 on a usage error.
+                """)
+
+        @Flag(name: .customLong("no-jit"), help: "Run on the interpreter (currently also the default: the JIT tier does not exist yet).")
+        var noJIT = false
+
+        @Option(name: .customLong("invoke"), help: ArgumentHelp("Call this exported function and print its results.", valueName: "NAME"))
+        var invoke: String?
+
+        @Option(name: .customLong("dir"), help: ArgumentHelp("Preopen a host directory for the guest (WASI, not implemented yet).", valueName: "HOST[::GUEST]"))
+        var dirs: [String] = []
+
+        @Option(name: .customLong("env"), help: ArgumentHelp("Set an environment variable for the guest (WASI, not implemented yet).", valueName: "NAME[=VALUE]"))
+        var env: [String] = []
+
+        @Argument(
+            parsing: .captureForPassthrough,
+            help: ArgumentHelp("The .wasm or .wat file, then the arguments passed on verbatim.", valueName: "MODULE [ARGS...]"))
+        var moduleAndArguments: [String] = []
+
+        mutating func validate() throws {
+            // `--` may end the options; it is not part of what follows.
+            if moduleAndArguments.first == "--" { moduleAndArguments.removeFirst() }
+            guard let first = moduleAndArguments.first else {
+                throw ArgumentParser.ValidationError("Missing expected argument 'MODULE'")
+            }
+            // The passthrough array also captures `--help` and unknown options before MODULE.
+            if first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
+            if first.hasPrefix("-"), first != "-" {
+                throw ArgumentParser.ValidationError("Unknown option '\(first)'")
+            }
+        }
+
+        func run() throws {
+            var options = Commands.RunOptions(module: moduleAndArguments[0], arguments: Array(moduleAndArguments.dropFirst()))
+            options.noJIT = noJIT
+            options.invoke = invoke
+            options.dirs = dirs
+            options.env = env
+            throw Exit(status: Commands.run(options))
+        }
+    }
+
+    /// `wasmoon test [--no-jit] PATH...`
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run .wast spec-test scripts.",
+            usage: "wasmoon test [--no-jit] PATH...",
+            discussion: """
+                Prints one line per file and a total `N passed, M failed` (assertions). \
+                Exit status 0 only when no assertion failed.
+                """)
+
+        @Flag(name: .customLong("no-jit"), help: "Run on the interpreter (currently also the default).")
+        var noJIT = false
+
+        @Argument(help: ArgumentHelp(".wast files, or folders searched for them.", valueName: "PATH"))
+        var paths: [String]
+
+        func run() throws {
+            throw Exit(status: Commands.test(paths: paths, noJIT: noJIT))
+        }
+    }
+
+    /// `wasmoon validate MODULE`
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check that a module is well formed and valid (silent when it is).",
+            usage: "wasmoon validate MODULE")
+
+        @Argument(help: ArgumentHelp("The .wasm or .wat file.", valueName: "MODULE"))
+        var module: String
+
+        func run() throws {
+            throw Exit(status: Commands.validate(module: module))
+        }
+    }
+
+    /// `wasmoon wat2wasm FILE.wat -o OUT.wasm`
+    struct Wat2Wasm: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "wat2wasm",
+            abstract: "Translate the text format to a binary module.",
+            usage: "wasmoon wat2wasm FILE.wat -o OUT.wasm")
+
+        @Argument(help: ArgumentHelp("The text module.", valueName: "FILE.wat"))
+        var input: String
+
+        @Option(name: .customShort("o"), help: ArgumentHelp("Where to write the binary.", valueName: "OUT.wasm"))
+        var output: String
+
+        func run() throws {
+            throw Exit(status: Commands.wat2wasm(input: input, output: output))
+        }
+    }
+}
+
+/// Parses, runs, and exits with cli.md's status: the command's own, or 2 for a usage
+/// error (ArgumentParser's default would be 64), printed with the usage text.
+func main() -> Never {
+    let status: Int32
+    do {
+        var command = try WasmoonCommand.parseAsRoot()
+        try command.run()
+        status = 0
+    } catch let exit as Exit {
+        status = exit.status
+    } catch {
+        let code = WasmoonCommand.exitCode(for: error)
+        if code == .success {
+            // --help, --version: the message is the requested output.
+            CommandOutput.standard.out(WasmoonCommand.fullMessage(for: error) + "\n")
+            status = 0
+        } else {
+            CommandOutput.standard.err(WasmoonCommand.fullMessage(for: error) + "\n")
+            status = code == .validationFailure ? 2 : code.rawValue
+        }
+    }
+    exit(status)
+}
+
+main()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WAT
+import WasmParser  // WasmFeatureSet (build fix applied in the cli branch)
 import WasmCore
 
 /// Runs the validator over the spec gate (wasm-2.0 without SIMD, plus the two

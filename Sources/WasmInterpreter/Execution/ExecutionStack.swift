@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a call saves so that `return` can resume the caller.
+struct CallFrame {
+    /// Caller's next instruction.
+    var returnPC: UnsafeMutablePointer<UInt64>
+    var fp: UnsafeMutablePointer<UInt64>
+    /// Caller's function.
+    var info: UnsafeMutablePointer<FunctionInfo>
+    /// Caller's `Instance` (unretained).
+    var instance: UnsafeMutableRawPointer
+}
+
+/// Per-thread execution stacks: the value stack (frames of 64-bit slots) and
+/// the call-frame stack. A nested invoke (a host function calling back into
+/// wasm) continues above the slots and frames its caller published, so the
+/// limits bound the whole chain. Lives in raw memory, reached through a
+/// pthread key; freed when the thread exits.
+struct ThreadState {
+    /// Value stack slots per thread (32 MiB of reserved, lazily committed memory).
+    static let stackSlots = 4 << 20
+    /// Wasm call depth limit per thread.
+    static let maxFrames = 100_000
+    /// Nested invokes (host → wasm re-entry) per thread.
+    static let maxNesting = 200
+
+    var stackBase: UnsafeMutablePointer<UInt64>
+    var stackEnd: UnsafeMutablePointer<UInt64>
+    var framesBase: UnsafeMutablePointer<CallFrame>
+    var framesEnd: UnsafeMutablePointer<CallFrame>
+    /// First free slot / frame: where the next (nested) invoke starts.
+    var top: UnsafeMutablePointer<UInt64>
+    var frameTop: UnsafeMutablePointer<CallFrame>
+    var nesting: Int
+
+    /// This thread's state, created on first use.
+    static func current() -> UnsafeMutablePointer<ThreadState> {
+        if let p = pthread_getspecific(threadStateKey) { return p.assumingMemoryBound(to: ThreadState.self) }
+        let stackBytes = stackSlots * MemoryLayout<UInt64>.stride
+        let frameBytes = maxFrames * MemoryLayout<CallFrame>.stride
+        guard let s = mmap(nil, stackBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+            s != MAP_FAILED,
+            let f = mmap(nil, frameBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+            f != MAP_FAILED
+        else { fatalError("cannot reserve the interpreter's execution stack") }
+        let stack = s.bindMemory(to: UInt64.self, capacity: stackSlots)
+        let frames = f.bindMemory(to: CallFrame.self, capacity: maxFrames)
+        let state = UnsafeMutablePointer<ThreadState>.allocate(capacity: 1)
+        state.initialize(
+            to: ThreadState(
+                stackBase: stack, stackEnd: stack + stackSlots, framesBase: frames, framesEnd: frames + maxFrames,
+                top: stack, frameTop: frames, nesting: 0))
+        pthread_setspecific(threadStateKey, state)
+        return state
+    }
+}
+
+private func releaseThreadState(_ p: UnsafeMutableRawPointer?) {
+    guard let p else { return }
+    let state = p.assumingMemoryBound(to: ThreadState.self)
+    munmap(state.pointee.stackBase, ThreadState.stackSlots * MemoryLayout<UInt64>.stride)
+    munmap(state.pointee.framesBase, ThreadState.maxFrames * MemoryLayout<CallFrame>.stride)
+    state.deallocate()
+}
+
+private let threadStateKey: pthread_key_t = {
+    var key = pthread_key_t()
+    let rc = pthread_key_create(&key) { releaseThreadState($0) }
+    if rc != 0 { fatalError("pthread_key_create failed") }
+    return key
+}()

@@ -1,0 +1,156 @@
+import WasmCore
+
+/// The internal instruction set of the interpreter. The low byte of every
+/// instruction's head word is one of these; the loop switches on it with no
+/// `default` (every value the translator writes is a case), so LLVM emits a
+/// jump table without a range check and replicates the dispatch jump into each
+/// handler. See `Docs/Interpreter.md` for the operand layouts.
+///
+/// Field names used in the comments: `A` = bits 16..<32, `B` = 32..<48,
+/// `C` = 48..<64 of the head word (frame slot indices); `w1`, `w2` = the words
+/// after the head; `rel` = a signed code offset (in words) relative to the head.
+enum Op: UInt8, CaseIterable {
+    // MARK: Control and data movement
+    /// Trap "unreachable".
+    case unreachable = 0
+    /// `fp[C] = fp[A]`
+    case copy
+    /// `fp[C] = fp[A]; fp[C2] = fp[B]` where C2 = w1 (two independent moves)
+    case copy2
+    /// `fp[C] = w1`
+    case const64
+    /// `pc += rel(bits 32..<64)`
+    case br
+    /// `if fp[A] != 0 { pc += rel(bits 32..<64) }` (i32 and i64 conditions: upper bits of i32 slots are zero)
+    case brIfNZ
+    /// `if fp[A] == 0 { pc += rel(bits 32..<64) }`
+    case brIfZ
+    /// `pc += rel(w[1 + min(u32 fp[A], count)])`, count = bits 32..<64; count + 1 entries follow.
+    case brTable
+    /// Return to the caller; results are already in `fp[0..<n]`.
+    case ret
+    /// `fp[0] = fp[A]`, then return.
+    case ret1
+    /// Call the defined function whose `FunctionInfo` address is w1; its frame starts at `fp + A`.
+    case call
+    /// Call imported function index w1 (host or another instance); frame/args at `fp + A`.
+    case callImport
+    /// `call_indirect`: args at `fp + A`, element index in `fp[B]`, w1 = type index | table index << 32.
+    case callIndirect
+    /// Tail call of a defined function (w1 = `FunctionInfo` address); args already in `fp[0..<n]`.
+    case returnCall
+    /// Tail call of imported function index w1; args already in `fp[0..<n]`.
+    case returnCallImport
+    /// Tail `call_indirect`: element index in `fp[B]`, w1 as for `callIndirect`; args already in `fp[0..<n]`.
+    case returnCallIndirect
+    /// `fp[C] = fp[w1] != 0 ? fp[A] : fp[B]`
+    case select
+    /// `fp[C] = *globals[bits 16..<48]`
+    case globalGet
+    /// `*globals[bits 16..<48] = fp[C]`
+    case globalSet
+    /// `fp[C] = funcref of function index bits 16..<48`
+    case refFunc
+
+    // MARK: Memory: head A = address slot, C = value slot (loads: destination), w1 = static offset
+    case load32, load64, load8S32, load8U, load16S32, load16U, load8S64, load16S64, load32S64
+    /// Stores: A = address slot, B = value slot, w1 = static offset.
+    case store32, store64, store8, store16
+    /// `fp[C] = memory.size`
+    case memorySize
+    /// `fp[C] = memory.grow(fp[A])`
+    case memoryGrow
+    /// memory.init: A = d, B = s, C = n, w1 = data index.
+    case memoryInit
+    /// data.drop of data index bits 16..<48.
+    case dataDrop
+    /// memory.copy: A = d, B = s, C = n.
+    case memoryCopy
+    /// memory.fill: A = d, B = value, C = n.
+    case memoryFill
+
+    // MARK: Tables (w1 = table index, or two indices packed low | high << 32)
+    /// `fp[C] = table[fp[A]]`
+    case tableGet
+    /// `table[fp[A]] = fp[B]`
+    case tableSet
+    /// `fp[C] = table.size`
+    case tableSize
+    /// `fp[C] = table.grow(fp[B], init: fp[A])`
+    case tableGrow
+    /// table.fill: A = i, B = value, C = n.
+    case tableFill
+    /// table.copy: A = d, B = s, C = n, w1 = dst | src << 32.
+    case tableCopy
+    /// table.init: A = d, B = s, C = n, w1 = table | elem << 32.
+    case tableInit
+    /// elem.drop of element index bits 16..<48.
+    case elemDrop
+
+    // MARK: Fused compare-and-branch: `if fp[A] op fp[B] { pc += rel(w1) } else { pc += 2 }`
+    case brI32Eq, brI32Ne, brI32LtS, brI32LtU, brI32GtS, brI32GtU, brI32LeS, brI32LeU, brI32GeS, brI32GeU
+    case brI64Eq, brI64Ne, brI64LtS, brI64LtU, brI64GtS, brI64GtU, brI64LeS, brI64LeU, brI64GeS, brI64GeU
+
+    // MARK: Immediate forms: `fp[C] = fp[A] op imm` with imm = bits 16..<48 replaced… see below
+    /// `fp[C] = u32(fp[A]) + imm32(w1)`
+    case i32AddImm
+    /// `fp[C] = fp[A] + w1`
+    case i64AddImm
+
+    // MARK: Numeric: binary `fp[C] = fp[A] op fp[B]`, unary `fp[C] = op fp[A]`.
+    // Same order as `NumericOp` (see `Op.numeric`).
+    case i32Eqz, i32Eq, i32Ne, i32LtS, i32LtU, i32GtS, i32GtU, i32LeS, i32LeU, i32GeS, i32GeU
+    case i64Eqz, i64Eq, i64Ne, i64LtS, i64LtU, i64GtS, i64GtU, i64LeS, i64LeU, i64GeS, i64GeU
+    case f32Eq, f32Ne, f32Lt, f32Gt, f32Le, f32Ge
+    case f64Eq, f64Ne, f64Lt, f64Gt, f64Le, f64Ge
+    case i32Clz, i32Ctz, i32Popcnt, i32Add, i32Sub, i32Mul, i32DivS, i32DivU, i32RemS, i32RemU
+    case i32And, i32Or, i32Xor, i32Shl, i32ShrS, i32ShrU, i32Rotl, i32Rotr
+    case i64Clz, i64Ctz, i64Popcnt, i64Add, i64Sub, i64Mul, i64DivS, i64DivU, i64RemS, i64RemU
+    case i64And, i64Or, i64Xor, i64Shl, i64ShrS, i64ShrU, i64Rotl, i64Rotr
+    case f32Abs, f32Neg, f32Ceil, f32Floor, f32Trunc, f32Nearest, f32Sqrt
+    case f32Add, f32Sub, f32Mul, f32Div, f32Min, f32Max, f32Copysign
+    case f64Abs, f64Neg, f64Ceil, f64Floor, f64Trunc, f64Nearest, f64Sqrt
+    case f64Add, f64Sub, f64Mul, f64Div, f64Min, f64Max, f64Copysign
+    case i32WrapI64, i32TruncF32S, i32TruncF32U, i32TruncF64S, i32TruncF64U
+    case i64ExtendI32S, i64ExtendI32U, i64TruncF32S, i64TruncF32U, i64TruncF64S, i64TruncF64U
+    case f32ConvertI32S, f32ConvertI32U, f32ConvertI64S, f32ConvertI64U, f32DemoteF64
+    case f64ConvertI32S, f64ConvertI32U, f64ConvertI64S, f64ConvertI64U, f64PromoteF32
+    case i32ReinterpretF32, i64ReinterpretF64, f32ReinterpretI32, f64ReinterpretI64
+    case i32Extend8S, i32Extend16S, i64Extend8S, i64Extend16S, i64Extend32S
+    case i32TruncSatF32S, i32TruncSatF32U, i32TruncSatF64S, i32TruncSatF64U
+    case i64TruncSatF32S, i64TruncSatF32U, i64TruncSatF64S, i64TruncSatF64U
+}
+
+extension Op {
+    /// The handler for a `NumericOp`: the numeric cases are declared in the same order.
+    static let numericTable: [NumericOp: Op] = {
+        var table: [NumericOp: Op] = [:]
+        let base = Op.i32Eqz.rawValue
+        for (i, op) in NumericOp.allCases.enumerated() { table[op] = Op(rawValue: base + UInt8(i))! }
+        precondition(table[.i64TruncSatF64U] == .i64TruncSatF64U, "Op numeric cases out of order")
+        return table
+    }()
+
+    static func numeric(_ op: NumericOp) -> Op { numericTable[op]! }
+}
+
+/// Head-word field accessors and builders.
+enum Word {
+    @inline(__always) static func a(_ w: UInt64) -> Int { Int(truncatingIfNeeded: (w &>> 16) & 0xFFFF) }
+    @inline(__always) static func b(_ w: UInt64) -> Int { Int(truncatingIfNeeded: (w &>> 32) & 0xFFFF) }
+    @inline(__always) static func c(_ w: UInt64) -> Int { Int(truncatingIfNeeded: w &>> 48) }
+    /// Signed 32-bit field at bits 32..<64 (branch offsets).
+    @inline(__always) static func rel(_ w: UInt64) -> Int { Int(truncatingIfNeeded: Int64(bitPattern: w) &>> 32) }
+    /// Unsigned 32-bit field at bits 16..<48 (global, function, segment indices).
+    @inline(__always) static func index(_ w: UInt64) -> Int { Int(truncatingIfNeeded: (w &>> 16) & 0xFFFF_FFFF) }
+
+    static func make(_ op: Op, a: Int = 0, b: Int = 0, c: Int = 0) -> UInt64 {
+        UInt64(op.rawValue) | UInt64(a) << 16 | UInt64(b) << 32 | UInt64(c) << 48
+    }
+    static func make(_ op: Op, index: Int, c: Int = 0) -> UInt64 {
+        UInt64(op.rawValue) | UInt64(index) << 16 | UInt64(c) << 48
+    }
+    static func make(_ op: Op, a: Int = 0, rel: Int) -> UInt64 {
+        UInt64(op.rawValue) | UInt64(a) << 16 | UInt64(UInt32(truncatingIfNeeded: rel)) << 32
+    }
+}

@@ -1,0 +1,72 @@
+import WasmCore
+import WasmRuntime
+
+/// The register-based interpreter tier. `prepare` translates every defined
+/// function of a validated module into register code once; `invoke` runs a
+/// function on the calling thread's execution stack. Stateless and thread-safe:
+/// per-module code is immutable and execution state is per thread.
+public final class InterpreterEngine: ExecutionEngine {
+    public init() {}
+
+    public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
+        let code = InterpreterModuleCode(module: module)
+        let functionTypes = module.allFunctionTypeIndices
+        let owner = UnsafeRawPointer(Unmanaged.passUnretained(code).toOpaque())
+        let importCount = code.importedFunctionCount
+        let placeholder = Interpreter.returnStub
+        // Entries first, so that calls can embed their callees' addresses.
+        for index in 0..<code.functionCount {
+            let type = module.types[Int(functionTypes[index])]
+            (code.functions + index).initialize(
+                to: FunctionInfo(
+                    code: placeholder, frameSize: 0, paramCount: type.params.count, resultCount: type.results.count,
+                    initCount: 0, initTemplate: placeholder, functionIndex: UInt32(index),
+                    moduleFunctions: code.functions, owner: owner))
+        }
+        code.sourceMaps.reserveCapacity(module.codes.count)
+        for (definedIndex, body) in module.codes.enumerated() {
+            let index = importCount + definedIndex
+            let type = module.types[Int(functionTypes[index])]
+            var translator = FunctionTranslator(
+                body: body, type: type, functionIndex: UInt32(index), types: module.types,
+                functionTypes: functionTypes, importCount: importCount, functionInfos: code.functions)
+            let (words, frameSize) = try translator.translate(body)
+            let template = [UInt64](repeating: 0, count: body.localCount) + translator.constValues
+            let info = code.functions + index
+            info.pointee.code = code.store(words)
+            info.pointee.frameSize = frameSize
+            info.pointee.initCount = template.count
+            info.pointee.initTemplate = code.store(template)
+            code.sourceMaps.append(translator.sourceMap)
+        }
+        return code
+    }
+
+    public func invoke(_ function: Function, arguments: [Value]) throws -> [Value] {
+        guard case .wasm = function.kind, let instance = function.instance,
+            let code = instance.module.code as? InterpreterModuleCode
+        else {
+            throw InterpreterError("function \(function.debugName) was not prepared by the interpreter")
+        }
+        let info = code.functions + Int(function.index)
+        let state = ThreadState.current()
+        let base = state.pointee.top
+        let frameBase = state.pointee.frameTop
+        guard state.pointee.nesting < ThreadState.maxNesting,
+            info.pointee.frameSize <= state.pointee.stackEnd - base
+        else {
+            throw Trap(.callStackExhausted)
+        }
+        for (i, a) in arguments.enumerated() { base[i] = RawValue.encode(a) }
+        Interpreter.initFrame(base, info)
+        state.pointee.nesting += 1
+        defer {
+            state.pointee.nesting -= 1
+            state.pointee.top = base
+            state.pointee.frameTop = frameBase
+        }
+        try Interpreter.run(
+            entry: info, entryFP: base, instance: Unmanaged.passUnretained(instance).toOpaque(), state: state)
+        return function.type.results.enumerated().map { RawValue.decode(base[$0.offset], as: $0.element) }
+    }
+}

@@ -1,0 +1,259 @@
+import WasmCore
+
+/// A branch offset to patch once its target is known.
+struct Fixup {
+    /// Word holding the offset.
+    var at: Int
+    /// The instruction head the offset is relative to.
+    var base: Int
+    /// The offset lives in bits 32..<64 of the head word (one-word branches)
+    /// rather than in a whole word of its own.
+    var inHead: Bool
+}
+
+/// One entry of the wasm control stack during translation.
+struct ControlFrame {
+    enum Kind { case function, block, loop, `if` }
+    var kind: Kind
+    /// Operand stack height below the block's params.
+    var height: Int
+    var paramCount: Int
+    var resultCount: Int
+    /// Code position of a loop's first instruction (its branch target).
+    var loopStart = 0
+    /// Forward branches to the end of the block.
+    var fixups: [Fixup] = []
+    /// An `if`'s branch to its `else` arm (or to its end when it has none).
+    var elseFixup: Fixup?
+    /// Some branch targets the end, so code after `end` is reachable.
+    var endReachable = false
+
+    /// Values a branch to this label carries.
+    var labelArity: Int { kind == .loop ? paramCount : resultCount }
+}
+
+/// Translates one validated function body into register code in a single
+/// pass over its instructions.
+///
+/// The wasm operand stack is tracked as a list of frame slots (`stack`): entry
+/// `d` is either a *temporary* living in its home slot `stackBase + d`, or a
+/// reference to a local's slot (`local.get` copies nothing) or to a constant's
+/// slot in the per-function constant area. References are turned into copies
+/// ("materialised") only when needed: when a `local.set`/`local.tee` would
+/// overwrite a local still referenced, at block boundaries, and for call
+/// arguments and branch values, which must sit at fixed slots.
+///
+/// Frame layout: `[params][locals][constants][operand stack][scratch]`.
+struct FunctionTranslator {
+    let types: [FuncType]
+    /// Type index of every function in the function index space.
+    let functionTypes: [UInt32]
+    let importCount: Int
+    /// Address of each function's `FunctionInfo` (embedded in `call`).
+    let functionInfos: UnsafeMutablePointer<FunctionInfo>
+    let functionIndex: UInt32
+
+    let paramCount: Int
+    let resultCount: Int
+    /// End of params + locals: slots below this are locals.
+    let localsEnd: Int
+    /// First operand stack slot (after the constants).
+    let stackBase: Int
+    /// Pooled constants: raw value → slot.
+    let constSlots: [UInt64: Int]
+    /// Pooled constants in slot order.
+    let constValues: [UInt64]
+
+    var code: [UInt64] = []
+    /// Slot of each operand stack entry.
+    var stack: [Int] = []
+    var controls: [ControlFrame] = []
+    var maxDepth = 0
+    /// False while translating dead code (after br, return, unreachable…).
+    var reachable = true
+    /// Nesting of blocks opened inside dead code.
+    var skipNesting = 0
+    /// Head position of the last emitted instruction if it wrote its result
+    /// (field C) to the home slot of stack entry `lastProducerDepth`; else -1.
+    var lastProducer = -1
+    var lastProducerDepth = -1
+    /// The last emitted instruction if it was an integer comparison (for fusing with br_if/if).
+    var lastCompare: (pos: Int, op: NumericOp, a: Int, b: Int, depth: Int)?
+    /// (code position, module byte offset) of each translated instruction.
+    var sourceMap: [(code: UInt32, wasm: UInt32)] = []
+
+    /// Constants beyond this many distinct values are materialised by instructions.
+    static let maxPooledConstants = 64
+
+    init(
+        body: FunctionBody, type: FuncType, functionIndex: UInt32, types: [FuncType], functionTypes: [UInt32],
+        importCount: Int, functionInfos: UnsafeMutablePointer<FunctionInfo>
+    ) {
+        self.types = types
+        self.functionTypes = functionTypes
+        self.importCount = importCount
+        self.functionInfos = functionInfos
+        self.functionIndex = functionIndex
+        paramCount = type.params.count
+        resultCount = type.results.count
+        localsEnd = paramCount + body.localCount
+
+        // Pool the most frequent constants into frame slots.
+        var counts: [UInt64: Int] = [:]
+        var firstSeen: [UInt64] = []
+        for ins in body.instructions {
+            guard let v = FunctionTranslator.constantValue(ins) else { continue }
+            if counts[v] == nil { firstSeen.append(v) }
+            counts[v, default: 0] += 1
+        }
+        var chosen = firstSeen
+        if chosen.count > FunctionTranslator.maxPooledConstants {
+            chosen = Array(
+                firstSeen.enumerated().sorted { l, r in
+                    let cl = counts[l.element]!, cr = counts[r.element]!
+                    return cl != cr ? cl > cr : l.offset < r.offset
+                }.prefix(FunctionTranslator.maxPooledConstants).map(\.element))
+        }
+        var slots: [UInt64: Int] = [:]
+        for (i, v) in chosen.enumerated() { slots[v] = localsEnd + i }
+        constSlots = slots
+        constValues = chosen
+        stackBase = localsEnd + chosen.count
+    }
+
+    static func constantValue(_ ins: Instruction) -> UInt64? {
+        switch ins {
+        case .i32Const(let v): UInt64(UInt32(bitPattern: v))
+        case .i64Const(let v): UInt64(bitPattern: v)
+        case .f32Const(let v): UInt64(v)
+        case .f64Const(let v): v
+        case .refNull: 0
+        default: nil
+        }
+    }
+
+    // MARK: Operand stack
+
+    @inline(__always) func home(_ depth: Int) -> Int { stackBase + depth }
+
+    mutating func push(_ slot: Int) {
+        stack.append(slot)
+        if stack.count > maxDepth { maxDepth = stack.count }
+    }
+
+    /// Pushes a temporary in its home slot and returns that slot.
+    @discardableResult
+    mutating func pushTemp() -> Int {
+        let slot = home(stack.count)
+        push(slot)
+        return slot
+    }
+
+    mutating func pop() -> Int { stack.removeLast() }
+
+    /// Reserves `n` slots above the current stack top (scratch space).
+    mutating func reserve(_ n: Int) { maxDepth = max(maxDepth, stack.count + n) }
+
+    /// Makes entry `i` a temporary in its home slot.
+    mutating func materialize(_ i: Int) {
+        let h = home(i)
+        if stack[i] != h {
+            emit(Word.make(.copy, a: stack[i], c: h))
+            stack[i] = h
+        }
+    }
+
+    // MARK: Emission
+
+    mutating func emit(_ word: UInt64) {
+        code.append(word)
+        lastProducer = -1
+        lastCompare = nil
+    }
+
+    /// Emits an instruction whose result goes to field C = the home slot of a
+    /// new top entry, then pushes that entry. Extra words follow the head.
+    mutating func emitProducer(_ op: Op, a: Int = 0, b: Int = 0, extra: UInt64? = nil) {
+        let dst = home(stack.count)
+        let pos = code.count
+        emit(Word.make(op, a: a, b: b, c: dst))
+        if let e = extra { code.append(e) }
+        push(dst)
+        lastProducer = pos
+        lastProducerDepth = stack.count - 1
+    }
+
+    /// A branch target: no peephole may look across it.
+    mutating func placeLabel() {
+        lastProducer = -1
+        lastCompare = nil
+    }
+
+    mutating func patch(_ f: Fixup, to target: Int) {
+        let rel = target - f.base
+        if f.inHead {
+            code[f.at] = (code[f.at] & 0xFFFF_FFFF) | UInt64(UInt32(truncatingIfNeeded: rel)) << 32
+        } else {
+            code[f.at] = UInt64(bitPattern: Int64(rel))
+        }
+    }
+
+    /// Emits `dst ← src` moves that may overlap (a parallel assignment),
+    /// using fresh scratch slots above the stack top to break cycles.
+    mutating func parallelMove(_ moves: [(dst: Int, src: Int)]) {
+        var pending = moves.filter { $0.dst != $0.src }
+        var scratch = home(stack.count)
+        while !pending.isEmpty {
+            if let k = pending.firstIndex(where: { m in !pending.contains(where: { $0.src == m.dst }) }) {
+                let m = pending.remove(at: k)
+                emit(Word.make(.copy, a: m.src, c: m.dst))
+            } else {
+                let d = pending[0].dst
+                reserve(scratch - stackBase + 1)
+                emit(Word.make(.copy, a: d, c: scratch))
+                for j in pending.indices where pending[j].src == d { pending[j].src = scratch }
+                scratch += 1
+            }
+        }
+    }
+
+    // MARK: Driver
+
+    /// Translates the body. Returns the code and the frame size.
+    mutating func translate(_ body: FunctionBody) throws -> (code: [UInt64], frameSize: Int) {
+        controls.append(ControlFrame(kind: .function, height: 0, paramCount: 0, resultCount: resultCount))
+        for (i, ins) in body.instructions.enumerated() {
+            if !reachable {
+                switch ins {
+                case .block, .loop, .if:
+                    skipNesting += 1
+                    continue
+                case .else where skipNesting == 0, .end where skipNesting == 0:
+                    break
+                case .end:
+                    skipNesting -= 1
+                    continue
+                default:
+                    continue
+                }
+            }
+            let position = UInt32(code.count)
+            while let last = sourceMap.last, last.code >= position { sourceMap.removeLast() }
+            sourceMap.append((position, body.instructionOffsets[i]))
+            try translate(ins)
+            if controls.isEmpty { break }
+        }
+        let frameSize = max(stackBase + maxDepth, resultCount, paramCount)
+        guard frameSize <= 0xFFFF else {
+            throw InterpreterError("function \(functionIndex) needs \(frameSize) frame slots; the interpreter supports at most 65535")
+        }
+        return (code, frameSize)
+    }
+}
+
+/// The interpreter cannot run a (valid) module, e.g. a function too large for its operand encoding.
+public struct InterpreterError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,306 @@
+import WasmCore
+
+extension FunctionTranslator {
+    func blockArity(_ bt: BlockType) -> (params: Int, results: Int) {
+        switch bt {
+        case .empty: (0, 0)
+        case .value: (0, 1)
+        case .typeIndex(let i): (types[Int(i)].params.count, types[Int(i)].results.count)
+        }
+    }
+
+    /// Before a block: entries that reference locals become temporaries (a
+    /// `local.set` inside the block could otherwise change them on one path
+    /// only), and the block's params move to their home slots.
+    mutating func prepareBlockEntry(params: Int) {
+        let n = stack.count
+        for i in 0..<n where stack[i] < localsEnd || i >= n - params { materialize(i) }
+    }
+
+    mutating func enterBlock(_ kind: ControlFrame.Kind, _ bt: BlockType) {
+        let (p, r) = blockArity(bt)
+        prepareBlockEntry(params: p)
+        var c = ControlFrame(kind: kind, height: stack.count - p, paramCount: p, resultCount: r)
+        if kind == .loop {
+            placeLabel()
+            c.loopStart = code.count
+        }
+        controls.append(c)
+    }
+
+    mutating func enterIf(_ bt: BlockType) {
+        let (p, r) = blockArity(bt)
+        let cond = pop()
+        let condDepth = stack.count
+        prepareBlockEntry(params: p)
+        var c = ControlFrame(kind: .if, height: stack.count - p, paramCount: p, resultCount: r)
+        c.elseFixup = emitConditionalBranch(cond: cond, condDepth: condDepth, whenTrue: false)
+        controls.append(c)
+    }
+
+    mutating func elseArm() {
+        var c = controls.removeLast()
+        if reachable {
+            for i in stack.count - c.resultCount..<stack.count { materialize(i) }
+            c.fixups.append(emitJumpPlaceholder())
+            c.endReachable = true
+        }
+        placeLabel()
+        if let e = c.elseFixup { patch(e, to: code.count) }
+        c.elseFixup = nil
+        stack.removeSubrange(c.height...)
+        for i in 0..<c.paramCount { push(home(c.height + i)) }
+        reachable = true
+        controls.append(c)
+    }
+
+    mutating func end() {
+        var c = controls.removeLast()
+        if c.kind == .function {
+            if reachable { emitReturn() }
+            reachable = false
+            return
+        }
+        if reachable {
+            for i in stack.count - c.resultCount..<stack.count { materialize(i) }
+            c.endReachable = true
+        }
+        placeLabel()
+        if let e = c.elseFixup {
+            // An `if` without `else`: the false path carries the params (= results) to the end.
+            patch(e, to: code.count)
+            c.endReachable = true
+        }
+        for f in c.fixups { patch(f, to: code.count) }
+        if stack.count > c.height { stack.removeSubrange(c.height...) }
+        for i in 0..<c.resultCount { push(home(c.height + i)) }
+        reachable = c.endReachable
+    }
+
+    // MARK: Branches
+
+    /// An unconditional `br` whose offset is patched later.
+    mutating func emitJumpPlaceholder() -> Fixup {
+        let at = code.count
+        emit(Word.make(.br, rel: 0))
+        return Fixup(at: at, base: at, inHead: true)
+    }
+
+    /// Records a branch to the label `controls[index]`.
+    mutating func addBranch(_ f: Fixup, toControl index: Int) {
+        if controls[index].kind == .loop {
+            patch(f, to: controls[index].loopStart)
+        } else {
+            controls[index].fixups.append(f)
+            controls[index].endReachable = true
+        }
+    }
+
+    /// Emits a branch taken when `(cond != 0) == whenTrue`, fusing it with
+    /// the comparison that produced `cond` when that was the last instruction.
+    mutating func emitConditionalBranch(cond: Int, condDepth: Int, whenTrue: Bool) -> Fixup {
+        if let cmp = lastCompare, cmp.pos == code.count - 1, cmp.depth == condDepth, cond == home(condDepth) {
+            code.removeLast()
+            lastCompare = nil
+            lastProducer = -1
+            let at = code.count
+            switch cmp.op {
+            case .i32Eqz, .i64Eqz:
+                emit(Word.make(whenTrue ? .brIfZ : .brIfNZ, a: cmp.a, rel: 0))
+                return Fixup(at: at, base: at, inHead: true)
+            default:
+                emit(Word.make(FunctionTranslator.fusedBranch(cmp.op, negated: !whenTrue), a: cmp.a, b: cmp.b))
+                code.append(0)
+                return Fixup(at: at + 1, base: at, inHead: false)
+            }
+        }
+        let at = code.count
+        emit(Word.make(whenTrue ? .brIfNZ : .brIfZ, a: cond, rel: 0))
+        return Fixup(at: at, base: at, inHead: true)
+    }
+
+    static func fusedBranch(_ op: NumericOp, negated: Bool) -> Op {
+        let positive: Op
+        switch op {
+        case .i32Eq: positive = negated ? .brI32Ne : .brI32Eq
+        case .i32Ne: positive = negated ? .brI32Eq : .brI32Ne
+        case .i32LtS: positive = negated ? .brI32GeS : .brI32LtS
+        case .i32LtU: positive = negated ? .brI32GeU : .brI32LtU
+        case .i32GtS: positive = negated ? .brI32LeS : .brI32GtS
+        case .i32GtU: positive = negated ? .brI32LeU : .brI32GtU
+        case .i32LeS: positive = negated ? .brI32GtS : .brI32LeS
+        case .i32LeU: positive = negated ? .brI32GtU : .brI32LeU
+        case .i32GeS: positive = negated ? .brI32LtS : .brI32GeS
+        case .i32GeU: positive = negated ? .brI32LtU : .brI32GeU
+        case .i64Eq: positive = negated ? .brI64Ne : .brI64Eq
+        case .i64Ne: positive = negated ? .brI64Eq : .brI64Ne
+        case .i64LtS: positive = negated ? .brI64GeS : .brI64LtS
+        case .i64LtU: positive = negated ? .brI64GeU : .brI64LtU
+        case .i64GtS: positive = negated ? .brI64LeS : .brI64GtS
+        case .i64GtU: positive = negated ? .brI64LeU : .brI64GtU
+        case .i64LeS: positive = negated ? .brI64GtS : .brI64LeS
+        case .i64LeU: positive = negated ? .brI64GtU : .brI64LeU
+        case .i64GeS: positive = negated ? .brI64LtS : .brI64GeS
+        case .i64GeU: positive = negated ? .brI64LtU : .brI64GeU
+        default: fatalError("not a fusable comparison: \(op)")
+        }
+        return positive
+    }
+
+    /// Do the top values need copying to reach the label's slots?
+    func labelNeedsCopy(_ c: ControlFrame) -> Bool {
+        let n = c.labelArity
+        for i in 0..<n where stack[stack.count - n + i] != home(c.height + i) { return true }
+        return false
+    }
+
+    /// Copies the values a branch carries into the label's slots. Forward
+    /// order is safe: a value's slot is never below its destination.
+    mutating func emitLabelCopies(_ c: ControlFrame) {
+        let n = c.labelArity
+        for i in 0..<n {
+            let src = stack[stack.count - n + i], dst = home(c.height + i)
+            if src != dst { emit(Word.make(.copy, a: src, c: dst)) }
+        }
+    }
+
+    /// Copies the label values and jumps to `controls[index]` (returns for the function label).
+    mutating func emitBranch(toControl index: Int) {
+        let c = controls[index]
+        if c.kind == .function {
+            emitReturn()
+            return
+        }
+        emitLabelCopies(c)
+        addBranch(emitJumpPlaceholder(), toControl: index)
+    }
+
+    mutating func branch(_ depth: Int) {
+        emitBranch(toControl: controls.count - 1 - depth)
+        reachable = false
+    }
+
+    mutating func branchIf(_ depth: Int) {
+        let cond = pop()
+        let condDepth = stack.count
+        let index = controls.count - 1 - depth
+        let c = controls[index]
+        if c.kind != .function && !labelNeedsCopy(c) {
+            addBranch(emitConditionalBranch(cond: cond, condDepth: condDepth, whenTrue: true), toControl: index)
+            return
+        }
+        let skip = emitConditionalBranch(cond: cond, condDepth: condDepth, whenTrue: false)
+        emitBranch(toControl: index)
+        placeLabel()
+        patch(skip, to: code.count)
+    }
+
+    mutating func branchTable(_ table: BrTable) {
+        let index = pop()
+        let labels = table.targets + [table.defaultTarget]
+        let head = code.count
+        emit(Word.make(.brTable, a: index, rel: labels.count - 1))
+        for _ in labels { code.append(0) }
+        var stubs: [Int: Int] = [:]  // control index → stub position
+        var needStub: [(entry: Int, control: Int)] = []
+        for (i, l) in labels.enumerated() {
+            let ci = controls.count - 1 - Int(l)
+            let entry = head + 1 + i
+            if controls[ci].kind != .function && !labelNeedsCopy(controls[ci]) {
+                addBranch(Fixup(at: entry, base: head, inHead: false), toControl: ci)
+            } else {
+                needStub.append((entry, ci))
+            }
+        }
+        for (entry, ci) in needStub {
+            if let s = stubs[ci] {
+                code[entry] = UInt64(bitPattern: Int64(s - head))
+                continue
+            }
+            placeLabel()
+            let s = code.count
+            stubs[ci] = s
+            code[entry] = UInt64(bitPattern: Int64(s - head))
+            emitBranch(toControl: ci)
+        }
+        reachable = false
+    }
+
+    /// Moves the results to `fp[0..<n]` and returns. Leaves the operand stack as is.
+    mutating func emitReturn() {
+        let n = resultCount
+        if n == 1 {
+            emit(Word.make(.ret1, a: stack[stack.count - 1]))
+            return
+        }
+        let base = stack.count - n
+        parallelMove((0..<n).map { (dst: $0, src: stack[base + $0]) })
+        emit(Word.make(.ret))
+    }
+
+    // MARK: Calls
+
+    func functionType(_ f: Int) -> FuncType { types[Int(functionTypes[f])] }
+
+    mutating func call(_ f: Int) {
+        let t = functionType(f)
+        let base = stack.count - t.params.count
+        for i in base..<stack.count { materialize(i) }
+        stack.removeSubrange(base...)
+        if f < importCount {
+            emit(Word.make(.callImport, a: home(base)))
+            code.append(UInt64(f))
+        } else {
+            emit(Word.make(.call, a: home(base)))
+            code.append(UInt64(UInt(bitPattern: functionInfos + f)))
+        }
+        for _ in t.results { pushTemp() }
+    }
+
+    mutating func callIndirect(typeIndex: Int, table: Int) {
+        let t = types[typeIndex]
+        let index = pop()
+        let base = stack.count - t.params.count
+        for i in base..<stack.count { materialize(i) }
+        stack.removeSubrange(base...)
+        emit(Word.make(.callIndirect, a: home(base), b: index))
+        code.append(UInt64(typeIndex) | UInt64(table) << 32)
+        for _ in t.results { pushTemp() }
+    }
+
+    /// Moves the top `n` values (the callee's arguments) to `fp[0..<n]`.
+    mutating func moveTailCallArguments(_ n: Int) {
+        let base = stack.count - n
+        parallelMove((0..<n).map { (dst: $0, src: stack[base + $0]) })
+    }
+
+    mutating func returnCall(_ f: Int) {
+        moveTailCallArguments(functionType(f).params.count)
+        if f < importCount {
+            emit(Word.make(.returnCallImport))
+            code.append(UInt64(f))
+        } else {
+            emit(Word.make(.returnCall))
+            code.append(UInt64(UInt(bitPattern: functionInfos + f)))
+        }
+        reachable = false
+    }
+
+    mutating func returnCallIndirect(typeIndex: Int, table: Int) {
+        let t = types[typeIndex]
+        let index = pop()
+        let n = t.params.count
+        let base = stack.count - n
+        let moves = (0..<n).map { (dst: $0, src: stack[base + $0]) }
+        // Park the element index just above the arguments: no move reads or
+        // writes that slot (destinations are below n, sources below it).
+        let safe = home(stack.count)
+        if index != safe { emit(Word.make(.copy, a: index, c: safe)) }
+        push(safe)  // the moves' scratch slots start above it
+        parallelMove(moves)
+        _ = pop()
+        emit(Word.make(.returnCallIndirect, b: safe))
+        code.append(UInt64(typeIndex) | UInt64(table) << 32)
+        reachable = false
+    }
+}

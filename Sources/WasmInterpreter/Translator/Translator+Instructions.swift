@@ -1,0 +1,204 @@
+import WasmCore
+
+extension FunctionTranslator {
+    /// Translates one reachable instruction.
+    mutating func translate(_ ins: Instruction) throws {
+        switch ins {
+        // Control
+        case .unreachable:
+            emit(Word.make(.unreachable))
+            reachable = false
+        case .nop: break
+        case .block(let bt): enterBlock(.block, bt)
+        case .loop(let bt): enterBlock(.loop, bt)
+        case .if(let bt): enterIf(bt)
+        case .else: elseArm()
+        case .end: end()
+        case .br(let l): branch(Int(l))
+        case .brIf(let l): branchIf(Int(l))
+        case .brTable(let table): branchTable(table)
+        case .return:
+            emitReturn()
+            reachable = false
+        case .call(let f): call(Int(f))
+        case .callIndirect(let t, let table): callIndirect(typeIndex: Int(t), table: Int(table))
+        case .returnCall(let f): returnCall(Int(f))
+        case .returnCallIndirect(let t, let table): returnCallIndirect(typeIndex: Int(t), table: Int(table))
+
+        // Parametric
+        case .drop: _ = pop()
+        case .select, .typedSelect:
+            let c = pop(), b = pop(), a = pop()
+            emitProducer(.select, a: a, b: b, extra: UInt64(c))
+
+        // Variables
+        case .localGet(let i): push(Int(i))
+        case .localSet(let i): localSet(Int(i), tee: false)
+        case .localTee(let i): localSet(Int(i), tee: true)
+        case .globalGet(let g):
+            let dst = home(stack.count)
+            let pos = code.count
+            emit(Word.make(.globalGet, index: Int(g), c: dst))
+            push(dst)
+            lastProducer = pos
+            lastProducerDepth = stack.count - 1
+        case .globalSet(let g):
+            let v = pop()
+            emit(Word.make(.globalSet, index: Int(g), c: v))
+
+        // Tables
+        case .tableGet(let t):
+            let i = pop()
+            emitProducer(.tableGet, a: i, extra: UInt64(t))
+        case .tableSet(let t):
+            let v = pop(), i = pop()
+            emit(Word.make(.tableSet, a: i, b: v))
+            code.append(UInt64(t))
+        case .tableInit(let e, let t):
+            let n = pop(), s = pop(), d = pop()
+            emit(Word.make(.tableInit, a: d, b: s, c: n))
+            code.append(UInt64(t) | UInt64(e) << 32)
+        case .elemDrop(let e):
+            emit(Word.make(.elemDrop, index: Int(e)))
+        case .tableCopy(let dt, let st):
+            let n = pop(), s = pop(), d = pop()
+            emit(Word.make(.tableCopy, a: d, b: s, c: n))
+            code.append(UInt64(dt) | UInt64(st) << 32)
+        case .tableGrow(let t):
+            let n = pop(), v = pop()
+            emitProducer(.tableGrow, a: v, b: n, extra: UInt64(t))
+        case .tableSize(let t):
+            emitProducer(.tableSize, extra: UInt64(t))
+        case .tableFill(let t):
+            let n = pop(), v = pop(), i = pop()
+            emit(Word.make(.tableFill, a: i, b: v, c: n))
+            code.append(UInt64(t))
+
+        // Memory
+        case .load(let op, let m):
+            let addr = pop()
+            emitProducer(FunctionTranslator.loadOp(op), a: addr, extra: m.offset)
+        case .store(let op, let m):
+            let v = pop(), addr = pop()
+            emit(Word.make(FunctionTranslator.storeOp(op), a: addr, b: v))
+            code.append(m.offset)
+        case .memorySize:
+            emitProducer(.memorySize)
+        case .memoryGrow:
+            let d = pop()
+            emitProducer(.memoryGrow, a: d)
+        case .memoryInit(let data, _):
+            let n = pop(), s = pop(), d = pop()
+            emit(Word.make(.memoryInit, a: d, b: s, c: n))
+            code.append(UInt64(data))
+        case .dataDrop(let data):
+            emit(Word.make(.dataDrop, index: Int(data)))
+        case .memoryCopy:
+            let n = pop(), s = pop(), d = pop()
+            emit(Word.make(.memoryCopy, a: d, b: s, c: n))
+        case .memoryFill:
+            let n = pop(), v = pop(), d = pop()
+            emit(Word.make(.memoryFill, a: d, b: v, c: n))
+
+        // Constants and references
+        case .i32Const, .i64Const, .f32Const, .f64Const, .refNull:
+            constant(FunctionTranslator.constantValue(ins)!)
+        case .refIsNull:
+            let a = pop()
+            emitProducer(.i64Eqz, a: a)
+            lastCompare = (lastProducer, .i64Eqz, a, 0, stack.count - 1)
+        case .refFunc(let f):
+            let dst = home(stack.count)
+            emit(Word.make(.refFunc, index: Int(f), c: dst))
+            push(dst)
+
+        case .numeric(let op): numeric(op)
+        }
+    }
+
+    mutating func constant(_ value: UInt64) {
+        if let slot = constSlots[value] {
+            push(slot)
+        } else {
+            emitProducer(.const64, extra: value)
+        }
+    }
+
+    mutating func localSet(_ i: Int, tee: Bool) {
+        let top = stack.count - 1
+        let v = stack[top]
+        if v == i {
+            if !tee { _ = pop() }
+            return
+        }
+        let referenced = stack[0..<top].contains(i)
+        if !referenced, lastProducer >= 0, lastProducerDepth == top, v == home(top) {
+            // Fold: the producer writes straight into the local.
+            code[lastProducer] = (code[lastProducer] & 0x0000_FFFF_FFFF_FFFF) | UInt64(i) << 48
+            lastProducer = -1
+            lastCompare = nil
+            if tee { stack[top] = i } else { _ = pop() }
+            return
+        }
+        if referenced {
+            for k in 0..<top where stack[k] == i { materialize(k) }
+        }
+        emit(Word.make(.copy, a: v, c: i))
+        if !tee { _ = pop() }
+    }
+
+    static func isBinary(_ op: NumericOp) -> Bool {
+        switch op.rawValue {
+        case 0x46...0x4F, 0x51...0x5A, 0x5B...0x66, 0x6A...0x78, 0x7C...0x8A, 0x92...0x98, 0xA0...0xA6: true
+        default: false
+        }
+    }
+
+    static func isIntegerCompare(_ op: NumericOp) -> Bool {
+        switch op.rawValue {
+        case 0x45...0x5A: true
+        default: false
+        }
+    }
+
+    mutating func numeric(_ op: NumericOp) {
+        switch op {
+        case .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64, .i64ExtendI32U:
+            // Same raw slot value (i32 slots are zero-extended).
+            return
+        default: break
+        }
+        if FunctionTranslator.isBinary(op) {
+            let b = pop(), a = pop()
+            emitProducer(Op.numeric(op), a: a, b: b)
+            if FunctionTranslator.isIntegerCompare(op) { lastCompare = (lastProducer, op, a, b, stack.count - 1) }
+        } else {
+            let a = pop()
+            emitProducer(Op.numeric(op), a: a)
+            if op == .i32Eqz || op == .i64Eqz { lastCompare = (lastProducer, op, a, 0, stack.count - 1) }
+        }
+    }
+
+    static func loadOp(_ op: LoadOp) -> Op {
+        switch op {
+        case .i32Load, .f32Load, .i64Load32U: .load32
+        case .i64Load, .f64Load: .load64
+        case .i32Load8S: .load8S32
+        case .i32Load8U, .i64Load8U: .load8U
+        case .i32Load16S: .load16S32
+        case .i32Load16U, .i64Load16U: .load16U
+        case .i64Load8S: .load8S64
+        case .i64Load16S: .load16S64
+        case .i64Load32S: .load32S64
+        }
+    }
+
+    static func storeOp(_ op: StoreOp) -> Op {
+        switch op {
+        case .i32Store, .f32Store, .i64Store32: .store32
+        case .i64Store, .f64Store: .store64
+        case .i32Store8, .i64Store8: .store8
+        case .i32Store16, .i64Store16: .store16
+        }
+    }
+}

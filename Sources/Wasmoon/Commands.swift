@@ -1,0 +1,273 @@
+import Foundation
+import WasmCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a command writes its output. `standard` is the process's stdout/stderr;
+/// tests substitute closures that collect the text.
+public struct CommandOutput: Sendable {
+    /// Writes text to standard output (no newline added).
+    public var out: @Sendable (String) -> Void
+    /// Writes text to standard error (no newline added).
+    public var err: @Sendable (String) -> Void
+
+    public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
+        self.out = out
+        self.err = err
+    }
+
+    /// The process's stdout and stderr, written unbuffered (nothing is lost at exit,
+    /// and the order with a guest's own writes to fd 1 and 2 is kept).
+    public static let standard = CommandOutput(
+        out: { writeAll(1, $0) },
+        err: { writeAll(2, $0) })
+
+    /// Writes all of `text` to a file descriptor, retrying short writes and EINTR.
+    static func writeAll(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            bytes = bytes.dropFirst(n)
+        }
+    }
+
+    func line(_ s: String) { out(s + "\n") }
+    func error(_ s: String) { err("error: " + s + "\n") }
+}
+
+/// The logic of the `wasmoon` subcommands, kept out of the executable so it can be
+/// unit-tested. Each returns the process exit status (cli.md): 0 success, 1 error,
+/// 134 trap, or the guest's exit code. Usage errors (status 2) belong to the parser.
+public enum Commands {
+    /// Exit status for a trap (what a native `abort()` gives, as in Wasmtime).
+    public static let trapExitCode: Int32 = 134
+    /// Backtraces longer than this print their innermost frames only.
+    static let maxBacktraceFrames = 64
+
+    /// Options of `wasmoon run`.
+    public struct RunOptions: Sendable {
+        /// Use the interpreter (`--no-jit`).
+        public var noJIT = false
+        /// Call this export instead of `_start` (`--invoke NAME`).
+        public var invoke: String?
+        /// Preopened directories, `HOST[::GUEST]` (`--dir`); used once WASI exists.
+        public var dirs: [String] = []
+        /// Environment for the guest, `NAME=VALUE` or `NAME` (`--env`); used once WASI exists.
+        public var env: [String] = []
+        /// The `.wasm` or `.wat` file.
+        public var module: String
+        /// Everything after MODULE, verbatim.
+        public var arguments: [String] = []
+
+        public init(module: String, arguments: [String] = []) {
+            self.module = module
+            self.arguments = arguments
+        }
+    }
+
+    // MARK: run
+
+    /// `wasmoon run`: instantiate MODULE, then call `--invoke NAME` with the arguments
+    /// parsed by its parameter types and print its results, or call `_start` if exported
+    /// (a module without `_start` is run by instantiating it: its start function).
+    public static func run(_ options: RunOptions, output: CommandOutput = .standard) -> Int32 {
+        do {
+            let runtime = try Runtime(tier: options.noJIT ? .interpreter : Runtime.defaultTier)
+            let module = try runtime.loadModule(path: options.module)
+            let store = Store(engine: runtime.engine)
+            let linker = Linker(store: store)
+
+            // Resolve the invoked function and its arguments before running anything.
+            var call: (Function, [Value])?
+            if let name = options.invoke {
+                let type = try exportedFunctionType(module, name)
+                let arguments = try parseArguments(options.arguments, for: type, name: name)
+                let instance = try instantiate(linker, module)
+                guard let function = instance.exactFunction(name) else { throw WasmoonError.unknownExport(name) }
+                call = (function, arguments)
+            } else {
+                let instance = try instantiate(linker, module)
+                if let start = instance.exactFunction("_start") { call = (start, []) }
+            }
+            guard let (function, arguments) = call else { return 0 }
+            let results = try function.call(arguments)
+            if options.invoke != nil {
+                for value in results { output.line(ValueFormat.format(value)) }
+            }
+            return 0
+        } catch {
+            return report(WasmoonError(error, source: options.module), output: output)
+        }
+    }
+
+    private static func instantiate(_ linker: Linker, _ module: CompiledModule) throws -> Instance {
+        do {
+            return try linker.instantiate(module)
+        } catch let e as LinkError {
+            throw WasmoonError.link(e)
+        }
+    }
+
+    /// The type of exported function `name`, or an error naming what is wrong.
+    static func exportedFunctionType(_ module: CompiledModule, _ name: String) throws(WasmoonError) -> FuncType {
+        let bytes = Array(name.utf8)
+        guard let export = module.exports.first(where: { $0.name.utf8.elementsEqual(bytes) }) else {
+            throw .unknownExport(name)
+        }
+        guard case .function(let index) = export.descriptor else {
+            throw .badArgument("export '\(name)' is not a function")
+        }
+        let typeIndices = module.module.allFunctionTypeIndices
+        guard Int(index) < typeIndices.count else { throw .unknownExport(name) }
+        return module.module.types[Int(typeIndices[Int(index)])]
+    }
+
+    /// Parses `--invoke` arguments by the function's parameter types.
+    public static func parseArguments(_ texts: [String], for type: FuncType, name: String) throws(WasmoonError) -> [Value] {
+        guard texts.count == type.params.count else {
+            throw .badArgument(
+                "function '\(name)' expects \(type.params.count) argument(s) (\(type.params.map(\.description).joined(separator: " "))), got \(texts.count)"
+            )
+        }
+        var values: [Value] = []
+        for (i, (text, param)) in zip(texts, type.params).enumerated() {
+            guard let value = ValueFormat.parse(text, as: param) else {
+                throw .badArgument("invalid argument \(i + 1) for '\(name)': '\(text)' is not a valid \(param)")
+            }
+            values.append(value)
+        }
+        return values
+    }
+
+    /// Prints an error the way cli.md says and returns its exit status.
+    static func report(_ error: WasmoonError, output: CommandOutput) -> Int32 {
+        switch error {
+        case .exit(let code):
+            return code
+        case .trap(let trap):
+            output.error(trap.description)
+            if !trap.backtrace.isEmpty {
+                var text = "wasm backtrace:\n"
+                for (i, frame) in trap.backtrace.prefix(maxBacktraceFrames).enumerated() {
+                    text += "  \(String(i).leftPadded(to: 3)): \(frame.description)\n"
+                }
+                if trap.backtrace.count > maxBacktraceFrames {
+                    text += "  ... \(trap.backtrace.count - maxBacktraceFrames) more frame(s)\n"
+                }
+                output.err(text)
+            }
+            return trapExitCode
+        default:
+            output.error(error.description)
+            return 1
+        }
+    }
+
+    // MARK: test
+
+    /// How many failures (and message differences) `test` prints under a file's line.
+    static let shownFailures = 5
+    static let shownDifferences = 3
+
+    /// `wasmoon test`: runs each `.wast` file (folders: every `.wast` inside, recursively,
+    /// sorted) and prints one line per file and a total. Exit 0 only when nothing failed.
+    public static func test(paths: [String], noJIT: Bool, output: CommandOutput = .standard) -> Int32 {
+        let files: [String]
+        let runner: WastRunner
+        do {
+            files = try wastFiles(paths)
+            runner = WastRunner(engine: try Runtime(tier: noJIT ? .interpreter : Runtime.defaultTier).engine)
+        } catch {
+            return report(WasmoonError(error), output: output)
+        }
+        var passed = 0, failed = 0, differs = 0
+        for file in files {
+            let r = runner.run(path: file)
+            passed += r.passed
+            failed += r.failed
+            differs += r.messageDiffers
+            let note = r.messageDiffers > 0 ? ", \(r.messageDiffers) message differs" : ""
+            if r.failed == 0 {
+                output.line("PASS \(file) (\(r.passed)\(note))")
+            } else {
+                output.line("FAIL \(file) (\(r.passed) passed, \(r.failed) failed\(note))")
+                for issue in r.failures.prefix(shownFailures) { output.line("  \(issue)") }
+                if r.failures.count > shownFailures { output.line("  ... and \(r.failures.count - shownFailures) more") }
+            }
+            for issue in r.messageDifferences.prefix(shownDifferences) { output.line("  message differs: \(issue)") }
+            if r.messageDifferences.count > shownDifferences {
+                output.line("  ... and \(r.messageDifferences.count - shownDifferences) more message differences")
+            }
+        }
+        output.line("\(passed) passed, \(failed) failed" + (differs > 0 ? ", \(differs) message differs" : ""))
+        return failed == 0 ? 0 : 1
+    }
+
+    /// Expands folders to the `.wast` files inside them (sorted); files are taken as given.
+    public static func wastFiles(_ paths: [String]) throws(WasmoonError) -> [String] {
+        var files: [String] = []
+        let fm = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw .file(path: path, reason: "No such file or directory")
+            }
+            if !isDirectory.boolValue {
+                files.append(path)
+                continue
+            }
+            let found = (fm.enumerator(atPath: path)?.allObjects as? [String] ?? [])
+                .filter { $0.hasSuffix(".wast") }.sorted()
+            let base = path.hasSuffix("/") ? path : path + "/"
+            files += found.map { base + $0 }
+        }
+        return files
+    }
+
+    // MARK: validate, wat2wasm
+
+    /// `wasmoon validate`: decodes and validates MODULE; silent on success.
+    public static func validate(module path: String, output: CommandOutput = .standard) -> Int32 {
+        do {
+            let bytes = try Runtime.moduleBytes(path: path)
+            let module: WasmCore.Module
+            do { module = try BinaryDecoder.decode(bytes) } catch { throw WasmoonError.malformed(error, source: path) }
+            do { try ModuleValidator.validate(module) } catch { throw WasmoonError.invalid(error, source: path) }
+            return 0
+        } catch {
+            return report(WasmoonError(error, source: path), output: output)
+        }
+    }
+
+    /// `wasmoon wat2wasm FILE.wat -o OUT.wasm`: translates text to binary (with a name section).
+    public static func wat2wasm(input: String, output path: String, output: CommandOutput = .standard) -> Int32 {
+        do {
+            let data = try Runtime.readFile(input)
+            guard let text = String(validating: data, as: UTF8.self) else {
+                throw WasmoonError.text(TextFormatError(message: "file is not valid UTF-8"), source: input)
+            }
+            let bytes: [UInt8]
+            do { bytes = try TextFormat.wat2wasm(text) } catch { throw WasmoonError.text(error, source: input) }
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+                throw WasmoonError.other("cannot write '\(path)'")
+            }
+            return 0
+        } catch {
+            return report(WasmoonError(error, source: input), output: output)
+        }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

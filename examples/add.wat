@@ -1,0 +1,6 @@
+;; wasmoon run --invoke add examples/add.wat 5 -3   →   2
+(module
+  (func (export "add") (param $a i32) (param $b i32) (result i32)
+    local.get $a
+    local.get $b
+    i32.add))
