@@ -28,7 +28,8 @@ extension Interpreter {
     /// Type id, owning instance and function index of a funcref, without reference counting.
     @inline(__always)
     static func functionFields(_ raw: UInt64) -> (typeID: Int32, instance: UnsafeMutableRawPointer?, index: UInt32) {
-        let f = Unmanaged<Function>.fromOpaque(UnsafeRawPointer(bitPattern: UInt(truncatingIfNeeded: raw)).unsafelyUnwrapped)
+        let ref = UnsafePointer<VMFuncRef>(bitPattern: UInt(truncatingIfNeeded: raw)).unsafelyUnwrapped
+        let f = ref.pointee.function.unsafelyUnwrapped
         return f._withUnsafeGuaranteedRef { fn in
             (fn.typeID, unsafeBitCast(fn.instance, to: UnsafeMutableRawPointer?.self), fn.index)
         }
