@@ -17,10 +17,14 @@ let package = Package(
     targets: [
         // Module model, strict binary decoder, validator. Depends on nothing.
         .target(name: "WasmCore"),
+        // C: the JIT's signal handler (fault -> trap redirect), code/memory registries, sigaltstack.
+        .target(name: "CWasmoon"),
         // Store, instances, memories, tables, globals, linker, traps, engine protocol.
         .target(name: "WasmRuntime", dependencies: ["WasmCore"]),
         // Register-based interpreter: translator + dispatch loop.
         .target(name: "WasmInterpreter", dependencies: ["WasmCore", "WasmRuntime"]),
+        // x86-64 JIT: assembler with listing, W^X code memory; later the baseline compiler.
+        .target(name: "WasmJIT", dependencies: ["WasmCore", "WasmRuntime"]),
         // WASI preview1 (wasi_snapshot_preview1) host functions, sandboxed to preopened directories.
         .target(name: "WasmoonWASI", dependencies: ["WasmCore", "WasmRuntime"]),
         // Public facade: runtime configuration, WAT front end, WAST script runner.
@@ -37,7 +41,7 @@ let package = Package(
         .testTarget(
             name: "WasmoonTests",
             dependencies: [
-                "Wasmoon", "WasmCore", "WasmRuntime", "WasmInterpreter", "WasmoonWASI",
+                "Wasmoon", "WasmCore", "WasmRuntime", "WasmInterpreter", "WasmJIT", "WasmoonWASI",
                 .product(name: "WAT", package: "WasmKit"),
             ]),
     ]

@@ -45,7 +45,7 @@ public final class Instance: @unchecked Sendable {
     package var elementSegments: [[UInt64]] = []
     /// Data segments' bytes; emptied by `data.drop` and after active init.
     package var dataSegments: [[UInt8]] = []
-    package var exportsByName: [String: ExternalValue] = [:]
+    package var exportsByName: [WasmName: ExternalValue] = [:]
     public private(set) var exportNames: [String] = []
     package let context: UnsafeMutablePointer<VMInstanceContext>
 
@@ -88,31 +88,31 @@ public final class Instance: @unchecked Sendable {
 
     // MARK: Exports
 
-    public func export(_ name: String) -> ExternalValue? { exportsByName[name] }
+    public func export(_ name: String) -> ExternalValue? { exportsByName[WasmName(name)] }
 
     /// Exports in the module's export order.
-    public var exports: [(name: String, value: ExternalValue)] { exportNames.map { ($0, exportsByName[$0]!) } }
+    public var exports: [(name: String, value: ExternalValue)] { exportNames.map { ($0, exportsByName[WasmName($0)]!) } }
 
     public func function(_ name: String) -> Function? {
-        if case .function(let f)? = exportsByName[name] { return f }
+        if case .function(let f)? = exportsByName[WasmName(name)] { return f }
         return nil
     }
     public func memory(_ name: String) -> Memory? {
-        if case .memory(let m)? = exportsByName[name] { return m }
+        if case .memory(let m)? = exportsByName[WasmName(name)] { return m }
         return nil
     }
     public func table(_ name: String) -> Table? {
-        if case .table(let t)? = exportsByName[name] { return t }
+        if case .table(let t)? = exportsByName[WasmName(name)] { return t }
         return nil
     }
     public func global(_ name: String) -> Global? {
-        if case .global(let g)? = exportsByName[name] { return g }
+        if case .global(let g)? = exportsByName[WasmName(name)] { return g }
         return nil
     }
 
     package func addExport(_ name: String, _ value: ExternalValue) {
         exportNames.append(name)
-        exportsByName[name] = value
+        exportsByName[WasmName(name)] = value
     }
 
     /// The first memory (memory index 0), if any.
@@ -139,4 +139,12 @@ public final class Store: @unchecked Sendable {
         lock.withLock { hostFunctions.append(f) }
         return f
     }
+}
+
+/// A wasm name compared byte for byte. Names in wasm are UTF-8 byte strings;
+/// Swift `String` equality is Unicode canonical equivalence ("\u{C5}" equals
+/// "A\u{30A}"), which would merge distinct exports (spec test `names.wast`).
+package struct WasmName: Hashable, Sendable {
+    package let bytes: [UInt8]
+    package init(_ name: String) { bytes = Array(name.utf8) }
 }

@@ -5,13 +5,13 @@ import WasmCore
 /// memories, tables and globals.
 public final class Linker {
     public let store: Store
-    private var definitions: [String: [String: ExternalValue]] = [:]
+    private var definitions: [WasmName: [WasmName: ExternalValue]] = [:]
 
     public init(store: Store) { self.store = store }
 
     /// Defines one importable entity.
     public func define(module: String, name: String, _ value: ExternalValue) {
-        definitions[module, default: [:]][name] = value
+        definitions[WasmName(module), default: [:]][WasmName(name)] = value
     }
 
     /// Defines a host function.
@@ -24,7 +24,7 @@ public final class Linker {
         for (name, value) in instance.exports { define(module: moduleName, name: name, value) }
     }
 
-    public func lookup(module: String, name: String) -> ExternalValue? { definitions[module]?[name] }
+    public func lookup(module: String, name: String) -> ExternalValue? { definitions[WasmName(module)]?[WasmName(name)] }
 
     /// Resolves imports, creates the instance, runs segment initialisation and
     /// the start function. Throws `LinkError`, `Trap`, or `ResourceError`.

@@ -382,7 +382,7 @@ private struct WastSession {
             guard let instance = invoke.module.map({ named[$0] }) ?? current else {
                 return .failure(ActionFailure(message: "no module\(invoke.module.map { " " + $0 } ?? "") to invoke"))
             }
-            guard let function = instance.exactFunction(invoke.name) else {
+            guard let function = instance.function(invoke.name) else {
                 return .failure(ActionFailure(message: "no exported function \"\(invoke.name)\""))
             }
             var arguments: [Value] = []
@@ -403,7 +403,7 @@ private struct WastSession {
             guard let instance = module.map({ named[$0] }) ?? current else {
                 return .failure(ActionFailure(message: "no module\(module.map { " " + $0 } ?? "") to get from"))
             }
-            guard let global = instance.exactGlobal(name) else {
+            guard let global = instance.global(name) else {
                 return .failure(ActionFailure(message: "no exported global \"\(name)\""))
             }
             return .success([global.value])

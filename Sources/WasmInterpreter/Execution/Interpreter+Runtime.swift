@@ -28,9 +28,9 @@ extension Interpreter {
     /// Type id, owning instance and function index of a funcref, without reference counting.
     @inline(__always)
     static func functionFields(_ raw: UInt64) -> (typeID: Int32, instance: UnsafeMutableRawPointer?, index: UInt32) {
-        let ref = UnsafePointer<VMFuncRef>(bitPattern: UInt(truncatingIfNeeded: raw)).unsafelyUnwrapped
-        let f = ref.pointee.function.unsafelyUnwrapped
-        return f._withUnsafeGuaranteedRef { fn in
+        // A funcref is the address of the function's VMFuncRef record.
+        let record = UnsafePointer<VMFuncRef>(bitPattern: UInt(truncatingIfNeeded: raw)).unsafelyUnwrapped
+        return record.pointee.function.unsafelyUnwrapped._withUnsafeGuaranteedRef { fn in
             (fn.typeID, unsafeBitCast(fn.instance, to: UnsafeMutableRawPointer?.self), fn.index)
         }
     }

@@ -1,0 +1,52 @@
+// CWasmoon: the few things Swift cannot do for the JIT.
+// SAFETY-CRITICAL: the signal handler decides whether a hardware fault is a
+// wasm trap (and resumes at a trap stub) or a real crash (and chains to the
+// previous handler). It only claims a fault whose PC lies in registered JIT
+// code and, for memory faults, whose address lies in a registered linear
+// memory reservation.
+#ifndef CWASMOON_H
+#define CWASMOON_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Trap codes the handler hands to a trap stub (in RDI / first argument).
+/// Must match `TrapCode` raw values on the Swift side.
+enum {
+    WASMOON_TRAP_INTEGER_DIVIDE_BY_ZERO = 2,
+    WASMOON_TRAP_OUT_OF_BOUNDS_MEMORY = 5,
+};
+
+/// Installs the SIGSEGV/SIGBUS/SIGFPE handlers once per process (idempotent,
+/// thread-safe). Previous handlers are chained for faults that are not ours.
+void wasmoon_install_signal_handlers(void);
+
+/// Makes sure the calling thread has an alternate signal stack, so a fault
+/// caused by stack exhaustion can still be handled. Cheap after the first call.
+void wasmoon_ensure_sigaltstack(void);
+
+/// Registers [start, end) as JIT code whose faults resume at `trap_stub`.
+/// Returns a handle for unregistering, or -1 when the registry is full.
+int wasmoon_register_code(uintptr_t start, uintptr_t end, uintptr_t trap_stub);
+void wasmoon_unregister_code(int handle);
+
+/// Registers [start, end) as a linear-memory reservation (guard pages included).
+int wasmoon_register_memory(uintptr_t start, uintptr_t end);
+void wasmoon_unregister_memory(int handle);
+
+/// The lowest usable stack address of the calling thread plus `margin`
+/// bytes: JIT code traps with "call stack exhausted" below it.
+uintptr_t wasmoon_thread_stack_limit(size_t margin);
+
+/// How many faults the handler turned into traps (for tests).
+uint64_t wasmoon_handled_fault_count(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,316 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The x86-64 assembler: a growable code buffer, labels with branch fixups, and an
+/// optional textual listing. Instructions live in the `Instructions*.swift`
+/// extensions; the ModRM/SIB/REX machinery in `Encoding.swift`.
+///
+/// ```swift
+/// var a = X64Assembler(listing: true)
+/// let loop = a.newLabel("loop")
+/// a.xor(.i32, .rax, .rax)
+/// a.bind(loop)
+/// a.add(.i32, .rax, .rdi)
+/// a.sub(.i32, .rdi, 1)
+/// a.j(.ne, loop)
+/// a.ret()
+/// let code = try ExecutableMemory(a)   // W^X: mapped RW, copied, flipped to RX
+/// print(a.listingText())
+/// ```
+///
+/// Design points:
+/// - The buffer is raw, owned memory (hence `~Copyable`): each instruction checks
+///   the free space once (`ensure(16)`), then stores bytes without further checks.
+/// - Labels refer to a table; a forward reference is threaded onto a per-label
+///   linked list of fixups and patched when the label is bound. There is no
+///   separate "finalize" pass; `finish()` only checks nothing is left dangling.
+/// - Backward branches whose distance fits in a byte get the short (`rel8`) form
+///   automatically; forward branches are `rel32` unless asked for `.short`.
+/// - With `listing: false` the only listing cost is one `Bool` test per
+///   instruction; no strings are built.
+public struct X64Assembler: ~Copyable {
+    // MARK: Code buffer
+
+    @usableFromInline var buffer: UnsafeMutablePointer<UInt8>
+    @usableFromInline var capacity: Int
+    /// The number of bytes emitted so far, i.e. the offset of the next instruction.
+    public internal(set) var offset: Int
+
+    // MARK: Labels and fixups
+
+    /// Per label: its offset once bound (-1 before), and the head of its list of
+    /// pending fixups (-1 for none).
+    var labels: [LabelState] = []
+    var fixups: [Fixup] = []
+    /// Fixups recorded but not yet patched (references to unbound labels).
+    var pendingFixups: Int = 0
+
+    // MARK: Listing
+
+    /// Whether a listing is being recorded. Fixed at creation.
+    public let isListingEnabled: Bool
+    var lines: [ListingLine] = []
+    var labelNames: [Int32: String] = [:]
+    var pendingAnnotation: String? = nil
+
+    /// Creates an assembler with `capacity` bytes reserved (it grows as needed).
+    /// With `listing: true` it records every instruction's offset, length and text.
+    public init(capacity: Int = 4096, listing: Bool = false) {
+        let cap = max(capacity, 64)
+        // malloc/realloc rather than allocate/deallocate: realloc can grow a large
+        // block in place (mremap) instead of copying it.
+        guard let p = malloc(cap) else { fatalError("X64Assembler: out of memory") }
+        buffer = p.assumingMemoryBound(to: UInt8.self)
+        self.capacity = cap
+        offset = 0
+        isListingEnabled = listing
+    }
+
+    deinit { free(buffer) }
+
+    /// Empties the assembler for reuse, keeping the buffer's capacity. All
+    /// labels are forgotten.
+    public mutating func reset() {
+        offset = 0
+        labels.removeAll(keepingCapacity: true)
+        fixups.removeAll(keepingCapacity: true)
+        pendingFixups = 0
+        lines.removeAll(keepingCapacity: true)
+        labelNames.removeAll()
+        pendingAnnotation = nil
+    }
+
+    // MARK: Access to the bytes
+
+    /// A copy of the code emitted so far.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: buffer, count: offset)) }
+
+    /// The code emitted so far, without copying.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: buffer, count: offset))
+    }
+
+    /// Checks that every referenced label has been bound (so every branch is
+    /// patched). Call before copying the code out.
+    public func finish() {
+        precondition(pendingFixups == 0, "X64Assembler: \(pendingFixups) reference(s) to unbound labels")
+    }
+
+    // MARK: Raw emission
+
+    /// Makes room for `n` more bytes.
+    @inline(__always) @usableFromInline
+    mutating func ensure(_ n: Int) {
+        if capacity &- offset < n { grow(n) }
+    }
+
+    @inline(never) @usableFromInline
+    mutating func grow(_ n: Int) {
+        var newCapacity = capacity &* 2
+        while newCapacity &- offset < n { newCapacity &*= 2 }
+        guard let p = realloc(buffer, newCapacity) else { fatalError("X64Assembler: out of memory") }
+        buffer = p.assumingMemoryBound(to: UInt8.self)
+        capacity = newCapacity
+    }
+
+    @inline(__always) @usableFromInline
+    mutating func put(_ b: UInt8) {
+        buffer[offset] = b
+        offset &+= 1
+    }
+
+    @inline(__always) @usableFromInline
+    mutating func put16(_ v: UInt16) {
+        UnsafeMutableRawPointer(buffer + offset).storeBytes(of: v.littleEndian, as: UInt16.self)
+        offset &+= 2
+    }
+
+    @inline(__always) @usableFromInline
+    mutating func put32(_ v: UInt32) {
+        UnsafeMutableRawPointer(buffer + offset).storeBytes(of: v.littleEndian, as: UInt32.self)
+        offset &+= 4
+    }
+
+    @inline(__always) @usableFromInline
+    mutating func put64(_ v: UInt64) {
+        UnsafeMutableRawPointer(buffer + offset).storeBytes(of: v.littleEndian, as: UInt64.self)
+        offset &+= 8
+    }
+
+    @inline(__always)
+    mutating func patch32(at position: Int, _ v: UInt32) {
+        UnsafeMutableRawPointer(buffer + position).storeBytes(of: v.littleEndian, as: UInt32.self)
+    }
+
+    /// The byte at `position` (for tests and tools).
+    public func byte(at position: Int) -> UInt8 {
+        precondition(position >= 0 && position < offset)
+        return buffer[position]
+    }
+
+    // MARK: Data
+
+    /// Emits raw bytes (data, or an instruction the assembler does not know).
+    public mutating func emit(bytes: [UInt8]) {
+        let start = offset
+        ensure(bytes.count)
+        for b in bytes { put(b) }
+        if isListingEnabled {
+            record(start, ".byte " + bytes.map { "0x" + hex2($0) }.joined(separator: ", "))
+        }
+    }
+
+    /// Emits a little-endian 32-bit value.
+    public mutating func emit32(_ v: UInt32) {
+        let start = offset
+        ensure(4)
+        put32(v)
+        if isListingEnabled { record(start, ".long " + hex(UInt64(v))) }
+    }
+
+    /// Emits a little-endian 64-bit value.
+    public mutating func emit64(_ v: UInt64) {
+        let start = offset
+        ensure(8)
+        put64(v)
+        if isListingEnabled { record(start, ".quad " + hex(v)) }
+    }
+
+    /// Emits the 32-bit distance `target - base` (a jump-table entry relative to the
+    /// table's start). `base` must already be bound; `target` may be bound later.
+    public mutating func emitLabelDelta32(_ target: Label, from base: Label) {
+        let start = offset
+        let baseOffset = labels[Int(base.id)].offset
+        precondition(baseOffset >= 0, "emitLabelDelta32: base label must be bound")
+        ensure(4)
+        put32(0)
+        reference(target, fieldAt: start, end: Int(baseOffset), addend: 0, short: false)
+        if isListingEnabled {
+            record(start, ".long \(name(of: target)) - \(name(of: base))", target: target)
+        }
+    }
+
+    /// Pads with `fill` to a multiple of `alignment` (a power of two): multi-byte
+    /// `nop`s by default, or `int3`s where execution must never arrive.
+    public mutating func align(_ alignment: Int, fill: AlignmentFill = .nop) {
+        precondition(alignment > 0 && alignment & (alignment - 1) == 0, "alignment must be a power of two")
+        var pad = (alignment - offset & (alignment - 1)) & (alignment - 1)
+        while pad > 0 {
+            let n = fill == .nop ? min(pad, 9) : 1
+            if fill == .nop { nop(n) } else { int3() }
+            pad -= n
+        }
+    }
+
+    public enum AlignmentFill: Sendable { case nop, int3 }
+
+    // MARK: Labels
+
+    /// A new, unbound label. The name only shows in the listing (default `L<id>`).
+    public mutating func newLabel(_ name: @autoclosure () -> String? = nil) -> Label {
+        let label = Label(id: Int32(labels.count))
+        labels.append(LabelState())
+        if isListingEnabled, let n = name() { labelNames[label.id] = n }
+        return label
+    }
+
+    /// Binds `label` to the current offset and patches every earlier reference to it.
+    public mutating func bind(_ label: Label) {
+        let target = offset
+        precondition(labels[Int(label.id)].offset < 0, "label bound twice")
+        labels[Int(label.id)].offset = Int32(target)
+        var f = labels[Int(label.id)].firstFixup
+        labels[Int(label.id)].firstFixup = -1
+        while f >= 0 {
+            let fixup = fixups[Int(f)]
+            patch(fixup, target: target)
+            pendingFixups -= 1
+            f = fixup.next
+        }
+        if isListingEnabled { lines.append(ListingLine(kind: .label, offset: target, length: 0, text: name(of: label))) }
+    }
+
+    /// The offset `label` is bound to, or nil if it is not bound yet.
+    public func offset(of label: Label) -> Int? {
+        let o = labels[Int(label.id)].offset
+        return o >= 0 ? Int(o) : nil
+    }
+
+    /// The label's name in the listing.
+    public func name(of label: Label) -> String {
+        labelNames[label.id] ?? "L\(label.id)"
+    }
+
+    /// Records a reference to `label` from the field at `fieldAt` (1 byte if
+    /// `short`, else 4), whose value is `target + addend - end`. Patches it now if
+    /// the label is bound, else queues it.
+    @inline(__always)
+    mutating func reference(_ label: Label, fieldAt position: Int, end: Int, addend: Int32, short: Bool) {
+        let fixup = Fixup(position: Int32(position), end: Int32(end), addend: addend, next: labels[Int(label.id)].firstFixup, short: short)
+        let bound = labels[Int(label.id)].offset
+        if bound >= 0 {
+            patch(fixup, target: Int(bound))
+        } else {
+            labels[Int(label.id)].firstFixup = Int32(fixups.count)
+            fixups.append(fixup)
+            pendingFixups += 1
+        }
+    }
+
+    @inline(__always)
+    mutating func patch(_ fixup: Fixup, target: Int) {
+        let value = target &+ Int(fixup.addend) &- Int(fixup.end)
+        if fixup.short {
+            precondition(value >= -128 && value <= 127, "short branch out of range (\(value))")
+            buffer[Int(fixup.position)] = UInt8(truncatingIfNeeded: value)
+        } else {
+            precondition(value >= Int(Int32.min) && value <= Int(Int32.max), "rel32 out of range")
+            patch32(at: Int(fixup.position), UInt32(truncatingIfNeeded: value))
+        }
+    }
+
+    // MARK: Listing
+
+    /// Attaches `text` to the next instruction's listing line (e.g. the wasm
+    /// offset it came from). Nothing is built when the listing is off.
+    public mutating func annotate(_ text: @autoclosure () -> String) {
+        if isListingEnabled { pendingAnnotation = text() }
+    }
+
+    /// Adds a comment line to the listing at the current offset.
+    public mutating func comment(_ text: @autoclosure () -> String) {
+        if isListingEnabled { lines.append(ListingLine(kind: .comment, offset: offset, length: 0, text: text())) }
+    }
+
+    /// The recorded listing lines (empty unless created with `listing: true`).
+    public var listing: [ListingLine] { lines }
+
+    /// Records the instruction that started at `start` and ends at `offset`.
+    @inline(never)
+    mutating func record(_ start: Int, _ text: String, target: Label? = nil) {
+        lines.append(ListingLine(kind: .instruction, offset: start, length: offset - start,
+                                 text: text, annotation: pendingAnnotation, target: target))
+        pendingAnnotation = nil
+    }
+}
+
+/// Per-label bookkeeping.
+struct LabelState {
+    var offset: Int32 = -1
+    var firstFixup: Int32 = -1
+}
+
+/// A reference to a label not yet bound: the field at `position` gets
+/// `target + addend - end` (rel8 if `short`, else rel32).
+struct Fixup {
+    var position: Int32
+    var end: Int32
+    var addend: Int32
+    var next: Int32
+    var short: Bool
+}
