@@ -31,7 +31,7 @@ let package = Package(
         .target(
             name: "Wasmoon",
             dependencies: [
-                "WasmCore", "WasmRuntime", "WasmInterpreter",
+                "WasmCore", "WasmRuntime", "WasmInterpreter", "WasmoonWASI",
                 .product(name: "WAT", package: "WasmKit"),
             ]),
         // The `wasmoon` command line.
