@@ -23,13 +23,15 @@ let package = Package(
         .target(name: "WasmRuntime", dependencies: ["WasmCore", "CWasmoon"]),
         // Register-based interpreter: translator + dispatch loop.
         .target(name: "WasmInterpreter", dependencies: ["WasmCore", "WasmRuntime"]),
-        // x86-64 JIT: assembler with listing, W^X code memory; later the baseline compiler.
+        // x86-64 JIT: assembler with listing, W^X code memory, the baseline compiler (JITEngine).
         .target(name: "WasmJIT", dependencies: ["WasmCore", "WasmRuntime", "CWasmoon"]),
+        // WASI preview1 (wasi_snapshot_preview1) host functions, sandboxed to preopened directories.
+        .target(name: "WasmoonWASI", dependencies: ["WasmCore", "WasmRuntime"]),
         // Public facade: runtime configuration, WAT front end, WAST script runner.
         .target(
             name: "Wasmoon",
             dependencies: [
-                "WasmCore", "WasmRuntime", "WasmInterpreter", "WasmJIT",
+                "WasmCore", "WasmRuntime", "WasmInterpreter", "WasmJIT", "WasmoonWASI",
                 .product(name: "WAT", package: "WasmKit"),
             ]),
         // The `wasmoon` command line.
@@ -39,7 +41,7 @@ let package = Package(
         .testTarget(
             name: "WasmoonTests",
             dependencies: [
-                "Wasmoon", "WasmCore", "WasmRuntime", "WasmInterpreter", "WasmJIT",
+                "Wasmoon", "WasmCore", "WasmRuntime", "WasmInterpreter", "WasmJIT", "WasmoonWASI",
                 .product(name: "WAT", package: "WasmKit"),
             ]),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import WasmCore
+import WasmoonWASI
 
 #if canImport(Glibc)
 import Glibc
@@ -84,6 +85,11 @@ public enum Commands {
             let module = try runtime.loadModule(path: options.module)
             let store = Store(engine: runtime.engine)
             let linker = Linker(store: store)
+            // WASI preview1 is always available to the guest (as in Wasmtime); the guest
+            // sees only the arguments, variables and directories given on the command line.
+            let wasi = try WASI(configuration: try wasiConfiguration(options))
+            defer { wasi.close() }
+            wasi.define(in: linker)
 
             // Resolve the invoked function and its arguments before running anything.
             var call: (Function, [Value])?
@@ -106,6 +112,41 @@ public enum Commands {
         } catch {
             return report(WasmoonError(error, source: options.module), output: output)
         }
+    }
+
+    /// The guest's view of the host: argv (MODULE as given, then the arguments when
+    /// not invoking a single export), `--env` variables only, `--dir` preopens.
+    static func wasiConfiguration(_ options: RunOptions) throws(WasmoonError) -> WASIConfiguration {
+        var environment: [(String, String)] = []
+        for item in options.env {
+            if let eq = item.firstIndex(of: "=") {
+                let name = String(item[..<eq])
+                guard !name.isEmpty else { throw .badArgument("invalid --env '\(item)': empty variable name") }
+                environment.append((name, String(item[item.index(after: eq)...])))
+            } else {
+                // `--env NAME` passes the host's value of NAME through (empty when unset).
+                environment.append((item, ProcessInfo.processInfo.environment[item] ?? ""))
+            }
+        }
+        var preopens: [(hostPath: String, guestPath: String)] = []
+        for item in options.dirs {
+            let host: String, guest: String
+            if let sep = item.range(of: "::") {
+                host = String(item[..<sep.lowerBound])
+                guest = String(item[sep.upperBound...])
+            } else {
+                host = item
+                guest = item
+            }
+            guard !host.isEmpty, !guest.isEmpty else { throw .badArgument("invalid --dir '\(item)': expected HOST[::GUEST]") }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: host, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw .file(path: host, reason: "not a directory (--dir)")
+            }
+            preopens.append((host, guest))
+        }
+        let arguments = [options.module] + (options.invoke == nil ? options.arguments : [])
+        return WASIConfiguration(arguments: arguments, environment: environment, preopens: preopens)
     }
 
     private static func instantiate(_ linker: Linker, _ module: CompiledModule) throws -> Instance {

@@ -44,10 +44,10 @@ extension WasmoonCommand {
         @Option(name: .customLong("invoke"), help: ArgumentHelp("Call this exported function and print its results.", valueName: "NAME"))
         var invoke: String?
 
-        @Option(name: .customLong("dir"), help: ArgumentHelp("Preopen a host directory for the guest (WASI, not implemented yet).", valueName: "HOST[::GUEST]"))
+        @Option(name: .customLong("dir"), help: ArgumentHelp("Preopen a host directory for the guest (WASI).", valueName: "HOST[::GUEST]"))
         var dirs: [String] = []
 
-        @Option(name: .customLong("env"), help: ArgumentHelp("Set an environment variable for the guest (WASI, not implemented yet).", valueName: "NAME[=VALUE]"))
+        @Option(name: .customLong("env"), help: ArgumentHelp("Give the guest an environment variable; NAME alone passes the host value (WASI).", valueName: "NAME[=VALUE]"))
         var env: [String] = []
 
         @Argument(
