@@ -1,5 +1,6 @@
 import Foundation
 import WasmCore
+import WasmJIT
 import WasmoonWASI
 
 #if canImport(Glibc)
@@ -57,6 +58,8 @@ public enum Commands {
     public struct RunOptions: Sendable {
         /// Use the interpreter (`--no-jit`).
         public var noJIT = false
+        /// Print JIT compile statistics to stderr (`--jit-stats`).
+        public var jitStats = false
         /// Call this export instead of `_start` (`--invoke NAME`).
         public var invoke: String?
         /// Preopened directories, `HOST[::GUEST]` (`--dir`); used once WASI exists.
@@ -83,6 +86,7 @@ public enum Commands {
         do {
             let runtime = try Runtime(tier: options.noJIT ? .interpreter : Runtime.defaultTier)
             let module = try runtime.loadModule(path: options.module)
+            if options.jitStats { reportJITStats(module, output: output) }
             let store = Store(engine: runtime.engine)
             let linker = Linker(store: store)
             // WASI preview1 is always available to the guest (as in Wasmtime); the guest
@@ -282,6 +286,52 @@ public enum Commands {
             let module: WasmCore.Module
             do { module = try BinaryDecoder.decode(bytes) } catch { throw WasmoonError.malformed(error, source: path) }
             do { try ModuleValidator.validate(module) } catch { throw WasmoonError.invalid(error, source: path) }
+            return 0
+        } catch {
+            return report(WasmoonError(error, source: path), output: output)
+        }
+    }
+
+    /// `--jit-stats`: compile time per module and per function, code size, functions compiled (stderr).
+    static func reportJITStats(_ module: CompiledModule, output: CommandOutput) {
+        guard let s = JITExplorer.statistics(module.code) else {
+            output.err("jit-stats: module not compiled by the JIT (--no-jit)\n")
+            return
+        }
+        let imports = module.module.importedFunctionTypes.count
+        var text = "jit-stats: \(s.functions.count) functions compiled in \(String(format: "%.3f", s.seconds * 1000)) ms, "
+            + "\(s.codeSize) bytes of code\n"
+        for (i, t) in s.functions.enumerated() {
+            let index = UInt32(imports + i)
+            let name = module.module.functionName(index).map { " '\($0)'" } ?? ""
+            text += "jit-stats:   function \(index)\(name): \(String(format: "%.3f", t * 1000)) ms\n"
+        }
+        output.err(text)
+    }
+
+    /// `wasmoon explore [--func N|NAME] MODULE`: the JIT's machine code for each function
+    /// (or one), with the wasm instructions it came from.
+    public static func explore(module path: String, function: String?, output: CommandOutput = .standard) -> Int32 {
+        do {
+            let bytes = try Runtime.moduleBytes(path: path)
+            let module: WasmCore.Module
+            do { module = try BinaryDecoder.decode(bytes) } catch { throw WasmoonError.malformed(error, source: path) }
+            var selected: Set<UInt32>?
+            if let function {
+                if let n = UInt32(function) {
+                    selected = [n]
+                } else if let n = module.names?.functionNames.first(where: { $0.value == function })?.key {
+                    selected = [n]
+                } else if let e = module.exports.first(where: { $0.name == function }), case .function(let n) = e.descriptor {
+                    selected = [n]
+                } else {
+                    output.err("error: no function named \(function)\n")
+                    return 1
+                }
+            }
+            do { try ModuleValidator.validate(module) } catch { throw WasmoonError.invalid(error, source: path) }
+            let text = try JITExplorer.listing(module, functions: selected)
+            output.out(text)
             return 0
         } catch {
             return report(WasmoonError(error, source: path), output: output)

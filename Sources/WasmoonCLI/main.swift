@@ -15,7 +15,7 @@ struct WasmoonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wasmoon",
         abstract: "A WebAssembly runtime.",
-        subcommands: [Run.self, Test.self, Validate.self, Wat2Wasm.self])
+        subcommands: [Run.self, Test.self, Validate.self, Explore.self, Wat2Wasm.self])
 }
 
 /// Thrown by a subcommand's `run()` to leave with an exit status.
@@ -28,7 +28,7 @@ extension WasmoonCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a WebAssembly module.",
-            usage: "wasmoon run [--no-jit] [--invoke NAME] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
+            usage: "wasmoon run [--no-jit] [--jit-stats] [--invoke NAME] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
             discussion: """
                 Options come before MODULE; every word after MODULE is passed on verbatim: \
                 to the function named by --invoke as its arguments (parsed by its parameter types), \
@@ -38,8 +38,11 @@ extension WasmoonCommand {
                 2 on a usage error.
                 """)
 
-        @Flag(name: .customLong("no-jit"), help: "Run on the interpreter (currently also the default: the JIT tier does not exist yet).")
+        @Flag(name: .customLong("no-jit"), help: "Run on the interpreter instead of the JIT.")
         var noJIT = false
+
+        @Flag(name: .customLong("jit-stats"), help: "Print JIT compile time per module and function, and code size (stderr).")
+        var jitStats = false
 
         @Option(name: .customLong("invoke"), help: ArgumentHelp("Call this exported function and print its results.", valueName: "NAME"))
         var invoke: String?
@@ -71,6 +74,7 @@ extension WasmoonCommand {
         func run() throws {
             var options = Commands.RunOptions(module: moduleAndArguments[0], arguments: Array(moduleAndArguments.dropFirst()))
             options.noJIT = noJIT
+            options.jitStats = jitStats
             options.invoke = invoke
             options.dirs = dirs
             options.env = env
@@ -88,7 +92,7 @@ extension WasmoonCommand {
                 Exit status 0 only when no assertion failed.
                 """)
 
-        @Flag(name: .customLong("no-jit"), help: "Run on the interpreter (currently also the default).")
+        @Flag(name: .customLong("no-jit"), help: "Run on the interpreter instead of the JIT.")
         var noJIT = false
 
         @Argument(help: ArgumentHelp(".wast files, or folders searched for them.", valueName: "PATH"))
@@ -110,6 +114,23 @@ extension WasmoonCommand {
 
         func run() throws {
             throw Exit(status: Commands.validate(module: module))
+        }
+    }
+
+    /// `wasmoon explore [--func N|NAME] MODULE`
+    struct Explore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the machine code the JIT makes of a module's functions.",
+            usage: "wasmoon explore [--func N|NAME] MODULE")
+
+        @Option(name: .customLong("func"), help: ArgumentHelp("Only this function (index or name).", valueName: "N|NAME"))
+        var function: String?
+
+        @Argument(help: ArgumentHelp("The .wasm or .wat file.", valueName: "MODULE"))
+        var module: String
+
+        func run() throws {
+            throw Exit(status: Commands.explore(module: module, function: function))
         }
     }
 

@@ -114,7 +114,13 @@ struct FunctionCompiler {
 
     // MARK: Driver
 
+    static func describe(_ ins: Instruction) -> String {
+        if case .numeric(let op) = ins { return "\(op)" }
+        return "\(ins)"
+    }
+
     mutating func compile(_ a: inout X64Assembler, entry: Label) throws {
+        let firstListingLine = a.lines.count
         a.bind(entry)
         a.push(.rbp)
         a.mov(.i64, .rbp, .rsp)
@@ -137,7 +143,7 @@ struct FunctionCompiler {
                                 results: type.results.count, hidden: -1))
         let instructions = body.instructions
         for (idx, ins) in instructions.enumerated() {
-            if env.listing { a.comment("@\(String(body.instructionOffsets[idx], radix: 16)) \(ins)") }
+            if env.listing { a.comment("@\(String(body.instructionOffsets[idx], radix: 16)) \(Self.describe(ins))") }
             sourceMap.append((a.offset, idx))
             currentInstruction = idx
             try compile(ins, &a)
@@ -159,6 +165,12 @@ struct FunctionCompiler {
         }
         let frameSize = (8 * (2 + L + H + maxDepth) + 15) & ~15
         for pos in frameFixups { a.patch32(at: pos, UInt32(bitPattern: Int32(-frameSize))) }
+        if a.isListingEnabled {
+            let placeholder = "lea rsp, [rbp - 0x80000000]"
+            for i in firstListingLine..<a.lines.count where a.lines[i].text == placeholder {
+                a.lines[i].text = "lea rsp, [rbp - 0x\(String(frameSize, radix: 16))]"
+            }
+        }
     }
 
     /// Copies the top `n` values to slots starting at depth `to`.

@@ -1,0 +1,39 @@
+import WasmCore
+import WasmRuntime
+
+/// What the JIT made of a module, as text (`wasmoon explore`).
+public enum JITExplorer {
+    /// The listing of each selected defined function (all when `functions` is nil):
+    /// a header, then the machine code with each wasm instruction's module offset
+    /// and text as a comment before its code. Validates the module first.
+    public static func listing(_ module: WasmCore.Module, functions: Set<UInt32>? = nil) throws -> String {
+        try ModuleValidator.validate(module)
+        var a = X64Assembler(capacity: 64 * 1024, listing: true)
+        let code = try JITEngine.compile(module, &a, listing: true)
+        let lines = a.listing
+        let text = a.listingText().split(separator: "\n", omittingEmptySubsequences: false)
+        // listingText() prints one text line per listing line.
+        var out = ""
+        for i in 0..<code.functionOffsets.count {
+            let index = UInt32(code.importCount + i)
+            if let functions, !functions.contains(index) { continue }
+            let start = code.functionOffsets[i], end = code.functionEnds[i]
+            let name = module.functionName(index).map { " '\($0)'" } ?? ""
+            let type = module.types[Int(module.functions[i])]
+            out += "function \(index)\(name) \(type): \(end - start) bytes\n"
+            for (n, line) in lines.enumerated() where line.offset >= start && line.offset < end {
+                if line.kind == .label && line.offset == start && n + 1 < lines.count && lines[n + 1].offset == start
+                    && line.text.hasPrefix("L") { continue }
+                out += text[n] + "\n"
+            }
+            out += "\n"
+        }
+        return out
+    }
+
+    /// Compile statistics of a prepared module, or nil when it was not compiled by the JIT.
+    public static func statistics(_ code: any EngineModuleCode) -> (seconds: Double, codeSize: Int, functions: [Double])? {
+        guard let c = code as? JITModuleCode else { return nil }
+        return (c.compileSeconds, c.codeSize, c.perFunctionSeconds)
+    }
+}
