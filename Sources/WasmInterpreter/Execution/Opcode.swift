@@ -56,6 +56,10 @@ enum Op: UInt8, CaseIterable {
     case load32, load64, load8S32, load8U, load16S32, load16U, load8S64, load16S64, load32S64
     /// Stores: A = address slot, B = value slot, w1 = static offset.
     case store32, store64, store8, store16
+    /// Loads with the address computed by a fused `i32.add`: address = u32(fp[A] + fp[B]), C = destination, w1 = offset.
+    case load32Add, load64Add, load8S32Add, load8UAdd, load16S32Add, load16UAdd, load8S64Add, load16S64Add, load32S64Add
+    /// Stores with a fused `i32.add` address: u32(fp[A] + fp[B]), C = value slot, w1 = offset.
+    case store32Add, store64Add, store8Add, store16Add
     /// `fp[C] = memory.size`
     case memorySize
     /// `fp[C] = memory.grow(fp[A])`
@@ -90,6 +94,8 @@ enum Op: UInt8, CaseIterable {
     // MARK: Fused compare-and-branch: `if fp[A] op fp[B] { pc += rel(w1) } else { pc += 2 }`
     case brI32Eq, brI32Ne, brI32LtS, brI32LtU, brI32GtS, brI32GtU, brI32LeS, brI32LeU, brI32GeS, brI32GeU
     case brI64Eq, brI64Ne, brI64LtS, brI64LtU, brI64GtS, brI64GtU, brI64LeS, brI64LeU, brI64GeS, brI64GeU
+    /// `i32.and`/`i64.and` + branch: taken when `fp[A] & fp[B]` is non-zero / zero; w1 = rel.
+    case brAndNZ, brAndZ
 
     // MARK: Immediate forms: `fp[C] = fp[A] op imm` with imm = bits 16..<48 replaced… see below
     /// `fp[C] = u32(fp[A]) + imm32(w1)`

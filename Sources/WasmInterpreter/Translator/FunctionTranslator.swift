@@ -27,6 +27,11 @@ struct ControlFrame {
     var elseFixup: Fixup?
     /// Some branch targets the end, so code after `end` is reachable.
     var endReachable = false
+    /// A loop whose first instruction is a conditional branch out of it
+    /// (`loop (br_if $exit cond) …`): that branch's head word, length, and
+    /// target control. A `br` back to the loop then tests the inverted
+    /// condition itself and jumps past the head (loop rotation).
+    var headBranch: (word: UInt64, length: Int, target: Int)?
 
     /// Values a branch to this label carries.
     var labelArity: Int { kind == .loop ? paramCount : resultCount }

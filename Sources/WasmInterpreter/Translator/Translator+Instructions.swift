@@ -77,10 +77,18 @@ extension FunctionTranslator {
         // Memory
         case .load(let op, let m):
             let addr = pop()
-            emitProducer(FunctionTranslator.loadOp(op), a: addr, extra: m.offset)
+            if let (a, b) = takeFusableAdd(addressDepth: stack.count, slot: addr) {
+                emitProducer(FunctionTranslator.fusedAddressOp(FunctionTranslator.loadOp(op)), a: a, b: b, extra: m.offset)
+            } else {
+                emitProducer(FunctionTranslator.loadOp(op), a: addr, extra: m.offset)
+            }
         case .store(let op, let m):
             let v = pop(), addr = pop()
-            emit(Word.make(FunctionTranslator.storeOp(op), a: addr, b: v))
+            if let (a, b) = takeFusableAdd(addressDepth: stack.count, slot: addr) {
+                emit(Word.make(FunctionTranslator.fusedAddressOp(FunctionTranslator.storeOp(op)), a: a, b: b, c: v))
+            } else {
+                emit(Word.make(FunctionTranslator.storeOp(op), a: addr, b: v))
+            }
             code.append(m.offset)
         case .memorySize:
             emitProducer(.memorySize)
@@ -171,11 +179,56 @@ extension FunctionTranslator {
         if FunctionTranslator.isBinary(op) {
             let b = pop(), a = pop()
             emitProducer(Op.numeric(op), a: a, b: b)
-            if FunctionTranslator.isIntegerCompare(op) { lastCompare = (lastProducer, op, a, b, stack.count - 1) }
+            if FunctionTranslator.isIntegerCompare(op) || op == .i32And || op == .i64And {
+                lastCompare = (lastProducer, op, a, b, stack.count - 1)
+            }
         } else {
             let a = pop()
             emitProducer(Op.numeric(op), a: a)
             if op == .i32Eqz || op == .i64Eqz { lastCompare = (lastProducer, op, a, 0, stack.count - 1) }
+        }
+    }
+
+    /// If the last instruction is the `i32.add` that produced the address
+    /// (a temporary at `addressDepth` consumed only here), removes it and
+    /// returns its operands for a fused `[a + b + offset]` access.
+    mutating func takeFusableAdd(addressDepth: Int, slot: Int) -> (Int, Int)? {
+        guard lastProducer >= 0, lastProducer == code.count - 1, lastProducerDepth == addressDepth,
+            slot == home(addressDepth),
+            Op(rawValue: UInt8(truncatingIfNeeded: code[lastProducer])) == .i32Add
+        else { return nil }
+        let word = code.removeLast()
+        retractInstruction(at: code.count)
+        lastProducer = -1
+        lastCompare = nil
+        return (Word.a(word), Word.b(word))
+    }
+
+    /// After removing the instruction emitted at `position`, attributes that
+    /// position to the instruction being translated (for trap offsets).
+    mutating func retractInstruction(at position: Int) {
+        guard let current = sourceMap.last, Int(current.code) > position else { return }
+        sourceMap.removeLast()
+        while let last = sourceMap.last, Int(last.code) >= position { sourceMap.removeLast() }
+        sourceMap.append((UInt32(position), current.wasm))
+    }
+
+    static func fusedAddressOp(_ op: Op) -> Op {
+        switch op {
+        case .load32: .load32Add
+        case .load64: .load64Add
+        case .load8S32: .load8S32Add
+        case .load8U: .load8UAdd
+        case .load16S32: .load16S32Add
+        case .load16U: .load16UAdd
+        case .load8S64: .load8S64Add
+        case .load16S64: .load16S64Add
+        case .load32S64: .load32S64Add
+        case .store32: .store32Add
+        case .store64: .store64Add
+        case .store8: .store8Add
+        case .store16: .store16Add
+        default: fatalError("no fused-address form of \(op)")
         }
     }
 
