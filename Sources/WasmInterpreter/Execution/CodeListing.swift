@@ -7,14 +7,12 @@ extension Op {
         switch self {
         case .copy2, .const64, .call, .callImport, .callIndirect, .returnCall, .returnCallImport, .returnCallIndirect,
             .select, .load32, .load64, .load8S32, .load8U, .load16S32, .load16U, .load8S64, .load16S64, .load32S64,
-            .store32, .store64, .store8, .store16, .load32Add, .load64Add, .load8S32Add, .load8UAdd, .load16S32Add,
-            .load16UAdd, .load8S64Add, .load16S64Add, .load32S64Add, .store32Add, .store64Add, .store8Add, .store16Add,
-            .memoryInit, .tableGet, .tableSet, .tableSize, .tableGrow,
-            .tableFill, .tableCopy, .tableInit, .i32AddImm, .i64AddImm:
+            .store32, .store64, .store8, .store16, .memoryInit, .tableGet, .tableSet, .tableSize, .tableGrow,
+            .tableFill, .tableCopy, .tableInit:
             2
-        case .brI32Eq, .brI32Ne, .brI32LtS, .brI32LtU, .brI32GtS, .brI32GtU, .brI32LeS, .brI32LeU, .brI32GeS,
+        case .brAndNZ, .brAndZ, .brI32Eq, .brI32Ne, .brI32LtS, .brI32LtU, .brI32GtS, .brI32GtU, .brI32LeS, .brI32LeU, .brI32GeS,
             .brI32GeU, .brI64Eq, .brI64Ne, .brI64LtS, .brI64LtU, .brI64GtS, .brI64GtU, .brI64LeS, .brI64LeU,
-            .brI64GeS, .brI64GeU, .brAndNZ, .brAndZ:
+            .brI64GeS, .brI64GeU:
             2
         default: 1
         }
@@ -41,7 +39,7 @@ extension InterpreterModuleCode {
             var line = "  \(pc): \(op) a=\(Word.a(w)) b=\(Word.b(w)) c=\(Word.c(w))"
             var length = op.length
             switch op {
-            case .br, .brIfZ, .brIfNZ:
+            case .br:
                 line = "  \(pc): \(op) a=\(Word.a(w)) -> \(pc + Word.rel(w))"
                 end = max(end, pc + Word.rel(w))
             case .brTable:
@@ -60,7 +58,7 @@ extension InterpreterModuleCode {
             default:
                 if length == 2 {
                     let imm = code[pc + 1]
-                    if op.rawValue >= Op.brI32Eq.rawValue && op.rawValue <= Op.brAndZ.rawValue {
+                    if op.rawValue >= Op.brAndNZ.rawValue && op.rawValue <= Op.brI64GeU.rawValue {
                         line += " -> \(pc + Int(Int64(bitPattern: imm)))"
                         end = max(end, pc + Int(Int64(bitPattern: imm)))
                     } else {

@@ -28,10 +28,10 @@ struct ControlFrame {
     /// Some branch targets the end, so code after `end` is reachable.
     var endReachable = false
     /// A loop whose first instruction is a conditional branch out of it
-    /// (`loop (br_if $exit cond) …`): that branch's head word, length, and
+    /// (`loop (br_if $exit cond) …`): that (two-word) branch's head word and
     /// target control. A `br` back to the loop then tests the inverted
     /// condition itself and jumps past the head (loop rotation).
-    var headBranch: (word: UInt64, length: Int, target: Int)?
+    var headBranch: (word: UInt64, target: Int)?
 
     /// Values a branch to this label carries.
     var labelArity: Int { kind == .loop ? paramCount : resultCount }
@@ -68,6 +68,8 @@ struct FunctionTranslator {
     let constSlots: [UInt64: Int]
     /// Pooled constants in slot order.
     let constValues: [UInt64]
+    /// A constant slot holding 0 (pooled whenever the function accesses memory).
+    var zeroSlot: Int { constSlots[0]! }
 
     var code: [UInt64] = []
     /// Slot of each operand stack entry.
@@ -106,10 +108,20 @@ struct FunctionTranslator {
         // Pool the most frequent constants into frame slots.
         var counts: [UInt64: Int] = [:]
         var firstSeen: [UInt64] = []
+        var usesMemory = false
         for ins in body.instructions {
+            switch ins {
+            case .load, .store: usesMemory = true
+            default: break
+            }
             guard let v = FunctionTranslator.constantValue(ins) else { continue }
             if counts[v] == nil { firstSeen.append(v) }
             counts[v, default: 0] += 1
+        }
+        if usesMemory {
+            // Loads and stores address fp[A] + fp[B]; without a fused add, B is a slot holding 0.
+            if counts[0] == nil { firstSeen.insert(0, at: 0) }
+            counts[0] = Int.max
         }
         var chosen = firstSeen
         if chosen.count > FunctionTranslator.maxPooledConstants {

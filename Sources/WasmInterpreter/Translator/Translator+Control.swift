@@ -106,8 +106,9 @@ extension FunctionTranslator {
             let at = code.count
             switch cmp.op {
             case .i32Eqz, .i64Eqz:
-                emit(Word.make(whenTrue ? .brIfZ : .brIfNZ, a: cmp.a, rel: 0))
-                return Fixup(at: at, base: at, inHead: true)
+                emit(Word.make(whenTrue ? .brAndZ : .brAndNZ, a: cmp.a, b: cmp.a))
+                code.append(0)
+                return Fixup(at: at + 1, base: at, inHead: false)
             case .i32And, .i64And:
                 emit(Word.make(whenTrue ? .brAndNZ : .brAndZ, a: cmp.a, b: cmp.b))
                 code.append(0)
@@ -119,8 +120,9 @@ extension FunctionTranslator {
             }
         }
         let at = code.count
-        emit(Word.make(whenTrue ? .brIfNZ : .brIfZ, a: cond, rel: 0))
-        return Fixup(at: at, base: at, inHead: true)
+        emit(Word.make(whenTrue ? .brAndNZ : .brAndZ, a: cond, b: cond))
+        code.append(0)
+        return Fixup(at: at + 1, base: at, inHead: false)
     }
 
     static func fusedBranch(_ op: NumericOp, negated: Bool) -> Op {
@@ -180,24 +182,18 @@ extension FunctionTranslator {
             // Rotate: branch back past the head while the loop continues; else leave to the head's target.
             let at = code.count
             emit(inverted)
-            if head.length == 2 {
-                code.append(UInt64(bitPattern: Int64(c.loopStart + 2 - at)))
-            } else {
-                patch(Fixup(at: at, base: at, inHead: true), to: c.loopStart + 1)
-            }
+            code.append(UInt64(bitPattern: Int64(c.loopStart + 2 - at)))
             addBranch(emitJumpPlaceholder(), toControl: head.target)
             return
         }
         addBranch(emitJumpPlaceholder(), toControl: index)
     }
 
-    /// The head word of a conditional branch with the opposite condition (offset cleared), if it has one.
+    /// The head word of a conditional branch with the opposite condition, if it has one.
     static func inverted(_ word: UInt64) -> UInt64? {
         guard let op = Op(rawValue: UInt8(truncatingIfNeeded: word)) else { return nil }
         let opposite: Op
         switch op {
-        case .brIfZ: opposite = .brIfNZ
-        case .brIfNZ: opposite = .brIfZ
         case .brI32Eq: opposite = .brI32Ne
         case .brI32Ne: opposite = .brI32Eq
         case .brI32LtS: opposite = .brI32GeS
@@ -222,8 +218,7 @@ extension FunctionTranslator {
         case .brAndZ: opposite = .brAndNZ
         default: return nil
         }
-        let fields: UInt64 = op == .brIfZ || op == .brIfNZ ? 0xFFFF_0000 : 0xFFFF_FFFF_FFFF_0000
-        return (word & fields) | UInt64(opposite.rawValue)
+        return Word.withOp(word, opposite)
     }
 
     mutating func branch(_ depth: Int) {
@@ -240,7 +235,7 @@ extension FunctionTranslator {
             let f = emitConditionalBranch(cond: cond, condDepth: condDepth, whenTrue: true)
             let innermost = controls.count - 1
             if controls[innermost].kind == .loop && controls[innermost].loopStart == f.base && index != innermost {
-                controls[innermost].headBranch = (code[f.base], f.inHead ? 1 : 2, index)
+                controls[innermost].headBranch = (code[f.base], index)
             }
             addBranch(f, toControl: index)
             return

@@ -77,18 +77,12 @@ extension FunctionTranslator {
         // Memory
         case .load(let op, let m):
             let addr = pop()
-            if let (a, b) = takeFusableAdd(addressDepth: stack.count, slot: addr) {
-                emitProducer(FunctionTranslator.fusedAddressOp(FunctionTranslator.loadOp(op)), a: a, b: b, extra: m.offset)
-            } else {
-                emitProducer(FunctionTranslator.loadOp(op), a: addr, extra: m.offset)
-            }
+            let (a, b) = takeFusableAdd(addressDepth: stack.count, slot: addr) ?? (addr, zeroSlot)
+            emitProducer(FunctionTranslator.loadOp(op), a: a, b: b, extra: m.offset)
         case .store(let op, let m):
             let v = pop(), addr = pop()
-            if let (a, b) = takeFusableAdd(addressDepth: stack.count, slot: addr) {
-                emit(Word.make(FunctionTranslator.fusedAddressOp(FunctionTranslator.storeOp(op)), a: a, b: b, c: v))
-            } else {
-                emit(Word.make(FunctionTranslator.storeOp(op), a: addr, b: v))
-            }
+            let (a, b) = takeFusableAdd(addressDepth: stack.count, slot: addr) ?? (addr, zeroSlot)
+            emit(Word.make(FunctionTranslator.storeOp(op), a: a, b: b, c: v))
             code.append(m.offset)
         case .memorySize:
             emitProducer(.memorySize)
@@ -211,25 +205,6 @@ extension FunctionTranslator {
         sourceMap.removeLast()
         while let last = sourceMap.last, Int(last.code) >= position { sourceMap.removeLast() }
         sourceMap.append((UInt32(position), current.wasm))
-    }
-
-    static func fusedAddressOp(_ op: Op) -> Op {
-        switch op {
-        case .load32: .load32Add
-        case .load64: .load64Add
-        case .load8S32: .load8S32Add
-        case .load8U: .load8UAdd
-        case .load16S32: .load16S32Add
-        case .load16U: .load16UAdd
-        case .load8S64: .load8S64Add
-        case .load16S64: .load16S64Add
-        case .load32S64: .load32S64Add
-        case .store32: .store32Add
-        case .store64: .store64Add
-        case .store8: .store8Add
-        case .store16: .store16Add
-        default: fatalError("no fused-address form of \(op)")
-        }
     }
 
     static func loadOp(_ op: LoadOp) -> Op {
