@@ -1,6 +1,12 @@
 import WasmCore
 import WasmRuntime
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The register-based interpreter tier. `prepare` translates every defined
 /// function of a validated module into register code once; `invoke` runs a
 /// function on the calling thread's execution stack. Stateless and thread-safe:
@@ -39,6 +45,11 @@ public final class InterpreterEngine: ExecutionEngine {
             info.pointee.initTemplate = code.store(template)
             code.sourceMaps.append(translator.sourceMap)
         }
+        if getenv("WASMOON_INTERP_LISTING") != nil {
+            let text = (importCount..<code.functionCount).map { code.listing(function: $0) }.joined()
+            var bytes = Array(text.utf8)
+            _ = write(2, &bytes, bytes.count)
+        }
         return code
     }
 
@@ -65,7 +76,7 @@ public final class InterpreterEngine: ExecutionEngine {
             state.pointee.top = base
             state.pointee.frameTop = frameBase
         }
-        try Interpreter.run(
+        try Interpreter.execute(
             entry: info, entryFP: base, instance: Unmanaged.passUnretained(instance).toOpaque(), state: state)
         return function.type.results.enumerated().map { RawValue.decode(base[$0.offset], as: $0.element) }
     }

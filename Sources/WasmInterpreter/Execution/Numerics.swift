@@ -29,6 +29,45 @@ enum FloatOps {
         return a > b ? a : b
     }
 
+    // Rounding without libm calls (the dispatch loop must stay call-free).
+    // Below 2^52 a double converts to Int64 exactly after truncation; at or
+    // above, it is already integral (or infinite, or NaN: `x + x` quiets it).
+
+    @inline(__always) static func trunc(_ x: Double) -> Double {
+        guard Swift.abs(x) < 4503599627370496.0 else { return x.isNaN ? x + x : x }
+        return Double(signOf: x, magnitudeOf: Double(Int64(x)))
+    }
+    @inline(__always) static func floor(_ x: Double) -> Double {
+        guard Swift.abs(x) < 4503599627370496.0 else { return x.isNaN ? x + x : x }
+        let t = Double(signOf: x, magnitudeOf: Double(Int64(x)))
+        return t > x ? t - 1 : t
+    }
+    @inline(__always) static func ceil(_ x: Double) -> Double {
+        guard Swift.abs(x) < 4503599627370496.0 else { return x.isNaN ? x + x : x }
+        let t = Double(signOf: x, magnitudeOf: Double(Int64(x)))
+        return t < x ? t + 1 : t
+    }
+    /// Round half to even: adding and subtracting 2^52 rounds in the default mode.
+    @inline(__always) static func nearest(_ x: Double) -> Double {
+        let a = Swift.abs(x)
+        guard a < 4503599627370496.0 else { return x.isNaN ? x + x : x }
+        return Double(signOf: x, magnitudeOf: (a + 4503599627370496.0) - 4503599627370496.0)
+    }
+    /// `squareRoot()` calls libm for negative and NaN inputs (errno); answer those here.
+    @inline(__always) static func sqrt(_ x: Double) -> Double {
+        guard x >= 0 else { return x.isNaN ? x + x : Double.nan }
+        return x.squareRoot()
+    }
+    @inline(__always) static func sqrt(_ x: Float) -> Float {
+        guard x >= 0 else { return x.isNaN ? x + x : Float.nan }
+        return x.squareRoot()
+    }
+    // f32 rounding goes through f64: exact for every f32 value.
+    @inline(__always) static func trunc(_ x: Float) -> Float { Float(trunc(Double(x))) }
+    @inline(__always) static func floor(_ x: Float) -> Float { Float(floor(Double(x))) }
+    @inline(__always) static func ceil(_ x: Float) -> Float { Float(ceil(Double(x))) }
+    @inline(__always) static func nearest(_ x: Float) -> Float { Float(nearest(Double(x))) }
+
     // Sign operations act on the bits so NaN payloads survive.
     @inline(__always) static func abs32(_ s: UInt64) -> UInt64 { s & 0x7FFF_FFFF }
     @inline(__always) static func neg32(_ s: UInt64) -> UInt64 { (s ^ 0x8000_0000) & 0xFFFF_FFFF }

@@ -21,10 +21,6 @@ enum Op: UInt8, CaseIterable {
     case const64
     /// `pc += rel(bits 32..<64)`
     case br
-    /// `if fp[A] != 0 { pc += rel(bits 32..<64) }` (i32 and i64 conditions: upper bits of i32 slots are zero)
-    case brIfNZ
-    /// `if fp[A] == 0 { pc += rel(bits 32..<64) }`
-    case brIfZ
     /// `pc += rel(w[1 + min(u32 fp[A], count)])`, count = bits 32..<64; count + 1 entries follow.
     case brTable
     /// Return to the caller; results are already in `fp[0..<n]`.
@@ -52,9 +48,11 @@ enum Op: UInt8, CaseIterable {
     /// `fp[C] = funcref of function index bits 16..<48`
     case refFunc
 
-    // MARK: Memory: head A = address slot, C = value slot (loads: destination), w1 = static offset
+    // MARK: Memory. The address is u32(fp[A] + fp[B]): a fused `i32.add`, or B = a slot holding 0.
+    /// Loads: C = destination, w1 = static offset. Raw-value forms (`load32` serves i32.load,
+    /// f32.load and i64.load32_u; `load8U` serves i32.load8_u and i64.load8_u; …).
     case load32, load64, load8S32, load8U, load16S32, load16U, load8S64, load16S64, load32S64
-    /// Stores: A = address slot, B = value slot, w1 = static offset.
+    /// Stores: C = value slot, w1 = static offset.
     case store32, store64, store8, store16
     /// `fp[C] = memory.size`
     case memorySize
@@ -87,15 +85,13 @@ enum Op: UInt8, CaseIterable {
     /// elem.drop of element index bits 16..<48.
     case elemDrop
 
-    // MARK: Fused compare-and-branch: `if fp[A] op fp[B] { pc += rel(w1) } else { pc += 2 }`
+    // MARK: Conditional branches: `if cond { pc += rel(w1) } else { pc += 2 }`
+    /// Taken when `fp[A] & fp[B]` is non-zero / zero: `i32.and`/`i64.and` + `br_if`, and
+    /// a plain `br_if x` as `x & x` (i32 slots are zero-extended, so this serves i64 too).
+    case brAndNZ, brAndZ
+    /// Fused comparisons: taken when `fp[A] op fp[B]`.
     case brI32Eq, brI32Ne, brI32LtS, brI32LtU, brI32GtS, brI32GtU, brI32LeS, brI32LeU, brI32GeS, brI32GeU
     case brI64Eq, brI64Ne, brI64LtS, brI64LtU, brI64GtS, brI64GtU, brI64LeS, brI64LeU, brI64GeS, brI64GeU
-
-    // MARK: Immediate forms: `fp[C] = fp[A] op imm` with imm = bits 16..<48 replaced… see below
-    /// `fp[C] = u32(fp[A]) + imm32(w1)`
-    case i32AddImm
-    /// `fp[C] = fp[A] + w1`
-    case i64AddImm
 
     // MARK: Numeric: binary `fp[C] = fp[A] op fp[B]`, unary `fp[C] = op fp[A]`.
     // Same order as `NumericOp` (see `Op.numeric`).
@@ -134,6 +130,50 @@ extension Op {
     static func numeric(_ op: NumericOp) -> Op { numericTable[op]! }
 }
 
+/// The first-level dispatch: bits 8..<12 of every head word select one of 15
+/// "hot" handlers, or `cold` (then the loop switches on the full `Op`).
+///
+/// Why two levels: LLVM replicates a switch's indirect jump into each handler
+/// (threaded dispatch, good branch prediction) only if the dispatch block has
+/// at most 16 successors or at most 16 predecessors (`TailDuplicator`'s
+/// `tail-dup-succ-size`/`tail-dup-pred-size`). A 16-case exhaustive switch
+/// qualifies; the full instruction set does not. Hot instructions thus cost one
+/// well-predicted jump, cold ones a second jump through the shared full switch.
+enum HotSlot: UInt8, CaseIterable {
+    case copy, i32Add, load32, load64, store32, store64, load8U, br, brAndNZ, brAndZ, brI32Ne, brI32LtU, call, ret1
+    case i32Sub
+    case cold
+
+    /// The opcode a hot slot executes.
+    var op: Op? {
+        switch self {
+        case .copy: .copy
+        case .i32Add: .i32Add
+        case .load32: .load32
+        case .load64: .load64
+        case .store32: .store32
+        case .store64: .store64
+        case .load8U: .load8U
+        case .br: .br
+        case .brAndNZ: .brAndNZ
+        case .brAndZ: .brAndZ
+        case .brI32Ne: .brI32Ne
+        case .brI32LtU: .brI32LtU
+        case .call: .call
+        case .ret1: .ret1
+        case .i32Sub: .i32Sub
+        case .cold: nil
+        }
+    }
+
+    /// Hot slot of each opcode (by raw value), `cold` for the rest.
+    static let slotOf: [UInt8] = {
+        var table = [UInt8](repeating: HotSlot.cold.rawValue, count: 256)
+        for slot in HotSlot.allCases { if let op = slot.op { table[Int(op.rawValue)] = slot.rawValue } }
+        return table
+    }()
+}
+
 /// Head-word field accessors and builders.
 enum Word {
     @inline(__always) static func a(_ w: UInt64) -> Int { Int(truncatingIfNeeded: (w &>> 16) & 0xFFFF) }
@@ -144,13 +184,19 @@ enum Word {
     /// Unsigned 32-bit field at bits 16..<48 (global, function, segment indices).
     @inline(__always) static func index(_ w: UInt64) -> Int { Int(truncatingIfNeeded: (w &>> 16) & 0xFFFF_FFFF) }
 
+    /// Opcode byte plus its hot slot (bits 8..<12).
+    static func head(_ op: Op) -> UInt64 {
+        UInt64(op.rawValue) | UInt64(HotSlot.slotOf[Int(op.rawValue)]) << 8
+    }
     static func make(_ op: Op, a: Int = 0, b: Int = 0, c: Int = 0) -> UInt64 {
-        UInt64(op.rawValue) | UInt64(a) << 16 | UInt64(b) << 32 | UInt64(c) << 48
+        head(op) | UInt64(a) << 16 | UInt64(b) << 32 | UInt64(c) << 48
     }
     static func make(_ op: Op, index: Int, c: Int = 0) -> UInt64 {
-        UInt64(op.rawValue) | UInt64(index) << 16 | UInt64(c) << 48
+        head(op) | UInt64(index) << 16 | UInt64(c) << 48
     }
     static func make(_ op: Op, a: Int = 0, rel: Int) -> UInt64 {
-        UInt64(op.rawValue) | UInt64(a) << 16 | UInt64(UInt32(truncatingIfNeeded: rel)) << 32
+        head(op) | UInt64(a) << 16 | UInt64(UInt32(truncatingIfNeeded: rel)) << 32
     }
+    /// Replaces the opcode (and hot slot) of a head word, keeping its fields.
+    static func withOp(_ word: UInt64, _ op: Op) -> UInt64 { (word & ~0xFFFF) | head(op) }
 }

@@ -27,6 +27,11 @@ struct ControlFrame {
     var elseFixup: Fixup?
     /// Some branch targets the end, so code after `end` is reachable.
     var endReachable = false
+    /// A loop whose first instruction is a conditional branch out of it
+    /// (`loop (br_if $exit cond) …`): that (two-word) branch's head word and
+    /// target control. A `br` back to the loop then tests the inverted
+    /// condition itself and jumps past the head (loop rotation).
+    var headBranch: (word: UInt64, target: Int)?
 
     /// Values a branch to this label carries.
     var labelArity: Int { kind == .loop ? paramCount : resultCount }
@@ -63,6 +68,8 @@ struct FunctionTranslator {
     let constSlots: [UInt64: Int]
     /// Pooled constants in slot order.
     let constValues: [UInt64]
+    /// A constant slot holding 0 (pooled whenever the function accesses memory).
+    var zeroSlot: Int { constSlots[0]! }
 
     var code: [UInt64] = []
     /// Slot of each operand stack entry.
@@ -83,7 +90,7 @@ struct FunctionTranslator {
     var sourceMap: [(code: UInt32, wasm: UInt32)] = []
 
     /// Constants beyond this many distinct values are materialised by instructions.
-    static let maxPooledConstants = 64
+    static let maxPooledConstants = 128
 
     init(
         body: FunctionBody, type: FuncType, functionIndex: UInt32, types: [FuncType], functionTypes: [UInt32],
@@ -99,12 +106,31 @@ struct FunctionTranslator {
         localsEnd = paramCount + body.localCount
 
         // Pool the most frequent constants into frame slots.
+        // Constants are weighted by 8^(enclosing loops), so those in inner loops win slots.
         var counts: [UInt64: Int] = [:]
         var firstSeen: [UInt64] = []
+        var usesMemory = false
+        var blocks: [Bool] = []
+        var loops = 0
         for ins in body.instructions {
+            switch ins {
+            case .load, .store: usesMemory = true
+            case .block, .if: blocks.append(false)
+            case .loop:
+                blocks.append(true)
+                loops += 1
+            case .end:
+                if blocks.popLast() == true { loops -= 1 }
+            default: break
+            }
             guard let v = FunctionTranslator.constantValue(ins) else { continue }
             if counts[v] == nil { firstSeen.append(v) }
-            counts[v, default: 0] += 1
+            counts[v, default: 0] += 1 << (3 * min(loops, 6))
+        }
+        if usesMemory {
+            // Loads and stores address fp[A] + fp[B]; without a fused add, B is a slot holding 0.
+            if counts[0] == nil { firstSeen.insert(0, at: 0) }
+            counts[0] = Int.max
         }
         var chosen = firstSeen
         if chosen.count > FunctionTranslator.maxPooledConstants {
@@ -243,11 +269,52 @@ struct FunctionTranslator {
             try translate(ins)
             if controls.isEmpty { break }
         }
+        threadReturns()
         let frameSize = max(stackBase + maxDepth, resultCount, paramCount)
         guard frameSize <= 0xFFFF else {
             throw InterpreterError("function \(functionIndex) needs \(frameSize) frame slots; the interpreter supports at most 65535")
         }
         return (code, frameSize)
+    }
+}
+
+extension FunctionTranslator {
+    /// Words of the instruction at `pc`.
+    func instructionLength(at pc: Int) -> Int {
+        let w = code[pc]
+        let op = Op(rawValue: UInt8(truncatingIfNeeded: w))!
+        switch op {
+        case .brTable: return Int(truncatingIfNeeded: w >> 32) + 2
+        case .call, .callImport: return 2 + (Word.b(w) + 3) / 4
+        case .callIndirect: return 2 + (Word.c(w) + 3) / 4
+        default: return op.length
+        }
+    }
+
+    /// Peephole on the finished code: a `br` to a return becomes that return,
+    /// and `copy a → X` followed by `ret1 X` becomes `ret1 a`. Both keep every
+    /// instruction's size, so no branch offset changes.
+    mutating func threadReturns() {
+        var pc = 0
+        var previous = -1
+        while pc < code.count {
+            let w = code[pc]
+            let op = Op(rawValue: UInt8(truncatingIfNeeded: w))!
+            if op == .br {
+                let target = code[pc + Word.rel(w)]
+                let targetOp = Op(rawValue: UInt8(truncatingIfNeeded: target))
+                if targetOp == .ret1 || targetOp == .ret { code[pc] = target }
+            }
+            let now = code[pc]
+            if Op(rawValue: UInt8(truncatingIfNeeded: now)) == .ret1, previous >= 0,
+                Op(rawValue: UInt8(truncatingIfNeeded: code[previous])) == .copy,
+                Word.c(code[previous]) == Word.a(now)
+            {
+                code[previous] = Word.make(.ret1, a: Word.a(code[previous]))
+            }
+            previous = pc
+            pc += instructionLength(at: pc)
+        }
     }
 }
 

@@ -106,8 +106,13 @@ extension FunctionTranslator {
             let at = code.count
             switch cmp.op {
             case .i32Eqz, .i64Eqz:
-                emit(Word.make(whenTrue ? .brIfZ : .brIfNZ, a: cmp.a, rel: 0))
-                return Fixup(at: at, base: at, inHead: true)
+                emit(Word.make(whenTrue ? .brAndZ : .brAndNZ, a: cmp.a, b: cmp.a))
+                code.append(0)
+                return Fixup(at: at + 1, base: at, inHead: false)
+            case .i32And, .i64And:
+                emit(Word.make(whenTrue ? .brAndNZ : .brAndZ, a: cmp.a, b: cmp.b))
+                code.append(0)
+                return Fixup(at: at + 1, base: at, inHead: false)
             default:
                 emit(Word.make(FunctionTranslator.fusedBranch(cmp.op, negated: !whenTrue), a: cmp.a, b: cmp.b))
                 code.append(0)
@@ -115,8 +120,9 @@ extension FunctionTranslator {
             }
         }
         let at = code.count
-        emit(Word.make(whenTrue ? .brIfNZ : .brIfZ, a: cond, rel: 0))
-        return Fixup(at: at, base: at, inHead: true)
+        emit(Word.make(whenTrue ? .brAndNZ : .brAndZ, a: cond, b: cond))
+        code.append(0)
+        return Fixup(at: at + 1, base: at, inHead: false)
     }
 
     static func fusedBranch(_ op: NumericOp, negated: Bool) -> Op {
@@ -172,7 +178,47 @@ extension FunctionTranslator {
             return
         }
         emitLabelCopies(c)
+        if c.kind == .loop, let head = c.headBranch, let inverted = FunctionTranslator.inverted(head.word) {
+            // Rotate: branch back past the head while the loop continues; else leave to the head's target.
+            let at = code.count
+            emit(inverted)
+            code.append(UInt64(bitPattern: Int64(c.loopStart + 2 - at)))
+            addBranch(emitJumpPlaceholder(), toControl: head.target)
+            return
+        }
         addBranch(emitJumpPlaceholder(), toControl: index)
+    }
+
+    /// The head word of a conditional branch with the opposite condition, if it has one.
+    static func inverted(_ word: UInt64) -> UInt64? {
+        guard let op = Op(rawValue: UInt8(truncatingIfNeeded: word)) else { return nil }
+        let opposite: Op
+        switch op {
+        case .brI32Eq: opposite = .brI32Ne
+        case .brI32Ne: opposite = .brI32Eq
+        case .brI32LtS: opposite = .brI32GeS
+        case .brI32GeS: opposite = .brI32LtS
+        case .brI32LtU: opposite = .brI32GeU
+        case .brI32GeU: opposite = .brI32LtU
+        case .brI32GtS: opposite = .brI32LeS
+        case .brI32LeS: opposite = .brI32GtS
+        case .brI32GtU: opposite = .brI32LeU
+        case .brI32LeU: opposite = .brI32GtU
+        case .brI64Eq: opposite = .brI64Ne
+        case .brI64Ne: opposite = .brI64Eq
+        case .brI64LtS: opposite = .brI64GeS
+        case .brI64GeS: opposite = .brI64LtS
+        case .brI64LtU: opposite = .brI64GeU
+        case .brI64GeU: opposite = .brI64LtU
+        case .brI64GtS: opposite = .brI64LeS
+        case .brI64LeS: opposite = .brI64GtS
+        case .brI64GtU: opposite = .brI64LeU
+        case .brI64LeU: opposite = .brI64GtU
+        case .brAndNZ: opposite = .brAndZ
+        case .brAndZ: opposite = .brAndNZ
+        default: return nil
+        }
+        return Word.withOp(word, opposite)
     }
 
     mutating func branch(_ depth: Int) {
@@ -186,7 +232,12 @@ extension FunctionTranslator {
         let index = controls.count - 1 - depth
         let c = controls[index]
         if c.kind != .function && !labelNeedsCopy(c) {
-            addBranch(emitConditionalBranch(cond: cond, condDepth: condDepth, whenTrue: true), toControl: index)
+            let f = emitConditionalBranch(cond: cond, condDepth: condDepth, whenTrue: true)
+            let innermost = controls.count - 1
+            if controls[innermost].kind == .loop && controls[innermost].loopStart == f.base && index != innermost {
+                controls[innermost].headBranch = (code[f.base], index)
+            }
+            addBranch(f, toControl: index)
             return
         }
         let skip = emitConditionalBranch(cond: cond, condDepth: condDepth, whenTrue: false)
@@ -242,18 +293,35 @@ extension FunctionTranslator {
 
     func functionType(_ f: Int) -> FuncType { types[Int(functionTypes[f])] }
 
+    /// Appends the argument source slots of a call, four 16-bit slots per word.
+    mutating func emitArgumentSlots(_ sources: ArraySlice<Int>) {
+        var word: UInt64 = 0
+        for (k, slot) in sources.enumerated() {
+            word |= UInt64(slot) << (16 * UInt64(k % 4))
+            if k % 4 == 3 {
+                code.append(word)
+                word = 0
+            }
+        }
+        if sources.count % 4 != 0 { code.append(word) }
+    }
+
+    /// A call: the callee's frame starts at the home slot of the first
+    /// argument; the instruction lists where each argument is, and the call
+    /// handler gathers them (no separate copies for locals and constants).
     mutating func call(_ f: Int) {
         let t = functionType(f)
         let base = stack.count - t.params.count
-        for i in base..<stack.count { materialize(i) }
-        stack.removeSubrange(base...)
+        let sources = stack[base...]
         if f < importCount {
-            emit(Word.make(.callImport, a: home(base)))
+            emit(Word.make(.callImport, a: home(base), b: t.params.count))
             code.append(UInt64(f))
         } else {
-            emit(Word.make(.call, a: home(base)))
+            emit(Word.make(.call, a: home(base), b: t.params.count))
             code.append(UInt64(UInt(bitPattern: functionInfos + f)))
         }
+        emitArgumentSlots(sources)
+        stack.removeSubrange(base...)
         for _ in t.results { pushTemp() }
     }
 
@@ -261,10 +329,11 @@ extension FunctionTranslator {
         let t = types[typeIndex]
         let index = pop()
         let base = stack.count - t.params.count
-        for i in base..<stack.count { materialize(i) }
-        stack.removeSubrange(base...)
-        emit(Word.make(.callIndirect, a: home(base), b: index))
+        let sources = stack[base...]
+        emit(Word.make(.callIndirect, a: home(base), b: index, c: t.params.count))
         code.append(UInt64(typeIndex) | UInt64(table) << 32)
+        emitArgumentSlots(sources)
+        stack.removeSubrange(base...)
         for _ in t.results { pushTemp() }
     }
 

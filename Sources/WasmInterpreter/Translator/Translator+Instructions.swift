@@ -77,10 +77,12 @@ extension FunctionTranslator {
         // Memory
         case .load(let op, let m):
             let addr = pop()
-            emitProducer(FunctionTranslator.loadOp(op), a: addr, extra: m.offset)
+            let (a, b) = takeFusableAdd(addressDepth: stack.count, slot: addr) ?? (addr, zeroSlot)
+            emitProducer(FunctionTranslator.loadOp(op), a: a, b: b, extra: m.offset)
         case .store(let op, let m):
             let v = pop(), addr = pop()
-            emit(Word.make(FunctionTranslator.storeOp(op), a: addr, b: v))
+            let (a, b) = takeFusableAdd(addressDepth: stack.count, slot: addr) ?? (addr, zeroSlot)
+            emit(Word.make(FunctionTranslator.storeOp(op), a: a, b: b, c: v))
             code.append(m.offset)
         case .memorySize:
             emitProducer(.memorySize)
@@ -171,12 +173,38 @@ extension FunctionTranslator {
         if FunctionTranslator.isBinary(op) {
             let b = pop(), a = pop()
             emitProducer(Op.numeric(op), a: a, b: b)
-            if FunctionTranslator.isIntegerCompare(op) { lastCompare = (lastProducer, op, a, b, stack.count - 1) }
+            if FunctionTranslator.isIntegerCompare(op) || op == .i32And || op == .i64And {
+                lastCompare = (lastProducer, op, a, b, stack.count - 1)
+            }
         } else {
             let a = pop()
             emitProducer(Op.numeric(op), a: a)
             if op == .i32Eqz || op == .i64Eqz { lastCompare = (lastProducer, op, a, 0, stack.count - 1) }
         }
+    }
+
+    /// If the last instruction is the `i32.add` that produced the address
+    /// (a temporary at `addressDepth` consumed only here), removes it and
+    /// returns its operands for a fused `[a + b + offset]` access.
+    mutating func takeFusableAdd(addressDepth: Int, slot: Int) -> (Int, Int)? {
+        guard lastProducer >= 0, lastProducer == code.count - 1, lastProducerDepth == addressDepth,
+            slot == home(addressDepth),
+            Op(rawValue: UInt8(truncatingIfNeeded: code[lastProducer])) == .i32Add
+        else { return nil }
+        let word = code.removeLast()
+        retractInstruction(at: code.count)
+        lastProducer = -1
+        lastCompare = nil
+        return (Word.a(word), Word.b(word))
+    }
+
+    /// After removing the instruction emitted at `position`, attributes that
+    /// position to the instruction being translated (for trap offsets).
+    mutating func retractInstruction(at position: Int) {
+        guard let current = sourceMap.last, Int(current.code) > position else { return }
+        sourceMap.removeLast()
+        while let last = sourceMap.last, Int(last.code) >= position { sourceMap.removeLast() }
+        sourceMap.append((UInt32(position), current.wasm))
     }
 
     static func loadOp(_ op: LoadOp) -> Op {

@@ -1,0 +1,87 @@
+import WasmCore
+import WasmRuntime
+
+extension Op {
+    /// Words the instruction occupies (head included); `brTable` adds its entries.
+    var length: Int {
+        switch self {
+        case .copy2, .const64, .call, .callImport, .callIndirect, .returnCall, .returnCallImport, .returnCallIndirect,
+            .select, .load32, .load64, .load8S32, .load8U, .load16S32, .load16U, .load8S64, .load16S64, .load32S64,
+            .store32, .store64, .store8, .store16, .memoryInit, .tableGet, .tableSet, .tableSize, .tableGrow,
+            .tableFill, .tableCopy, .tableInit:
+            2
+        case .brAndNZ, .brAndZ, .brI32Eq, .brI32Ne, .brI32LtS, .brI32LtU, .brI32GtS, .brI32GtU, .brI32LeS, .brI32LeU, .brI32GeS,
+            .brI32GeU, .brI64Eq, .brI64Ne, .brI64LtS, .brI64LtU, .brI64GtS, .brI64GtU, .brI64LeS, .brI64LeU,
+            .brI64GeS, .brI64GeU:
+            2
+        default: 1
+        }
+    }
+}
+
+extension InterpreterModuleCode {
+    /// A text listing of the register code of function `index` (function
+    /// index space), one instruction per line: position, opcode, raw fields.
+    /// For debugging and the docs; not a stable format.
+    func listing(function index: Int) -> String {
+        let info = functions[index]
+        guard index >= importedFunctionCount else { return "function \(index): imported\n" }
+        var out = "function \(index) frame=\(info.frameSize) params=\(info.paramCount) init=\(info.initCount)\n"
+        let template = (0..<info.initCount).map { info.initTemplate[$0] }
+        out += "  init: \(template)\n"
+        var pc = 0
+        let code = info.code
+        var end = 0
+        // Walk until the last instruction: find the furthest branch target or stop at the final return.
+        while true {
+            let w = code[pc]
+            guard let op = Op(rawValue: UInt8(truncatingIfNeeded: w)) else { break }
+            var line = "  \(pc): \(op) a=\(Word.a(w)) b=\(Word.b(w)) c=\(Word.c(w))"
+            var length = op.length
+            switch op {
+            case .br:
+                line = "  \(pc): \(op) a=\(Word.a(w)) -> \(pc + Word.rel(w))"
+                end = max(end, pc + Word.rel(w))
+            case .brTable:
+                let n = Int(w >> 32)
+                let targets = (0...n).map { pc + Int(Int64(bitPattern: code[pc + 1 + $0])) }
+                line = "  \(pc): brTable a=\(Word.a(w)) -> \(targets)"
+                end = max(end, targets.max()!)
+                length = n + 2
+            case .call, .callImport, .callIndirect:
+                let n = op == .callIndirect ? Word.c(w) : Word.b(w)
+                let slots = UnsafeRawPointer(code + pc + 2).assumingMemoryBound(to: UInt16.self)
+                line = "  \(pc): \(op) base=\(Word.a(w)) w1=\(code[pc + 1]) args=\((0..<n).map { slots[$0] })"
+                length = 2 + (n + 3) / 4
+            case .globalGet, .globalSet, .refFunc, .dataDrop, .elemDrop:
+                line = "  \(pc): \(op) index=\(Word.index(w)) c=\(Word.c(w))"
+            default:
+                if length == 2 {
+                    let imm = code[pc + 1]
+                    if op.rawValue >= Op.brAndNZ.rawValue && op.rawValue <= Op.brI64GeU.rawValue {
+                        line += " -> \(pc + Int(Int64(bitPattern: imm)))"
+                        end = max(end, pc + Int(Int64(bitPattern: imm)))
+                    } else {
+                        line += " w1=\(Int64(bitPattern: imm))"
+                    }
+                }
+            }
+            out += line + "\n"
+            if (op == .ret || op == .ret1 || op == .unreachable || op == .br || op == .returnCall
+                || op == .returnCallImport || op == .returnCallIndirect || op == .brTable) && pc >= end
+            {
+                break
+            }
+            pc += length
+        }
+        return out
+    }
+}
+
+extension InterpreterEngine {
+    /// The register code listing of every defined function of a prepared module (debugging aid).
+    public static func listing(of module: CompiledModule) -> String {
+        guard let code = module.code as? InterpreterModuleCode else { return "not an interpreter module\n" }
+        return (code.importedFunctionCount..<code.functionCount).map { code.listing(function: $0) }.joined()
+    }
+}

@@ -1,0 +1,266 @@
+import WasmCore
+import WasmRuntime
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The driver around the call-free loop: it runs `run`, and on each exit does
+/// what the loop cannot — host and cross-instance calls, memory and table
+/// growth, bulk operations, instance switches, building traps — then resumes.
+extension Interpreter {
+    /// An empty memory for instances without one (never accessed: validation forbids it).
+    nonisolated(unsafe) static let noMemory: UnsafeMutablePointer<VMMemoryDefinition> = {
+        let size = MemoryLayout<VMMemoryDefinition>.size
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        raw.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+        let p = raw.bindMemory(to: VMMemoryDefinition.self, capacity: 1)
+        p.pointee.base = raw
+        return p
+    }()
+
+    /// Runs `entry`, whose frame at `entryFP` is already initialised, until it returns.
+    static func execute(
+        entry: UnsafeMutablePointer<FunctionInfo>, entryFP: UnsafeMutablePointer<UInt64>,
+        instance: UnsafeMutableRawPointer, state: UnsafeMutablePointer<ThreadState>
+    ) throws {
+        var r = Registers(
+            pc: entry.pointee.code, fp: entryFP, cur: entry, frame: state.pointee.frameTop, instance: instance,
+            ctx: Interpreter.instance(instance).context, memBase: noMemory.pointee.base, memDef: noMemory,
+            frameBase: state.pointee.frameTop, framesEnd: state.pointee.framesEnd, stackEnd: state.pointee.stackEnd)
+        loadInstance(&r)
+        while true {
+            switch run(&r) {
+            case .returned: return
+            case .trap: throw makeTrap(r.trap, r)
+            case .switchInstance: loadInstance(&r)
+            case .slow: try executeSlow(&r, state: state)
+            }
+        }
+    }
+
+    static func instance(_ p: UnsafeMutableRawPointer) -> Instance {
+        Unmanaged<Instance>.fromOpaque(p).takeUnretainedValue()
+    }
+
+    /// Points the registers at `r.instance`'s context and memory.
+    static func loadInstance(_ r: inout Registers) {
+        let ctx = instance(r.instance).context
+        let mem = ctx.pointee.memory0 ?? noMemory
+        r.ctx = ctx
+        r.memDef = mem
+        r.memBase = mem.pointee.base
+    }
+
+    /// Executes the slow instruction at `r.pc` and advances past it (or into a callee).
+    static func executeSlow(_ r: inout Registers, state: UnsafeMutablePointer<ThreadState>) throws {
+        let pc = r.pc, fp = r.fp, w = pc.pointee
+        // Operand slots A, B, C as u32 values (only for instructions that have them).
+        var a: Int { Int(u32(fp[Word.a(w)])) }
+        var b: Int { Int(u32(fp[Word.b(w)])) }
+        var c: Int { Int(u32(fp[Word.c(w)])) }
+        let inst = instance(r.instance)
+        switch unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Op.self) {
+        case .callImport:
+            let raw = r.ctx.pointee.functions[Int(truncatingIfNeeded: pc[1])]
+            let n = Word.b(w)
+            gatherArguments(n, from: fp, slots: pc + 2, to: fp + Word.a(w))
+            try call(raw, args: fp + Word.a(w), returnPC: pc + 2 + (n + 3) / 4, &r, state: state)
+        case .callIndirect:
+            let raw = try indirectTarget(pc[1], index: fp[Word.b(w)], r)
+            let n = Word.c(w)
+            gatherArguments(n, from: fp, slots: pc + 2, to: fp + Word.a(w))
+            try call(raw, args: fp + Word.a(w), returnPC: pc + 2 + (n + 3) / 4, &r, state: state)
+        case .returnCallImport:
+            try tailCall(r.ctx.pointee.functions[Int(truncatingIfNeeded: pc[1])], &r, state: state)
+        case .returnCallIndirect:
+            try tailCall(try indirectTarget(pc[1], index: fp[Word.b(w)], r), &r, state: state)
+        case .memoryGrow:
+            let result = inst.memories[0].grow(by: UInt64(a))
+            fp[Word.c(w)] = result < 0 ? UInt64(UInt32.max) : UInt64(result)
+            r.pc += 1
+        case .memoryInit:
+            let memory = inst.memories[0]
+            let ok = inst.dataSegments[Int(truncatingIfNeeded: pc[1])].withUnsafeBytes { bytes in
+                guard b + c <= bytes.count, a + c <= memory.byteCount else { return false }
+                if c > 0 { (memory.base + a).copyMemory(from: bytes.baseAddress! + b, byteCount: c) }
+                return true
+            }
+            guard ok else { throw makeTrap(.outOfBoundsMemoryAccess, r) }
+            r.pc += 2
+        case .dataDrop:
+            inst.dataSegments[Word.index(w)] = []
+            r.pc += 1
+        case .memoryCopy:
+            let size = r.memDef.pointee.byteCount
+            guard b + c <= size, a + c <= size else { throw makeTrap(.outOfBoundsMemoryAccess, r) }
+            if c > 0 { memmove(r.memBase + a, r.memBase + b, c) }
+            r.pc += 1
+        case .memoryFill:
+            guard a + c <= r.memDef.pointee.byteCount else { throw makeTrap(.outOfBoundsMemoryAccess, r) }
+            if c > 0 { memset(r.memBase + a, Int32(truncatingIfNeeded: fp[Word.b(w)] & 0xFF), c) }
+            r.pc += 1
+        case .tableGrow:
+            let result = inst.tables[Int(truncatingIfNeeded: pc[1])].grow(by: UInt64(b), fill: fp[Word.a(w)])
+            fp[Word.c(w)] = result < 0 ? UInt64(UInt32.max) : UInt64(result)
+            r.pc += 2
+        case .tableFill:
+            let table = r.ctx.pointee.tables[Int(truncatingIfNeeded: pc[1])]
+            guard a + c <= table.pointee.count else { throw makeTrap(.outOfBoundsTableAccess, r) }
+            (table.pointee.elements + a).update(repeating: fp[Word.b(w)], count: c)
+            r.pc += 2
+        case .tableCopy:
+            let imm = pc[1]
+            let dst = r.ctx.pointee.tables[Int(truncatingIfNeeded: imm & 0xFFFF_FFFF)]
+            let src = r.ctx.pointee.tables[Int(truncatingIfNeeded: imm &>> 32)]
+            guard b + c <= src.pointee.count, a + c <= dst.pointee.count else {
+                throw makeTrap(.outOfBoundsTableAccess, r)
+            }
+            if c > 0 { (dst.pointee.elements + a).update(from: src.pointee.elements + b, count: c) }
+            r.pc += 2
+        case .tableInit:
+            let imm = pc[1]
+            let table = inst.tables[Int(truncatingIfNeeded: imm & 0xFFFF_FFFF)]
+            let items = inst.elementSegments[Int(truncatingIfNeeded: imm &>> 32)]
+            guard b + c <= items.count, a + c <= table.count else { throw makeTrap(.outOfBoundsTableAccess, r) }
+            for k in 0..<c { table.setRaw(items[b + k], at: a + k) }
+            r.pc += 2
+        case .elemDrop:
+            inst.elementSegments[Word.index(w)] = []
+            r.pc += 1
+        default:
+            fatalError("interpreter: \(unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Op.self)) is not a slow instruction")
+        }
+    }
+
+    /// The function a `call_indirect` reaches, after its checks (which trap).
+    static func indirectTarget(_ imm: UInt64, index: UInt64, _ r: Registers) throws(Trap) -> UInt64 {
+        let table = r.ctx.pointee.tables[Int(truncatingIfNeeded: imm &>> 32)]
+        let i = Int(truncatingIfNeeded: u32(index))
+        guard i < table.pointee.count else { throw makeTrap(.undefinedElement, r) }
+        let raw = table.pointee.elements[i]
+        guard raw != 0 else { throw makeTrap(.uninitializedElement, r) }
+        guard functionFields(raw).typeID == r.ctx.pointee.typeIDs[Int(truncatingIfNeeded: imm & 0xFFFF_FFFF)] else {
+            throw makeTrap(.indirectCallTypeMismatch, r)
+        }
+        return raw
+    }
+
+    /// A wasm function of another instance (or of no interpreter module): its code and instance.
+    static func wasmTarget(_ function: Function) -> (UnsafeMutablePointer<FunctionInfo>, UnsafeMutableRawPointer)? {
+        guard let instance = function.instance, let code = instance.module.code as? InterpreterModuleCode else {
+            return nil
+        }
+        return (code.functions + Int(function.index), Unmanaged.passUnretained(instance).toOpaque())
+    }
+
+    /// A call leaving the running instance: enters a wasm callee (pushing a
+    /// frame), or runs a host function and continues at `returnPC`.
+    static func call(
+        _ raw: UInt64, args: UnsafeMutablePointer<UInt64>, returnPC: UnsafeMutablePointer<UInt64>, _ r: inout Registers,
+        state: UnsafeMutablePointer<ThreadState>
+    ) throws {
+        let function = Function.fromRawReference(raw)!
+        guard r.frame != r.framesEnd else { throw makeTrap(.callStackExhausted, r) }
+        if let (callee, calleeInstance) = wasmTarget(function) {
+            guard callee.pointee.frameSize <= r.stackEnd - args else { throw makeTrap(.callStackExhausted, r) }
+            r.frame.pointee = CallFrame(returnPC: returnPC, fp: r.fp, info: r.cur, instance: r.instance)
+            r.frame += 1
+            initFrame(args, callee)
+            r.fp = args
+            r.cur = callee
+            r.pc = callee.pointee.code
+            r.instance = calleeInstance
+            loadInstance(&r)
+        } else {
+            try callHost(function, args: args, r, state: state)
+            r.pc = returnPC
+        }
+    }
+
+    /// A tail call leaving the running instance; arguments are in `fp[0...]`.
+    static func tailCall(_ raw: UInt64, _ r: inout Registers, state: UnsafeMutablePointer<ThreadState>) throws {
+        let function = Function.fromRawReference(raw)!
+        if let (callee, calleeInstance) = wasmTarget(function) {
+            guard callee.pointee.frameSize <= r.stackEnd - r.fp else { throw makeTrap(.callStackExhausted, r) }
+            initFrame(r.fp, callee)
+            r.cur = callee
+            r.pc = callee.pointee.code
+            r.instance = calleeInstance
+            loadInstance(&r)
+        } else {
+            try callHost(function, args: r.fp, r, state: state)
+            r.pc = returnStub
+        }
+    }
+
+    /// Calls a host function (or a function of another engine) with boxed
+    /// values from `args`, writing its results back there. Re-entrant: a
+    /// nested invoke starts above the running frame.
+    static func callHost(
+        _ function: Function, args: UnsafeMutablePointer<UInt64>, _ r: Registers, state: UnsafeMutablePointer<ThreadState>
+    ) throws {
+        let type = function.type
+        var arguments: [Value] = []
+        arguments.reserveCapacity(type.params.count)
+        for (i, t) in type.params.enumerated() { arguments.append(RawValue.decode(args[i], as: t)) }
+        let savedTop = state.pointee.top, savedFrameTop = state.pointee.frameTop
+        state.pointee.top = max(r.fp + r.cur.pointee.frameSize, args + type.params.count)
+        state.pointee.frameTop = r.frame
+        defer {
+            state.pointee.top = savedTop
+            state.pointee.frameTop = savedFrameTop
+        }
+        let results: [Value]
+        switch function.kind {
+        case .host(let body):
+            results = try body(Caller(instance: instance(r.instance)), arguments)
+        case .wasm:
+            results = try function.call(arguments)
+        }
+        guard results.count == type.results.count, zip(results, type.results).allSatisfy({ $0.type == $1 }) else {
+            throw CallError(
+                "host function returned (\(results.map(\.type.description).joined(separator: " "))), expected (\(type.results.map(\.description).joined(separator: " ")))"
+            )
+        }
+        for (i, v) in results.enumerated() { args[i] = RawValue.encode(v) }
+    }
+
+    // MARK: Traps
+
+    /// Backtraces keep at most this many innermost frames.
+    static let maxBacktraceFrames = 256
+
+    /// A trap at `r.pc` in `r.cur`, with the backtrace of the saved frames.
+    @inline(never)
+    static func makeTrap(_ code: TrapCode, _ r: Registers) -> Trap {
+        var frames = [describe(r.cur, pc: r.pc)]
+        var f = r.frame
+        while f > r.frameBase && frames.count < maxBacktraceFrames {
+            f -= 1
+            frames.append(describe(f.pointee.info, pc: f.pointee.returnPC - 1))
+        }
+        return Trap(code, backtrace: frames)
+    }
+
+    static func describe(_ info: UnsafeMutablePointer<FunctionInfo>, pc: UnsafeMutablePointer<UInt64>) -> Trap.Frame {
+        let owner = Unmanaged<InterpreterModuleCode>.fromOpaque(info.pointee.owner).takeUnretainedValue()
+        let index = info.pointee.functionIndex
+        let defined = Int(index) - owner.importedFunctionCount
+        let position = pc - info.pointee.code
+        var moduleOffset: UInt32?
+        var functionOffset: UInt32?
+        if defined >= 0 && defined < owner.sourceMaps.count && position >= 0,
+            let offset = owner.wasmOffset(definedIndex: defined, codePosition: position)
+        {
+            moduleOffset = offset
+            let bodyOffset = owner.module.codes[defined].bodyOffset
+            functionOffset = offset >= bodyOffset ? offset - bodyOffset : nil
+        }
+        return Trap.Frame(
+            functionIndex: index, functionName: owner.module.functionName(index), moduleOffset: moduleOffset,
+            functionOffset: functionOffset)
+    }
+}
