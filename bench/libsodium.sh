@@ -12,7 +12,8 @@
 # with tools/peers/bench-peers: a fresh process per run, N runs per cell (default 3), the
 # child's user+sys CPU seconds. It writes the median CPU seconds side by side, the ratios
 # wasmoon/WasmKit and wasmoon/Wasmtime and their geometric means as a dated markdown table in
-# bench/results/DATE-libsodium-interpreter.md (raw runs next to it as .jsonl).
+# bench/results/DATE-libsodium-interpreter.md (raw runs next to it as .jsonl; the table is made by
+# bench/libsodium_table.py, which can also merge the raw runs of a benchmark split over processes).
 #
 # Environment: WASMOON (binary), WASMOON_SHARED (the shared/ folder, default ../shared or
 # ../../shared), WASMKIT_CLI (WasmKit binary), BENCH_VENV (default ~/.cache/wasmoon-bench/venv).
@@ -32,7 +33,7 @@ while [[ $# -gt 0 ]]; do
         --timeout) timeout=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
         --no-peers-python) python_peers=0; shift ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         -*) echo "libsodium.sh: unknown option $1" >&2; exit 2 ;;
         *) progs+=("$1"); shift ;;
     esac
@@ -86,73 +87,14 @@ fi
 day=$(date -u +%Y-%m-%d)
 mkdir -p "$repo/bench/results"
 out=${out:-$repo/bench/results/$day-libsodium-interpreter.md}
-jsonl=${out%.md}.jsonl
+jsonl=${JSONL:-${out%.md}.jsonl}
 : >"$jsonl"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start=$(date -u +%FT%TZ)
 python3 "$peers/bench-peers" --runs "$runs" --timeout "$timeout" --out "$jsonl" "${rts[@]}" "${paths[@]}" >&2
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
-python3 - "$jsonl" "$out" "$runs" "$start" "$load_before" "$load_after" "$commit" "$wasmoon" <<'EOF'
-import json, math, os, statistics, sys, platform
-jsonl, out, runs, start, lb, la, commit, wasmoon = sys.argv[1:9]
-recs = [json.loads(l) for l in open(jsonl) if l.strip()]
-progs, rts, cells = [], [], {}
-for r in recs:
-    p, rt = r["program"].removesuffix(".wasm"), r["runtime"]
-    if p not in progs: progs.append(p)
-    if rt not in rts: rts.append(rt)
-    cells.setdefault((p, rt), []).append(r)
-
-def cell(p, rt):
-    rs = cells.get((p, rt), [])
-    ok = [r for r in rs if not r["timeout"] and r["exit"] == 0]
-    if not rs: return None, "–"
-    if any(r["timeout"] for r in rs): return None, "timeout"
-    if len(ok) < len(rs): return None, "exit %s" % sorted({r["exit"] for r in rs})
-    m = statistics.median(r["cpu_s"] for r in ok)
-    return m, "%.2f" % m
-
-ratios = {"wasmkit": [], "wasmtime": []}
-head = ["program"] + [rt + " CPU s" for rt in rts]
-head += ["wasmoon / " + b for b in ("wasmkit", "wasmtime") if b in rts]
-lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-for p in progs:
-    vals = {rt: cell(p, rt) for rt in rts}
-    row = [p] + [vals[rt][1] for rt in rts]
-    for base in ("wasmkit", "wasmtime"):
-        if base not in rts: continue
-        a, b = vals["wasmoon"][0], vals[base][0]
-        if a and b:
-            ratios[base].append(a / b)
-            row.append("%.2f×" % (a / b))
-        else:
-            row.append("–")
-    lines.append("| " + " | ".join(row) + " |")
-geo = ["**geometric mean**"] + [""] * len(rts)
-for base in ("wasmkit", "wasmtime"):
-    if base in rts:
-        rs = ratios[base]
-        geo.append("**%.2f×** (%d)" % (math.exp(sum(map(math.log, rs)) / len(rs)), len(rs)) if rs else "–")
-lines.append("| " + " | ".join(geo) + " |")
-loads = [r["load1"] for r in recs]
-day = start[:10]
-text = f"""# libsodium benchmark, interpreter tier — {day}
-
-`bench/libsodium.sh --runs {runs}` at commit `{commit}` (wasmoon: `{os.path.basename(wasmoon)} run --no-jit`,
-release build). Median of {runs} fresh processes per cell; **CPU seconds** (user+sys of the child, so
-process start-up and, for Wasmtime, Cranelift compilation of the whole module are included).
-Ratios are wasmoon's CPU time over the peer's (lower is better for wasmoon; > 1 means wasmoon is slower).
-
-- peers: {", ".join(rts)} (WasmKit 0.4.2 `wasmkit-cli`; Wasmtime 50 and wasm3 0.5 through Python,
-  `tools/peers/wasmtime-run` / `wasm3-run`, ~0.1 s of Python start-up each)
-- machine: {platform.machine()}, {os.cpu_count()} cores, shared with other jobs; started {start};
-  1-minute load average before {lb.split()[0]}, after {la.split()[0]}, during runs {min(loads):.2f}–{max(loads):.2f}
-  (median {statistics.median(loads):.2f}). CPU time is steadier than wall time under load, but not immune to it.
-
-""" + "\n".join(lines) + "\n"
-open(out, "w").write(text)
-print(text)
-EOF
+python3 "$repo/bench/libsodium_table.py" --out "$out" --runs "$runs" --start "$start" \
+    --load-before "$load_before" --load-after "$load_after" \
+    --commit "$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$jsonl"
 echo "wrote $out (raw runs: $jsonl)" >&2
