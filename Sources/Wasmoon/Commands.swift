@@ -62,9 +62,9 @@ public enum Commands {
         public var jitStats = false
         /// Call this export instead of `_start` (`--invoke NAME`).
         public var invoke: String?
-        /// Preopened directories, `HOST[::GUEST]` (`--dir`); used once WASI exists.
+        /// Preopened directories, `HOST[::GUEST]` (`--dir`).
         public var dirs: [String] = []
-        /// Environment for the guest, `NAME=VALUE` or `NAME` (`--env`); used once WASI exists.
+        /// Environment for the guest, `NAME=VALUE` or `NAME` (`--env`).
         public var env: [String] = []
         /// The `.wasm` or `.wat` file.
         public var module: String

@@ -208,14 +208,24 @@ struct CLITests {
         #expect(type.stderr.contains("'2.5' is not a valid i32"))
     }
 
-    @Test func wasiImportsAreAClearLinkError() throws {
+    @Test func unknownImportIsALinkError() throws {
         let path = try CLI.temporaryFile(
-            #"(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (func (export "_start")))"#)
+            #"(module (import "env" "missing" (func (param i32))) (func (export "_start")))"#)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let r = try CLI.run(["run", path])
         #expect(r.status == 1)
-        #expect(r.stderr.hasPrefix("error: link error: unknown import: wasi_snapshot_preview1::proc_exit"))
-        #expect(r.stderr.contains("WASI"))
+        #expect(r.stderr.hasPrefix("error: link error: unknown import: env::missing"))
+    }
+
+    @Test func wasiProcExitCodeIsTheExitStatus() throws {
+        let path = try CLI.temporaryFile(
+            #"(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32))) (func (export "_start") (call $exit (i32.const 7))))"#)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for tier in [["--no-jit"], []] {
+            let r = try CLI.run(["run"] + tier + [path])
+            #expect(r.status == 7)
+            #expect(r.stderr == "")
+        }
     }
 
     // MARK: usage errors (status 2)
