@@ -35,7 +35,7 @@ extension InterpreterModuleCode {
         // Walk until the last instruction: find the furthest branch target or stop at the final return.
         while true {
             let w = code[pc]
-            guard let op = Op(rawValue: UInt8(truncatingIfNeeded: w)) else { break }
+            guard let op = Word.decodedOp(w) else { break }
             var line = "  \(pc): \(op) a=\(Word.a(w)) b=\(Word.b(w)) c=\(Word.c(w))"
             var length = op.length
             switch op {
