@@ -165,10 +165,6 @@ enum Interpreter {
                     r.trap = .unreachable
                     r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
                     return .trap
-                case .copy2:
-                    fp[Word.c(w)] = fp[Word.a(w)]
-                    fp[Int(truncatingIfNeeded: pc[1])] = fp[Word.b(w)]
-                    pc += 2
                 case .const64:
                     fp[Word.c(w)] = pc[1]
                     pc += 2

@@ -16,8 +16,6 @@ enum Op: UInt8, CaseIterable {
     case unreachable = 0
     /// `fp[C] = fp[A]`
     case copy
-    /// `fp[C] = fp[A]; fp[C2] = fp[B]` where C2 = w1 (two independent moves)
-    case copy2
     /// `fp[C] = w1`
     case const64
     /// `pc += rel(bits 32..<64)`
