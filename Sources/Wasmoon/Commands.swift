@@ -91,11 +91,11 @@ public enum Commands {
                 let type = try exportedFunctionType(module, name)
                 let arguments = try parseArguments(options.arguments, for: type, name: name)
                 let instance = try instantiate(linker, module)
-                guard let function = instance.function(name) else { throw WasmoonError.unknownExport(name) }
+                guard let function = instance.exactFunction(name) else { throw WasmoonError.unknownExport(name) }
                 call = (function, arguments)
             } else {
                 let instance = try instantiate(linker, module)
-                if let start = instance.function("_start") { call = (start, []) }
+                if let start = instance.exactFunction("_start") { call = (start, []) }
             }
             guard let (function, arguments) = call else { return 0 }
             let results = try function.call(arguments)
@@ -118,7 +118,10 @@ public enum Commands {
 
     /// The type of exported function `name`, or an error naming what is wrong.
     static func exportedFunctionType(_ module: CompiledModule, _ name: String) throws(WasmoonError) -> FuncType {
-        guard let export = module.exports.first(where: { $0.name == name }) else { throw .unknownExport(name) }
+        let bytes = Array(name.utf8)
+        guard let export = module.exports.first(where: { $0.name.utf8.elementsEqual(bytes) }) else {
+            throw .unknownExport(name)
+        }
         guard case .function(let index) = export.descriptor else {
             throw .badArgument("export '\(name)' is not a function")
         }

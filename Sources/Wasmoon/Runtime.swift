@@ -1,3 +1,8 @@
+// Target `Wasmoon`: the public library product. A facade over the runtime for embedders
+// and the command line — picking the engine for a tier, the text front end, the WAST
+// script runner, value formats, and the logic of every `wasmoon` subcommand. It owns
+// no execution machinery (that is WasmRuntime and the engines) and parses no command
+// lines (that is WasmoonCLI).
 import Foundation
 import WasmInterpreter
 
@@ -60,24 +65,29 @@ public struct Runtime: Sendable {
         return try Runtime.compile(bytes: bytes, engine: engine, source: nil)
     }
 
-    /// Loads a module from a file: `.wat` is text, anything else a binary module
-    /// (a file that starts with `\0asm` is always taken as binary).
+    /// Loads a module from a file: binary (starting with `\0asm`) or text (`.wat`,
+    /// or any file whose first non-blank character is `(` or a `;;` comment).
     public func loadModule(path: String) throws(WasmoonError) -> CompiledModule {
         let bytes = try Runtime.moduleBytes(path: path)
         return try Runtime.compile(bytes: bytes, engine: engine, source: path)
     }
 
-    /// The binary of the module at `path`: read as is, or translated from text for `.wat`.
+    /// The binary of the module at `path`: read as is, or translated from text.
     public static func moduleBytes(path: String) throws(WasmoonError) -> [UInt8] {
         let data = try readFile(path)
-        let isBinary = data.starts(with: [0x00, 0x61, 0x73, 0x6D])
-        guard !isBinary, path.lowercased().hasSuffix(".wat") || path.lowercased().hasSuffix(".wast") else {
-            return data
-        }
+        guard isText(data, path: path) else { return data }
         guard let text = String(validating: data, as: UTF8.self) else {
             throw .text(TextFormatError(message: "file is not valid UTF-8"), source: path)
         }
         do { return try TextFormat.wat2wasm(text) } catch { throw .text(error, source: path) }
+    }
+
+    /// Is this file the text format? Binary magic wins over the name.
+    static func isText(_ data: [UInt8], path: String) -> Bool {
+        if data.starts(with: [0x00, 0x61, 0x73, 0x6D]) { return false }
+        if path.lowercased().hasSuffix(".wat") { return true }
+        let first = data.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+        return first == UInt8(ascii: "(") || first == UInt8(ascii: ";")
     }
 
     /// Reads a whole file, mapping failures to `WasmoonError.file`.

@@ -104,6 +104,14 @@ struct CLITests {
         #expect(notANumber.status == 1)
     }
 
+    @Test func textIsRecognisedWhateverTheName() throws {
+        let path = try CLI.temporaryFile(";; no .wat suffix\n(module (func (export \"seven\") (result i32) (i32.const 7)))", ext: "txt")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = try CLI.run(["run", "--invoke", "seven", path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "7\n")
+    }
+
     // MARK: traps
 
     @Test func trapExitsWith134AndPrintsABacktrace() throws {
