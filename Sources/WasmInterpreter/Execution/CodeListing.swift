@@ -5,7 +5,7 @@ extension Op {
     /// Words the instruction occupies (head included); `brTable` adds its entries.
     var length: Int {
         switch self {
-        case .copy2, .const64, .call, .callImport, .callIndirect, .returnCall, .returnCallImport, .returnCallIndirect,
+        case .const64, .call, .callImport, .callIndirect, .returnCall, .returnCallImport, .returnCallIndirect,
             .select, .load32, .load64, .load8S32, .load8U, .load16S32, .load16U, .load8S64, .load16S64, .load32S64,
             .store32, .store64, .store8, .store16, .memoryInit, .tableGet, .tableSet, .tableSize, .tableGrow,
             .tableFill, .tableCopy, .tableInit:
@@ -35,7 +35,7 @@ extension InterpreterModuleCode {
         // Walk until the last instruction: find the furthest branch target or stop at the final return.
         while true {
             let w = code[pc]
-            guard let op = Op(rawValue: UInt8(truncatingIfNeeded: w)) else { break }
+            guard let op = Word.decodedOp(w) else { break }
             var line = "  \(pc): \(op) a=\(Word.a(w)) b=\(Word.b(w)) c=\(Word.c(w))"
             var length = op.length
             switch op {

@@ -62,7 +62,7 @@ extension Interpreter {
         var b: Int { Int(u32(fp[Word.b(w)])) }
         var c: Int { Int(u32(fp[Word.c(w)])) }
         let inst = instance(r.instance)
-        switch unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Op.self) {
+        switch Word.op(w) {
         case .callImport:
             let raw = r.ctx.pointee.functions[Int(truncatingIfNeeded: pc[1])]
             let n = Word.b(w)
@@ -131,7 +131,7 @@ extension Interpreter {
             inst.elementSegments[Word.index(w)] = []
             r.pc += 1
         default:
-            fatalError("interpreter: \(unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Op.self)) is not a slow instruction")
+            fatalError("interpreter: \(Word.op(w)) is not a slow instruction")
         }
     }
 

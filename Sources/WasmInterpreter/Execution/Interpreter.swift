@@ -69,7 +69,7 @@ enum Interpreter {
         let stackEnd = r.stackEnd
         while true {
             let w = pc.pointee
-            switch unsafeBitCast(UInt8(truncatingIfNeeded: w &>> 8) & 15, to: HotSlot.self) {
+            switch Word.hotSlot(w) {
             // MARK: Hot instructions (see `HotSlot`)
             case .copy:
                 fp[Word.c(w)] = fp[Word.a(w)]
@@ -157,7 +157,7 @@ enum Interpreter {
                 }
             case .i32Sub: fp[Word.c(w)] = slot(u32(fp[Word.a(w)]) &- u32(fp[Word.b(w)])); pc += 1
             case .cold:
-                switch unsafeBitCast(UInt8(truncatingIfNeeded: w), to: Op.self) {
+                switch Word.op(w) {
                 case .copy, .i32Add, .load32, .load64, .store32, .store64, .load8U, .br, .brAndNZ, .brAndZ, .brI32Ne, .brI32LtU, .call, .ret1, .i32Sub:
                     preconditionFailure("hot instruction in the cold switch")
                 // MARK: Control and data movement
@@ -165,10 +165,6 @@ enum Interpreter {
                     r.trap = .unreachable
                     r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
                     return .trap
-                case .copy2:
-                    fp[Word.c(w)] = fp[Word.a(w)]
-                    fp[Int(truncatingIfNeeded: pc[1])] = fp[Word.b(w)]
-                    pc += 2
                 case .const64:
                     fp[Word.c(w)] = pc[1]
                     pc += 2

@@ -14,6 +14,8 @@ import WasmRuntime
 @inline(__always) func slot(_ v: Double) -> UInt64 { v.bitPattern }
 @inline(__always) func slot(_ b: Bool) -> UInt64 { b ? 1 : 0 }
 
+/// Float operations with wasm semantics that differ from Swift's operators or
+/// would call libm (the dispatch loop must stay call-free).
 enum FloatOps {
     /// wasm `fmin`: NaN if either is NaN, and -0 < +0.
     @inline(__always) static func min<T: BinaryFloatingPoint>(_ a: T, _ b: T) -> T {

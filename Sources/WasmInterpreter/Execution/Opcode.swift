@@ -1,12 +1,13 @@
 import WasmCore
 
-/// The internal instruction set of the interpreter. The low byte of every
-/// instruction's head word is one of these; the loop switches on it with no
-/// `default` (every value the translator writes is a case), so LLVM emits a
-/// jump table without a range check and replicates the dispatch jump into each
-/// handler. See `Docs/Interpreter.md` for the operand layouts.
+/// The internal instruction set of the interpreter. Bits 8..<16 of every
+/// instruction's head word hold one of these; the loop switches on it (for
+/// instructions without a hot slot, see `HotSlot`) with no `default`: every
+/// value the translator writes is a case, so LLVM emits a jump table without a
+/// range check. See `Docs/Interpreter.md` for the operand layouts.
 ///
-/// Field names used in the comments: `A` = bits 16..<32, `B` = 32..<48,
+/// Head word: bits 0..<4 = `HotSlot`, 8..<16 = `Op`. Field names used in the
+/// comments: `A` = bits 16..<32, `B` = 32..<48,
 /// `C` = 48..<64 of the head word (frame slot indices); `w1`, `w2` = the words
 /// after the head; `rel` = a signed code offset (in words) relative to the head.
 enum Op: UInt8, CaseIterable {
@@ -15,8 +16,6 @@ enum Op: UInt8, CaseIterable {
     case unreachable = 0
     /// `fp[C] = fp[A]`
     case copy
-    /// `fp[C] = fp[A]; fp[C2] = fp[B]` where C2 = w1 (two independent moves)
-    case copy2
     /// `fp[C] = w1`
     case const64
     /// `pc += rel(bits 32..<64)`
@@ -130,7 +129,7 @@ extension Op {
     static func numeric(_ op: NumericOp) -> Op { numericTable[op]! }
 }
 
-/// The first-level dispatch: bits 8..<12 of every head word select one of 15
+/// The first-level dispatch: bits 0..<4 of every head word select one of 15
 /// "hot" handlers, or `cold` (then the loop switches on the full `Op`).
 ///
 /// Why two levels: LLVM replicates a switch's indirect jump into each handler
@@ -184,10 +183,20 @@ enum Word {
     /// Unsigned 32-bit field at bits 16..<48 (global, function, segment indices).
     @inline(__always) static func index(_ w: UInt64) -> Int { Int(truncatingIfNeeded: (w &>> 16) & 0xFFFF_FFFF) }
 
-    /// Opcode byte plus its hot slot (bits 8..<12).
+    /// Hot slot (bits 0..<4: the dispatch needs only `and $15`) and opcode byte (bits 8..<16).
     static func head(_ op: Op) -> UInt64 {
-        UInt64(op.rawValue) | UInt64(HotSlot.slotOf[Int(op.rawValue)]) << 8
+        UInt64(HotSlot.slotOf[Int(op.rawValue)]) | UInt64(op.rawValue) << 8
     }
+    /// The hot slot of a head word.
+    @inline(__always) static func hotSlot(_ w: UInt64) -> HotSlot {
+        unsafeBitCast(UInt8(truncatingIfNeeded: w) & 15, to: HotSlot.self)
+    }
+    /// The opcode of a head word (every head word the translator writes holds a valid one).
+    @inline(__always) static func op(_ w: UInt64) -> Op {
+        unsafeBitCast(UInt8(truncatingIfNeeded: w &>> 8), to: Op.self)
+    }
+    /// The opcode of a word that may not be a head word (listings).
+    static func decodedOp(_ w: UInt64) -> Op? { Op(rawValue: UInt8(truncatingIfNeeded: w &>> 8)) }
     static func make(_ op: Op, a: Int = 0, b: Int = 0, c: Int = 0) -> UInt64 {
         head(op) | UInt64(a) << 16 | UInt64(b) << 32 | UInt64(c) << 48
     }

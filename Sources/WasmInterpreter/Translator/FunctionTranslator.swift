@@ -282,7 +282,7 @@ extension FunctionTranslator {
     /// Words of the instruction at `pc`.
     func instructionLength(at pc: Int) -> Int {
         let w = code[pc]
-        let op = Op(rawValue: UInt8(truncatingIfNeeded: w))!
+        let op = Word.op(w)
         switch op {
         case .brTable: return Int(truncatingIfNeeded: w >> 32) + 2
         case .call, .callImport: return 2 + (Word.b(w) + 3) / 4
@@ -299,15 +299,15 @@ extension FunctionTranslator {
         var previous = -1
         while pc < code.count {
             let w = code[pc]
-            let op = Op(rawValue: UInt8(truncatingIfNeeded: w))!
+            let op = Word.op(w)
             if op == .br {
                 let target = code[pc + Word.rel(w)]
-                let targetOp = Op(rawValue: UInt8(truncatingIfNeeded: target))
+                let targetOp = Word.decodedOp(target)
                 if targetOp == .ret1 || targetOp == .ret { code[pc] = target }
             }
             let now = code[pc]
-            if Op(rawValue: UInt8(truncatingIfNeeded: now)) == .ret1, previous >= 0,
-                Op(rawValue: UInt8(truncatingIfNeeded: code[previous])) == .copy,
+            if Word.decodedOp(now) == .ret1, previous >= 0,
+                Word.decodedOp(code[previous]) == .copy,
                 Word.c(code[previous]) == Word.a(now)
             {
                 code[previous] = Word.make(.ret1, a: Word.a(code[previous]))

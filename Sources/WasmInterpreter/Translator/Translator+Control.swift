@@ -191,7 +191,7 @@ extension FunctionTranslator {
 
     /// The head word of a conditional branch with the opposite condition, if it has one.
     static func inverted(_ word: UInt64) -> UInt64? {
-        guard let op = Op(rawValue: UInt8(truncatingIfNeeded: word)) else { return nil }
+        guard let op = Word.decodedOp(word) else { return nil }
         let opposite: Op
         switch op {
         case .brI32Eq: opposite = .brI32Ne

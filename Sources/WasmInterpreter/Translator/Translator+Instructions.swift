@@ -189,7 +189,7 @@ extension FunctionTranslator {
     mutating func takeFusableAdd(addressDepth: Int, slot: Int) -> (Int, Int)? {
         guard lastProducer >= 0, lastProducer == code.count - 1, lastProducerDepth == addressDepth,
             slot == home(addressDepth),
-            Op(rawValue: UInt8(truncatingIfNeeded: code[lastProducer])) == .i32Add
+            Word.decodedOp(code[lastProducer]) == .i32Add
         else { return nil }
         let word = code.removeLast()
         retractInstruction(at: code.count)

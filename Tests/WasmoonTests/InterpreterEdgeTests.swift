@@ -1,0 +1,112 @@
+import Testing
+import WAT
+import Wasmoon
+import WasmCore
+
+/// Corners of the interpreter's translation and slow paths.
+@Suite("Interpreter edge cases")
+struct InterpreterEdgeTests {
+    @Test func trapInFusedLoadReportsTheLoad() throws {
+        let wat = """
+            (module
+              (memory 1)
+              (func $f (export "f") (param i32) (result i32)
+                (i32.load offset=8 (i32.add (local.get 0) (i32.const 4)))))
+            """
+        let h = try InterpreterHarness(wat)
+        let trap = try #require(h.expectTrap(.outOfBoundsMemoryAccess, "f", .i32(65530)))
+        // The offset must be the load's, although its address add was fused into it.
+        let module = try WasmCore.BinaryDecoder.decode(try WAT.wat2wasm(wat, features: [.referenceTypes, .tailCall]))
+        let body = module.codes[0]
+        let loadIndex = try #require(body.instructions.firstIndex { if case .load = $0 { true } else { false } })
+        #expect(trap.backtrace.first?.moduleOffset == body.instructionOffsets[loadIndex])
+        #expect(trap.backtrace.first?.functionOffset == body.instructionOffsets[loadIndex] - body.bodyOffset)
+    }
+
+    @Test func hostFunctionsThroughTables() throws {
+        let seen = Box<[UInt32]>([])
+        let h = try InterpreterHarness(
+            """
+            (module
+              (import "host" "record" (func $record (param i32) (result i32)))
+              (type $t (func (param i32) (result i32)))
+              (table 2 funcref)
+              (elem (i32.const 0) func $record $double)
+              (func $double (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+              (func (export "indirect") (param i32 i32) (result i32)
+                (call_indirect (type $t) (local.get 0) (local.get 1)))
+              (func (export "tail_indirect") (param i32 i32) (result i32)
+                (return_call_indirect (type $t) (local.get 0) (local.get 1)))
+              (func (export "nested") (param i32) (result i32)
+                ;; host result feeds a wasm call that feeds the host again
+                (call_indirect (type $t)
+                  (call_indirect (type $t) (call_indirect (type $t) (local.get 0) (i32.const 0)) (i32.const 1))
+                  (i32.const 0)))
+            )
+            """,
+            link: { linker in
+                linker.defineFunction(module: "host", name: "record", type: FuncType(params: [.i32], results: [.i32])) {
+                    _, args in
+                    guard case .i32(let v) = args[0] else { return [.i32(0)] }
+                    seen.value.append(v)
+                    return [.i32(v &+ 100)]
+                }
+            })
+        #expect(try h.call("indirect", .i32(5), .i32(0)) == [.i32(105)])
+        #expect(try h.call("indirect", .i32(5), .i32(1)) == [.i32(10)])
+        #expect(try h.call("tail_indirect", .i32(7), .i32(0)) == [.i32(107)])
+        #expect(try h.call("tail_indirect", .i32(7), .i32(1)) == [.i32(14)])
+        #expect(try h.call("nested", .i32(1)) == [.i32(302)])
+        #expect(seen.value == [5, 7, 1, 202])
+    }
+
+    @Test func branchTableCarriesValuesToDifferentHeights() throws {
+        let h = try InterpreterHarness(
+            """
+            (module
+              (func (export "f") (param i32) (result i32 i32)
+                (local i32)
+                (local.set 1 (i32.const 9))
+                (block $outer (result i32 i32)
+                  (i32.const 1000)          ;; below the inner label's values: outer must skip it
+                  (block $inner (result i32 i32)
+                    (i32.const 1) (local.get 1)
+                    (br_table $inner $outer $inner (local.get 0)))
+                  (drop) (drop) (drop)
+                  (i32.const 3) (i32.const 4)))
+            )
+            """)
+        #expect(try h.call("f", .i32(0)) == [.i32(3), .i32(4)])
+        #expect(try h.call("f", .i32(1)) == [.i32(1), .i32(9)])
+        #expect(try h.call("f", .i32(7)) == [.i32(3), .i32(4)])
+    }
+
+    @Test func valuesStayCorrectAcrossCallsAndBlocks() throws {
+        let h = try InterpreterHarness(
+            """
+            (module
+              (func $id (param i32) (result i32) (local.get 0))
+              (func (export "f") (param i32) (result i32)
+                ;; local 0 is referenced on the stack while a callee runs and a loop sets it.
+                (local.get 0)
+                (call $id (i32.const 5))
+                (loop $l (param i32) (result i32)
+                  (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+                  (br_if $l (i32.lt_u (local.get 0) (i32.const 10))))
+                (i32.add)
+                (i32.mul (local.get 0)))
+            )
+            """)
+        // (p + 5) * max(p + 1, 10)
+        #expect(try h.call("f", .i32(2)) == [.i32(70)])
+        #expect(try h.call("f", .i32(20)) == [.i32(525)])
+    }
+
+    @Test func framesBeyondTheOperandEncodingAreAClearError() throws {
+        let runtime = try Runtime(tier: .interpreter)
+        let locals = String(repeating: "i64 ", count: 70_000)
+        #expect(throws: (any Error).self) {
+            _ = try runtime.compile(wat: "(module (func (local \(locals))))")
+        }
+    }
+}
