@@ -168,8 +168,12 @@ public enum WasmoonError: Error, CustomStringConvertible {
         case .malformed(let e, let source): return "malformed module\(of(source)): \(e)"
         case .invalid(let e, let source): return "invalid module\(of(source)): \(e)"
         case .link(let e):
-            if e.message.contains("wasi_snapshot_preview1") || e.message.contains("wasi_unstable") {
-                return "link error: \(e.message) (WASI is not supported yet)"
+            // WASI preview1 is always defined: an unknown import there is a function it lacks.
+            if e.message.hasPrefix("unknown import: wasi_snapshot_preview1::") {
+                return "link error: \(e.message) (not a WASI preview1 function)"
+            }
+            if e.message.hasPrefix("unknown import: wasi_unstable::") {
+                return "link error: \(e.message) (only WASI preview1, wasi_snapshot_preview1, is supported)"
             }
             return "link error: \(e.message)"
         case .trap(let t): return t.description
