@@ -5,7 +5,6 @@
 // lines (that is WasmoonCLI).
 import Foundation
 import WasmInterpreter
-import WasmJIT
 
 // What embedders need comes with `import Wasmoon`: the whole runtime API, and the
 // module-model types that appear in it. WasmCore is not re-exported wholesale because
@@ -37,19 +36,20 @@ import WasmJIT
 /// let sum = try instance.function("add")!.call([.i32(5), .i32(UInt32(bitPattern: -3))])
 /// ```
 public struct Runtime: Sendable {
-    /// The tier used when none is asked for: the JIT (x86-64). `--no-jit` selects the interpreter.
-    public static let defaultTier: Tier = .jit
+    /// The tier used when none is asked for. The JIT does not exist yet, so for now
+    /// this is the interpreter; it becomes `.jit` once the JIT tier lands.
+    public static let defaultTier: Tier = .interpreter
 
     public let engine: Engine
 
     /// Creates a runtime whose engine runs code on `tier`.
-    /// Throws `WasmoonError.tierUnavailable` for a tier that is not built (none today).
+    /// Throws `WasmoonError.tierUnavailable` for a tier that is not built yet (the JIT).
     public init(tier: Tier = Runtime.defaultTier) throws(WasmoonError) {
         switch tier {
         case .interpreter:
             engine = Engine(tier: .interpreter, backend: InterpreterEngine())
         case .jit:
-            engine = Engine(tier: .jit, backend: JITEngine())
+            throw .tierUnavailable(tier)
         }
     }
 
@@ -168,7 +168,11 @@ public enum WasmoonError: Error, CustomStringConvertible {
         case .malformed(let e, let source): return "malformed module\(of(source)): \(e)"
         case .invalid(let e, let source): return "invalid module\(of(source)): \(e)"
         case .link(let e):
-            if e.message.contains("wasi_unstable") {
+            // WASI preview1 is always defined: an unknown import there is a function it lacks.
+            if e.message.hasPrefix("unknown import: wasi_snapshot_preview1::") {
+                return "link error: \(e.message) (not a WASI preview1 function)"
+            }
+            if e.message.hasPrefix("unknown import: wasi_unstable::") {
                 return "link error: \(e.message) (only WASI preview1, wasi_snapshot_preview1, is supported)"
             }
             return "link error: \(e.message)"

@@ -228,6 +228,21 @@ struct CLITests {
         }
     }
 
+    @Test func wasiIsLinkedAndAnUnknownWASIFunctionIsAClearLinkError() throws {
+        let exit = try CLI.temporaryFile(
+            #"(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32))) (func (export "_start") (call $exit (i32.const 3))))"#)
+        defer { try? FileManager.default.removeItem(atPath: exit) }
+        let ok = try CLI.run(["run", exit])
+        #expect(ok.status == 3)
+        #expect(ok.stderr == "")
+        let unknown = try CLI.temporaryFile(
+            #"(module (import "wasi_snapshot_preview1" "no_such_call" (func (param i32))) (func (export "_start")))"#)
+        defer { try? FileManager.default.removeItem(atPath: unknown) }
+        let r = try CLI.run(["run", unknown])
+        #expect(r.status == 1)
+        #expect(r.stderr == "error: link error: unknown import: wasi_snapshot_preview1::no_such_call (not a WASI preview1 function)\n")
+    }
+
     // MARK: usage errors (status 2)
 
     @Test func usageErrors() throws {
