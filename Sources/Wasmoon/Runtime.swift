@@ -5,6 +5,7 @@
 // lines (that is WasmoonCLI).
 import Foundation
 import WasmInterpreter
+import WasmJIT
 
 // What embedders need comes with `import Wasmoon`: the whole runtime API, and the
 // module-model types that appear in it. WasmCore is not re-exported wholesale because
@@ -36,20 +37,19 @@ import WasmInterpreter
 /// let sum = try instance.function("add")!.call([.i32(5), .i32(UInt32(bitPattern: -3))])
 /// ```
 public struct Runtime: Sendable {
-    /// The tier used when none is asked for. The JIT does not exist yet, so for now
-    /// this is the interpreter; it becomes `.jit` once the JIT tier lands.
-    public static let defaultTier: Tier = .interpreter
+    /// The tier used when none is asked for: the JIT (x86-64). `--no-jit` selects the interpreter.
+    public static let defaultTier: Tier = .jit
 
     public let engine: Engine
 
     /// Creates a runtime whose engine runs code on `tier`.
-    /// Throws `WasmoonError.tierUnavailable` for a tier that is not built yet (the JIT).
+    /// Throws `WasmoonError.tierUnavailable` for a tier that is not built (none today).
     public init(tier: Tier = Runtime.defaultTier) throws(WasmoonError) {
         switch tier {
         case .interpreter:
             engine = Engine(tier: .interpreter, backend: InterpreterEngine())
         case .jit:
-            throw .tierUnavailable(tier)
+            engine = Engine(tier: .jit, backend: JITEngine())
         }
     }
 
