@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# bench/libsodium.sh — the libsodium benchmark set under wasmoon's interpreter and its peers.
+# bench/libsodium.sh — the libsodium benchmark set under both wasmoon tiers and its peers.
 #
-# Usage: bench/libsodium.sh [--runs N] [--timeout S] [--out FILE.md] [--no-peers-python] [PROGRAM...]
+# Usage: bench/libsodium.sh [--runs N] [--timeout S] [--out FILE.md] [--tiers jit,interp]
+#                           [--no-peers-python] [--no-wasm3] [PROGRAM...]
 #
 # Runs the 12 `"bench": true` programs of shared/corpus/libsodium (plus
 # shared/corpus/misc/benchmark.wasm), or the PROGRAMs named (`chacha20`, or a path), under
-#   wasmoon    `wasmoon run --no-jit`            ($WASMOON, default .build/release/wasmoon)
+#   wasmoon-jit     `wasmoon run --timings`          ($WASMOON, default .build/release/wasmoon)
+#   wasmoon-interp  `wasmoon run --timings --no-jit`
 #   wasmkit    WasmKit 0.4.2 via tools/peers/wasmkit-run (binary built once by `wasmkit-run --build`)
 #   wasmtime   Wasmtime 50 via tools/peers/wasmtime-run  } only when the PyPI packages `wasmtime` and
 #   wasm3      wasm3 0.5 via tools/peers/wasm3-run       } `pywasm3` install into the venv below
 # with tools/peers/bench-peers: a fresh process per run, N runs per cell (default 3), the
-# child's user+sys CPU seconds. It writes the median CPU seconds side by side, the ratios
-# wasmoon/WasmKit and wasmoon/Wasmtime and their geometric means as a dated markdown table in
-# bench/results/DATE-libsodium-interpreter.md (raw runs next to it as .jsonl; the table is made by
+# child's user+sys CPU seconds. It writes the median CPU seconds side by side, the ratios of each
+# wasmoon tier to Wasmtime (and of the interpreter to WasmKit) and their geometric means, twice:
+# whole process, and the run phase alone (wasmoon's `--timings` CPU seconds, wasmtime-run's
+# `--timings` run seconds: compilation and start-up excluded), as a dated markdown table in
+# bench/results/DATE-libsodium.md (raw runs next to it as .jsonl; the table is made by
 # bench/libsodium_table.py, which can also merge the raw runs of a benchmark split over processes).
 #
 # Environment: WASMOON (binary), WASMOON_SHARED (the shared/ folder, default ../shared or
@@ -26,14 +30,18 @@ runs=3
 timeout=900
 out=""
 python_peers=1
+wasm3=1
+tiers=jit,interp
 progs=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --runs) runs=$2; shift 2 ;;
         --timeout) timeout=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
+        --tiers) tiers=$2; shift 2 ;;
         --no-peers-python) python_peers=0; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        --no-wasm3) wasm3=0; shift ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         -*) echo "libsodium.sh: unknown option $1" >&2; exit 2 ;;
         *) progs+=("$1"); shift ;;
     esac
@@ -64,7 +72,14 @@ for p in "${progs[@]}"; do
     if [[ -f "$p" ]]; then paths+=("$p"); else paths+=("$corpus/$p.wasm"); fi
 done
 
-rts=(--rt "wasmoon=$wasmoon run --no-jit")
+rts=()
+for tier in ${tiers//,/ }; do
+    case "$tier" in
+        jit) rts+=(--rt "wasmoon-jit=$wasmoon run --timings") ;;
+        interp) rts+=(--rt "wasmoon-interp=$wasmoon run --timings --no-jit") ;;
+        *) echo "libsodium.sh: unknown tier $tier (jit, interp)" >&2; exit 2 ;;
+    esac
+done
 if "$peers/wasmkit-run" --help >/dev/null 2>&1; then
     rts+=(--rt "wasmkit=$peers/wasmkit-run")
 else
@@ -77,8 +92,8 @@ if [[ $python_peers == 1 ]]; then
         { python3 -m venv "$venv" && "$venv/bin/pip" install -q wasmtime pywasm3; } >&2 || true
     fi
     if "$venv/bin/python3" -c 'import wasmtime, wasm3' 2>/dev/null; then
-        rts+=(--rt "wasmtime=$venv/bin/python3 $peers/wasmtime-run")
-        rts+=(--rt "wasm3=$venv/bin/python3 $peers/wasm3-run")
+        rts+=(--rt "wasmtime=$venv/bin/python3 $peers/wasmtime-run --timings")
+        [[ $wasm3 == 1 ]] && rts+=(--rt "wasm3=$venv/bin/python3 $peers/wasm3-run")
     else
         echo "libsodium.sh: wasmtime/pywasm3 not installable; benchmarking without them" >&2
     fi
@@ -86,7 +101,7 @@ fi
 
 day=$(date -u +%Y-%m-%d)
 mkdir -p "$repo/bench/results"
-out=${out:-$repo/bench/results/$day-libsodium-interpreter.md}
+out=${out:-$repo/bench/results/$day-libsodium.md}
 jsonl=${JSONL:-${out%.md}.jsonl}
 : >"$jsonl"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -60,6 +60,8 @@ public enum Commands {
         public var noJIT = false
         /// Print JIT compile statistics to stderr (`--jit-stats`).
         public var jitStats = false
+        /// Print the CPU seconds of each phase (compile, instantiate, run) to stderr (`--timings`).
+        public var timings = false
         /// Call this export instead of `_start` (`--invoke NAME`).
         public var invoke: String?
         /// Preopened directories, `HOST[::GUEST]` (`--dir`).
@@ -83,9 +85,12 @@ public enum Commands {
     /// parsed by its parameter types and print its results, or call `_start` if exported
     /// (a module without `_start` is run by instantiating it: its start function).
     public static func run(_ options: RunOptions, output: CommandOutput = .standard) -> Int32 {
+        var clock = PhaseClock()
+        defer { if options.timings { output.err("wasmoon: \(clock.summary())\n") } }
         do {
             let runtime = try Runtime(tier: options.noJIT ? .interpreter : Runtime.defaultTier)
             let module = try runtime.loadModule(path: options.module)
+            clock.finish("compile")
             if options.jitStats { reportJITStats(module, output: output) }
             let store = Store(engine: runtime.engine)
             let linker = Linker(store: store)
@@ -107,6 +112,8 @@ public enum Commands {
                 let instance = try instantiate(linker, module)
                 if let start = instance.function("_start") { call = (start, []) }
             }
+            clock.finish("instantiate")
+            defer { clock.finish("run") }
             guard let (function, arguments) = call else { return 0 }
             let results = try function.call(arguments)
             if options.invoke != nil {

@@ -28,7 +28,7 @@ extension WasmoonCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a WebAssembly module.",
-            usage: "wasmoon run [--no-jit] [--jit-stats] [--invoke NAME] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
+            usage: "wasmoon run [--no-jit] [--jit-stats] [--timings] [--invoke NAME] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
             discussion: """
                 Options come before MODULE; every word after MODULE is passed on verbatim: \
                 to the function named by --invoke as its arguments (parsed by its parameter types), \
@@ -43,6 +43,9 @@ extension WasmoonCommand {
 
         @Flag(name: .customLong("jit-stats"), help: "Print JIT compile time per module and function, and code size (stderr).")
         var jitStats = false
+
+        @Flag(name: .customLong("timings"), help: "Print the CPU seconds of compile, instantiate and run (stderr).")
+        var timings = false
 
         @Option(name: .customLong("invoke"), help: ArgumentHelp("Call this exported function and print its results.", valueName: "NAME"))
         var invoke: String?
@@ -75,6 +78,7 @@ extension WasmoonCommand {
             var options = Commands.RunOptions(module: moduleAndArguments[0], arguments: Array(moduleAndArguments.dropFirst()))
             options.noJIT = noJIT
             options.jitStats = jitStats
+            options.timings = timings
             options.invoke = invoke
             options.dirs = dirs
             options.env = env

@@ -29,6 +29,26 @@ struct CLITests {
     }
 
     /// Arguments that look like options after MODULE are the function's, not ours.
+    @Test(arguments: [false, true]) func timingsLineEndsStderr(noJIT: Bool) throws {
+        let r = try CLI.run(["run"] + (noJIT ? ["--no-jit"] : []) + ["--timings", "--invoke", "fac", "examples/fac.wat", "5"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "120\n")
+        let pattern = #/^wasmoon: compile \d+\.\d{4}s instantiate \d+\.\d{4}s run \d+\.\d{4}s \(CPU\)\n$/#
+        #expect(r.stderr.wholeMatch(of: pattern) != nil, "\(r.stderr)")
+        // A trap still reports the phases it reached, after the backtrace.
+        let trap = try CLI.run(["run", "--timings", "--invoke", "average", "examples/trap.wat", "1", "0"])
+        #expect(trap.status == 134)
+        #expect(trap.stderr.hasPrefix("error: wasm trap: integer divide by zero\n"))
+        #expect(trap.stderr.hasSuffix(" (CPU)\n") && trap.stderr.contains("wasmoon: compile "), "\(trap.stderr)")
+    }
+
+    @Test func jitStatsNameEveryFunction() throws {
+        let r = try CLI.run(["run", "--jit-stats", "--invoke", "average", "examples/trap.wat", "6", "3"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "2\n")
+        #expect(r.stderr.contains("divide") && r.stderr.contains("average"), "\(r.stderr)")
+    }
+
     @Test func argumentsAfterModuleArePassedThrough() throws {
         let negative = try CLI.run(["run", "--invoke", "add", "examples/add.wat", "-3", "-4"])
         #expect(negative.status == 0, "\(negative.stderr)")
