@@ -12,12 +12,12 @@
 ;;    12b  49 3b 65 00                    cmp rsp, qword ptr [r13]
 ;;    12f  0f 82 29 00 00 00              jb trap_callStackExhausted
 ;;         ; @20 localGet(0)
+;;         ; @22 localGet(0)
+;;         ; @24 f64Mul
 ;;    135  48 8b 45 10                    mov rax, qword ptr [rbp + 0x10]
 ;;    139  48 89 45 e8                    mov qword ptr [rbp - 0x18], rax
-;;         ; @22 localGet(0)
 ;;    13d  48 8b 45 10                    mov rax, qword ptr [rbp + 0x10]
 ;;    141  48 89 45 e0                    mov qword ptr [rbp - 0x20], rax
-;;         ; @24 f64Mul
 ;;    145  f2 0f 10 45 e8                 movsd xmm0, qword ptr [rbp - 0x18]
 ;;    14a  f2 0f 59 45 e0                 mulsd xmm0, qword ptr [rbp - 0x20]
 ;;    14f  f2 0f 11 45 e8                 movsd qword ptr [rbp - 0x18], xmm0
@@ -39,16 +39,16 @@
 ;;    17b  49 3b 65 00                    cmp rsp, qword ptr [r13]
 ;;    17f  0f 82 49 00 00 00              jb trap_callStackExhausted
 ;;         ; @28 localGet(0)
+;;         ; @2a call(0)
 ;;    185  48 8b 45 18                    mov rax, qword ptr [rbp + 0x18]
 ;;    189  48 89 45 e8                    mov qword ptr [rbp - 0x18], rax
-;;         ; @2a call(0)
 ;;    18d  48 8d 65 e8                    lea rsp, [rbp - 0x18]
 ;;    191  e8 8a ff ff ff                 call func0
 ;;    196  48 8d a5 e0 ff ff ff           lea rsp, [rbp - 0x20]
 ;;         ; @2c localGet(1)
+;;         ; @2e call(0)
 ;;    19d  48 8b 45 10                    mov rax, qword ptr [rbp + 0x10]
 ;;    1a1  48 89 45 e0                    mov qword ptr [rbp - 0x20], rax
-;;         ; @2e call(0)
 ;;    1a5  48 8d 65 e0                    lea rsp, [rbp - 0x20]
 ;;    1a9  e8 72 ff ff ff                 call func0
 ;;    1ae  48 8d a5 e0 ff ff ff           lea rsp, [rbp - 0x20]

@@ -11,12 +11,12 @@
 ;;    12b  49 3b 65 00                    cmp rsp, qword ptr [r13]
 ;;    12f  0f 82 49 00 00 00              jb trap_callStackExhausted
 ;;         ; @1a localGet(0)
+;;         ; @1c localGet(1)
+;;         ; @1e i32DivS
 ;;    135  48 8b 45 18                    mov rax, qword ptr [rbp + 0x18]
 ;;    139  48 89 45 e8                    mov qword ptr [rbp - 0x18], rax
-;;         ; @1c localGet(1)
 ;;    13d  48 8b 45 10                    mov rax, qword ptr [rbp + 0x10]
 ;;    141  48 89 45 e0                    mov qword ptr [rbp - 0x20], rax
-;;         ; @1e i32DivS
 ;;    145  8b 4d e0                       mov ecx, dword ptr [rbp - 0x20]
 ;;    148  8b 45 e8                       mov eax, dword ptr [rbp - 0x18]
 ;;    14b  85 c9                          test ecx, ecx

@@ -39,8 +39,28 @@ struct FunctionCompiler {
     var H = 0  // hidden slots
     var K = 0
     var nParams = 0
-    var sp = 0
     var maxDepth = 0
+    /// The abstract value stack (see FunctionCompiler+ValueStack.swift); its count is
+    /// the wasm stack depth.
+    var vals: [StackVal] = []
+    var gprUsed: UInt16 = 0
+    var xmmUsed: UInt16 = 0
+    /// Set by an instruction that also compiled the next one (compare + br_if/if).
+    var fusedNext = false
+    var sp: Int {
+        get { vals.count }
+        set {
+            while vals.count > newValue {
+                switch vals.removeLast() {
+                case .gpr(let r, _): freeGPR(r)
+                case .xmm(let x): freeXMM(x)
+                default: break
+                }
+            }
+            while vals.count < newValue { vals.append(.mem) }
+            if newValue > maxDepth { maxDepth = newValue }
+        }
+    }
     var controls: [Control] = []
     var frameFixups: [Int] = []
     var trapSites: [(Label, UInt8, Int)] = []
@@ -142,12 +162,19 @@ struct FunctionCompiler {
         controls.append(Control(kind: .function, label: endLabel, elseLabel: nil, height: 0, params: 0,
                                 results: type.results.count, hidden: -1))
         let instructions = body.instructions
-        for (idx, ins) in instructions.enumerated() {
+        var idx = 0
+        while idx < instructions.count {
+            let ins = instructions[idx]
             if env.listing { a.comment("@\(String(body.instructionOffsets[idx], radix: 16)) \(Self.describe(ins))") }
             sourceMap.append((a.offset, idx))
             currentInstruction = idx
             try compile(ins, &a)
             if controls.isEmpty { break }
+            if fusedNext {
+                fusedNext = false
+                idx += 1
+            }
+            idx += 1
         }
         // Epilogue: results from slots 0..<R to the caller's area.
         for j in 0..<type.results.count {
@@ -192,6 +219,7 @@ struct FunctionCompiler {
     mutating func markDead() {
         dead = true
         deadDepth = 0
+        resetStackState()
     }
 
     // MARK: Instructions
@@ -207,6 +235,8 @@ struct FunctionCompiler {
             default: return
             }
         }
+        if compileFast(ins, &a) { return }
+        flushAll(&a)
         switch ins {
         case .unreachable:
             a.jmp(trapLabel(&a, .unreachable))
