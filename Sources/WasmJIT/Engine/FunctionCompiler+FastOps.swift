@@ -166,8 +166,16 @@ extension FunctionCompiler {
             }
         case .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:
             break  // raw bits; consumers move them to the register class they need
+        case .i32DivS: return fastDivide(.i32, signed: true, rem: false, &a)
+        case .i32DivU: return fastDivide(.i32, signed: false, rem: false, &a)
+        case .i32RemS: return fastDivide(.i32, signed: true, rem: true, &a)
+        case .i32RemU: return fastDivide(.i32, signed: false, rem: true, &a)
+        case .i64DivS: return fastDivide(.i64, signed: true, rem: false, &a)
+        case .i64DivU: return fastDivide(.i64, signed: false, rem: false, &a)
+        case .i64RemS: return fastDivide(.i64, signed: true, rem: true, &a)
+        case .i64RemU: return fastDivide(.i64, signed: false, rem: true, &a)
         default:
-            return false
+            return fastFloat(op, &a)
         }
         return true
     }
@@ -309,5 +317,311 @@ extension FunctionCompiler {
         }
         freeGPR(r)
         finishCondition(cc, &a)
+    }
+}
+
+// MARK: Floats, division, br_table
+extension FunctionCompiler {
+    mutating func fastFloat(_ op: NumericOp, _ a: inout X64Assembler) -> Bool {
+        switch op {
+        case .f32Add: fastFBin(.addss, false, commutative: true, &a)
+        case .f32Sub: fastFBin(.subss, false, commutative: false, &a)
+        case .f32Mul: fastFBin(.mulss, false, commutative: true, &a)
+        case .f32Div: fastFBin(.divss, false, commutative: false, &a)
+        case .f64Add: fastFBin(.addsd, true, commutative: true, &a)
+        case .f64Sub: fastFBin(.subsd, true, commutative: false, &a)
+        case .f64Mul: fastFBin(.mulsd, true, commutative: true, &a)
+        case .f64Div: fastFBin(.divsd, true, commutative: false, &a)
+        case .f32Sqrt, .f64Sqrt:
+            let f64 = op == .f64Sqrt
+            let o = pop()
+            let x: XMM
+            if case .mem(let m) = o {
+                x = allocXMM(&a)
+                if f64 { a.sqrtsd(x, m) } else { a.sqrtss(x, m) }
+            } else {
+                x = intoXMM(o, f64: f64, &a)
+                if f64 { a.sqrtsd(x, x) } else { a.sqrtss(x, x) }
+            }
+            pushVal(.xmm(x))
+        case .f32Ceil: fastRound(false, .up, &a)
+        case .f32Floor: fastRound(false, .down, &a)
+        case .f32Trunc: fastRound(false, .towardZero, &a)
+        case .f32Nearest: fastRound(false, .nearest, &a)
+        case .f64Ceil: fastRound(true, .up, &a)
+        case .f64Floor: fastRound(true, .down, &a)
+        case .f64Trunc: fastRound(true, .towardZero, &a)
+        case .f64Nearest: fastRound(true, .nearest, &a)
+        case .f32Abs, .f32Neg:
+            let r = intoGPR(pop(), .i32, &a)
+            if op == .f32Abs { a.and(.i32, r, Int32(0x7FFF_FFFF)) } else { a.xor(.i32, r, Int32(bitPattern: 0x8000_0000)) }
+            pushGPR(r)
+        case .f64Abs, .f64Neg:
+            let r = intoGPR(pop(), .i64, &a)
+            let t = allocGPR(&a)
+            if op == .f64Abs {
+                a.movabs(t, 0x7FFF_FFFF_FFFF_FFFF)
+                a.and(.i64, r, t)
+            } else {
+                a.movabs(t, 0x8000_0000_0000_0000)
+                a.xor(.i64, r, t)
+            }
+            freeGPR(t)
+            pushGPR(r)
+        case .f32Copysign:
+            let b = pop()
+            let r = intoGPR(pop(), .i32, &a)
+            let t = intoGPR(b, .i32, &a)
+            a.and(.i32, r, Int32(0x7FFF_FFFF))
+            a.and(.i32, t, Int32(bitPattern: 0x8000_0000))
+            a.or(.i32, r, t)
+            freeGPR(t)
+            pushGPR(r)
+        case .f64Copysign:
+            let b = pop()
+            let r = intoGPR(pop(), .i64, &a)
+            let t = intoGPR(b, .i64, &a)
+            let m = allocGPR(&a)
+            a.movabs(m, 0x7FFF_FFFF_FFFF_FFFF)
+            a.and(.i64, r, m)
+            a.not(.i64, m)
+            a.and(.i64, t, m)
+            a.or(.i64, r, t)
+            freeGPR(m)
+            freeGPR(t)
+            pushGPR(r)
+        case .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge:
+            fastFCompare(false, Int(op.rawValue - NumericOp.f32Eq.rawValue), &a)
+        case .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge:
+            fastFCompare(true, Int(op.rawValue - NumericOp.f64Eq.rawValue), &a)
+        case .f32Min: fastMinMax(false, min: true, &a)
+        case .f32Max: fastMinMax(false, min: false, &a)
+        case .f64Min: fastMinMax(true, min: true, &a)
+        case .f64Max: fastMinMax(true, min: false, &a)
+        case .f32DemoteF64:
+            let x = intoXMM(pop(), f64: true, &a)
+            a.cvtsd2ss(x, x)
+            pushVal(.xmm(x))
+        case .f64PromoteF32:
+            let x = intoXMM(pop(), f64: false, &a)
+            a.cvtss2sd(x, x)
+            pushVal(.xmm(x))
+        case .f32ConvertI32S, .f64ConvertI32S, .f32ConvertI32U, .f64ConvertI32U, .f32ConvertI64S, .f64ConvertI64S:
+            let f64 = op == .f64ConvertI32S || op == .f64ConvertI32U || op == .f64ConvertI64S
+            let o = pop()
+            let r: GPR, size: OperandSize
+            switch op {
+            case .f32ConvertI32S, .f64ConvertI32S: r = intoGPR(o, .i32, &a); size = .i32
+            case .f32ConvertI32U, .f64ConvertI32U: r = intoClean32(o, &a); size = .i64
+            default: r = intoGPR(o, .i64, &a); size = .i64
+            }
+            let x = allocXMM(&a)
+            a.xorps(x, x)
+            if f64 { a.cvtsi2sd(x, size, r) } else { a.cvtsi2ss(x, size, r) }
+            freeGPR(r)
+            pushVal(.xmm(x))
+        default:
+            return false
+        }
+        return true
+    }
+
+    mutating func fastFBin(_ op: SSEOp, _ f64: Bool, commutative: Bool, _ a: inout X64Assembler) {
+        var b = pop(), v = pop()
+        if commutative {
+            if case .xreg = b {
+                if case .xreg = v {} else { (v, b) = (b, v) }
+            }
+        }
+        let x = intoXMM(v, f64: f64, &a)
+        switch b {
+        case .mem(let m): a.sse(op, x, m)
+        default:
+            let y = intoXMM(b, f64: f64, &a)
+            a.sse(op, x, y)
+            freeXMM(y)
+        }
+        pushVal(.xmm(x))
+    }
+
+    mutating func fastRound(_ f64: Bool, _ mode: RoundingMode, _ a: inout X64Assembler) {
+        let o = pop()
+        let x: XMM
+        if case .mem(let m) = o {
+            x = allocXMM(&a)
+            if f64 { a.roundsd(x, m, mode) } else { a.roundss(x, m, mode) }
+        } else {
+            x = intoXMM(o, f64: f64, &a)
+            if f64 { a.roundsd(x, x, mode) } else { a.roundss(x, x, mode) }
+        }
+        pushVal(.xmm(x))
+    }
+
+    mutating func fastFCompare(_ f64: Bool, _ k: Int, _ a: inout X64Assembler) {
+        let b = pop(), v = pop()
+        func ucomi(_ a: inout X64Assembler, _ x: XMM, _ o: Opnd, _ fc: inout FunctionCompiler) {
+            if case .mem(let m) = o {
+                if f64 { a.ucomisd(x, m) } else { a.ucomiss(x, m) }
+            } else {
+                let y = fc.intoXMM(o, f64: f64, &a)
+                if f64 { a.ucomisd(x, y) } else { a.ucomiss(x, y) }
+                fc.freeXMM(y)
+            }
+        }
+        switch k {
+        case 2, 4:  // a < b  <=>  b > a;  a <= b  <=>  b >= a
+            let x = intoXMM(b, f64: f64, &a)
+            ucomi(&a, x, v, &self)
+            freeXMM(x)
+            finishCondition(k == 2 ? .a : .ae, &a)
+        case 3, 5:
+            let x = intoXMM(v, f64: f64, &a)
+            ucomi(&a, x, b, &self)
+            freeXMM(x)
+            finishCondition(k == 3 ? .a : .ae, &a)
+        default:
+            let x = intoXMM(v, f64: f64, &a)
+            let r = allocGPR(&a), t = allocGPR(&a)
+            ucomi(&a, x, b, &self)
+            freeXMM(x)
+            if k == 0 {
+                a.setcc(.e, r)
+                a.setcc(.np, t)
+                a.and(.i8, r, t)
+            } else {
+                a.setcc(.ne, r)
+                a.setcc(.p, t)
+                a.or(.i8, r, t)
+            }
+            a.movzx(.i32, r, .i8, r)
+            freeGPR(t)
+            pushGPR(r)
+        }
+    }
+
+    mutating func fastMinMax(_ f64: Bool, min: Bool, _ a: inout X64Assembler) {
+        let b = pop(), v = pop()
+        let x = intoXMM(v, f64: f64, &a)
+        let y = intoXMM(b, f64: f64, &a)
+        let nan = a.newLabel(), equal = a.newLabel(), done = a.newLabel()
+        if f64 { a.ucomisd(x, y) } else { a.ucomiss(x, y) }
+        a.j(.p, nan)
+        a.j(.e, equal)
+        if f64 {
+            if min { a.minsd(x, y) } else { a.maxsd(x, y) }
+        } else {
+            if min { a.minss(x, y) } else { a.maxss(x, y) }
+        }
+        a.jmp(done)
+        a.bind(equal)
+        if min { a.orps(x, y) } else { a.andps(x, y) }
+        a.jmp(done)
+        a.bind(nan)
+        if f64 { a.addsd(x, y) } else { a.addss(x, y) }
+        a.bind(done)
+        freeXMM(y)
+        pushVal(.xmm(x))
+    }
+
+    /// Integer division on registers; checks elided for constant divisors that make
+    /// them impossible; unsigned powers of two become shifts/masks.
+    mutating func fastDivide(_ s: OperandSize, signed: Bool, rem: Bool, _ a: inout X64Assembler) -> Bool {
+        var k: Int64? = nil
+        if case .const(let c) = vals[vals.count - 1] {
+            k = s == .i32 ? (signed ? Int64(Int32(truncatingIfNeeded: c)) : Int64(UInt32(truncatingIfNeeded: c))) : c
+        }
+        if k == 0 { return false }  // always traps: the slot-based code
+        if let k, !signed, k > 0, k & (k - 1) == 0, k - 1 <= Int64(Int32.max) {
+            _ = pop()
+            let r = intoGPR(pop(), s, &a)
+            if rem { a.and(s, r, Int32(k - 1)) } else { a.shr(s, r, .imm(UInt8(k.trailingZeroBitCount))) }
+            pushGPR(r)
+            return true
+        }
+        reserve(.rax, &a)
+        reserve(.rdx, &a)
+        let b = pop(), v = pop()
+        let t = intoGPR(b, s, &a)
+        switch v {
+        case .reg(let q, _):
+            a.mov(.i64, .rax, q)
+            freeGPR(q)
+        case .mem(let m): a.mov(s, .rax, m)
+        case .imm(let c): loadImm(.rax, c, s, &a)
+        case .xreg(let x):
+            a.movd(s, .rax, x)
+            freeXMM(x)
+        }
+        if k == nil {
+            a.test(s, t, t)
+            a.j(.e, trapLabel(&a, .integerDivideByZero))
+        }
+        if signed {
+            let done = a.newLabel()
+            if k == nil || k == -1 {
+                let normal = a.newLabel()
+                a.cmp(s, t, Int32(-1))
+                a.j(.ne, normal)
+                if rem {
+                    a.xor(.i32, .rdx, .rdx)
+                } else {
+                    a.neg(s, .rax)
+                    a.j(.o, trapLabel(&a, .integerOverflow))
+                }
+                a.jmp(done)
+                a.bind(normal)
+            }
+            a.signExtendAccumulator(s)
+            a.idiv(s, t)
+            a.bind(done)
+        } else {
+            a.xor(.i32, .rdx, .rdx)
+            a.div(s, t)
+        }
+        freeGPR(t)
+        if rem {
+            freeGPR(.rax)
+            pushGPR(.rdx)
+        } else {
+            freeGPR(.rdx)
+            pushGPR(.rax)
+        }
+        return true
+    }
+
+    /// br_table through a RIP-relative jump table; targets that need no value moves
+    /// are entered directly, the others through one landing pad per depth.
+    mutating func fastBrTable(_ t: BrTable, _ a: inout X64Assembler) {
+        let r = intoClean32(pop(), &a)
+        flushAll(&a)
+        let base = allocGPR(&a)
+        let table = a.newLabel("table")
+        var pads: [UInt32: Label] = [:]
+        var padOrder: [UInt32] = []
+        func target(_ d: UInt32, _ fc: FunctionCompiler, _ a: inout X64Assembler) -> Label {
+            let c = fc.controls[fc.controls.count - 1 - Int(d)]
+            if fc.sp - c.branchArity == c.height || c.branchArity == 0 { return c.label }
+            if let l = pads[d] { return l }
+            let l = a.newLabel("pad")
+            pads[d] = l
+            padOrder.append(d)
+            return l
+        }
+        let dflt = target(t.defaultTarget, self, &a)
+        a.cmp(.i32, r, Int32(bitPattern: UInt32(t.targets.count)))
+        a.j(.ae, dflt)
+        a.lea(.i64, base, .rip(table))
+        a.movsxd(r, Mem(base, r, .x4, 0))
+        a.add(.i64, r, base)
+        a.jmp(r)
+        freeGPR(base)
+        freeGPR(r)
+        a.align(4, fill: .int3)
+        a.bind(table)
+        for d in t.targets { a.emitLabelDelta32(target(d, self, &a), from: table) }
+        for d in padOrder {
+            a.bind(pads[d]!)
+            branch(d, &a)
+        }
     }
 }

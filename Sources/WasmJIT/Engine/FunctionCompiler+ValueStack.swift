@@ -332,6 +332,9 @@ extension FunctionCompiler {
             let c = pop()
             testNonzero(c, &a)
             condIf(.ne, bt, &a)
+        case .brTable(let t):
+            fastBrTable(t, &a)
+            markDead()
         case .load(let op, let m):
             fastLoad(op, m, &a)
         case .store(let op, let m):
