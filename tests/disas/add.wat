@@ -7,7 +7,7 @@
 ;; func0:
 ;;    120  55                             push rbp
 ;;    121  48 89 e5                       mov rbp, rsp
-;;    124  48 8d a5 e0 ff ff ff           lea rsp, [rbp - 0x20]
+;;    124  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
 ;;    12b  49 3b 65 00                    cmp rsp, qword ptr [r13]
 ;;    12f  0f 82 14 00 00 00              jb trap_callStackExhausted
 ;;         ; @23 localGet(0)
@@ -16,9 +16,9 @@
 ;;    135  8b 45 18                       mov eax, dword ptr [rbp + 0x18]
 ;;    138  03 45 10                       add eax, dword ptr [rbp + 0x10]
 ;;         ; @28 end
-;;    13b  48 89 45 e8                    mov qword ptr [rbp - 0x18], rax
+;;    13b  48 89 45 d8                    mov qword ptr [rbp - 0x28], rax
 ;; end:
-;;    13f  48 8b 45 e8                    mov rax, qword ptr [rbp - 0x18]
+;;    13f  48 8b 45 d8                    mov rax, qword ptr [rbp - 0x28]
 ;;    143  48 89 45 18                    mov qword ptr [rbp + 0x18], rax
 ;;    147  c9                             leave
 ;;    148  c3                             ret

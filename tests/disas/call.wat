@@ -8,7 +8,7 @@
 ;; func0:
 ;;    120  55                             push rbp
 ;;    121  48 89 e5                       mov rbp, rsp
-;;    124  48 8d a5 e0 ff ff ff           lea rsp, [rbp - 0x20]
+;;    124  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
 ;;    12b  49 3b 65 00                    cmp rsp, qword ptr [r13]
 ;;    12f  0f 82 19 00 00 00              jb trap_callStackExhausted
 ;;         ; @20 localGet(0)
@@ -17,9 +17,9 @@
 ;;    135  f2 0f 10 45 10                 movsd xmm0, qword ptr [rbp + 0x10]
 ;;    13a  f2 0f 59 45 10                 mulsd xmm0, qword ptr [rbp + 0x10]
 ;;         ; @25 end
-;;    13f  f2 0f 11 45 e8                 movsd qword ptr [rbp - 0x18], xmm0
+;;    13f  f2 0f 11 45 d8                 movsd qword ptr [rbp - 0x28], xmm0
 ;; end:
-;;    144  48 8b 45 e8                    mov rax, qword ptr [rbp - 0x18]
+;;    144  48 8b 45 d8                    mov rax, qword ptr [rbp - 0x28]
 ;;    148  48 89 45 10                    mov qword ptr [rbp + 0x10], rax
 ;;    14c  c9                             leave
 ;;    14d  c3                             ret
@@ -31,30 +31,30 @@
 ;; func1:
 ;;    160  55                             push rbp
 ;;    161  48 89 e5                       mov rbp, rsp
-;;    164  48 8d a5 e0 ff ff ff           lea rsp, [rbp - 0x20]
+;;    164  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
 ;;    16b  49 3b 65 00                    cmp rsp, qword ptr [r13]
 ;;    16f  0f 82 49 00 00 00              jb trap_callStackExhausted
 ;;         ; @28 localGet(0)
 ;;         ; @2a call(0)
 ;;    175  48 8b 45 18                    mov rax, qword ptr [rbp + 0x18]
-;;    179  48 89 45 e8                    mov qword ptr [rbp - 0x18], rax
-;;    17d  48 8d 65 e8                    lea rsp, [rbp - 0x18]
+;;    179  48 89 45 d8                    mov qword ptr [rbp - 0x28], rax
+;;    17d  48 8d 65 d8                    lea rsp, [rbp - 0x28]
 ;;    181  e8 9a ff ff ff                 call func0
-;;    186  48 8d a5 e0 ff ff ff           lea rsp, [rbp - 0x20]
+;;    186  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
 ;;         ; @2c localGet(1)
 ;;         ; @2e call(0)
 ;;    18d  48 8b 45 10                    mov rax, qword ptr [rbp + 0x10]
-;;    191  48 89 45 e0                    mov qword ptr [rbp - 0x20], rax
-;;    195  48 8d 65 e0                    lea rsp, [rbp - 0x20]
+;;    191  48 89 45 d0                    mov qword ptr [rbp - 0x30], rax
+;;    195  48 8d 65 d0                    lea rsp, [rbp - 0x30]
 ;;    199  e8 82 ff ff ff                 call func0
-;;    19e  48 8d a5 e0 ff ff ff           lea rsp, [rbp - 0x20]
+;;    19e  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
 ;;         ; @30 f64Add
-;;    1a5  f2 0f 10 45 e8                 movsd xmm0, qword ptr [rbp - 0x18]
-;;    1aa  f2 0f 58 45 e0                 addsd xmm0, qword ptr [rbp - 0x20]
+;;    1a5  f2 0f 10 45 d8                 movsd xmm0, qword ptr [rbp - 0x28]
+;;    1aa  f2 0f 58 45 d0                 addsd xmm0, qword ptr [rbp - 0x30]
 ;;         ; @31 end
-;;    1af  f2 0f 11 45 e8                 movsd qword ptr [rbp - 0x18], xmm0
+;;    1af  f2 0f 11 45 d8                 movsd qword ptr [rbp - 0x28], xmm0
 ;; end:
-;;    1b4  48 8b 45 e8                    mov rax, qword ptr [rbp - 0x18]
+;;    1b4  48 8b 45 d8                    mov rax, qword ptr [rbp - 0x28]
 ;;    1b8  48 89 45 18                    mov qword ptr [rbp + 0x18], rax
 ;;    1bc  c9                             leave
 ;;    1bd  c3                             ret

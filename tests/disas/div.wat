@@ -7,7 +7,7 @@
 ;; func0:
 ;;    120  55                             push rbp
 ;;    121  48 89 e5                       mov rbp, rsp
-;;    124  48 8d a5 e0 ff ff ff           lea rsp, [rbp - 0x20]
+;;    124  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
 ;;    12b  49 3b 65 00                    cmp rsp, qword ptr [r13]
 ;;    12f  0f 82 35 00 00 00              jb trap_callStackExhausted
 ;;         ; @1a localGet(0)
@@ -27,9 +27,9 @@
 ;;    15a  f7 fe                          idiv esi
 ;; L14:
 ;;         ; @1f end
-;;    15c  48 89 45 e8                    mov qword ptr [rbp - 0x18], rax
+;;    15c  48 89 45 d8                    mov qword ptr [rbp - 0x28], rax
 ;; end:
-;;    160  48 8b 45 e8                    mov rax, qword ptr [rbp - 0x18]
+;;    160  48 8b 45 d8                    mov rax, qword ptr [rbp - 0x28]
 ;;    164  48 89 45 18                    mov qword ptr [rbp + 0x18], rax
 ;;    168  c9                             leave
 ;;    169  c3                             ret

@@ -14,6 +14,7 @@ extension FunctionCompiler {
             a.mov(.i64, r, Int64(ea))
             return (Mem(.r14, r, .x1, 0), r)
         }
+        if case .pin(let p) = o, offset <= UInt64(Int32.max) { return (Mem(.r14, p, .x1, Int32(offset)), nil) }
         let r = intoClean32(o, &a)
         if offset <= UInt64(Int32.max) { return (Mem(.r14, r, .x1, Int32(offset)), r) }
         let t = allocGPR(&a)
@@ -74,6 +75,8 @@ extension FunctionCompiler {
         case .reg(let r, _):
             a.mov(size, addr, r)
             freeGPR(r)
+        case .pin(let r):
+            a.mov(size, addr, r)
         case .xreg(let x) where w >= 4:
             if w == 8 { a.movsd(addr, x) } else { a.movss(addr, x) }
             freeXMM(x)
@@ -94,6 +97,7 @@ extension FunctionCompiler {
             let o = pop()
             switch o {
             case .reg(let r, _): a.test(s, r, r); freeGPR(r)
+            case .pin(let r): a.test(s, r, r)
             case .mem(let m): a.cmp(s, m, Int32(0))
             default:
                 let r = intoGPR(o, s, &a)
@@ -236,6 +240,7 @@ extension FunctionCompiler {
         case .reg(let t, _):
             a.imul(s, r, t)
             freeGPR(t)
+        case .pin(let t): a.imul(s, r, t)
         case .mem(let m): a.imul(s, r, m)
         default:
             let t = intoGPR(b, s, &a)
@@ -267,6 +272,7 @@ extension FunctionCompiler {
             case .reg(let t, _): a.mov(.i32, .rcx, t)
             case .mem(let m): a.mov(.i32, .rcx, m)
             case .xreg(let x): a.movd(.i32, .rcx, x)
+            case .pin(let p): a.mov(.i32, .rcx, p)
             case .imm: break
             }
             release(b)
@@ -300,7 +306,9 @@ extension FunctionCompiler {
                 return
             }
         }
-        let r = intoGPR(v, s, &a)
+        var r: GPR
+        var owned = true
+        if case .pin(let p) = v { r = p; owned = false } else { r = intoGPR(v, s, &a) }
         if let c32 {
             a.cmp(s, r, c32)
         } else {
@@ -309,13 +317,14 @@ extension FunctionCompiler {
                 a.cmp(s, r, t)
                 freeGPR(t)
             case .mem(let m): a.cmp(s, r, m)
+            case .pin(let t): a.cmp(s, r, t)
             default:
                 let t = intoGPR(b, s, &a)
                 a.cmp(s, r, t)
                 freeGPR(t)
             }
         }
-        freeGPR(r)
+        if owned { freeGPR(r) }
         finishCondition(cc, &a)
     }
 }
@@ -551,6 +560,7 @@ extension FunctionCompiler {
         case .xreg(let x):
             a.movd(s, .rax, x)
             freeXMM(x)
+        case .pin(let p): a.mov(s, .rax, p)
         }
         if k == nil {
             a.test(s, t, t)

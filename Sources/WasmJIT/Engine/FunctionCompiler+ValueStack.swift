@@ -28,18 +28,19 @@ enum Opnd {
     case reg(GPR, Bool)  // register, dirty
     case xreg(XMM)
     case mem(Mem)
+    /// A pinned local's register: read-only, not owned (an i32 is zero-extended).
+    case pin(GPR)
 }
 
 extension FunctionCompiler {
-    /// Value-stack GPRs: everything except rsp/rbp, the pinned r13/r14/r15 and rbx/r12
-    /// (kept by the entry trampoline). rcx last: variable shifts want it.
-    static let gprPool: [GPR] = [.rax, .rdx, .rsi, .rdi, .r8, .r9, .r10, .r11, .rcx]
+    /// Value-stack GPRs (`pool`): rax, rdx, rsi, rdi, r8, r9, rcx (rcx last: variable
+    /// shifts want it). rbx, r12, r11, r10 hold pinned locals and are callee-saved.
     static let xmmPool: [XMM] = XMM.allCases
 
     // MARK: Registers
 
     mutating func allocGPR(_ a: inout X64Assembler) -> GPR {
-        for r in Self.gprPool where gprUsed & (1 << r.rawValue) == 0 {
+        for r in pool where gprUsed & (1 << r.rawValue) == 0 {
             gprUsed |= 1 << r.rawValue
             return r
         }
@@ -82,7 +83,7 @@ extension FunctionCompiler {
 
     /// A free pool register for a moment (not marked used).
     func scratchGPR() -> GPR {
-        for r in Self.gprPool where gprUsed & (1 << r.rawValue) == 0 { return r }
+        for r in pool where gprUsed & (1 << r.rawValue) == 0 { return r }
         fatalError("JIT: no scratch GPR")
     }
 
@@ -94,7 +95,7 @@ extension FunctionCompiler {
         }
         for i in 0..<vals.count {
             if case .gpr(let q, let dirty) = vals[i], q == r {
-                if let n = Self.gprPool.first(where: { gprUsed & (1 << $0.rawValue) == 0 }) {
+                if let n = pool.first(where: { gprUsed & (1 << $0.rawValue) == 0 }) {
                     gprUsed |= 1 << n.rawValue
                     a.mov(.i64, n, r)
                     vals[i] = .gpr(n, dirty: dirty)
@@ -124,7 +125,9 @@ extension FunctionCompiler {
         case .const(let c): return .imm(c)
         case .gpr(let r, let dirty): return .reg(r, dirty)
         case .xmm(let x): return .xreg(x)
-        case .local(let i): return .mem(local(i))
+        case .local(let i):
+            if let r = pinOf[i] { return .pin(r) }
+            return .mem(local(i))
         }
     }
 
@@ -159,8 +162,12 @@ extension FunctionCompiler {
                 }
                 vals[i] = .mem
             case .local(let j):
-                a.mov(.i64, t, local(j))
-                a.mov(.i64, slot(i), t)
+                if let r = pinOf[j] {
+                    a.mov(.i64, slot(i), r)
+                } else {
+                    a.mov(.i64, t, local(j))
+                    a.mov(.i64, slot(i), t)
+                }
                 vals[i] = .mem
             default: break
             }
@@ -180,8 +187,13 @@ extension FunctionCompiler {
         for k in 0..<vals.count {
             if case .local(let j) = vals[k], j == i {
                 let r = allocGPR(&a)
-                a.mov(.i64, r, local(i))
-                vals[k] = .gpr(r, dirty: true)
+                if let p = pinOf[i] {
+                    a.mov(.i64, r, p)
+                    vals[k] = .gpr(r, dirty: false)
+                } else {
+                    a.mov(.i64, r, local(i))
+                    vals[k] = .gpr(r, dirty: true)
+                }
             }
         }
     }
@@ -210,6 +222,10 @@ extension FunctionCompiler {
             a.movd(s == .i64 ? .i64 : .i32, r, x)
             freeXMM(x)
             return r
+        case .pin(let p):
+            let r = allocGPR(&a)
+            a.mov(s == .i64 ? .i64 : .i32, r, p)
+            return r
         }
     }
 
@@ -231,6 +247,10 @@ extension FunctionCompiler {
             let x = allocXMM(&a)
             a.movd(f64 ? .i64 : .i32, x, r)
             freeGPR(r)
+            return x
+        case .pin(let p):
+            let x = allocXMM(&a)
+            a.movd(f64 ? .i64 : .i32, x, p)
             return x
         case .imm(let c):
             let x = allocXMM(&a)
@@ -265,6 +285,8 @@ extension FunctionCompiler {
             freeGPR(t)
         case .mem(let m):
             a.alu(op, s, r, m)
+        case .pin(let p):
+            a.alu(op, s, r, p)
         case .xreg:
             let t = intoGPR(b, s, &a)
             a.alu(op, s, r, t)
@@ -306,6 +328,9 @@ extension FunctionCompiler {
             case .xreg(let x):
                 storeLocal(Int(i), v, &a)
                 pushVal(.xmm(x))
+            case .pin:
+                storeLocal(Int(i), v, &a)
+                pushVal(.local(Int(i)))
             }
         case .globalGet(let i):
             let r = allocGPR(&a)
@@ -348,6 +373,17 @@ extension FunctionCompiler {
     }
 
     mutating func storeLocal(_ i: Int, _ v: Opnd, _ a: inout X64Assembler) {
+        if let p = pinOf[i] {
+            let s: OperandSize = localIs64[i] ? .i64 : .i32  // i32: zero-extends
+            switch v {
+            case .imm(let c): loadImm(p, c, s, &a)
+            case .reg(let r, _): a.mov(s, p, r)
+            case .xreg(let x): a.movd(s, p, x)
+            case .mem(let m): a.mov(s, p, m)
+            case .pin(let q): if q != p { a.mov(s, p, q) }
+            }
+            return
+        }
         let m = local(i)
         switch v {
         case .imm(let c):
@@ -359,6 +395,7 @@ extension FunctionCompiler {
                 a.mov(.i64, m, t)
             }
         case .reg(let r, _): a.mov(.i64, m, r)
+        case .pin(let r): a.mov(.i64, m, r)
         case .xreg(let x): a.movsd(m, x)
         case .mem(let src):
             if src == m { return }
@@ -371,7 +408,7 @@ extension FunctionCompiler {
     /// Sets flags so that `.ne` means "the i32 operand is nonzero"; releases it.
     mutating func testNonzero(_ c: Opnd, _ a: inout X64Assembler) {
         switch c {
-        case .reg(let r, _): a.test(.i32, r, r)
+        case .reg(let r, _), .pin(let r): a.test(.i32, r, r)
         case .mem(let m): a.cmp(.i32, m, Int32(0))
         default:
             let r = intoGPR(c, .i32, &a)
@@ -479,6 +516,10 @@ extension FunctionCompiler {
             let r = allocGPR(&a)
             a.mov(.i64, r, m)
             pushGPR(r, dirty: true)
+        case .pin(let p):
+            let r = allocGPR(&a)
+            a.mov(.i64, r, p)
+            pushGPR(r)
         }
     }
 }

@@ -36,6 +36,12 @@ struct FunctionCompiler {
     let functionIndex: Int
 
     var L = 0  // non-param locals
+    var P = 0  // saved pinned registers (callee-saved slots below the r14 slot)
+    /// The register a local lives in for the whole function (nil: its home slot).
+    var pinOf: [GPR?] = []
+    var localIs64: [Bool] = []
+    var pinnedRegs: [GPR] = []
+    var pool: [GPR] = []
     var H = 0  // hidden slots
     var K = 0
     var nParams = 0
@@ -85,6 +91,63 @@ struct FunctionCompiler {
         for ins in body.instructions {
             if case .if(let bt) = ins { H += blockArity(bt).0 }
         }
+        choosePinnedLocals()
+    }
+
+    static let pinCandidates: [GPR] = [.rbx, .r12, .r11, .r10]
+    /// Value-stack registers. r10/r11 are not in it even when unpinned: pinned
+    /// registers are callee-saved between wasm functions, so no wasm code may use them
+    /// as scratch.
+    static let basePool: [GPR] = [.rax, .rdx, .rsi, .rdi, .r8, .r9, .rcx]
+
+    /// Pins the most used i32/i64 locals (uses in loops weigh more) to registers for
+    /// the whole function. Pinned registers are callee-saved in the wasm convention.
+    mutating func choosePinnedLocals() {
+        let types = type.params + body.expandedLocals
+        let n = types.count
+        pinOf = Array(repeating: nil, count: n)
+        localIs64 = types.map { $0 == .i64 }
+        var weight = [Int](repeating: 0, count: n)
+        var loops: [Bool] = []
+        var w = 1
+        for ins in body.instructions {
+            switch ins {
+            case .block, .if: loops.append(false)
+            case .loop:
+                loops.append(true)
+                if loops.filter({ $0 }).count <= 4 { w *= 8 }
+            case .end:
+                if let l = loops.popLast(), l, loops.filter({ $0 }).count < 4 { w /= 8 }
+            case .localGet(let i), .localSet(let i), .localTee(let i): weight[Int(i)] += w
+            default: break
+            }
+        }
+        let cands = (0..<n).filter { (types[$0] == .i32 || types[$0] == .i64) && weight[$0] >= 3 }
+            .sorted { weight[$0] > weight[$1] }
+        for (k, i) in cands.prefix(Self.pinCandidates.count).enumerated() {
+            pinOf[i] = Self.pinCandidates[k]
+            pinnedRegs.append(Self.pinCandidates[k])
+        }
+        P = pinnedRegs.count + 2  // + r10/r11 saved around calls into C
+        pool = Self.basePool
+    }
+
+    /// Around a call into C (helpers, host functions): r10/r11 are callee-saved for
+    /// wasm code (ours or a caller's pinned locals) but not for C.
+    func savePins(_ a: inout X64Assembler) {
+        a.mov(.i64, savedPin(P - 2), .r10)
+        a.mov(.i64, savedPin(P - 1), .r11)
+    }
+
+    func reloadPins(_ a: inout X64Assembler) {
+        a.mov(.i64, .r10, savedPin(P - 2))
+        a.mov(.i64, .r11, savedPin(P - 1))
+    }
+
+    @inline(__always) func savedPin(_ k: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + k))) }
+
+    func restorePinnedRegisters(_ a: inout X64Assembler) {
+        for (k, r) in pinnedRegs.enumerated() { a.mov(.i64, r, savedPin(k)) }
     }
 
     func blockArity(_ bt: BlockType) -> (Int, Int) {
@@ -99,10 +162,10 @@ struct FunctionCompiler {
 
     // MARK: Frame addressing
 
-    @inline(__always) func slot(_ d: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + L + H + d))) }
-    @inline(__always) func hidden(_ h: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + L + h))) }
+    @inline(__always) func slot(_ d: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + P + L + H + d))) }
+    @inline(__always) func hidden(_ h: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + P + L + h))) }
     @inline(__always) func local(_ i: Int) -> Mem {
-        i < nParams ? Mem(.rbp, Int32(16 + 8 * (K - 1 - i))) : Mem(.rbp, Int32(-8 * (3 + i - nParams)))
+        i < nParams ? Mem(.rbp, Int32(16 + 8 * (K - 1 - i))) : Mem(.rbp, Int32(-8 * (3 + P + i - nParams)))
     }
     var top: Mem { slot(sp - 1) }
 
@@ -150,13 +213,19 @@ struct FunctionCompiler {
         // Zero the non-parameter locals.
         if L > 0 {
             if L <= 8 {
-                for j in 0..<L { a.mov(.i64, Mem(.rbp, Int32(-8 * (3 + j))), Int32(0)) }
+                for j in 0..<L { a.mov(.i64, local(nParams + j), Int32(0)) }
             } else {
                 a.xor(.i32, .rax, .rax)
                 a.mov(.i32, .rcx, Int64(L))
-                a.lea(.i64, .rdi, Mem(.rbp, Int32(-8 * (2 + L))))
+                a.lea(.i64, .rdi, Mem(.rbp, Int32(-8 * (2 + P + L))))
                 a.emit(bytes: [0xF3, 0x48, 0xAB])  // rep stosq
             }
+        }
+        // Pinned locals: save the registers (callee-saved), load params, zero the rest.
+        for (k, r) in pinnedRegs.enumerated() { a.mov(.i64, savedPin(k), r) }
+        for i in 0..<pinOf.count {
+            guard let r = pinOf[i] else { continue }
+            if i < nParams { a.mov(localIs64[i] ? .i64 : .i32, r, local(i)) } else { a.xor(.i32, r, r) }
         }
         let endLabel = a.newLabel("end")
         controls.append(Control(kind: .function, label: endLabel, elseLabel: nil, height: 0, params: 0,
@@ -181,6 +250,7 @@ struct FunctionCompiler {
             a.mov(.i64, .rax, slot(j))
             a.mov(.i64, Mem(.rbp, Int32(16 + 8 * (K - 1 - j))), .rax)
         }
+        restorePinnedRegisters(&a)
         a.leave()
         a.ret()
         // Out-of-line traps.
@@ -190,7 +260,7 @@ struct FunctionCompiler {
             a.call(env.trapTail)
             trapReturns.append((a.offset, instruction))
         }
-        let frameSize = (8 * (2 + L + H + maxDepth) + 15) & ~15
+        let frameSize = (8 * (2 + P + L + H + maxDepth) + 15) & ~15
         for pos in frameFixups { a.patch32(at: pos, UInt32(bitPattern: Int32(-frameSize))) }
         if a.isListingEnabled {
             let placeholder = "lea rsp, [rbp - 0x80000000]"
@@ -506,11 +576,13 @@ struct FunctionCompiler {
     /// Calls a C helper `(ctx, rsi, rdx, rcx, r8, r9)`; the caller loaded rsi…r9.
     /// A trapping helper returns 0 or a trap code.
     mutating func helperCall(_ fn: UInt, _ a: inout X64Assembler, trapping: Bool) {
+        savePins(&a)
         a.and(.i64, .rsp, -16)
         a.mov(.i64, .rdi, .r15)
         a.movabs(.rax, UInt64(fn))
         a.call(.rax)
         resetRsp(&a)
+        reloadPins(&a)
         if trapping {
             a.test(.i32, .rax, .rax)
             a.j(.ne, dynTrapLabel(&a))
@@ -556,8 +628,10 @@ struct FunctionCompiler {
         a.call(Mem(.rax, 8))
         a.jmp(after)
         a.bind(host)
+        savePins(&a)
         a.lea(.i64, .rsp, slot(base + k - 1))
         a.call(env.hostStub)
+        reloadPins(&a)
         a.bind(after)
         a.mov(.i64, .r15, Mem(.rbp, -8))
         a.mov(.i64, .r14, Mem(.rbp, -16))
@@ -630,6 +704,7 @@ struct FunctionCompiler {
         let topOff = 16 + 8 * K
         let ra = topOff - 8 * k1 - 8
         // Temporaries below both our frame and the new return-address slot.
+        restorePinnedRegisters(&a)
         resetRsp(&a)
         a.lea(.i64, .rax, Mem(.rbp, Int32(ra)))
         a.cmp(.i64, .rsp, .rax)
