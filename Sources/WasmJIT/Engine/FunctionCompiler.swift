@@ -3,19 +3,23 @@ import WasmRuntime
 
 /// Single-pass compiler of one wasm function to x86-64 (baseline tier).
 ///
-/// Frame model (see Docs/JIT.md): every value of the wasm operand stack lives in
-/// a frame slot chosen by its stack depth, so control-flow merges need no
-/// shuffling beyond copying branch values to the target's slots. Registers are
-/// scratch within one instruction. Pinned: r15 = VMInstanceContext*, r14 =
-/// memory 0 base, r13 = per-thread JIT state. rbp chain for backtraces.
+/// Frame model (see Docs/JIT.md): the canonical place of a wasm operand is a frame
+/// slot chosen by its stack depth; between control-flow boundaries values live in
+/// registers, as constants or as deferred local reads (the abstract value stack,
+/// FunctionCompiler+ValueStack.swift), and everything is flushed to its slot at
+/// boundaries, so merges need no shuffling beyond copying branch values to the
+/// target's slots. The hottest i32/i64 locals live in rbx/r12/r11/r10 (callee-saved
+/// between wasm functions). Pinned: r15 = VMInstanceContext*, r14 = memory 0 base,
+/// r13 = per-thread JIT state. rbp chain for backtraces.
 ///
 ///     [rbp+16+8*(K-1-i)]  param/result i (K = max(params, results)), caller-owned
 ///     [rbp+8]             return address
 ///     [rbp]               saved rbp
 ///     [rbp-8], [rbp-16]   saved r15 / r14 around calls that may switch instance
-///     [rbp-8*(3+j)]       non-parameter local j
-///     [rbp-8*(3+L+h)]     hidden slot h (params of `if` blocks, restored at `else`)
-///     [rbp-8*(3+L+H+d)]   operand stack slot of depth d
+///     [rbp-8*(3+k)]       saved pinned register k; the last two: r10/r11 around C calls
+///     [rbp-8*(3+P+j)]     non-param local j
+///     [rbp-8*(3+P+L+h)]   hidden slot h (params of `if` blocks, restored at `else`)
+///     [rbp-8*(3+P+L+H+d)] operand stack slot of depth d
 struct FunctionCompiler {
     struct Control {
         enum Kind { case block, loop, `if`, function }
