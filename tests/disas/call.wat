@@ -4,64 +4,60 @@
   (func $sum (param f64 f64) (result f64)
     (f64.add (call $sq (local.get 0)) (call $sq (local.get 1)))))
 ;; ---- JIT listing (wasmoon explore; WASMOON_BLESS=1 swift test rewrites it) ----
-;; function 0 'sq' (f64) -> (f64): 72 bytes
+;; function 0 'sq' (f64) -> (f64): 56 bytes
 ;; func0:
 ;;    120  55                             push rbp
 ;;    121  48 89 e5                       mov rbp, rsp
-;;    124  48 8d a5 e0 ff ff ff           lea rsp, [rbp - 0x20]
+;;    124  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
 ;;    12b  49 3b 65 00                    cmp rsp, qword ptr [r13]
-;;    12f  0f 82 29 00 00 00              jb trap_callStackExhausted
+;;    12f  0f 82 19 00 00 00              jb trap_callStackExhausted
 ;;         ; @20 localGet(0)
-;;    135  48 8b 45 10                    mov rax, qword ptr [rbp + 0x10]
-;;    139  48 89 45 e8                    mov qword ptr [rbp - 0x18], rax
 ;;         ; @22 localGet(0)
-;;    13d  48 8b 45 10                    mov rax, qword ptr [rbp + 0x10]
-;;    141  48 89 45 e0                    mov qword ptr [rbp - 0x20], rax
 ;;         ; @24 f64Mul
-;;    145  f2 0f 10 45 e8                 movsd xmm0, qword ptr [rbp - 0x18]
-;;    14a  f2 0f 59 45 e0                 mulsd xmm0, qword ptr [rbp - 0x20]
-;;    14f  f2 0f 11 45 e8                 movsd qword ptr [rbp - 0x18], xmm0
+;;    135  f2 0f 10 45 10                 movsd xmm0, qword ptr [rbp + 0x10]
+;;    13a  f2 0f 59 45 10                 mulsd xmm0, qword ptr [rbp + 0x10]
 ;;         ; @25 end
+;;    13f  f2 0f 11 45 d8                 movsd qword ptr [rbp - 0x28], xmm0
 ;; end:
-;;    154  48 8b 45 e8                    mov rax, qword ptr [rbp - 0x18]
-;;    158  48 89 45 10                    mov qword ptr [rbp + 0x10], rax
-;;    15c  c9                             leave
-;;    15d  c3                             ret
+;;    144  48 8b 45 d8                    mov rax, qword ptr [rbp - 0x28]
+;;    148  48 89 45 10                    mov qword ptr [rbp + 0x10], rax
+;;    14c  c9                             leave
+;;    14d  c3                             ret
 ;; trap_callStackExhausted:
-;;    15e  bf 0a 00 00 00                 mov edi, 10
-;;    163  e8 6d ff ff ff                 call trap_tail
+;;    14e  bf 0a 00 00 00                 mov edi, 10
+;;    153  e8 7d ff ff ff                 call trap_tail
 ;;
 ;; function 1 'sum' (f64 f64) -> (f64): 104 bytes
 ;; func1:
-;;    170  55                             push rbp
-;;    171  48 89 e5                       mov rbp, rsp
-;;    174  48 8d a5 e0 ff ff ff           lea rsp, [rbp - 0x20]
-;;    17b  49 3b 65 00                    cmp rsp, qword ptr [r13]
-;;    17f  0f 82 49 00 00 00              jb trap_callStackExhausted
+;;    160  55                             push rbp
+;;    161  48 89 e5                       mov rbp, rsp
+;;    164  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
+;;    16b  49 3b 65 00                    cmp rsp, qword ptr [r13]
+;;    16f  0f 82 49 00 00 00              jb trap_callStackExhausted
 ;;         ; @28 localGet(0)
-;;    185  48 8b 45 18                    mov rax, qword ptr [rbp + 0x18]
-;;    189  48 89 45 e8                    mov qword ptr [rbp - 0x18], rax
 ;;         ; @2a call(0)
-;;    18d  48 8d 65 e8                    lea rsp, [rbp - 0x18]
-;;    191  e8 8a ff ff ff                 call func0
-;;    196  48 8d a5 e0 ff ff ff           lea rsp, [rbp - 0x20]
+;;    175  48 8b 45 18                    mov rax, qword ptr [rbp + 0x18]
+;;    179  48 89 45 d8                    mov qword ptr [rbp - 0x28], rax
+;;    17d  48 8d 65 d8                    lea rsp, [rbp - 0x28]
+;;    181  e8 9a ff ff ff                 call func0
+;;    186  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
 ;;         ; @2c localGet(1)
-;;    19d  48 8b 45 10                    mov rax, qword ptr [rbp + 0x10]
-;;    1a1  48 89 45 e0                    mov qword ptr [rbp - 0x20], rax
 ;;         ; @2e call(0)
-;;    1a5  48 8d 65 e0                    lea rsp, [rbp - 0x20]
-;;    1a9  e8 72 ff ff ff                 call func0
-;;    1ae  48 8d a5 e0 ff ff ff           lea rsp, [rbp - 0x20]
+;;    18d  48 8b 45 10                    mov rax, qword ptr [rbp + 0x10]
+;;    191  48 89 45 d0                    mov qword ptr [rbp - 0x30], rax
+;;    195  48 8d 65 d0                    lea rsp, [rbp - 0x30]
+;;    199  e8 82 ff ff ff                 call func0
+;;    19e  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
 ;;         ; @30 f64Add
-;;    1b5  f2 0f 10 45 e8                 movsd xmm0, qword ptr [rbp - 0x18]
-;;    1ba  f2 0f 58 45 e0                 addsd xmm0, qword ptr [rbp - 0x20]
-;;    1bf  f2 0f 11 45 e8                 movsd qword ptr [rbp - 0x18], xmm0
+;;    1a5  f2 0f 10 45 d8                 movsd xmm0, qword ptr [rbp - 0x28]
+;;    1aa  f2 0f 58 45 d0                 addsd xmm0, qword ptr [rbp - 0x30]
 ;;         ; @31 end
+;;    1af  f2 0f 11 45 d8                 movsd qword ptr [rbp - 0x28], xmm0
 ;; end:
-;;    1c4  48 8b 45 e8                    mov rax, qword ptr [rbp - 0x18]
-;;    1c8  48 89 45 18                    mov qword ptr [rbp + 0x18], rax
-;;    1cc  c9                             leave
-;;    1cd  c3                             ret
+;;    1b4  48 8b 45 d8                    mov rax, qword ptr [rbp - 0x28]
+;;    1b8  48 89 45 18                    mov qword ptr [rbp + 0x18], rax
+;;    1bc  c9                             leave
+;;    1bd  c3                             ret
 ;; trap_callStackExhausted:
-;;    1ce  bf 0a 00 00 00                 mov edi, 10
-;;    1d3  e8 fd fe ff ff                 call trap_tail
+;;    1be  bf 0a 00 00 00                 mov edi, 10
+;;    1c3  e8 0d ff ff ff                 call trap_tail

@@ -3,19 +3,23 @@ import WasmRuntime
 
 /// Single-pass compiler of one wasm function to x86-64 (baseline tier).
 ///
-/// Frame model (see Docs/JIT.md): every value of the wasm operand stack lives in
-/// a frame slot chosen by its stack depth, so control-flow merges need no
-/// shuffling beyond copying branch values to the target's slots. Registers are
-/// scratch within one instruction. Pinned: r15 = VMInstanceContext*, r14 =
-/// memory 0 base, r13 = per-thread JIT state. rbp chain for backtraces.
+/// Frame model (see Docs/JIT.md): the canonical place of a wasm operand is a frame
+/// slot chosen by its stack depth; between control-flow boundaries values live in
+/// registers, as constants or as deferred local reads (the abstract value stack,
+/// FunctionCompiler+ValueStack.swift), and everything is flushed to its slot at
+/// boundaries, so merges need no shuffling beyond copying branch values to the
+/// target's slots. The hottest i32/i64 locals live in rbx/r12/r11/r10 (callee-saved
+/// between wasm functions). Pinned: r15 = VMInstanceContext*, r14 = memory 0 base,
+/// r13 = per-thread JIT state. rbp chain for backtraces.
 ///
 ///     [rbp+16+8*(K-1-i)]  param/result i (K = max(params, results)), caller-owned
 ///     [rbp+8]             return address
 ///     [rbp]               saved rbp
 ///     [rbp-8], [rbp-16]   saved r15 / r14 around calls that may switch instance
-///     [rbp-8*(3+j)]       non-parameter local j
-///     [rbp-8*(3+L+h)]     hidden slot h (params of `if` blocks, restored at `else`)
-///     [rbp-8*(3+L+H+d)]   operand stack slot of depth d
+///     [rbp-8*(3+k)]       saved pinned register k; the last two: r10/r11 around C calls
+///     [rbp-8*(3+P+j)]     non-param local j
+///     [rbp-8*(3+P+L+h)]   hidden slot h (params of `if` blocks, restored at `else`)
+///     [rbp-8*(3+P+L+H+d)] operand stack slot of depth d
 struct FunctionCompiler {
     struct Control {
         enum Kind { case block, loop, `if`, function }
@@ -36,11 +40,37 @@ struct FunctionCompiler {
     let functionIndex: Int
 
     var L = 0  // non-param locals
+    var P = 0  // saved pinned registers (callee-saved slots below the r14 slot)
+    /// The register a local lives in for the whole function (nil: its home slot).
+    var pinOf: [GPR?] = []
+    var localIs64: [Bool] = []
+    var pinnedRegs: [GPR] = []
+    var pool: [GPR] = []
     var H = 0  // hidden slots
     var K = 0
     var nParams = 0
-    var sp = 0
     var maxDepth = 0
+    /// The abstract value stack (see FunctionCompiler+ValueStack.swift); its count is
+    /// the wasm stack depth.
+    var vals: [StackVal] = []
+    var gprUsed: UInt16 = 0
+    var xmmUsed: UInt16 = 0
+    /// Set by an instruction that also compiled the next one (compare + br_if/if).
+    var fusedNext = false
+    var sp: Int {
+        get { vals.count }
+        set {
+            while vals.count > newValue {
+                switch vals.removeLast() {
+                case .gpr(let r, _): freeGPR(r)
+                case .xmm(let x): freeXMM(x)
+                default: break
+                }
+            }
+            while vals.count < newValue { vals.append(.mem) }
+            if newValue > maxDepth { maxDepth = newValue }
+        }
+    }
     var controls: [Control] = []
     var frameFixups: [Int] = []
     var trapSites: [(Label, UInt8, Int)] = []
@@ -65,6 +95,63 @@ struct FunctionCompiler {
         for ins in body.instructions {
             if case .if(let bt) = ins { H += blockArity(bt).0 }
         }
+        choosePinnedLocals()
+    }
+
+    static let pinCandidates: [GPR] = [.rbx, .r12, .r11, .r10]
+    /// Value-stack registers. r10/r11 are not in it even when unpinned: pinned
+    /// registers are callee-saved between wasm functions, so no wasm code may use them
+    /// as scratch.
+    static let basePool: [GPR] = [.rax, .rdx, .rsi, .rdi, .r8, .r9, .rcx]
+
+    /// Pins the most used i32/i64 locals (uses in loops weigh more) to registers for
+    /// the whole function. Pinned registers are callee-saved in the wasm convention.
+    mutating func choosePinnedLocals() {
+        let types = type.params + body.expandedLocals
+        let n = types.count
+        pinOf = Array(repeating: nil, count: n)
+        localIs64 = types.map { $0 == .i64 }
+        var weight = [Int](repeating: 0, count: n)
+        var loops: [Bool] = []
+        var w = 1
+        for ins in body.instructions {
+            switch ins {
+            case .block, .if: loops.append(false)
+            case .loop:
+                loops.append(true)
+                if loops.filter({ $0 }).count <= 4 { w *= 8 }
+            case .end:
+                if let l = loops.popLast(), l, loops.filter({ $0 }).count < 4 { w /= 8 }
+            case .localGet(let i), .localSet(let i), .localTee(let i): weight[Int(i)] += w
+            default: break
+            }
+        }
+        let cands = (0..<n).filter { (types[$0] == .i32 || types[$0] == .i64) && weight[$0] >= 3 }
+            .sorted { weight[$0] > weight[$1] }
+        for (k, i) in cands.prefix(Self.pinCandidates.count).enumerated() {
+            pinOf[i] = Self.pinCandidates[k]
+            pinnedRegs.append(Self.pinCandidates[k])
+        }
+        P = pinnedRegs.count + 2  // + r10/r11 saved around calls into C
+        pool = Self.basePool
+    }
+
+    /// Around a call into C (helpers, host functions): r10/r11 are callee-saved for
+    /// wasm code (ours or a caller's pinned locals) but not for C.
+    func savePins(_ a: inout X64Assembler) {
+        a.mov(.i64, savedPin(P - 2), .r10)
+        a.mov(.i64, savedPin(P - 1), .r11)
+    }
+
+    func reloadPins(_ a: inout X64Assembler) {
+        a.mov(.i64, .r10, savedPin(P - 2))
+        a.mov(.i64, .r11, savedPin(P - 1))
+    }
+
+    @inline(__always) func savedPin(_ k: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + k))) }
+
+    func restorePinnedRegisters(_ a: inout X64Assembler) {
+        for (k, r) in pinnedRegs.enumerated() { a.mov(.i64, r, savedPin(k)) }
     }
 
     func blockArity(_ bt: BlockType) -> (Int, Int) {
@@ -79,10 +166,10 @@ struct FunctionCompiler {
 
     // MARK: Frame addressing
 
-    @inline(__always) func slot(_ d: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + L + H + d))) }
-    @inline(__always) func hidden(_ h: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + L + h))) }
+    @inline(__always) func slot(_ d: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + P + L + H + d))) }
+    @inline(__always) func hidden(_ h: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + P + L + h))) }
     @inline(__always) func local(_ i: Int) -> Mem {
-        i < nParams ? Mem(.rbp, Int32(16 + 8 * (K - 1 - i))) : Mem(.rbp, Int32(-8 * (3 + i - nParams)))
+        i < nParams ? Mem(.rbp, Int32(16 + 8 * (K - 1 - i))) : Mem(.rbp, Int32(-8 * (3 + P + i - nParams)))
     }
     var top: Mem { slot(sp - 1) }
 
@@ -130,30 +217,44 @@ struct FunctionCompiler {
         // Zero the non-parameter locals.
         if L > 0 {
             if L <= 8 {
-                for j in 0..<L { a.mov(.i64, Mem(.rbp, Int32(-8 * (3 + j))), Int32(0)) }
+                for j in 0..<L { a.mov(.i64, local(nParams + j), Int32(0)) }
             } else {
                 a.xor(.i32, .rax, .rax)
                 a.mov(.i32, .rcx, Int64(L))
-                a.lea(.i64, .rdi, Mem(.rbp, Int32(-8 * (2 + L))))
+                a.lea(.i64, .rdi, Mem(.rbp, Int32(-8 * (2 + P + L))))
                 a.emit(bytes: [0xF3, 0x48, 0xAB])  // rep stosq
             }
+        }
+        // Pinned locals: save the registers (callee-saved), load params, zero the rest.
+        for (k, r) in pinnedRegs.enumerated() { a.mov(.i64, savedPin(k), r) }
+        for i in 0..<pinOf.count {
+            guard let r = pinOf[i] else { continue }
+            if i < nParams { a.mov(localIs64[i] ? .i64 : .i32, r, local(i)) } else { a.xor(.i32, r, r) }
         }
         let endLabel = a.newLabel("end")
         controls.append(Control(kind: .function, label: endLabel, elseLabel: nil, height: 0, params: 0,
                                 results: type.results.count, hidden: -1))
         let instructions = body.instructions
-        for (idx, ins) in instructions.enumerated() {
+        var idx = 0
+        while idx < instructions.count {
+            let ins = instructions[idx]
             if env.listing { a.comment("@\(String(body.instructionOffsets[idx], radix: 16)) \(Self.describe(ins))") }
             sourceMap.append((a.offset, idx))
             currentInstruction = idx
             try compile(ins, &a)
             if controls.isEmpty { break }
+            if fusedNext {
+                fusedNext = false
+                idx += 1
+            }
+            idx += 1
         }
         // Epilogue: results from slots 0..<R to the caller's area.
         for j in 0..<type.results.count {
             a.mov(.i64, .rax, slot(j))
             a.mov(.i64, Mem(.rbp, Int32(16 + 8 * (K - 1 - j))), .rax)
         }
+        restorePinnedRegisters(&a)
         a.leave()
         a.ret()
         // Out-of-line traps.
@@ -163,7 +264,7 @@ struct FunctionCompiler {
             a.call(env.trapTail)
             trapReturns.append((a.offset, instruction))
         }
-        let frameSize = (8 * (2 + L + H + maxDepth) + 15) & ~15
+        let frameSize = (8 * (2 + P + L + H + maxDepth) + 15) & ~15
         for pos in frameFixups { a.patch32(at: pos, UInt32(bitPattern: Int32(-frameSize))) }
         if a.isListingEnabled {
             let placeholder = "lea rsp, [rbp - 0x80000000]"
@@ -192,6 +293,7 @@ struct FunctionCompiler {
     mutating func markDead() {
         dead = true
         deadDepth = 0
+        resetStackState()
     }
 
     // MARK: Instructions
@@ -207,6 +309,8 @@ struct FunctionCompiler {
             default: return
             }
         }
+        if compileFast(ins, &a) { return }
+        flushAll(&a)
         switch ins {
         case .unreachable:
             a.jmp(trapLabel(&a, .unreachable))
@@ -476,11 +580,13 @@ struct FunctionCompiler {
     /// Calls a C helper `(ctx, rsi, rdx, rcx, r8, r9)`; the caller loaded rsi…r9.
     /// A trapping helper returns 0 or a trap code.
     mutating func helperCall(_ fn: UInt, _ a: inout X64Assembler, trapping: Bool) {
+        savePins(&a)
         a.and(.i64, .rsp, -16)
         a.mov(.i64, .rdi, .r15)
         a.movabs(.rax, UInt64(fn))
         a.call(.rax)
         resetRsp(&a)
+        reloadPins(&a)
         if trapping {
             a.test(.i32, .rax, .rax)
             a.j(.ne, dynTrapLabel(&a))
@@ -526,8 +632,10 @@ struct FunctionCompiler {
         a.call(Mem(.rax, 8))
         a.jmp(after)
         a.bind(host)
+        savePins(&a)
         a.lea(.i64, .rsp, slot(base + k - 1))
         a.call(env.hostStub)
+        reloadPins(&a)
         a.bind(after)
         a.mov(.i64, .r15, Mem(.rbp, -8))
         a.mov(.i64, .r14, Mem(.rbp, -16))
@@ -600,6 +708,7 @@ struct FunctionCompiler {
         let topOff = 16 + 8 * K
         let ra = topOff - 8 * k1 - 8
         // Temporaries below both our frame and the new return-address slot.
+        restorePinnedRegisters(&a)
         resetRsp(&a)
         a.lea(.i64, .rax, Mem(.rbp, Int32(ra)))
         a.cmp(.i64, .rsp, .rax)

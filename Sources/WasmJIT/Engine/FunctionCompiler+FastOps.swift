@@ -1,0 +1,637 @@
+import WasmCore
+import WasmRuntime
+
+/// Memory accesses and numeric instructions on the register-resident value stack.
+extension FunctionCompiler {
+    // MARK: Memory
+
+    /// The address operand for an access at `offset`, and the owned register it uses.
+    mutating func addressOf(_ o: Opnd, _ offset: UInt64, _ a: inout X64Assembler) -> (Mem, GPR?) {
+        if case .imm(let c) = o {
+            let ea = UInt64(UInt32(truncatingIfNeeded: c)) + offset
+            if ea <= UInt64(Int32.max) { return (Mem(.r14, Int32(ea)), nil) }
+            let r = allocGPR(&a)
+            a.mov(.i64, r, Int64(ea))
+            return (Mem(.r14, r, .x1, 0), r)
+        }
+        if case .pin(let p) = o, offset <= UInt64(Int32.max) { return (Mem(.r14, p, .x1, Int32(offset)), nil) }
+        let r = intoClean32(o, &a)
+        if offset <= UInt64(Int32.max) { return (Mem(.r14, r, .x1, Int32(offset)), r) }
+        let t = allocGPR(&a)
+        a.mov(.i64, t, Int64(offset))
+        a.add(.i64, r, t)
+        freeGPR(t)
+        return (Mem(.r14, r, .x1, 0), r)
+    }
+
+    mutating func fastLoad(_ op: LoadOp, _ m: MemArg, _ a: inout X64Assembler) {
+        let o = pop()
+        let (addr, ar) = addressOf(o, m.offset, &a)
+        switch op {
+        case .f32Load, .f64Load:
+            let x = allocXMM(&a)
+            if op == .f64Load { a.movsd(x, addr) } else { a.movss(x, addr) }
+            if let ar { freeGPR(ar) }
+            pushVal(.xmm(x))
+            return
+        default: break
+        }
+        let r = ar ?? allocGPR(&a)
+        switch op {
+        case .i32Load, .i64Load32U: a.mov(.i32, r, addr)
+        case .i64Load: a.mov(.i64, r, addr)
+        case .i32Load8S: a.movsx(.i32, r, .i8, addr)
+        case .i32Load8U, .i64Load8U: a.movzx(.i32, r, .i8, addr)
+        case .i32Load16S: a.movsx(.i32, r, .i16, addr)
+        case .i32Load16U, .i64Load16U: a.movzx(.i32, r, .i16, addr)
+        case .i64Load8S: a.movsx(.i64, r, .i8, addr)
+        case .i64Load16S: a.movsx(.i64, r, .i16, addr)
+        case .i64Load32S: a.movsxd(r, addr)
+        case .f32Load, .f64Load: break
+        }
+        pushGPR(r)
+    }
+
+    mutating func fastStore(_ op: StoreOp, _ m: MemArg, _ a: inout X64Assembler) {
+        let v = pop()
+        let o = pop()
+        let (addr, ar) = addressOf(o, m.offset, &a)
+        let w = op.byteWidth
+        let size: OperandSize = w == 1 ? .i8 : w == 2 ? .i16 : w == 4 ? .i32 : .i64
+        switch v {
+        case .imm(let c):
+            if w < 8 {
+                let t: Int32 = w == 1 ? Int32(Int8(truncatingIfNeeded: c)) : w == 2 ? Int32(Int16(truncatingIfNeeded: c))
+                    : Int32(truncatingIfNeeded: c)
+                a.mov(size, addr, t)
+            } else if let c32 = Int32(exactly: c) {
+                a.mov(.i64, addr, c32)
+            } else {
+                let t = allocGPR(&a)
+                loadImm(t, c, .i64, &a)
+                a.mov(.i64, addr, t)
+                freeGPR(t)
+            }
+        case .reg(let r, _):
+            a.mov(size, addr, r)
+            freeGPR(r)
+        case .pin(let r):
+            a.mov(size, addr, r)
+        case .xreg(let x) where w >= 4:
+            if w == 8 { a.movsd(addr, x) } else { a.movss(addr, x) }
+            freeXMM(x)
+        default:
+            let t = intoGPR(v, w == 8 ? .i64 : .i32, &a)
+            a.mov(size, addr, t)
+            freeGPR(t)
+        }
+        if let ar { freeGPR(ar) }
+    }
+
+    // MARK: Numeric
+
+    mutating func fastNumeric(_ op: NumericOp, _ a: inout X64Assembler) -> Bool {
+        switch op {
+        case .i32Eqz, .i64Eqz:
+            let s: OperandSize = op == .i32Eqz ? .i32 : .i64
+            let o = pop()
+            switch o {
+            case .reg(let r, _): a.test(s, r, r); freeGPR(r)
+            case .pin(let r): a.test(s, r, r)
+            case .mem(let m): a.cmp(s, m, Int32(0))
+            default:
+                let r = intoGPR(o, s, &a)
+                a.test(s, r, r)
+                freeGPR(r)
+            }
+            finishCondition(.e, &a)
+        case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU:
+            fastCompare(.i32, Self.conditions[Int(op.rawValue - NumericOp.i32Eq.rawValue)], &a)
+        case .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU:
+            fastCompare(.i64, Self.conditions[Int(op.rawValue - NumericOp.i64Eq.rawValue)], &a)
+        case .i32Add: fastALU(.add, .i32, &a)
+        case .i32Sub: fastALU(.sub, .i32, &a)
+        case .i32And: fastALU(.and, .i32, &a)
+        case .i32Or: fastALU(.or, .i32, &a)
+        case .i32Xor: fastALU(.xor, .i32, &a)
+        case .i64Add: fastALU(.add, .i64, &a)
+        case .i64Sub: fastALU(.sub, .i64, &a)
+        case .i64And: fastALU(.and, .i64, &a)
+        case .i64Or: fastALU(.or, .i64, &a)
+        case .i64Xor: fastALU(.xor, .i64, &a)
+        case .i32Mul: fastMul(.i32, &a)
+        case .i64Mul: fastMul(.i64, &a)
+        case .i32Shl: fastShift(.shl, .i32, &a)
+        case .i32ShrS: fastShift(.sar, .i32, &a)
+        case .i32ShrU: fastShift(.shr, .i32, &a)
+        case .i32Rotl: fastShift(.rol, .i32, &a)
+        case .i32Rotr: fastShift(.ror, .i32, &a)
+        case .i64Shl: fastShift(.shl, .i64, &a)
+        case .i64ShrS: fastShift(.sar, .i64, &a)
+        case .i64ShrU: fastShift(.shr, .i64, &a)
+        case .i64Rotl: fastShift(.rol, .i64, &a)
+        case .i64Rotr: fastShift(.ror, .i64, &a)
+        case .i32Clz: fastUnary(.i32, &a) { $0.lzcnt(.i32, $1, $1) }
+        case .i32Ctz: fastUnary(.i32, &a) { $0.tzcnt(.i32, $1, $1) }
+        case .i32Popcnt: fastUnary(.i32, &a) { $0.popcnt(.i32, $1, $1) }
+        case .i64Clz: fastUnary(.i64, &a) { $0.lzcnt(.i64, $1, $1) }
+        case .i64Ctz: fastUnary(.i64, &a) { $0.tzcnt(.i64, $1, $1) }
+        case .i64Popcnt: fastUnary(.i64, &a) { $0.popcnt(.i64, $1, $1) }
+        case .i32Extend8S: fastUnary(.i32, &a) { $0.movsx(.i32, $1, .i8, $1) }
+        case .i32Extend16S: fastUnary(.i32, &a) { $0.movsx(.i32, $1, .i16, $1) }
+        case .i64Extend8S: fastUnary(.i64, &a) { $0.movsx(.i64, $1, .i8, $1) }
+        case .i64Extend16S: fastUnary(.i64, &a) { $0.movsx(.i64, $1, .i16, $1) }
+        case .i64Extend32S, .i64ExtendI32S:
+            let o = pop()
+            switch o {
+            case .imm(let c): pushVal(.const(Int64(Int32(truncatingIfNeeded: c))))
+            case .mem(let m):
+                let r = allocGPR(&a)
+                a.movsxd(r, m)
+                pushGPR(r)
+            default:
+                let r = intoGPR(o, .i32, &a)
+                a.movsxd(r, r)
+                pushGPR(r)
+            }
+        case .i64ExtendI32U:
+            let o = pop()
+            if case .imm(let c) = o {
+                pushVal(.const(Int64(UInt32(truncatingIfNeeded: c))))
+            } else {
+                pushGPR(intoClean32(o, &a))
+            }
+        case .i32WrapI64:
+            let o = pop()
+            switch o {
+            case .imm(let c): pushVal(.const(Int64(Int32(truncatingIfNeeded: c))))
+            case .reg(let r, _): pushGPR(r, dirty: true)
+            default: pushGPR(intoGPR(o, .i32, &a))
+            }
+        case .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:
+            break  // raw bits; consumers move them to the register class they need
+        case .i32DivS: return fastDivide(.i32, signed: true, rem: false, &a)
+        case .i32DivU: return fastDivide(.i32, signed: false, rem: false, &a)
+        case .i32RemS: return fastDivide(.i32, signed: true, rem: true, &a)
+        case .i32RemU: return fastDivide(.i32, signed: false, rem: true, &a)
+        case .i64DivS: return fastDivide(.i64, signed: true, rem: false, &a)
+        case .i64DivU: return fastDivide(.i64, signed: false, rem: false, &a)
+        case .i64RemS: return fastDivide(.i64, signed: true, rem: true, &a)
+        case .i64RemU: return fastDivide(.i64, signed: false, rem: true, &a)
+        default:
+            return fastFloat(op, &a)
+        }
+        return true
+    }
+
+    static func isCommutative(_ op: ALUOp) -> Bool { op == .add || op == .and || op == .or || op == .xor }
+
+    static func fold(_ op: ALUOp, _ s: OperandSize, _ x: Int64, _ y: Int64) -> Int64? {
+        let r: Int64
+        switch op {
+        case .add: r = x &+ y
+        case .sub: r = x &- y
+        case .and: r = x & y
+        case .or: r = x | y
+        case .xor: r = x ^ y
+        default: return nil
+        }
+        return s == .i32 ? Int64(Int32(truncatingIfNeeded: r)) : r
+    }
+
+    mutating func fastALU(_ op: ALUOp, _ s: OperandSize, _ a: inout X64Assembler) {
+        var b = pop(), v = pop()
+        if case .imm(let x) = v, case .imm(let y) = b, let f = Self.fold(op, s, x, y) {
+            pushVal(.const(f))
+            return
+        }
+        if Self.isCommutative(op) {
+            var swap = false
+            if case .imm = v { swap = true }
+            if case .mem = v, case .reg = b { swap = true }
+            if swap { (v, b) = (b, v) }
+        }
+        let r = intoGPR(v, s, &a)
+        aluOperand(op, s, r, b, &a)
+        pushGPR(r)
+    }
+
+    mutating func fastMul(_ s: OperandSize, _ a: inout X64Assembler) {
+        var b = pop(), v = pop()
+        if case .imm = v { (v, b) = (b, v) }
+        if case .mem = v, case .reg = b { (v, b) = (b, v) }
+        var k: Int32? = nil
+        if case .imm(let c) = b { k = s == .i32 ? Int32(truncatingIfNeeded: c) : Int32(exactly: c) }
+        if let c32 = k {
+            let r: GPR
+            switch v {
+            case .mem(let m):
+                r = allocGPR(&a)
+                a.imul(s, r, m, c32)
+            default:
+                r = intoGPR(v, s, &a)
+                a.imul(s, r, r, c32)
+            }
+            pushGPR(r)
+            return
+        }
+        let r = intoGPR(v, s, &a)
+        switch b {
+        case .reg(let t, _):
+            a.imul(s, r, t)
+            freeGPR(t)
+        case .pin(let t): a.imul(s, r, t)
+        case .mem(let m): a.imul(s, r, m)
+        default:
+            let t = intoGPR(b, s, &a)
+            a.imul(s, r, t)
+            freeGPR(t)
+        }
+        pushGPR(r)
+    }
+
+    mutating func fastShift(_ op: ShiftOp, _ s: OperandSize, _ a: inout X64Assembler) {
+        let b = pop()
+        var v = pop()
+        if case .imm(let c) = b {
+            let r = intoGPR(v, s, &a)
+            a.shift(op, s, r, .imm(UInt8(truncatingIfNeeded: c) & (s == .i32 ? 31 : 63)))
+            pushGPR(r)
+            return
+        }
+        if case .reg(.rcx, let d) = v {
+            let n = allocGPR(&a)
+            a.mov(.i64, n, .rcx)
+            freeGPR(.rcx)
+            v = .reg(n, d)
+        }
+        if case .reg(.rcx, _) = b {
+        } else {
+            reserve(.rcx, &a)
+            switch b {
+            case .reg(let t, _): a.mov(.i32, .rcx, t)
+            case .mem(let m): a.mov(.i32, .rcx, m)
+            case .xreg(let x): a.movd(.i32, .rcx, x)
+            case .pin(let p): a.mov(.i32, .rcx, p)
+            case .imm: break
+            }
+            release(b)
+        }
+        let r = intoGPR(v, s, &a)
+        a.shift(op, s, r, .cl)
+        freeGPR(.rcx)
+        pushGPR(r)
+    }
+
+    mutating func fastUnary(_ s: OperandSize, _ a: inout X64Assembler, _ body: (inout X64Assembler, GPR) -> Void) {
+        let r = intoGPR(pop(), s, &a)
+        body(&a, r)
+        pushGPR(r)
+    }
+
+    mutating func fastCompare(_ s: OperandSize, _ cc: Condition, _ a: inout X64Assembler) {
+        let b = pop(), v = pop()
+        var c32: Int32? = nil
+        if case .imm(let c) = b { c32 = s == .i32 ? Int32(truncatingIfNeeded: c) : Int32(exactly: c) }
+        if case .mem(let m) = v {
+            if let c32 {
+                a.cmp(s, m, c32)
+                finishCondition(cc, &a)
+                return
+            }
+            if case .reg(let t, _) = b {
+                a.cmp(s, m, t)
+                freeGPR(t)
+                finishCondition(cc, &a)
+                return
+            }
+        }
+        var r: GPR
+        var owned = true
+        if case .pin(let p) = v { r = p; owned = false } else { r = intoGPR(v, s, &a) }
+        if let c32 {
+            a.cmp(s, r, c32)
+        } else {
+            switch b {
+            case .reg(let t, _):
+                a.cmp(s, r, t)
+                freeGPR(t)
+            case .mem(let m): a.cmp(s, r, m)
+            case .pin(let t): a.cmp(s, r, t)
+            default:
+                let t = intoGPR(b, s, &a)
+                a.cmp(s, r, t)
+                freeGPR(t)
+            }
+        }
+        if owned { freeGPR(r) }
+        finishCondition(cc, &a)
+    }
+}
+
+// MARK: Floats, division, br_table
+extension FunctionCompiler {
+    mutating func fastFloat(_ op: NumericOp, _ a: inout X64Assembler) -> Bool {
+        switch op {
+        case .f32Add: fastFBin(.addss, false, commutative: true, &a)
+        case .f32Sub: fastFBin(.subss, false, commutative: false, &a)
+        case .f32Mul: fastFBin(.mulss, false, commutative: true, &a)
+        case .f32Div: fastFBin(.divss, false, commutative: false, &a)
+        case .f64Add: fastFBin(.addsd, true, commutative: true, &a)
+        case .f64Sub: fastFBin(.subsd, true, commutative: false, &a)
+        case .f64Mul: fastFBin(.mulsd, true, commutative: true, &a)
+        case .f64Div: fastFBin(.divsd, true, commutative: false, &a)
+        case .f32Sqrt, .f64Sqrt:
+            let f64 = op == .f64Sqrt
+            let o = pop()
+            let x: XMM
+            if case .mem(let m) = o {
+                x = allocXMM(&a)
+                if f64 { a.sqrtsd(x, m) } else { a.sqrtss(x, m) }
+            } else {
+                x = intoXMM(o, f64: f64, &a)
+                if f64 { a.sqrtsd(x, x) } else { a.sqrtss(x, x) }
+            }
+            pushVal(.xmm(x))
+        case .f32Ceil: fastRound(false, .up, &a)
+        case .f32Floor: fastRound(false, .down, &a)
+        case .f32Trunc: fastRound(false, .towardZero, &a)
+        case .f32Nearest: fastRound(false, .nearest, &a)
+        case .f64Ceil: fastRound(true, .up, &a)
+        case .f64Floor: fastRound(true, .down, &a)
+        case .f64Trunc: fastRound(true, .towardZero, &a)
+        case .f64Nearest: fastRound(true, .nearest, &a)
+        case .f32Abs, .f32Neg:
+            let r = intoGPR(pop(), .i32, &a)
+            if op == .f32Abs { a.and(.i32, r, Int32(0x7FFF_FFFF)) } else { a.xor(.i32, r, Int32(bitPattern: 0x8000_0000)) }
+            pushGPR(r)
+        case .f64Abs, .f64Neg:
+            let r = intoGPR(pop(), .i64, &a)
+            let t = allocGPR(&a)
+            if op == .f64Abs {
+                a.movabs(t, 0x7FFF_FFFF_FFFF_FFFF)
+                a.and(.i64, r, t)
+            } else {
+                a.movabs(t, 0x8000_0000_0000_0000)
+                a.xor(.i64, r, t)
+            }
+            freeGPR(t)
+            pushGPR(r)
+        case .f32Copysign:
+            let b = pop()
+            let r = intoGPR(pop(), .i32, &a)
+            let t = intoGPR(b, .i32, &a)
+            a.and(.i32, r, Int32(0x7FFF_FFFF))
+            a.and(.i32, t, Int32(bitPattern: 0x8000_0000))
+            a.or(.i32, r, t)
+            freeGPR(t)
+            pushGPR(r)
+        case .f64Copysign:
+            let b = pop()
+            let r = intoGPR(pop(), .i64, &a)
+            let t = intoGPR(b, .i64, &a)
+            let m = allocGPR(&a)
+            a.movabs(m, 0x7FFF_FFFF_FFFF_FFFF)
+            a.and(.i64, r, m)
+            a.not(.i64, m)
+            a.and(.i64, t, m)
+            a.or(.i64, r, t)
+            freeGPR(m)
+            freeGPR(t)
+            pushGPR(r)
+        case .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge:
+            fastFCompare(false, Int(op.rawValue - NumericOp.f32Eq.rawValue), &a)
+        case .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge:
+            fastFCompare(true, Int(op.rawValue - NumericOp.f64Eq.rawValue), &a)
+        case .f32Min: fastMinMax(false, min: true, &a)
+        case .f32Max: fastMinMax(false, min: false, &a)
+        case .f64Min: fastMinMax(true, min: true, &a)
+        case .f64Max: fastMinMax(true, min: false, &a)
+        case .f32DemoteF64:
+            let x = intoXMM(pop(), f64: true, &a)
+            a.cvtsd2ss(x, x)
+            pushVal(.xmm(x))
+        case .f64PromoteF32:
+            let x = intoXMM(pop(), f64: false, &a)
+            a.cvtss2sd(x, x)
+            pushVal(.xmm(x))
+        case .f32ConvertI32S, .f64ConvertI32S, .f32ConvertI32U, .f64ConvertI32U, .f32ConvertI64S, .f64ConvertI64S:
+            let f64 = op == .f64ConvertI32S || op == .f64ConvertI32U || op == .f64ConvertI64S
+            let o = pop()
+            let r: GPR, size: OperandSize
+            switch op {
+            case .f32ConvertI32S, .f64ConvertI32S: r = intoGPR(o, .i32, &a); size = .i32
+            case .f32ConvertI32U, .f64ConvertI32U: r = intoClean32(o, &a); size = .i64
+            default: r = intoGPR(o, .i64, &a); size = .i64
+            }
+            let x = allocXMM(&a)
+            a.xorps(x, x)
+            if f64 { a.cvtsi2sd(x, size, r) } else { a.cvtsi2ss(x, size, r) }
+            freeGPR(r)
+            pushVal(.xmm(x))
+        default:
+            return false
+        }
+        return true
+    }
+
+    mutating func fastFBin(_ op: SSEOp, _ f64: Bool, commutative: Bool, _ a: inout X64Assembler) {
+        var b = pop(), v = pop()
+        if commutative {
+            if case .xreg = b {
+                if case .xreg = v {} else { (v, b) = (b, v) }
+            }
+        }
+        let x = intoXMM(v, f64: f64, &a)
+        switch b {
+        case .mem(let m): a.sse(op, x, m)
+        default:
+            let y = intoXMM(b, f64: f64, &a)
+            a.sse(op, x, y)
+            freeXMM(y)
+        }
+        pushVal(.xmm(x))
+    }
+
+    mutating func fastRound(_ f64: Bool, _ mode: RoundingMode, _ a: inout X64Assembler) {
+        let o = pop()
+        let x: XMM
+        if case .mem(let m) = o {
+            x = allocXMM(&a)
+            if f64 { a.roundsd(x, m, mode) } else { a.roundss(x, m, mode) }
+        } else {
+            x = intoXMM(o, f64: f64, &a)
+            if f64 { a.roundsd(x, x, mode) } else { a.roundss(x, x, mode) }
+        }
+        pushVal(.xmm(x))
+    }
+
+    mutating func fastFCompare(_ f64: Bool, _ k: Int, _ a: inout X64Assembler) {
+        let b = pop(), v = pop()
+        func ucomi(_ a: inout X64Assembler, _ x: XMM, _ o: Opnd, _ fc: inout FunctionCompiler) {
+            if case .mem(let m) = o {
+                if f64 { a.ucomisd(x, m) } else { a.ucomiss(x, m) }
+            } else {
+                let y = fc.intoXMM(o, f64: f64, &a)
+                if f64 { a.ucomisd(x, y) } else { a.ucomiss(x, y) }
+                fc.freeXMM(y)
+            }
+        }
+        switch k {
+        case 2, 4:  // a < b  <=>  b > a;  a <= b  <=>  b >= a
+            let x = intoXMM(b, f64: f64, &a)
+            ucomi(&a, x, v, &self)
+            freeXMM(x)
+            finishCondition(k == 2 ? .a : .ae, &a)
+        case 3, 5:
+            let x = intoXMM(v, f64: f64, &a)
+            ucomi(&a, x, b, &self)
+            freeXMM(x)
+            finishCondition(k == 3 ? .a : .ae, &a)
+        default:
+            let x = intoXMM(v, f64: f64, &a)
+            let r = allocGPR(&a), t = allocGPR(&a)
+            ucomi(&a, x, b, &self)
+            freeXMM(x)
+            if k == 0 {
+                a.setcc(.e, r)
+                a.setcc(.np, t)
+                a.and(.i8, r, t)
+            } else {
+                a.setcc(.ne, r)
+                a.setcc(.p, t)
+                a.or(.i8, r, t)
+            }
+            a.movzx(.i32, r, .i8, r)
+            freeGPR(t)
+            pushGPR(r)
+        }
+    }
+
+    mutating func fastMinMax(_ f64: Bool, min: Bool, _ a: inout X64Assembler) {
+        let b = pop(), v = pop()
+        let x = intoXMM(v, f64: f64, &a)
+        let y = intoXMM(b, f64: f64, &a)
+        let nan = a.newLabel(), equal = a.newLabel(), done = a.newLabel()
+        if f64 { a.ucomisd(x, y) } else { a.ucomiss(x, y) }
+        a.j(.p, nan)
+        a.j(.e, equal)
+        if f64 {
+            if min { a.minsd(x, y) } else { a.maxsd(x, y) }
+        } else {
+            if min { a.minss(x, y) } else { a.maxss(x, y) }
+        }
+        a.jmp(done)
+        a.bind(equal)
+        if min { a.orps(x, y) } else { a.andps(x, y) }
+        a.jmp(done)
+        a.bind(nan)
+        if f64 { a.addsd(x, y) } else { a.addss(x, y) }
+        a.bind(done)
+        freeXMM(y)
+        pushVal(.xmm(x))
+    }
+
+    /// Integer division on registers; checks elided for constant divisors that make
+    /// them impossible; unsigned powers of two become shifts/masks.
+    mutating func fastDivide(_ s: OperandSize, signed: Bool, rem: Bool, _ a: inout X64Assembler) -> Bool {
+        var k: Int64? = nil
+        if case .const(let c) = vals[vals.count - 1] {
+            k = s == .i32 ? (signed ? Int64(Int32(truncatingIfNeeded: c)) : Int64(UInt32(truncatingIfNeeded: c))) : c
+        }
+        if k == 0 { return false }  // always traps: the slot-based code
+        if let k, !signed, k > 0, k & (k - 1) == 0, k - 1 <= Int64(Int32.max) {
+            _ = pop()
+            let r = intoGPR(pop(), s, &a)
+            if rem { a.and(s, r, Int32(k - 1)) } else { a.shr(s, r, .imm(UInt8(k.trailingZeroBitCount))) }
+            pushGPR(r)
+            return true
+        }
+        reserve(.rax, &a)
+        reserve(.rdx, &a)
+        let b = pop(), v = pop()
+        let t = intoGPR(b, s, &a)
+        switch v {
+        case .reg(let q, _):
+            a.mov(.i64, .rax, q)
+            freeGPR(q)
+        case .mem(let m): a.mov(s, .rax, m)
+        case .imm(let c): loadImm(.rax, c, s, &a)
+        case .xreg(let x):
+            a.movd(s, .rax, x)
+            freeXMM(x)
+        case .pin(let p): a.mov(s, .rax, p)
+        }
+        if k == nil {
+            a.test(s, t, t)
+            a.j(.e, trapLabel(&a, .integerDivideByZero))
+        }
+        if signed {
+            let done = a.newLabel()
+            if k == nil || k == -1 {
+                let normal = a.newLabel()
+                a.cmp(s, t, Int32(-1))
+                a.j(.ne, normal)
+                if rem {
+                    a.xor(.i32, .rdx, .rdx)
+                } else {
+                    a.neg(s, .rax)
+                    a.j(.o, trapLabel(&a, .integerOverflow))
+                }
+                a.jmp(done)
+                a.bind(normal)
+            }
+            a.signExtendAccumulator(s)
+            a.idiv(s, t)
+            a.bind(done)
+        } else {
+            a.xor(.i32, .rdx, .rdx)
+            a.div(s, t)
+        }
+        freeGPR(t)
+        if rem {
+            freeGPR(.rax)
+            pushGPR(.rdx)
+        } else {
+            freeGPR(.rdx)
+            pushGPR(.rax)
+        }
+        return true
+    }
+
+    /// br_table through a RIP-relative jump table; targets that need no value moves
+    /// are entered directly, the others through one landing pad per depth.
+    mutating func fastBrTable(_ t: BrTable, _ a: inout X64Assembler) {
+        let r = intoClean32(pop(), &a)
+        flushAll(&a)
+        let base = allocGPR(&a)
+        let table = a.newLabel("table")
+        var pads: [UInt32: Label] = [:]
+        var padOrder: [UInt32] = []
+        func target(_ d: UInt32, _ fc: FunctionCompiler, _ a: inout X64Assembler) -> Label {
+            let c = fc.controls[fc.controls.count - 1 - Int(d)]
+            if fc.sp - c.branchArity == c.height || c.branchArity == 0 { return c.label }
+            if let l = pads[d] { return l }
+            let l = a.newLabel("pad")
+            pads[d] = l
+            padOrder.append(d)
+            return l
+        }
+        let dflt = target(t.defaultTarget, self, &a)
+        a.cmp(.i32, r, Int32(bitPattern: UInt32(t.targets.count)))
+        a.j(.ae, dflt)
+        a.lea(.i64, base, .rip(table))
+        a.movsxd(r, Mem(base, r, .x4, 0))
+        a.add(.i64, r, base)
+        a.jmp(r)
+        freeGPR(base)
+        freeGPR(r)
+        a.align(4, fill: .int3)
+        a.bind(table)
+        for d in t.targets { a.emitLabelDelta32(target(d, self, &a), from: table) }
+        for d in padOrder {
+            a.bind(pads[d]!)
+            branch(d, &a)
+        }
+    }
+}

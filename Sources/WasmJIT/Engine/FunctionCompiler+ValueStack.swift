@@ -1,0 +1,525 @@
+import WasmCore
+import WasmRuntime
+
+/// Where an entry of the abstract wasm value stack is (Liftoff/Winch style).
+///
+/// The canonical state at every control-flow boundary (block/loop/if/else/end,
+/// branches, calls, helper calls) is "everything `.mem`", i.e. in its depth slot, so
+/// merges stay trivial. Between boundaries values stay in registers or are not
+/// materialized at all (constants, deferred `local.get`).
+enum StackVal {
+    /// In its depth slot.
+    case mem
+    /// A constant: i32/f32 as their 32-bit pattern sign-extended, i64/f64 as is.
+    case const(Int64)
+    /// In a GPR. Not `dirty`: an i32 is zero-extended. `dirty`: if the value is an
+    /// i32, its upper half may be anything (64-bit consumers must zero-extend).
+    case gpr(GPR, dirty: Bool)
+    /// In an XMM register (f32: low 32 bits; upper bits are junk).
+    case xmm(XMM)
+    /// A deferred `local.get`; `local.set/tee` of that local materializes it first.
+    case local(Int)
+}
+
+/// A popped operand. Registers in `.reg`/`.xreg` are owned by the instruction
+/// (still marked used) until it releases or reuses them.
+enum Opnd {
+    case imm(Int64)
+    case reg(GPR, Bool)  // register, dirty
+    case xreg(XMM)
+    case mem(Mem)
+    /// A pinned local's register: read-only, not owned (an i32 is zero-extended).
+    case pin(GPR)
+}
+
+extension FunctionCompiler {
+    /// Value-stack GPRs (`pool`): rax, rdx, rsi, rdi, r8, r9, rcx (rcx last: variable
+    /// shifts want it). rbx, r12, r11, r10 hold pinned locals and are callee-saved.
+    static let xmmPool: [XMM] = XMM.allCases
+
+    // MARK: Registers
+
+    mutating func allocGPR(_ a: inout X64Assembler) -> GPR {
+        for r in pool where gprUsed & (1 << r.rawValue) == 0 {
+            gprUsed |= 1 << r.rawValue
+            return r
+        }
+        // Spill the oldest register entry; its register passes to the caller.
+        for i in 0..<vals.count {
+            if case .gpr(let r, _) = vals[i] {
+                a.mov(.i64, slot(i), r)
+                vals[i] = .mem
+                return r
+            }
+        }
+        fatalError("JIT: out of GPRs")
+    }
+
+    mutating func allocXMM(_ a: inout X64Assembler) -> XMM {
+        for x in Self.xmmPool where xmmUsed & (1 << x.rawValue) == 0 {
+            xmmUsed |= 1 << x.rawValue
+            return x
+        }
+        for i in 0..<vals.count {
+            if case .xmm(let x) = vals[i] {
+                a.movsd(slot(i), x)
+                vals[i] = .mem
+                return x
+            }
+        }
+        fatalError("JIT: out of XMM registers")
+    }
+
+    @inline(__always) mutating func freeGPR(_ r: GPR) { gprUsed &= ~(1 << r.rawValue) }
+    @inline(__always) mutating func freeXMM(_ x: XMM) { xmmUsed &= ~(1 << x.rawValue) }
+
+    mutating func release(_ o: Opnd) {
+        switch o {
+        case .reg(let r, _): freeGPR(r)
+        case .xreg(let x): freeXMM(x)
+        default: break
+        }
+    }
+
+    /// A free pool register for a moment (not marked used).
+    func scratchGPR() -> GPR {
+        for r in pool where gprUsed & (1 << r.rawValue) == 0 { return r }
+        fatalError("JIT: no scratch GPR")
+    }
+
+    /// Makes `r` ours: a stack entry holding it moves to another register (or its slot).
+    mutating func reserve(_ r: GPR, _ a: inout X64Assembler) {
+        if gprUsed & (1 << r.rawValue) == 0 {
+            gprUsed |= 1 << r.rawValue
+            return
+        }
+        for i in 0..<vals.count {
+            if case .gpr(let q, let dirty) = vals[i], q == r {
+                if let n = pool.first(where: { gprUsed & (1 << $0.rawValue) == 0 }) {
+                    gprUsed |= 1 << n.rawValue
+                    a.mov(.i64, n, r)
+                    vals[i] = .gpr(n, dirty: dirty)
+                } else {
+                    a.mov(.i64, slot(i), r)
+                    vals[i] = .mem
+                }
+                return
+            }
+        }
+        fatalError("JIT: reserve of a register owned by an operand")
+    }
+
+    // MARK: Stack
+
+    mutating func pushVal(_ v: StackVal) {
+        vals.append(v)
+        if vals.count > maxDepth { maxDepth = vals.count }
+    }
+
+    mutating func pushGPR(_ r: GPR, dirty: Bool = false) { pushVal(.gpr(r, dirty: dirty)) }
+
+    mutating func pop() -> Opnd {
+        let d = vals.count - 1
+        switch vals.removeLast() {
+        case .mem: return .mem(slot(d))
+        case .const(let c): return .imm(c)
+        case .gpr(let r, let dirty): return .reg(r, dirty)
+        case .xmm(let x): return .xreg(x)
+        case .local(let i):
+            if let r = pinOf[i] { return .pin(r) }
+            return .mem(local(i))
+        }
+    }
+
+    /// Puts every entry into its depth slot (the canonical state). Emits only `mov`s
+    /// (flags survive).
+    mutating func flushAll(_ a: inout X64Assembler) {
+        var pending = false
+        for i in 0..<vals.count {
+            switch vals[i] {
+            case .mem: break
+            case .gpr(let r, _):
+                a.mov(.i64, slot(i), r)
+                freeGPR(r)
+                vals[i] = .mem
+            case .xmm(let x):
+                a.movsd(slot(i), x)
+                freeXMM(x)
+                vals[i] = .mem
+            case .const, .local: pending = true
+            }
+        }
+        if !pending { return }
+        let t = scratchGPR()
+        for i in 0..<vals.count {
+            switch vals[i] {
+            case .const(let c):
+                if let c32 = Int32(exactly: c) {
+                    a.mov(.i64, slot(i), c32)
+                } else {
+                    a.movabs(t, UInt64(bitPattern: c))
+                    a.mov(.i64, slot(i), t)
+                }
+                vals[i] = .mem
+            case .local(let j):
+                if let r = pinOf[j] {
+                    a.mov(.i64, slot(i), r)
+                } else {
+                    a.mov(.i64, t, local(j))
+                    a.mov(.i64, slot(i), t)
+                }
+                vals[i] = .mem
+            default: break
+            }
+        }
+    }
+
+    /// After an unconditional transfer: code that follows is reached only through
+    /// labels, where everything is in its slot.
+    mutating func resetStackState() {
+        for i in 0..<vals.count { vals[i] = .mem }
+        gprUsed = 0
+        xmmUsed = 0
+    }
+
+    /// Entries that are deferred reads of local `i` are loaded before it changes.
+    mutating func materializeLocal(_ i: Int, _ a: inout X64Assembler) {
+        for k in 0..<vals.count {
+            if case .local(let j) = vals[k], j == i {
+                let r = allocGPR(&a)
+                if let p = pinOf[i] {
+                    a.mov(.i64, r, p)
+                    vals[k] = .gpr(r, dirty: false)
+                } else {
+                    a.mov(.i64, r, local(i))
+                    vals[k] = .gpr(r, dirty: true)
+                }
+            }
+        }
+    }
+
+    // MARK: Operands
+
+    func loadImm(_ r: GPR, _ c: Int64, _ s: OperandSize, _ a: inout X64Assembler) {
+        if s == .i64 { a.mov(.i64, r, c) } else { a.mov(.i32, r, Int64(UInt32(truncatingIfNeeded: c))) }
+    }
+
+    /// An owned GPR holding the operand (an i32 read from memory is zero-extended;
+    /// a register operand is returned as is, maybe dirty).
+    mutating func intoGPR(_ o: Opnd, _ s: OperandSize, _ a: inout X64Assembler) -> GPR {
+        switch o {
+        case .reg(let r, _): return r
+        case .imm(let c):
+            let r = allocGPR(&a)
+            loadImm(r, c, s, &a)
+            return r
+        case .mem(let m):
+            let r = allocGPR(&a)
+            a.mov(s == .i64 ? .i64 : .i32, r, m)
+            return r
+        case .xreg(let x):
+            let r = allocGPR(&a)
+            a.movd(s == .i64 ? .i64 : .i32, r, x)
+            freeXMM(x)
+            return r
+        case .pin(let p):
+            let r = allocGPR(&a)
+            a.mov(s == .i64 ? .i64 : .i32, r, p)
+            return r
+        }
+    }
+
+    /// An owned GPR holding the zero-extended i32 operand.
+    mutating func intoClean32(_ o: Opnd, _ a: inout X64Assembler) -> GPR {
+        let r = intoGPR(o, .i32, &a)
+        if case .reg(_, true) = o { a.mov(.i32, r, r) }
+        return r
+    }
+
+    mutating func intoXMM(_ o: Opnd, f64: Bool, _ a: inout X64Assembler) -> XMM {
+        switch o {
+        case .xreg(let x): return x
+        case .mem(let m):
+            let x = allocXMM(&a)
+            if f64 { a.movsd(x, m) } else { a.movss(x, m) }
+            return x
+        case .reg(let r, _):
+            let x = allocXMM(&a)
+            a.movd(f64 ? .i64 : .i32, x, r)
+            freeGPR(r)
+            return x
+        case .pin(let p):
+            let x = allocXMM(&a)
+            a.movd(f64 ? .i64 : .i32, x, p)
+            return x
+        case .imm(let c):
+            let x = allocXMM(&a)
+            if c == 0 {
+                a.xorps(x, x)
+            } else {
+                let t = allocGPR(&a)
+                loadImm(t, c, f64 ? .i64 : .i32, &a)
+                a.movd(f64 ? .i64 : .i32, x, t)
+                freeGPR(t)
+            }
+            return x
+        }
+    }
+
+    /// ALU `op r, src` with the source folded as an immediate or memory operand.
+    mutating func aluOperand(_ op: ALUOp, _ s: OperandSize, _ r: GPR, _ b: Opnd, _ a: inout X64Assembler) {
+        switch b {
+        case .imm(let c):
+            if s != .i64 {
+                a.alu(op, s, r, Int32(truncatingIfNeeded: c))
+            } else if let c32 = Int32(exactly: c) {
+                a.alu(op, s, r, c32)
+            } else {
+                let t = allocGPR(&a)
+                loadImm(t, c, .i64, &a)
+                a.alu(op, s, r, t)
+                freeGPR(t)
+            }
+        case .reg(let t, _):
+            a.alu(op, s, r, t)
+            freeGPR(t)
+        case .mem(let m):
+            a.alu(op, s, r, m)
+        case .pin(let p):
+            a.alu(op, s, r, p)
+        case .xreg:
+            let t = intoGPR(b, s, &a)
+            a.alu(op, s, r, t)
+            freeGPR(t)
+        }
+    }
+
+    // MARK: Fast paths
+
+    /// Instructions handled on the register-resident value stack; false: the caller
+    /// flushes and uses the slot-based code.
+    mutating func compileFast(_ ins: Instruction, _ a: inout X64Assembler) -> Bool {
+        switch ins {
+        case .nop: return true
+        case .drop: release(pop())
+        case .i32Const(let v): pushVal(.const(Int64(v)))
+        case .i64Const(let v): pushVal(.const(v))
+        case .f32Const(let v): pushVal(.const(Int64(Int32(bitPattern: v))))
+        case .f64Const(let v): pushVal(.const(Int64(bitPattern: v)))
+        case .localGet(let i): pushVal(.local(Int(i)))
+        case .localSet(let i):
+            let v = pop()
+            materializeLocal(Int(i), &a)
+            storeLocal(Int(i), v, &a)
+            release(v)
+        case .localTee(let i):
+            let v = pop()
+            materializeLocal(Int(i), &a)
+            switch v {
+            case .imm(let c):
+                storeLocal(Int(i), v, &a)
+                pushVal(.const(c))
+            case .mem:
+                storeLocal(Int(i), v, &a)
+                pushVal(.local(Int(i)))
+            case .reg(let r, let dirty):
+                storeLocal(Int(i), v, &a)
+                pushGPR(r, dirty: dirty)
+            case .xreg(let x):
+                storeLocal(Int(i), v, &a)
+                pushVal(.xmm(x))
+            case .pin:
+                storeLocal(Int(i), v, &a)
+                pushVal(.local(Int(i)))
+            }
+        case .globalGet(let i):
+            let r = allocGPR(&a)
+            a.mov(.i64, r, Mem(.r15, 8))
+            a.mov(.i64, r, Mem(r, Int32(8 * i)))
+            a.mov(.i64, r, Mem(r, 0))
+            pushGPR(r, dirty: true)
+        case .globalSet(let i):
+            let v = pop()
+            let r = intoGPR(v, .i64, &a)
+            let t = allocGPR(&a)
+            a.mov(.i64, t, Mem(.r15, 8))
+            a.mov(.i64, t, Mem(t, Int32(8 * i)))
+            a.mov(.i64, Mem(t, 0), r)
+            freeGPR(t)
+            freeGPR(r)
+        case .select, .typedSelect:
+            emitSelect(&a)
+        case .brIf(let d):
+            let c = pop()
+            testNonzero(c, &a)
+            condBranch(.ne, d, &a)
+        case .if(let bt):
+            let c = pop()
+            testNonzero(c, &a)
+            condIf(.ne, bt, &a)
+        case .brTable(let t):
+            fastBrTable(t, &a)
+            markDead()
+        case .load(let op, let m):
+            fastLoad(op, m, &a)
+        case .store(let op, let m):
+            fastStore(op, m, &a)
+        case .numeric(let op):
+            return fastNumeric(op, &a)
+        default:
+            return false
+        }
+        return true
+    }
+
+    mutating func storeLocal(_ i: Int, _ v: Opnd, _ a: inout X64Assembler) {
+        if let p = pinOf[i] {
+            let s: OperandSize = localIs64[i] ? .i64 : .i32  // i32: zero-extends
+            switch v {
+            case .imm(let c): loadImm(p, c, s, &a)
+            case .reg(let r, _): a.mov(s, p, r)
+            case .xreg(let x): a.movd(s, p, x)
+            case .mem(let m): a.mov(s, p, m)
+            case .pin(let q): if q != p { a.mov(s, p, q) }
+            }
+            return
+        }
+        let m = local(i)
+        switch v {
+        case .imm(let c):
+            if let c32 = Int32(exactly: c) {
+                a.mov(.i64, m, c32)
+            } else {
+                let t = scratchGPR()
+                a.movabs(t, UInt64(bitPattern: c))
+                a.mov(.i64, m, t)
+            }
+        case .reg(let r, _): a.mov(.i64, m, r)
+        case .pin(let r): a.mov(.i64, m, r)
+        case .xreg(let x): a.movsd(m, x)
+        case .mem(let src):
+            if src == m { return }
+            let t = scratchGPR()
+            a.mov(.i64, t, src)
+            a.mov(.i64, m, t)
+        }
+    }
+
+    /// Sets flags so that `.ne` means "the i32 operand is nonzero"; releases it.
+    mutating func testNonzero(_ c: Opnd, _ a: inout X64Assembler) {
+        switch c {
+        case .reg(let r, _), .pin(let r): a.test(.i32, r, r)
+        case .mem(let m): a.cmp(.i32, m, Int32(0))
+        default:
+            let r = intoGPR(c, .i32, &a)
+            a.test(.i32, r, r)
+            freeGPR(r)
+            return
+        }
+        release(c)
+    }
+
+    /// Flags are set; branch to `depth` when `cc`. The flush and the branch moves are
+    /// `mov`s only.
+    mutating func condBranch(_ cc: Condition, _ depth: UInt32, _ a: inout X64Assembler) {
+        flushAll(&a)
+        let c = controls[controls.count - 1 - Int(depth)]
+        if sp - c.branchArity == c.height || c.branchArity == 0 {
+            a.j(cc, c.label)
+        } else {
+            let skip = a.newLabel()
+            a.j(cc.negated, skip)
+            branch(depth, &a)
+            a.bind(skip)
+        }
+    }
+
+    /// Flags are set; enter the `if` when `cc`.
+    mutating func condIf(_ cc: Condition, _ bt: BlockType, _ a: inout X64Assembler) {
+        let (p, r) = blockArity(bt)
+        flushAll(&a)
+        var h = -1
+        if p > 0 {
+            h = nextHidden
+            nextHidden += p
+            let t = scratchGPR()
+            for i in 0..<p {
+                a.mov(.i64, t, slot(sp - p + i))
+                a.mov(.i64, hidden(h + i), t)
+            }
+        }
+        let elseLabel = a.newLabel("else")
+        a.j(cc.negated, elseLabel)
+        controls.append(Control(kind: .if, label: a.newLabel(), elseLabel: elseLabel, height: sp - p, params: p,
+                                results: r, hidden: h))
+    }
+
+    /// A condition is in the flags: fuse with a following `br_if`/`if`, else
+    /// materialize it as an i32 0/1.
+    mutating func finishCondition(_ cc: Condition, _ a: inout X64Assembler) {
+        let next = currentInstruction + 1
+        if next < body.instructions.count {
+            switch body.instructions[next] {
+            case .brIf(let d):
+                fuseNext(&a)
+                condBranch(cc, d, &a)
+                return
+            case .if(let bt):
+                fuseNext(&a)
+                condIf(cc, bt, &a)
+                return
+            default: break
+            }
+        }
+        let r = allocGPR(&a)  // may spill: a mov, flags survive
+        a.setcc(cc, r)
+        a.movzx(.i32, r, .i8, r)
+        pushGPR(r)
+    }
+
+    mutating func fuseNext(_ a: inout X64Assembler) {
+        fusedNext = true
+        let next = currentInstruction + 1
+        if env.listing {
+            a.comment("@\(String(body.instructionOffsets[next], radix: 16)) \(Self.describe(body.instructions[next])) (fused)")
+        }
+    }
+
+    mutating func emitSelect(_ a: inout X64Assembler) {
+        let c = pop(), b = pop(), v = pop()
+        if case .imm(let k) = c {
+            if Int32(truncatingIfNeeded: k) != 0 { release(b); pushOpnd(v, &a) } else { release(v); pushOpnd(b, &a) }
+            return
+        }
+        let r = intoGPR(v, .i64, &a)
+        var rb: GPR? = nil
+        switch b {
+        case .mem: break
+        default: rb = intoGPR(b, .i64, &a)
+        }
+        testNonzero(c, &a)
+        if let rb {
+            a.cmov(.e, .i64, r, rb)
+            freeGPR(rb)
+        } else if case .mem(let m) = b {
+            a.cmov(.e, .i64, r, m)
+        }
+        pushGPR(r, dirty: true)
+    }
+
+    mutating func pushOpnd(_ o: Opnd, _ a: inout X64Assembler) {
+        switch o {
+        case .imm(let c): pushVal(.const(c))
+        case .reg(let r, let d): pushGPR(r, dirty: d)
+        case .xreg(let x): pushVal(.xmm(x))
+        case .mem(let m):
+            let r = allocGPR(&a)
+            a.mov(.i64, r, m)
+            pushGPR(r, dirty: true)
+        case .pin(let p):
+            let r = allocGPR(&a)
+            a.mov(.i64, r, p)
+            pushGPR(r)
+        }
+    }
+}
