@@ -35,4 +35,31 @@ struct FuzzRegressionTests {
             #expect(throws: (any Error).self, "tier \(tier)") { _ = try runtime.compile(bytes: Self.manyLocals) }
         }
     }
+
+    /// Folded instructions nested a few thousand deep: WasmKit's WAT parser recurses once
+    /// per level and overflowed the stack (FuzzWAT under ASan: at about 3000 levels; a
+    /// release build without sanitizers goes deeper, but not unboundedly). The front end now
+    /// refuses nesting deeper than `TextFormat.maxNestingDepth` before calling the parser.
+    @Test func deeplyNestedTextIsAnError() throws {
+        let n = 5000
+        let text = "(module (func " + String(repeating: "(block ", count: n) + String(repeating: ")", count: n) + "))"
+        let error = #expect(throws: TextFormatError.self) { _ = try TextFormat.wat2wasm(text) }
+        #expect(error?.message.contains("nesting too deep") == true)
+        #expect(error?.line == 1)
+        #expect(error?.column == 1 + "(module (func ".utf8.count + 7 * (TextFormat.maxNestingDepth - 2))
+    }
+
+    /// The nesting check counts only parentheses the lexer would see: not those in strings
+    /// or comments, and depth exactly `maxNestingDepth` is accepted.
+    @Test func nestingCheckSkipsStringsAndComments() throws {
+        let limit = TextFormat.maxNestingDepth
+        try TextFormat.checkNesting(String(repeating: "(", count: limit))
+        #expect(throws: TextFormatError.self) { try TextFormat.checkNesting(String(repeating: "(", count: limit + 1)) }
+        let hidden = "\"" + String(repeating: "(", count: 2 * limit) + "\\\" ((\""
+            + " ;; " + String(repeating: "(", count: 2 * limit) + "\n"
+            + " (; (; " + String(repeating: "(", count: 2 * limit) + " ;) ;)"
+        try TextFormat.checkNesting(hidden + String(repeating: "(", count: limit))
+        let bytes = try TextFormat.wat2wasm("(module (func (block (; ((( ;) (nop)) ;; (((\n))")
+        #expect(try BinaryDecoder.decode(bytes).codes.count == 1)
+    }
 }
