@@ -62,4 +62,53 @@ struct FuzzRegressionTests {
         let bytes = try TextFormat.wat2wasm("(module (func (block (; ((( ;) (nop)) ;; (((\n))")
         #expect(try BinaryDecoder.decode(bytes).codes.count == 1)
     }
+
+    /// A module of two functions: the first calls the second, of type `() -> (i32 × results)`,
+    /// `calls` times, then ends in `unreachable`. Valid; every call leaves `results` values
+    /// on the operand stack.
+    static func manyCallResults(results: Int, calls: Int) -> [UInt8] {
+        func uleb(_ v: Int) -> [UInt8] {
+            var v = v
+            var out: [UInt8] = []
+            repeat {
+                var b = UInt8(v & 0x7F)
+                v >>= 7
+                if v != 0 { b |= 0x80 }
+                out.append(b)
+            } while v != 0
+            return out
+        }
+        func section(_ id: UInt8, _ content: [UInt8]) -> [UInt8] { [id] + uleb(content.count) + content }
+        let types: [UInt8] = [0x02, 0x60, 0x00, 0x00, 0x60, 0x00] + uleb(results) + Array(repeating: 0x7F, count: results)
+        let caller: [UInt8] = [0x00] + [UInt8]([0x10, 0x01]).repeated(calls) + [0x00, 0x0B]
+        let callee: [UInt8] = [0x00, 0x00, 0x0B]
+        let code: [UInt8] = [0x02] + uleb(caller.count) + caller + uleb(callee.count) + callee
+        return [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00] + section(1, types) + section(3, [0x02, 0x00, 0x01])
+            + section(10, code)
+    }
+
+    /// 2000 calls of a function with 4000 results (a 10 KB module): the interpreter's
+    /// translator copied its whole operand stack on every call (an array slice kept the
+    /// buffer shared across `removeSubrange`) and only checked the frame size after the
+    /// whole body, so the time grew quadratically — minutes for a 16 KB module (FuzzDecode
+    /// timeout). Both tiers now refuse the frame as soon as it is too large.
+    @Test func manyCallResultsIsRefusedQuickly() throws {
+        let bytes = Self.manyCallResults(results: 4000, calls: 2000)
+        try ModuleValidator.validate(try BinaryDecoder.decode(bytes))
+        for tier in [Tier.interpreter, .jit] {
+            let runtime = try Runtime(tier: tier)
+            let clock = ContinuousClock()
+            let elapsed = clock.measure {
+                #expect(throws: (any Error).self, "tier \(tier)") { _ = try runtime.compile(bytes: bytes) }
+            }
+            #expect(elapsed < .seconds(20), "tier \(tier)")
+        }
+    }
+}
+
+extension Array {
+    /// The array's elements, `count` times over.
+    fileprivate func repeated(_ count: Int) -> [Element] {
+        Array(Swift.repeatElement(self, count: count).joined())
+    }
 }
