@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Wasmoon", targets: ["Wasmoon"]),
+        // The module model, decoder and validator on their own (used by fuzz/, the fuzz targets).
+        .library(name: "WasmCore", targets: ["WasmCore"]),
         .executable(name: "wasmoon", targets: ["WasmoonCLI"]),
     ],
     dependencies: [

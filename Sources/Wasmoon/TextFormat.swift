@@ -12,11 +12,77 @@ public enum TextFormat {
     /// Translates a `.wat` text into a binary module.
     /// - Parameter nameSection: emit a `name` section (function names for backtraces).
     public static func wat2wasm(_ text: String, nameSection: Bool = true) throws(TextFormatError) -> [UInt8] {
+        try checkNesting(text)
         do {
             return try WAT.wat2wasm(text, features: features, options: EncodeOptions(nameSection: nameSection))
         } catch {
             throw TextFormatError(error)
         }
+    }
+
+    /// How deeply parentheses may nest. WasmKit's text parser descends recursively into
+    /// nested (folded) forms, so a deep enough nesting overflows the stack and crashes the
+    /// process (found by fuzzing: FuzzWAT, Docs/Fuzzing.md); the spec suite nests at most
+    /// 43 deep.
+    public static let maxNestingDepth = 1000
+
+    /// Rejects text whose parentheses nest deeper than `maxNestingDepth`, before WasmKit's
+    /// parser sees it. Strings, line comments and (nested) block comments are skipped, as
+    /// the lexer does; anything else malformed is left to the parser.
+    public static func checkNesting(_ text: String) throws(TextFormatError) {
+        let found = text.utf8.withContiguousStorageIfAvailable { deepestOffset($0) } ?? deepestOffset(Array(text.utf8))
+        guard let offset = found else { return }
+        var line = 1
+        var lineStart = 0
+        for (i, b) in text.utf8.prefix(offset).enumerated() where b == UInt8(ascii: "\n") {
+            line += 1
+            lineStart = i + 1
+        }
+        throw TextFormatError(
+            message: "nesting too deep (more than \(maxNestingDepth) parentheses)", line: line,
+            column: offset - lineStart + 1)
+    }
+
+    /// The byte offset of the first `(` nested deeper than `maxNestingDepth`, or nil.
+    static func deepestOffset<C: RandomAccessCollection>(_ bytes: C) -> Int? where C.Element == UInt8, C.Index == Int {
+        let lparen = UInt8(ascii: "("), rparen = UInt8(ascii: ")"), semicolon = UInt8(ascii: ";")
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), newline = UInt8(ascii: "\n")
+        var depth = 0
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end {
+            let b = bytes[i]
+            if b == quote {  // a string: up to the closing quote, over escapes
+                i += 1
+                while i < end && bytes[i] != quote { i += bytes[i] == backslash ? 2 : 1 }
+                i += 1
+            } else if b == semicolon && i + 1 < end && bytes[i + 1] == semicolon {  // ;; to end of line
+                while i < end && bytes[i] != newline { i += 1 }
+            } else if b == lparen && i + 1 < end && bytes[i + 1] == semicolon {  // (; block comment ;), nests
+                var comments = 1
+                i += 2
+                while i < end && comments > 0 {
+                    if bytes[i] == lparen && i + 1 < end && bytes[i + 1] == semicolon {
+                        comments += 1
+                        i += 2
+                    } else if bytes[i] == semicolon && i + 1 < end && bytes[i + 1] == rparen {
+                        comments -= 1
+                        i += 2
+                    } else {
+                        i += 1
+                    }
+                }
+            } else {
+                if b == lparen {
+                    depth += 1
+                    if depth > maxNestingDepth { return i }
+                } else if b == rparen && depth > 0 {
+                    depth -= 1
+                }
+                i += 1
+            }
+        }
+        return nil
     }
 
     /// Encodes a module the WAST parser already parsed.

@@ -130,6 +130,12 @@ private struct WastSession {
     mutating func run() {
         var script: WAST
         do {
+            try TextFormat.checkNesting(source)
+        } catch {
+            result.fail(line: 0, "cannot parse script: \(error)")
+            return
+        }
+        do {
             script = try parseWAST(source, features: TextFormat.features)
         } catch {
             result.fail(line: 0, "cannot parse script: \(TextFormatError(error))")

@@ -267,14 +267,20 @@ struct FunctionTranslator {
             while let last = sourceMap.last, last.code >= position { sourceMap.removeLast() }
             sourceMap.append((position, body.instructionOffsets[i]))
             try translate(ins)
+            // Give up as soon as the frame is too large, not after translating the whole
+            // body: a small body can otherwise grow the operand stack quadratically
+            // (calls of a function with thousands of results; found by fuzzing).
+            if stackBase + maxDepth > 0xFFFF { throw frameTooLarge(stackBase + maxDepth) }
             if controls.isEmpty { break }
         }
         threadReturns()
         let frameSize = max(stackBase + maxDepth, resultCount, paramCount)
-        guard frameSize <= 0xFFFF else {
-            throw InterpreterError("function \(functionIndex) needs \(frameSize) frame slots; the interpreter supports at most 65535")
-        }
+        guard frameSize <= 0xFFFF else { throw frameTooLarge(frameSize) }
         return (code, frameSize)
+    }
+
+    func frameTooLarge(_ slots: Int) -> InterpreterError {
+        InterpreterError("function \(functionIndex) needs \(slots) frame slots; the interpreter supports at most 65535")
     }
 }
 

@@ -312,7 +312,6 @@ extension FunctionTranslator {
     mutating func call(_ f: Int) {
         let t = functionType(f)
         let base = stack.count - t.params.count
-        let sources = stack[base...]
         if f < importCount {
             emit(Word.make(.callImport, a: home(base), b: t.params.count))
             code.append(UInt64(f))
@@ -320,7 +319,9 @@ extension FunctionTranslator {
             emit(Word.make(.call, a: home(base), b: t.params.count))
             code.append(UInt64(UInt(bitPattern: functionInfos + f)))
         }
-        emitArgumentSlots(sources)
+        // No slice of `stack` may outlive this line: alive during `removeSubrange`, it
+        // would make every call copy the whole operand stack (quadratic; found by fuzzing).
+        emitArgumentSlots(stack[base...])
         stack.removeSubrange(base...)
         for _ in t.results { pushTemp() }
     }
@@ -329,10 +330,9 @@ extension FunctionTranslator {
         let t = types[typeIndex]
         let index = pop()
         let base = stack.count - t.params.count
-        let sources = stack[base...]
         emit(Word.make(.callIndirect, a: home(base), b: index, c: t.params.count))
         code.append(UInt64(typeIndex) | UInt64(table) << 32)
-        emitArgumentSlots(sources)
+        emitArgumentSlots(stack[base...])  // (no slice alive at removeSubrange: see `call`)
         stack.removeSubrange(base...)
         for _ in t.results { pushTemp() }
     }

@@ -206,7 +206,22 @@ struct FunctionCompiler {
         return "\(ins)"
     }
 
+    /// Implementation limit: frame slots (locals, hidden slots, operand stack) per function.
+    /// Slots are addressed with 32-bit displacements from rbp, and a frame of 8 MiB would
+    /// not fit the stack anyway. (A valid body may declare up to 2^32-1 locals.)
+    static let maxFrameSlots = 1 << 20
+
+    /// Throws when the frame (so far) exceeds `maxFrameSlots`.
+    func checkFrameSize() throws {
+        let slots = L + H + maxDepth
+        if slots > Self.maxFrameSlots || K > Self.maxFrameSlots {
+            throw JITError(
+                "function \(functionIndex) needs \(max(slots, K)) frame slots; the JIT supports at most \(Self.maxFrameSlots)")
+        }
+    }
+
     mutating func compile(_ a: inout X64Assembler, entry: Label) throws {
+        try checkFrameSize()
         let firstListingLine = a.lines.count
         a.bind(entry)
         a.push(.rbp)
@@ -242,6 +257,7 @@ struct FunctionCompiler {
             sourceMap.append((a.offset, idx))
             currentInstruction = idx
             try compile(ins, &a)
+            if L + H + maxDepth > Self.maxFrameSlots { try checkFrameSize() }
             if controls.isEmpty { break }
             if fusedNext {
                 fusedNext = false

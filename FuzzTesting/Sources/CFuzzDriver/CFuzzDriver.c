@@ -1,0 +1,2 @@
+// Only the header matters: this target gives Swift the declaration of LLVMFuzzerRunDriver.
+#include "CFuzzDriver.h"
