@@ -108,12 +108,8 @@ public enum Commands {
         if options.invokeAll && options.invoke != nil {
             throw WasmoonError.badArgument("--invoke and --invoke-all exclude each other")
         }
-        if options.traceCalls {
-            throw WasmoonError.badArgument(
-                options.noJIT ? "--trace-calls is not implemented yet"
-                    : "--trace-calls is only supported on the interpreter for now: add --no-jit")
-        }
-        let runtime = try Runtime(tier: options.noJIT ? .interpreter : Runtime.defaultTier)
+        let tier = options.noJIT ? Tier.interpreter : Runtime.defaultTier
+        let runtime = try options.traceCalls ? Runtime(tier: tier, callTracer: TextCallTracer(output: output)) : Runtime(tier: tier)
         let module = try runtime.loadModule(path: options.module)
         if options.jitStats { reportJITStats(module, output: output) }
         let store = Store(engine: runtime.engine)

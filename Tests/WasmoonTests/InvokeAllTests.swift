@@ -120,3 +120,60 @@ struct InvokeAllTests {
         #expect(r.stderr.contains("--trace-calls") && r.stderr.contains("--no-jit"))
     }
 }
+
+/// `--trace-calls` on the interpreter.
+@Suite("run --trace-calls (interpreter)")
+struct TraceCallsTests {
+    static let module = #"""
+        (module
+          (type $t (func (param i64) (result i64)))
+          (table 1 funcref) (elem (i32.const 0) $fac)
+          (func $fac (export "fac") (param i64) (result i64)
+            (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 1))
+              (else (i64.mul (local.get 0) (call_indirect (type $t) (i64.sub (local.get 0) (i64.const 1)) (i32.const 0))))))
+          (func $tail (export "tail") (param i32) (result i32)
+            (if (result i32) (i32.eqz (local.get 0)) (then (i32.div_u (i32.const 1) (local.get 0)))
+              (else (return_call $tail (i32.sub (local.get 0) (i32.const 1)))))))
+        """#
+
+    @Test func entriesAndExitsWithValuesIndirectCallsIncluded() throws {
+        let path = try CLI.temporaryFile(Self.module)
+        let r = try CLI.run(["run", "--no-jit", "--trace-calls", "--invoke", "fac", path, "2"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "2\n")
+        #expect(r.stderr == """
+            call 0 'fac' (2)
+              call 0 'fac' (1)
+                call 0 'fac' (0)
+                return 0 'fac' (1)
+              return 0 'fac' (1)
+            return 0 'fac' (2)
+
+            """)
+    }
+
+    @Test func tailCallsAndTheTrapSite() throws {
+        let path = try CLI.temporaryFile(Self.module)
+        let r = try CLI.run(["run", "--no-jit", "--trace-calls", "--invoke", "tail", path, "1"])
+        #expect(r.status == 134)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count >= 5)
+        guard lines.count >= 5 else { return }
+        #expect(lines[0] == "call 1 'tail' (1)")
+        #expect(lines[1] == "  call 1 'tail' (0)")
+        #expect(lines[2].hasPrefix("  trap 1 'tail': integer divide by zero in wasm function 1 at 0x"))
+        #expect(lines[3] == "trap 1 'tail': integer divide by zero (unwinding)")
+        #expect(lines[4] == "error: wasm trap: integer divide by zero")
+    }
+
+    /// Tracing changes nothing the program computes.
+    @Test func resultsAreTheSameAsWithoutTracing() throws {
+        let path = SharedData.repoRoot.appendingPathComponent("tests/regressions/trap-then-continue.wasm").path
+        let plain = try CLI.run(["run", "--no-jit", "--invoke-all", path])
+        let traced = try CLI.run(["run", "--no-jit", "--trace-calls", "--invoke-all", path])
+        #expect(plain.status == 0 && traced.status == 0)
+        #expect(!plain.stdout.isEmpty)
+        #expect(plain.stdout == traced.stdout)
+        #expect(traced.stderr.contains("call "))
+    }
+}
