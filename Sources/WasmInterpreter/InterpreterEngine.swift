@@ -12,7 +12,12 @@ import Darwin
 /// function on the calling thread's execution stack. Stateless and thread-safe:
 /// per-module code is immutable and execution state is per thread.
 public final class InterpreterEngine: ExecutionEngine {
-    public init() {}
+    /// Told about every call when set. Its modules are translated so that every wasm call
+    /// goes through `invoke` (a nested run per call: slower, and the call depth is then
+    /// limited by `ThreadState.maxNesting`).
+    let callTracer: (any CallTracer)?
+
+    public init(callTracer: (any CallTracer)? = nil) { self.callTracer = callTracer }
 
     public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
         let code = InterpreterModuleCode(module: module)
@@ -35,7 +40,8 @@ public final class InterpreterEngine: ExecutionEngine {
             let type = module.types[Int(functionTypes[index])]
             var translator = FunctionTranslator(
                 body: body, type: type, functionIndex: UInt32(index), types: module.types,
-                functionTypes: functionTypes, importCount: importCount, functionInfos: code.functions)
+                functionTypes: functionTypes, importCount: importCount, functionInfos: code.functions,
+                traced: callTracer != nil)
             let (words, frameSize) = try translator.translate(body)
             let template = [UInt64](repeating: 0, count: body.localCount) + translator.constValues
             let info = code.functions + index
@@ -76,8 +82,20 @@ public final class InterpreterEngine: ExecutionEngine {
             state.pointee.top = base
             state.pointee.frameTop = frameBase
         }
-        try Interpreter.execute(
-            entry: info, entryFP: base, instance: Unmanaged.passUnretained(instance).toOpaque(), state: state)
+        if let tracer = callTracer {
+            tracer.enter(function, arguments: Array(UnsafeBufferPointer(start: base, count: arguments.count)))
+            do {
+                try Interpreter.execute(
+                    entry: info, entryFP: base, instance: Unmanaged.passUnretained(instance).toOpaque(), state: state)
+            } catch let trap as Trap {
+                tracer.trap(function, trap)
+                throw trap
+            }
+            tracer.exit(function, results: Array(UnsafeBufferPointer(start: base, count: function.type.results.count)))
+        } else {
+            try Interpreter.execute(
+                entry: info, entryFP: base, instance: Unmanaged.passUnretained(instance).toOpaque(), state: state)
+        }
         return function.type.results.enumerated().map { RawValue.decode(base[$0.offset], as: $0.element) }
     }
 }

@@ -35,11 +35,14 @@ extension EngineModuleCode {
 public final class Engine: Sendable {
     public let tier: Tier
     package let backend: any ExecutionEngine
+    /// Told about every wasm call when set (`--trace-calls`); the backend was made with it.
+    public let callTracer: (any CallTracer)?
 
     /// Creates an engine. Use `Wasmoon.Runtime` to get one with the right backend for a tier.
-    package init(tier: Tier, backend: any ExecutionEngine) {
+    package init(tier: Tier, backend: any ExecutionEngine, callTracer: (any CallTracer)? = nil) {
         self.tier = tier
         self.backend = backend
+        self.callTracer = callTracer
     }
 }
 

@@ -68,6 +68,15 @@ public enum Commands {
         public var dirs: [String] = []
         /// Environment for the guest, `NAME=VALUE` or `NAME` (`--env`).
         public var env: [String] = []
+        /// Call every exported function with zero arguments, then print exported
+        /// globals and memory hashes (`--invoke-all`).
+        public var invokeAll = false
+        /// Fixed-step clocks from a fixed epoch and a seeded `random_get` (`--wasi-deterministic`).
+        public var wasiDeterministic = false
+        /// After the run, print the SHA-256 of every memory of the instance on stderr (`--memory-hash`).
+        public var memoryHash = false
+        /// Print every wasm function entry and exit on stderr (`--trace-calls`; interpreter only for now).
+        public var traceCalls = false
         /// The `.wasm` or `.wat` file.
         public var module: String
         /// Everything after MODULE, verbatim.
@@ -85,43 +94,121 @@ public enum Commands {
     /// parsed by its parameter types and print its results, or call `_start` if exported
     /// (a module without `_start` is run by instantiating it: its start function).
     public static func run(_ options: RunOptions, output: CommandOutput = .standard) -> Int32 {
+        // The instance whose memories `--memory-hash` prints, once it exists.
+        var main: Instance?
         var clock = PhaseClock()
-        defer { if options.timings { output.err("wasmoon: \(clock.summary())\n") } }
+        let status: Int32
         do {
-            let runtime = try Runtime(tier: options.noJIT ? .interpreter : Runtime.defaultTier)
-            let module = try runtime.loadModule(path: options.module)
-            clock.finish("compile")
-            if options.jitStats { reportJITStats(module, output: output) }
-            let store = Store(engine: runtime.engine)
-            let linker = Linker(store: store)
-            // WASI preview1 is always available to the guest (as in Wasmtime); the guest
-            // sees only the arguments, variables and directories given on the command line.
-            let wasi = try WASI(configuration: try wasiConfiguration(options))
-            defer { wasi.close() }
-            wasi.define(in: linker)
+            status = try runModule(options, output: output, main: &main, clock: &clock)
+        } catch {
+            status = report(WasmoonError(error, source: options.module), output: output)
+        }
+        if options.memoryHash, let main { printMemoryHashes(main, output: output) }
+        if options.timings { output.err("wasmoon: \(clock.summary())\n") }
+        return status
+    }
 
-            // Resolve the invoked function and its arguments before running anything.
-            var call: (Function, [Value])?
-            if let name = options.invoke {
-                let type = try exportedFunctionType(module, name)
-                let arguments = try parseArguments(options.arguments, for: type, name: name)
-                let instance = try instantiate(linker, module)
-                guard let function = instance.function(name) else { throw WasmoonError.unknownExport(name) }
-                call = (function, arguments)
-            } else {
-                let instance = try instantiate(linker, module)
-                if let start = instance.function("_start") { call = (start, []) }
-            }
+    private static func runModule(
+        _ options: RunOptions, output: CommandOutput, main: inout Instance?, clock: inout PhaseClock
+    ) throws -> Int32 {
+        if options.invokeAll && options.invoke != nil {
+            throw WasmoonError.badArgument("--invoke and --invoke-all exclude each other")
+        }
+        let tier = options.noJIT ? Tier.interpreter : Runtime.defaultTier
+        let runtime = try options.traceCalls ? Runtime(tier: tier, callTracer: TextCallTracer(output: output)) : Runtime(tier: tier)
+        let module = try runtime.loadModule(path: options.module)
+        clock.finish("compile")
+        if options.jitStats { reportJITStats(module, output: output) }
+        let store = Store(engine: runtime.engine)
+        let linker = Linker(store: store)
+        // WASI preview1 is always available to the guest (as in Wasmtime); the guest
+        // sees only the arguments, variables and directories given on the command line.
+        var configuration = try wasiConfiguration(options)
+        if options.wasiDeterministic { DeterministicSources().install(in: &configuration) }
+        let wasi = try WASI(configuration: configuration)
+        defer { wasi.close() }
+        wasi.define(in: linker)
+
+        if options.invokeAll {
+            let instance = try instantiate(linker, module)
+            main = instance
             clock.finish("instantiate")
             defer { clock.finish("run") }
-            guard let (function, arguments) = call else { return 0 }
-            let results = try function.call(arguments)
-            if options.invoke != nil {
-                for value in results { output.line(ValueFormat.format(value)) }
-            }
+            try invokeAll(instance, output: output)
             return 0
-        } catch {
-            return report(WasmoonError(error, source: options.module), output: output)
+        }
+        // Resolve the invoked function and its arguments before running anything.
+        var call: (Function, [Value])?
+        if let name = options.invoke {
+            let type = try exportedFunctionType(module, name)
+            let arguments = try parseArguments(options.arguments, for: type, name: name)
+            let instance = try instantiate(linker, module)
+            main = instance
+            guard let function = instance.function(name) else { throw WasmoonError.unknownExport(name) }
+            call = (function, arguments)
+        } else {
+            let instance = try instantiate(linker, module)
+            main = instance
+            if let start = instance.function("_start") { call = (start, []) }
+        }
+        clock.finish("instantiate")
+        defer { clock.finish("run") }
+        guard let (function, arguments) = call else { return 0 }
+        let results = try function.call(arguments)
+        if options.invoke != nil {
+            for value in results { output.line(ValueFormat.format(value)) }
+        }
+        return 0
+    }
+
+    /// `--invoke-all`: every exported function in export order, called with the zero
+    /// value of each parameter (`call NAME: ok VALUES` / `call NAME: trap MESSAGE`; a trap
+    /// does not stop the sequence), then every exported global (`global NAME: VALUE`) and
+    /// every exported memory (`memory NAME: PAGES pages sha256 HEX`).
+    static func invokeAll(_ instance: Instance, output: CommandOutput) throws {
+        let exports = instance.exports.map { (name: escapedName($0.name), value: $0.value) }
+        for (name, value) in exports {
+            guard case .function(let function) = value else { continue }
+            let arguments = function.type.params.map(Value.zero)
+            do {
+                let results = try function.call(arguments)
+                output.line("call \(name): ok" + results.map { " " + ValueFormat.format($0) }.joined())
+            } catch let trap as Trap {
+                output.line("call \(name): trap \(trap.message)")
+            }
+        }
+        for (name, value) in exports {
+            if case .global(let global) = value { output.line("global \(name): \(ValueFormat.format(global.value))") }
+        }
+        for (name, value) in exports {
+            if case .memory(let memory) = value { output.line("memory \(name): \(memorySummary(memory))") }
+        }
+    }
+
+    /// An export name for `--invoke-all`'s lines: control characters, `\` and `:`
+    /// as `\u{X}` (hex), so that every line is one line and `: ` ends the name.
+    public static func escapedName(_ name: String) -> String {
+        var out = ""
+        for scalar in name.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\\" || scalar == ":" {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// `PAGES pages sha256 HEX`.
+    static func memorySummary(_ memory: Memory) -> String {
+        let hex = SHA256.hexDigest(UnsafeRawBufferPointer(start: memory.base, count: memory.byteCount))
+        return "\(memory.pageCount) pages sha256 \(hex)"
+    }
+
+    /// `--memory-hash`: `memory-hash INDEX: PAGES pages sha256 HEX` for every memory of the instance (stderr).
+    static func printMemoryHashes(_ instance: Instance, output: CommandOutput) {
+        for (i, memory) in instance.memories.enumerated() {
+            output.err("memory-hash \(i): \(memorySummary(memory))\n")
         }
     }
 

@@ -28,7 +28,7 @@ extension WasmoonCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a WebAssembly module.",
-            usage: "wasmoon run [--no-jit] [--jit-stats] [--timings] [--invoke NAME] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
+            usage: "wasmoon run [--no-jit] [--jit-stats] [--timings] [--invoke NAME | --invoke-all] [--wasi-deterministic] [--memory-hash] [--trace-calls] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
             discussion: """
                 Options come before MODULE; every word after MODULE is passed on verbatim: \
                 to the function named by --invoke as its arguments (parsed by its parameter types), \
@@ -49,6 +49,18 @@ extension WasmoonCommand {
 
         @Option(name: .customLong("invoke"), help: ArgumentHelp("Call this exported function and print its results.", valueName: "NAME"))
         var invoke: String?
+
+        @Flag(name: .customLong("invoke-all"), help: "Call every exported function with zero arguments, one line each (`call NAME: ok VALUES` or `call NAME: trap MESSAGE`), then print exported globals and memories (pages, SHA-256).")
+        var invokeAll = false
+
+        @Flag(name: .customLong("wasi-deterministic"), help: "WASI clocks advance 1 ms per read from a fixed epoch; random_get is a fixed seeded stream.")
+        var wasiDeterministic = false
+
+        @Flag(name: .customLong("memory-hash"), help: "After the run (return, exit or trap), print `memory-hash INDEX: PAGES pages sha256 HEX` for every memory of the instance (stderr).")
+        var memoryHash = false
+
+        @Flag(name: .customLong("trace-calls"), help: "Print every wasm function entry and exit with arguments and results, and traps (stderr). Interpreter only (--no-jit) for now.")
+        var traceCalls = false
 
         @Option(name: .customLong("dir"), help: ArgumentHelp("Preopen a host directory for the guest (WASI).", valueName: "HOST[::GUEST]"))
         var dirs: [String] = []
@@ -82,6 +94,10 @@ extension WasmoonCommand {
             options.invoke = invoke
             options.dirs = dirs
             options.env = env
+            options.invokeAll = invokeAll
+            options.wasiDeterministic = wasiDeterministic
+            options.memoryHash = memoryHash
+            options.traceCalls = traceCalls
             throw Exit(status: Commands.run(options))
         }
     }

@@ -6,6 +6,7 @@ extension Op {
     var length: Int {
         switch self {
         case .const64, .call, .callImport, .callIndirect, .returnCall, .returnCallImport, .returnCallIndirect,
+            .callIndirectSlow, .returnCallIndirectSlow,
             .select, .load32, .load64, .load8S32, .load8U, .load16S32, .load16U, .load8S64, .load16S64, .load32S64,
             .store32, .store64, .store8, .store16, .memoryInit, .tableGet, .tableSet, .tableSize, .tableGrow,
             .tableFill, .tableCopy, .tableInit:
@@ -68,7 +69,8 @@ extension InterpreterModuleCode {
             }
             out += line + "\n"
             if (op == .ret || op == .ret1 || op == .unreachable || op == .br || op == .returnCall
-                || op == .returnCallImport || op == .returnCallIndirect || op == .brTable) && pc >= end
+                || op == .returnCallImport || op == .returnCallIndirect || op == .returnCallIndirectSlow || op == .brTable)
+                && pc >= end
             {
                 break
             }

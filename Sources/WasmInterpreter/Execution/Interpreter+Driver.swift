@@ -68,14 +68,14 @@ extension Interpreter {
             let n = Word.b(w)
             gatherArguments(n, from: fp, slots: pc + 2, to: fp + Word.a(w))
             try call(raw, args: fp + Word.a(w), returnPC: pc + 2 + (n + 3) / 4, &r, state: state)
-        case .callIndirect:
+        case .callIndirect, .callIndirectSlow:
             let raw = try indirectTarget(pc[1], index: fp[Word.b(w)], r)
             let n = Word.c(w)
             gatherArguments(n, from: fp, slots: pc + 2, to: fp + Word.a(w))
             try call(raw, args: fp + Word.a(w), returnPC: pc + 2 + (n + 3) / 4, &r, state: state)
         case .returnCallImport:
             try tailCall(r.ctx.pointee.functions[Int(truncatingIfNeeded: pc[1])], &r, state: state)
-        case .returnCallIndirect:
+        case .returnCallIndirect, .returnCallIndirectSlow:
             try tailCall(try indirectTarget(pc[1], index: fp[Word.b(w)], r), &r, state: state)
         case .memoryGrow:
             let result = inst.memories[0].grow(by: UInt64(a))
@@ -156,6 +156,11 @@ extension Interpreter {
         return (code.functions + Int(function.index), Unmanaged.passUnretained(instance).toOpaque())
     }
 
+    /// Are calls traced? Then every wasm call is a nested `invoke`, which reports it.
+    static func traced(_ r: Registers) -> Bool {
+        instance(r.instance).store.engine.callTracer != nil
+    }
+
     /// A call leaving the running instance: enters a wasm callee (pushing a
     /// frame), or runs a host function and continues at `returnPC`.
     static func call(
@@ -164,7 +169,7 @@ extension Interpreter {
     ) throws {
         let function = Function.fromRawReference(raw)!
         guard r.frame != r.framesEnd else { throw makeTrap(.callStackExhausted, r) }
-        if let (callee, calleeInstance) = wasmTarget(function) {
+        if !traced(r), let (callee, calleeInstance) = wasmTarget(function) {
             guard callee.pointee.frameSize <= r.stackEnd - args else { throw makeTrap(.callStackExhausted, r) }
             r.frame.pointee = CallFrame(returnPC: returnPC, fp: r.fp, info: r.cur, instance: r.instance)
             r.frame += 1
@@ -183,7 +188,7 @@ extension Interpreter {
     /// A tail call leaving the running instance; arguments are in `fp[0...]`.
     static func tailCall(_ raw: UInt64, _ r: inout Registers, state: UnsafeMutablePointer<ThreadState>) throws {
         let function = Function.fromRawReference(raw)!
-        if let (callee, calleeInstance) = wasmTarget(function) {
+        if !traced(r), let (callee, calleeInstance) = wasmTarget(function) {
             guard callee.pointee.frameSize <= r.stackEnd - r.fp else { throw makeTrap(.callStackExhausted, r) }
             initFrame(r.fp, callee)
             r.cur = callee

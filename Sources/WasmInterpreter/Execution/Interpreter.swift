@@ -262,7 +262,7 @@ enum Interpreter {
                     initFrame(fp, callee)
                     cur = callee
                     pc = callee.pointee.code
-                case .callImport, .returnCallImport, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill,
+                case .callImport, .returnCallImport, .callIndirectSlow, .returnCallIndirectSlow, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill,
                     .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop:
                     r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
                     return .slow

@@ -38,6 +38,8 @@ enum Op: UInt8, CaseIterable {
     case returnCallImport
     /// Tail `call_indirect`: element index in `fp[B]`, w1 as for `callIndirect`; args already in `fp[0..<n]`.
     case returnCallIndirect
+    /// `callIndirect` and `returnCallIndirect` always done by the driver (call tracing).
+    case callIndirectSlow, returnCallIndirectSlow
     /// `fp[C] = fp[w1] != 0 ? fp[A] : fp[B]`
     case select
     /// `fp[C] = *globals[bits 16..<48]`

@@ -92,10 +92,15 @@ struct FunctionTranslator {
     /// Constants beyond this many distinct values are materialised by instructions.
     static let maxPooledConstants = 128
 
+    /// Every call leaves the loop (to the driver, which traces it): direct calls as
+    /// `callImport`, indirect ones as `callIndirectSlow` (and their tail forms).
+    let traced: Bool
+
     init(
         body: FunctionBody, type: FuncType, functionIndex: UInt32, types: [FuncType], functionTypes: [UInt32],
-        importCount: Int, functionInfos: UnsafeMutablePointer<FunctionInfo>
+        importCount: Int, functionInfos: UnsafeMutablePointer<FunctionInfo>, traced: Bool = false
     ) {
+        self.traced = traced
         self.types = types
         self.functionTypes = functionTypes
         self.importCount = importCount
@@ -292,7 +297,7 @@ extension FunctionTranslator {
         switch op {
         case .brTable: return Int(truncatingIfNeeded: w >> 32) + 2
         case .call, .callImport: return 2 + (Word.b(w) + 3) / 4
-        case .callIndirect: return 2 + (Word.c(w) + 3) / 4
+        case .callIndirect, .callIndirectSlow: return 2 + (Word.c(w) + 3) / 4
         default: return op.length
         }
     }

@@ -312,7 +312,7 @@ extension FunctionTranslator {
     mutating func call(_ f: Int) {
         let t = functionType(f)
         let base = stack.count - t.params.count
-        if f < importCount {
+        if f < importCount || traced {
             emit(Word.make(.callImport, a: home(base), b: t.params.count))
             code.append(UInt64(f))
         } else {
@@ -330,7 +330,7 @@ extension FunctionTranslator {
         let t = types[typeIndex]
         let index = pop()
         let base = stack.count - t.params.count
-        emit(Word.make(.callIndirect, a: home(base), b: index, c: t.params.count))
+        emit(Word.make(traced ? .callIndirectSlow : .callIndirect, a: home(base), b: index, c: t.params.count))
         code.append(UInt64(typeIndex) | UInt64(table) << 32)
         emitArgumentSlots(stack[base...])  // (no slice alive at removeSubrange: see `call`)
         stack.removeSubrange(base...)
@@ -345,7 +345,7 @@ extension FunctionTranslator {
 
     mutating func returnCall(_ f: Int) {
         moveTailCallArguments(functionType(f).params.count)
-        if f < importCount {
+        if f < importCount || traced {
             emit(Word.make(.returnCallImport))
             code.append(UInt64(f))
         } else {
@@ -368,7 +368,7 @@ extension FunctionTranslator {
         push(safe)  // the moves' scratch slots start above it
         parallelMove(moves)
         _ = pop()
-        emit(Word.make(.returnCallIndirect, b: safe))
+        emit(Word.make(traced ? .returnCallIndirectSlow : .returnCallIndirect, b: safe))
         code.append(UInt64(typeIndex) | UInt64(table) << 32)
         reachable = false
     }
