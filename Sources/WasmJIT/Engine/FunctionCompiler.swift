@@ -83,7 +83,7 @@ struct FunctionCompiler {
     /// (code offset, wasm instruction index) for listings and backtraces.
     var sourceMap: [(Int, Int)] = []
 
-    init(module: WasmCore.Module, env: ModuleEnv, definedIndex: Int) {
+    init(module: WasmCore.Module, env: ModuleEnv, definedIndex: Int) throws {
         self.module = module
         self.env = env
         self.body = module.codes[definedIndex]
@@ -95,6 +95,7 @@ struct FunctionCompiler {
         for ins in body.instructions {
             if case .if(let bt) = ins { H += blockArity(bt).0 }
         }
+        try checkFrameSize()  // before any per-local table is allocated
         choosePinnedLocals()
     }
 

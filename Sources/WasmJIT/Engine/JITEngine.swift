@@ -190,7 +190,7 @@ public final class JITEngine: ExecutionEngine {
             let f0 = clock()
             a.align(16)
             offsets.append(a.offset)
-            var fc = FunctionCompiler(module: module, env: env, definedIndex: i)
+            var fc = try FunctionCompiler(module: module, env: env, definedIndex: i)
             try fc.compile(&a, entry: labels[i])
             ends.append(a.offset)
             let instructionOffsets = module.codes[i].instructionOffsets
