@@ -72,7 +72,14 @@ public final class InterpreterEngine: ExecutionEngine {
         guard state.pointee.nesting < ThreadState.maxNesting,
             info.pointee.frameSize <= state.pointee.stackEnd - base
         else {
-            throw Trap(.callStackExhausted)
+            // The frame is the function that could not be entered, at its first
+            // instruction (where the JIT's prologue check reports it too).
+            let body = code.module.codes[Int(function.index) - code.importedFunctionCount]
+            let first = body.instructionOffsets.first ?? body.bodyOffset
+            throw Trap(.callStackExhausted, backtrace: [
+                Trap.Frame(functionIndex: function.index, functionName: code.module.functionName(function.index),
+                           moduleOffset: first, functionOffset: first - body.bodyOffset)
+            ])
         }
         for (i, a) in arguments.enumerated() { base[i] = RawValue.encode(a) }
         Interpreter.initFrame(base, info)

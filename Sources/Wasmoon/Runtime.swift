@@ -54,14 +54,13 @@ public struct Runtime: Sendable {
     }
 
     /// Creates a runtime whose engine reports every wasm call to `callTracer`
-    /// (`--trace-calls`). The interpreter only, for now: the JIT's side of the hook
-    /// is still to come, so asking for it is `WasmoonError.other`.
+    /// (`--trace-calls`), on either tier.
     public init(tier: Tier, callTracer: any CallTracer) throws(WasmoonError) {
         switch tier {
         case .interpreter:
             engine = Engine(tier: .interpreter, backend: InterpreterEngine(callTracer: callTracer), callTracer: callTracer)
         case .jit:
-            throw .other("--trace-calls is only supported on the interpreter for now: add --no-jit")
+            engine = Engine(tier: .jit, backend: JITEngine(callTracer: callTracer), callTracer: callTracer)
         }
     }
 

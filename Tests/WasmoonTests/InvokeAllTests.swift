@@ -112,17 +112,10 @@ struct InvokeAllTests {
         let a = try CLI.run(["run", "--invoke-all", path]).stdout, b = try CLI.run(["run", "--invoke-all", path]).stdout
         #expect(a != b)
     }
-
-    @Test func traceCallsOnTheJITIsAClearError() throws {
-        let path = try CLI.temporaryFile(Self.module)
-        let r = try CLI.run(["run", "--trace-calls", "--invoke", "bump", path])
-        #expect(r.status == 1)
-        #expect(r.stderr.contains("--trace-calls") && r.stderr.contains("--no-jit"))
-    }
 }
 
-/// `--trace-calls` on the interpreter.
-@Suite("run --trace-calls (interpreter)")
+/// `--trace-calls` on both tiers (`[]` is the JIT).
+@Suite("run --trace-calls")
 struct TraceCallsTests {
     static let module = #"""
         (module
@@ -136,9 +129,11 @@ struct TraceCallsTests {
               (else (return_call $tail (i32.sub (local.get 0) (i32.const 1)))))))
         """#
 
-    @Test func entriesAndExitsWithValuesIndirectCallsIncluded() throws {
+    static let tiers: [[String]] = [["--no-jit"], []]
+
+    @Test(arguments: tiers) func entriesAndExitsWithValuesIndirectCallsIncluded(tier: [String]) throws {
         let path = try CLI.temporaryFile(Self.module)
-        let r = try CLI.run(["run", "--no-jit", "--trace-calls", "--invoke", "fac", path, "2"])
+        let r = try CLI.run(["run"] + tier + ["--trace-calls", "--invoke", "fac", path, "2"])
         #expect(r.status == 0)
         #expect(r.stdout == "2\n")
         #expect(r.stderr == """
@@ -152,9 +147,9 @@ struct TraceCallsTests {
             """)
     }
 
-    @Test func tailCallsAndTheTrapSite() throws {
+    @Test(arguments: tiers) func tailCallsAndTheTrapSite(tier: [String]) throws {
         let path = try CLI.temporaryFile(Self.module)
-        let r = try CLI.run(["run", "--no-jit", "--trace-calls", "--invoke", "tail", path, "1"])
+        let r = try CLI.run(["run"] + tier + ["--trace-calls", "--invoke", "tail", path, "1"])
         #expect(r.status == 134)
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count >= 5)
@@ -166,11 +161,25 @@ struct TraceCallsTests {
         #expect(lines[4] == "error: wasm trap: integer divide by zero")
     }
 
-    /// Tracing changes nothing the program computes.
-    @Test func resultsAreTheSameAsWithoutTracing() throws {
+    /// The two tiers' traces are the same, line for line (what smith-diff diffs to find
+    /// the first divergent call), up to the trap report.
+    @Test func bothTiersTraceTheSame() throws {
         let path = SharedData.repoRoot.appendingPathComponent("tests/regressions/trap-then-continue.wasm").path
-        let plain = try CLI.run(["run", "--no-jit", "--invoke-all", path])
-        let traced = try CLI.run(["run", "--no-jit", "--trace-calls", "--invoke-all", path])
+        func trace(_ tier: [String]) throws -> [Substring] {
+            let r = try CLI.run(["run"] + tier + ["--trace-calls", "--invoke-all", path])
+            #expect(r.status == 0)
+            return r.stderr.split(separator: "\n")
+        }
+        let interpreter = try trace(["--no-jit"]), jit = try trace([])
+        #expect(interpreter.count > 2)
+        #expect(interpreter == jit)
+    }
+
+    /// Tracing changes nothing the program computes.
+    @Test(arguments: tiers) func resultsAreTheSameAsWithoutTracing(tier: [String]) throws {
+        let path = SharedData.repoRoot.appendingPathComponent("tests/regressions/trap-then-continue.wasm").path
+        let plain = try CLI.run(["run"] + tier + ["--invoke-all", path])
+        let traced = try CLI.run(["run"] + tier + ["--trace-calls", "--invoke-all", path])
         #expect(plain.status == 0 && traced.status == 0)
         #expect(!plain.stdout.isEmpty)
         #expect(plain.stdout == traced.stdout)

@@ -247,6 +247,7 @@ struct FunctionCompiler {
             guard let r = pinOf[i] else { continue }
             if i < nParams { a.mov(localIs64[i] ? .i64 : .i32, r, local(i)) } else { a.xor(.i32, r, r) }
         }
+        if env.traced { emitTraceHook(Helpers.traceEnter, trapping: true, &a) }
         let endLabel = a.newLabel("end")
         controls.append(Control(kind: .function, label: endLabel, elseLabel: nil, height: 0, params: 0,
                                 results: type.results.count, hidden: -1))
@@ -271,6 +272,7 @@ struct FunctionCompiler {
             a.mov(.i64, .rax, slot(j))
             a.mov(.i64, Mem(.rbp, Int32(16 + 8 * (K - 1 - j))), .rax)
         }
+        if env.traced { emitTraceHook(Helpers.traceExit, trapping: false, &a) }
         restorePinnedRegisters(&a)
         a.leave()
         a.ret()
@@ -417,10 +419,16 @@ struct FunctionCompiler {
         case .callIndirect(let ti, let table):
             emitCallIndirect(typeIndex: Int(ti), table: Int(table), tail: false, &a)
         case .returnCall(let f):
-            try emitReturnCall(function: Int(f), &a)
+            if env.traced {  // a call then a return, so the tracer sees this frame return
+                try emitCall(function: Int(f), &a)
+                branch(UInt32(controls.count - 1), &a)
+            } else {
+                try emitReturnCall(function: Int(f), &a)
+            }
             markDead()
         case .returnCallIndirect(let ti, let table):
-            emitCallIndirect(typeIndex: Int(ti), table: Int(table), tail: true, &a)
+            emitCallIndirect(typeIndex: Int(ti), table: Int(table), tail: !env.traced, &a)
+            if env.traced { branch(UInt32(controls.count - 1), &a) }
             markDead()
         case .drop:
             sp -= 1
@@ -592,6 +600,14 @@ struct FunctionCompiler {
     func tableDef(_ t: Int, into r: GPR, _ a: inout X64Assembler) {
         a.mov(.i64, r, Mem(.r15, 16))
         a.mov(.i64, r, Mem(r, Int32(8 * t)))
+    }
+
+    /// `--trace-calls` hook: `helper(ctx, function index, incoming area, thread state)`.
+    mutating func emitTraceHook(_ helper: UInt, trapping: Bool, _ a: inout X64Assembler) {
+        a.mov(.i32, .rsi, Int64(functionIndex))
+        a.lea(.i64, .rdx, Mem(.rbp, 16))
+        a.mov(.i64, .rcx, .r13)
+        helperCall(helper, &a, trapping: trapping)
     }
 
     /// Calls a C helper `(ctx, rsi, rdx, rcx, r8, r9)`; the caller loaded rsi…r9.

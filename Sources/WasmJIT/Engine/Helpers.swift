@@ -125,6 +125,38 @@ enum Helpers {
 
     /// Calls a host function: `area` holds K = max(params, results) slots,
     /// param/result i at area[K-1-i]. Returns 1 after storing the thrown error.
+    typealias HTrace = @convention(c) (UnsafeMutableRawPointer, UInt32, UnsafeMutablePointer<UInt64>,
+                                       UnsafeMutableRawPointer) -> UInt32
+
+    /// `--trace-calls`: function `index` of the calling instance is entered; its
+    /// arguments are in its incoming area (`area[K-1-i]`, K = max(params, results)).
+    /// Traced calls nest at most `TraceStack.maxDepth` deep ("call stack exhausted"
+    /// beyond, as on the interpreter, whose traced calls are nested runs).
+    static let traceEnter: UInt = address({ (ctx, index, area, thread) in
+        let inst = instance(ctx)
+        guard let tracer = inst.store.engine.callTracer else { return 0 }
+        let stack = TraceStack.of(thread.assumingMemoryBound(to: JITThreadState.self))
+        guard stack.functions.count < TraceStack.maxDepth else { return UInt32(TrapCode.callStackExhausted.rawValue) }
+        let f = inst.functions[Int(index)]
+        let k = max(f.type.params.count, f.type.results.count)
+        let arguments = (0..<f.type.params.count).map { area[k - 1 - $0] }
+        stack.functions.append(f)
+        tracer.enter(f, arguments: arguments)
+        return 0
+    } as HTrace)
+
+    /// `--trace-calls`: function `index` returns; its results are in its area.
+    static let traceExit: UInt = address({ (ctx, index, area, thread) in
+        let inst = instance(ctx)
+        guard let tracer = inst.store.engine.callTracer else { return 0 }
+        let f = inst.functions[Int(index)]
+        let k = max(f.type.params.count, f.type.results.count)
+        let results = (0..<f.type.results.count).map { area[k - 1 - $0] }
+        _ = TraceStack.of(thread.assumingMemoryBound(to: JITThreadState.self)).functions.popLast()
+        tracer.exit(f, results: results)
+        return 0
+    } as HTrace)
+
     static let hostCall: UInt = address({ (funcRef, area, callerCtx, thread) in
         let ref = funcRef.assumingMemoryBound(to: VMFuncRef.self)
         let function = ref.pointee.function!.takeUnretainedValue()

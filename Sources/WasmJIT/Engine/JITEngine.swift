@@ -16,6 +16,8 @@ struct ModuleEnv {
     var trapTail: Label
     var hostStub: Label
     var listing: Bool
+    /// Emit `--trace-calls` hooks: entry/exit helper calls, and tail calls as call + return.
+    var traced = false
 }
 
 /// Per-thread state the JIT code reaches through r13.
@@ -31,6 +33,9 @@ struct JITThreadState {
     /// while the wasm frames are still intact.
     var backtrace: UnsafeMutablePointer<UInt>
     var backtraceCount: Int
+    /// The wasm functions entered and not yet left on this thread, while calls are
+    /// traced (`Unmanaged<TraceStack>`, created on first use).
+    var traceStack: UnsafeMutableRawPointer? = nil
 
     static let maxBacktrace = 256
 }
@@ -158,23 +163,30 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
 public final class JITEngine: ExecutionEngine {
     /// Keep listings (for `wasmoon explore`).
     let listing: Bool
+    /// Reports every wasm call (`--trace-calls`): compiled code calls `Helpers.traceEnter`
+    /// and `traceExit`, tail calls become calls, and `invoke` reports what a trap unwinds.
+    let callTracer: (any CallTracer)?
 
-    public init() {
+    public init(callTracer: (any CallTracer)? = nil) {
         listing = false
+        self.callTracer = callTracer
         wasmoon_install_signal_handlers()
     }
 
     init(listing: Bool) {
         self.listing = listing
+        callTracer = nil
         wasmoon_install_signal_handlers()
     }
 
     public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
         var a = X64Assembler(capacity: 64 * 1024, listing: listing)
-        return try JITEngine.compile(module, &a, listing: listing)
+        return try JITEngine.compile(module, &a, listing: listing, traced: callTracer != nil)
     }
 
-    static func compile(_ module: WasmCore.Module, _ a: inout X64Assembler, listing: Bool) throws -> JITModuleCode {
+    static func compile(
+        _ module: WasmCore.Module, _ a: inout X64Assembler, listing: Bool, traced: Bool = false
+    ) throws -> JITModuleCode {
         let t0 = clock()
         let functionTypes = module.allFunctionTypeIndices
         let importCount = module.importedFunctionTypes.count
@@ -183,7 +195,7 @@ public final class JITEngine: ExecutionEngine {
         let stubs = Stubs.emit(&a)
         let env = ModuleEnv(importCount: importCount, functionTypes: functionTypes,
                             typeIDs: module.types.map { TypeRegistry.shared.id(for: $0) }, functionLabels: labels,
-                            trapTail: stubs.trapTail, hostStub: stubs.hostStub, listing: listing)
+                            trapTail: stubs.trapTail, hostStub: stubs.hostStub, listing: listing, traced: traced)
         var offsets: [Int] = [], ends: [Int] = [], times: [Double] = []
         var codeOffsets: [[Int]] = [], wasmOffsets: [[UInt32]] = [], trapSites: [Int: UInt32] = [:]
         for i in 0..<module.codes.count {
@@ -216,6 +228,8 @@ public final class JITEngine: ExecutionEngine {
         let k = max(type.params.count, type.results.count)
         var values = [UInt64](repeating: 0, count: max(k, 1))
         for (i, v) in arguments.enumerated() { values[i] = RawValue.encode(v) }
+        let traceStack = callTracer.map { _ in TraceStack.of(state) }
+        let traceHeight = traceStack?.functions.count ?? 0
         let rc = values.withUnsafeMutableBufferPointer { buf in
             code.entryFunction(UnsafeMutableRawPointer(instance.context), target, buf.baseAddress!,
                                UnsafeMutableRawPointer(state), k)
@@ -223,14 +237,44 @@ public final class JITEngine: ExecutionEngine {
         if rc != 0 {
             if UInt64(rc) == hostErrorCode, let e = state.pointee.pendingError {
                 state.pointee.pendingError = nil
-                throw Unmanaged<ErrorBox>.fromOpaque(e).takeRetainedValue().error
+                let error = Unmanaged<ErrorBox>.fromOpaque(e).takeRetainedValue().error
+                if let traceStack, let tracer = callTracer {
+                    traceStack.unwind(to: traceHeight, tracer: tracer, trap: error as? Trap)
+                }
+                throw error
             }
             let trapCode = TrapCode(rawValue: UInt8(truncatingIfNeeded: rc)) ?? .unreachable
             let bt = code.backtrace(UnsafeBufferPointer(start: state.pointee.backtrace,
                                                         count: state.pointee.backtraceCount))
-            throw Trap(trapCode, backtrace: bt)
+            let trap = Trap(trapCode, backtrace: bt)
+            if let traceStack, let tracer = callTracer { traceStack.unwind(to: traceHeight, tracer: tracer, trap: trap) }
+            throw trap
         }
         return type.results.enumerated().map { RawValue.decode(values[$0.offset], as: $0.element) }
+    }
+}
+
+/// The functions a thread has entered and not left while calls are traced, so that a
+/// trap (which leaves JIT code in one jump) can be reported for every frame it unwinds.
+final class TraceStack {
+    var functions: [Function] = []
+    /// How deep traced calls may nest (the interpreter's limit for nested runs).
+    static let maxDepth = 200
+
+    static func of(_ state: UnsafeMutablePointer<JITThreadState>) -> TraceStack {
+        if let p = state.pointee.traceStack { return Unmanaged<TraceStack>.fromOpaque(p).takeUnretainedValue() }
+        let stack = TraceStack()
+        state.pointee.traceStack = Unmanaged.passRetained(stack).toOpaque()  // lives as long as the thread state
+        return stack
+    }
+
+    /// Pops back to `height`, telling the tracer each popped function was left by `trap`
+    /// (innermost first); other errors (a WASI exit) just pop.
+    func unwind(to height: Int, tracer: any CallTracer, trap: Trap?) {
+        while functions.count > height {
+            let f = functions.removeLast()
+            if let trap { tracer.trap(f, trap) }
+        }
     }
 }
 
