@@ -109,4 +109,27 @@ struct InterpreterEdgeTests {
             _ = try runtime.compile(wat: "(module (func (local \(locals))))")
         }
     }
+
+    /// Handlers dispatch by sibling calls (`jmp`): a real call per instruction would grow
+    /// the native stack until it crashes. 10^8 iterations of a loop over many handler
+    /// kinds (arithmetic, memory, calls, branches) must run in constant native stack.
+    @Test func longLoopsRunInConstantNativeStack() throws {
+        let wat = """
+            (module
+              (memory 1)
+              (func $step (param i64 i32) (result i64)
+                (i64.xor (i64.rotl (local.get 0) (i64.const 13)) (i64.extend_i32_u (local.get 1))))
+              (func (export "run") (param $n i32) (result i64) (local $x i64)
+                (local.set $x (i64.const 1))
+                (loop $l
+                  (i32.store (i32.const 8) (i32.mul (local.get $n) (i32.const 3)))
+                  (if (i32.and (local.get $n) (i32.const 1023))
+                    (then (local.set $x (i64.add (local.get $x) (i64.load32_u (i32.const 8)))))
+                    (else (local.set $x (call $step (local.get $x) (local.get $n)))))
+                  (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                (local.get $x)))
+            """
+        let result = try InterpreterHarness(wat).call("run", .i32(100_000_000))
+        #expect(result == (try InterpreterHarness(tier: .jit, wat).call("run", .i32(100_000_000))))
+    }
 }
