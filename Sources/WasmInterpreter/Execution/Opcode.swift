@@ -49,6 +49,9 @@ enum Op: UInt8, CaseIterable {
     /// Loads: C = destination, w1 = static offset. Raw-value forms (`load32` serves i32.load,
     /// f32.load and i64.load32_u; `load8U` serves i32.load8_u and i64.load8_u; …).
     case load32, load64, load8S32, load8U, load16S32, load16U, load8S64, load16S64, load32S64
+    /// `load32`/`load64` at `u32((fp[A] << k) + fp[B]) + offset`: a fused `i32.shl` by a
+    /// constant k (scaled index); w1 = offset | k << 32.
+    case load32Shl, load64Shl
     /// Stores: C = value slot, w1 = static offset.
     case store32, store64, store8, store16
     /// `fp[C] = memory.size`
