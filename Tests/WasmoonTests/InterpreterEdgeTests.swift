@@ -109,4 +109,74 @@ struct InterpreterEdgeTests {
             _ = try runtime.compile(wat: "(module (func (local \(locals))))")
         }
     }
+
+    /// Handlers dispatch by sibling calls (`jmp`): a real call per instruction would grow
+    /// the native stack until it crashes. 10^8 iterations of a loop over many handler
+    /// kinds (arithmetic, memory, calls, branches) must run in constant native stack.
+    @Test func longLoopsRunInConstantNativeStack() throws {
+        let wat = """
+            (module
+              (memory 1)
+              (func $step (param i64 i32) (result i64)
+                (i64.xor (i64.rotl (local.get 0) (i64.const 13)) (i64.extend_i32_u (local.get 1))))
+              (func (export "run") (param $n i32) (result i64) (local $x i64)
+                (local.set $x (i64.const 1))
+                (loop $l
+                  (i32.store (i32.const 8) (i32.mul (local.get $n) (i32.const 3)))
+                  (if (i32.and (local.get $n) (i32.const 1023))
+                    (then (local.set $x (i64.add (local.get $x) (i64.load32_u (i32.const 8)))))
+                    (else (local.set $x (call $step (local.get $x) (local.get $n)))))
+                  (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                (local.get $x)))
+            """
+        let result = try InterpreterHarness(wat).call("run", .i32(100_000_000))
+        #expect(result == (try InterpreterHarness(tier: .jit, wat).call("run", .i32(100_000_000))))
+    }
+
+    /// `i32.shl` by a constant feeding a load's address add (`load32Shl`/`load64Shl`), and a
+    /// store whose address add precedes its value computation (the add moves into the store);
+    /// operands written in between must block the fusion. Checked against the JIT.
+    @Test func fusedAddressComputationsMatchTheJIT() throws {
+        let wat = """
+            (module
+              (memory 1)
+              (data (i32.const 16) "\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c\\0d\\0e\\0f\\10")
+              (func (export "scaled32") (param i32) (result i32)
+                (i32.load offset=4 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 12))))
+              (func (export "scaled64") (param i32) (result i64)
+                (i64.load (i32.add (i32.const 16) (i32.shl (local.get 0) (i32.const 35)))))
+              (func (export "store_after") (param i32 i32) (result i32)
+                (i32.store (i32.add (local.get 0) (i32.const 100))
+                  (i32.xor (i32.mul (local.get 1) (i32.const 3)) (i32.load (i32.const 16))))
+                (i32.load (i32.add (local.get 0) (i32.const 100))))
+              (func (export "store_clobber") (param i32 i32) (result i32)
+                (i32.store (i32.add (local.get 0) (i32.const 200))
+                  (local.tee 0 (i32.add (local.get 1) (i32.const 8))))
+                (i32.add (i32.load (i32.const 200)) (local.get 0))))
+            """
+        let interp = try InterpreterHarness(wat)
+        let jit = try InterpreterHarness(tier: .jit, wat)
+        func outcome(_ h: InterpreterHarness, _ f: String, _ args: [Value]) -> String {
+            do {
+                let results = try h.instance.function(f)!.call(args)
+                return "\(results)"
+            } catch let t as Trap {
+                return "trap \(t.code)"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let inputs: [UInt32] = [0, 1, 2, 0x4000_0001, 0xFFFF_FFFF]
+        for x in inputs {
+            for f in ["scaled32", "scaled64"] {
+                #expect(outcome(interp, f, [.i32(x)]) == outcome(jit, f, [.i32(x)]), "\(f)(\(x))")
+            }
+        }
+        let pairs: [(UInt32, UInt32)] = [(0, 5), (8, 0xFFFF), (65_000, 1)]
+        for (x, y) in pairs {
+            for f in ["store_after", "store_clobber"] {
+                #expect(outcome(interp, f, [.i32(x), .i32(y)]) == outcome(jit, f, [.i32(x), .i32(y)]), "\(f)(\(x), \(y))")
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@ extension Op {
         switch self {
         case .const64, .call, .callImport, .callIndirect, .returnCall, .returnCallImport, .returnCallIndirect,
             .callIndirectSlow, .returnCallIndirectSlow,
-            .select, .load32, .load64, .load8S32, .load8U, .load16S32, .load16U, .load8S64, .load16S64, .load32S64,
+            .select, .load32, .load64, .load32Shl, .load64Shl, .load8S32, .load8U, .load16S32, .load16U, .load8S64, .load16S64, .load32S64,
             .store32, .store64, .store8, .store16, .memoryInit, .tableGet, .tableSet, .tableSize, .tableGrow,
             .tableFill, .tableCopy, .tableInit:
             2

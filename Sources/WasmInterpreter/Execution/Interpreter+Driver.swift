@@ -31,15 +31,39 @@ extension Interpreter {
             ctx: Interpreter.instance(instance).context, memBase: noMemory.pointee.base, memDef: noMemory,
             frameBase: state.pointee.frameTop, framesEnd: state.pointee.framesEnd, stackEnd: state.pointee.stackEnd)
         loadInstance(&r)
+        if let counts = profileCounts {
+            r.profileCounts = counts
+            r.profileTable = handlerTable
+        }
         while true {
             switch run(&r) {
             case .returned: return
             case .trap: throw makeTrap(r.trap, r)
             case .switchInstance: loadInstance(&r)
             case .slow: try executeSlow(&r, state: state)
+            case .next: continue
             }
         }
     }
+
+    /// `WASMOON_INTERP_PROFILE=1`: instructions executed per opcode, printed to stderr at exit.
+    nonisolated(unsafe) static let profileCounts: UnsafeMutablePointer<UInt64>? = {
+        guard let v = getenv("WASMOON_INTERP_PROFILE"), v.pointee != 0 else { return nil }
+        let counts = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
+        counts.initialize(repeating: 0, count: 256)
+        atexit {
+            guard let counts = Interpreter.profileCounts else { return }
+            let total = (0..<256).reduce(UInt64(0)) { $0 &+ counts[$1] }
+            var lines = "interpreter profile: \(total) instructions\n"
+            for i in (0..<256).sorted(by: { counts[$0] > counts[$1] }) where counts[i] > 0 {
+                let name = Op(rawValue: UInt8(i)).map { "\($0)" } ?? "op\(i)"
+                let pct = Double(counts[i]) * 100 / Double(max(total, 1))
+                lines += "\(name)\t\(counts[i])\t\((pct * 100).rounded() / 100)%\n"
+            }
+            _ = lines.withCString { write(2, $0, strlen($0)) }
+        }
+        return counts
+    }()
 
     static func instance(_ p: UnsafeMutableRawPointer) -> Instance {
         Unmanaged<Instance>.fromOpaque(p).takeUnretainedValue()

@@ -1,9 +1,11 @@
 import WasmCore
 import WasmRuntime
 
-/// The dispatch loop's registers while the loop is not running (between
-/// `Interpreter.run` calls); the loop keeps them in locals.
+/// The interpreter's state outside the four values every handler keeps in
+/// registers (`pc`, `fp`, memory base and size): handlers reach it through a
+/// pointer; the driver reads it when the handler chain returns.
 struct Registers {
+    /// Saved by a handler that returns to the driver.
     var pc: UnsafeMutablePointer<UInt64>
     var fp: UnsafeMutablePointer<UInt64>
     /// The running function.
@@ -19,12 +21,15 @@ struct Registers {
     let frameBase: UnsafeMutablePointer<CallFrame>
     let framesEnd: UnsafeMutablePointer<CallFrame>
     let stackEnd: UnsafeMutablePointer<UInt64>
-    /// Set when the loop exits with `.trap`.
+    /// Set when the chain exits with `.trap`.
     var trap: TrapCode = .unreachable
+    /// Profiling (`WASMOON_INTERP_PROFILE`): the real handler table and per-opcode counts.
+    var profileTable: UnsafeRawPointer? = nil
+    var profileCounts: UnsafeMutablePointer<UInt64>? = nil
 }
 
-/// Why `Interpreter.run` returned.
-enum Exit {
+/// Why the handler chain returned to the driver.
+enum Exit: UInt8 {
     /// The entry function returned.
     case returned
     /// `registers.trap` happened at `registers.pc`.
@@ -34,16 +39,29 @@ enum Exit {
     case slow
     /// A return reached a frame of another instance: reload its context.
     case switchInstance
+    /// Debug builds only: the next instruction is at `registers.pc` (no tail calls at -Onone).
+    case next
 }
 
-/// The dispatch loop. `run` is deliberately free of calls: with no call in
-/// any handler, LLVM may keep the hot state (`pc`, `fp`, memory base and
-/// definition, …) in any register instead of spilling around calls. Wasm calls
-/// within an instance push a `CallFrame` and continue in the loop, so wasm
-/// recursion never recurses in Swift. Anything that needs Swift objects or
-/// libc (host calls, cross-instance calls, growth, bulk memory and table
-/// operations, building a trap) makes `run` return to the driver `execute`
-/// (`Interpreter+Driver.swift`), which does it and resumes the loop.
+/// An instruction handler. The head word's opcode byte indexes a table of
+/// these; each handler does its instruction and ends with a call of the next
+/// instruction's handler in tail position, which release builds compile to an
+/// indirect `jmp` (a sibling call: same signature, all arguments in registers).
+/// Every handler thus has its own dispatch jump (direct threading), and
+/// `pc`, `fp`, the memory base and size stay in argument registers.
+/// `scripts/check-interpreter-loop.sh` verifies that no handler makes a
+/// non-tail call (the chain would grow the native stack).
+typealias Handler = @convention(thin) (
+    _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ mem: UnsafeMutableRawPointer,
+    _ memSize: UInt64, _ table: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>
+) -> Exit
+
+/// Wasm calls within an instance push a `CallFrame` and continue in the
+/// chain, so wasm recursion never recurses in Swift. Anything that needs Swift
+/// objects or libc (host calls, cross-instance calls, growth, bulk memory and
+/// table operations, building a trap) makes the handler save `pc`/`fp` and
+/// return to the driver `execute` (`Interpreter+Driver.swift`), which does it
+/// and resumes.
 enum Interpreter {
     /// A lone `ret` instruction: the continuation after a host function
     /// reached by a tail call.
@@ -53,588 +71,224 @@ enum Interpreter {
         return p
     }()
 
+    /// The handler of every opcode byte (256 entries).
+    nonisolated(unsafe) static let handlerTable: UnsafeRawPointer = {
+        let t = UnsafeMutablePointer<Handler>.allocate(capacity: 256)
+        for i in 0..<256 { (t + i).initialize(to: handler(Op(rawValue: UInt8(i)) ?? .unreachable)) }
+        return UnsafeRawPointer(t)
+    }()
+
+    /// Every entry is `countingHandler` (profiling mode).
+    nonisolated(unsafe) static let profilingTable: UnsafeRawPointer = {
+        let t = UnsafeMutablePointer<Handler>.allocate(capacity: 256)
+        for i in 0..<256 { (t + i).initialize(to: countingHandler) }
+        return UnsafeRawPointer(t)
+    }()
+
+    /// Counts the instruction, then runs its real handler.
+    static let countingHandler: Handler = { pc, fp, m, ms, t, r in
+        let op = Int(truncatingIfNeeded: (pc.pointee &>> 8) & 0xFF)
+        r.pointee.profileCounts.unsafelyUnwrapped[op] &+= 1
+        let h = r.pointee.profileTable.unsafelyUnwrapped.assumingMemoryBound(to: Handler.self)[op]
+        return h(pc, fp, m, ms, t, r)
+    }
+
     /// Runs from `r` until the entry function returns, a trap, or an
-    /// instruction the driver must handle; saves the registers back to `r`.
+    /// instruction the driver must handle; the exiting handler saves `pc`/`fp` to `r`.
     static func run(_ r: inout Registers) -> Exit {
-        var pc = r.pc
-        var fp = r.fp
-        var cur = r.cur
-        var frame = r.frame
-        var inst = r.instance
-        let ctx = r.ctx
-        let memBase = r.memBase
-        let memDef = r.memDef
-        let frameBase = r.frameBase
-        let framesEnd = r.framesEnd
-        let stackEnd = r.stackEnd
-        while true {
-            let w = pc.pointee
-            switch Word.hotSlot(w) {
-            // MARK: Hot instructions (see `HotSlot`)
-            case .copy:
-                fp[Word.c(w)] = fp[Word.a(w)]
-                pc += 1
-            case .i32Add: fp[Word.c(w)] = slot(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])); pc += 1
-            case .load32:
-                let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
-                if ea &+ 4 > UInt64(UInt(bitPattern: memDef.pointee.byteCount)) {
-                    r.trap = .outOfBoundsMemoryAccess
-                    r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                    return .trap
-                }
-                fp[Word.c(w)] = UInt64(memBase.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: ea), as: UInt32.self))
-                pc += 2
-            case .load64:
-                let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
-                if ea &+ 8 > UInt64(UInt(bitPattern: memDef.pointee.byteCount)) {
-                    r.trap = .outOfBoundsMemoryAccess
-                    r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                    return .trap
-                }
-                fp[Word.c(w)] = memBase.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: ea), as: UInt64.self)
-                pc += 2
-            case .store32:
-                let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
-                if ea &+ 4 > UInt64(UInt(bitPattern: memDef.pointee.byteCount)) {
-                    r.trap = .outOfBoundsMemoryAccess
-                    r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                    return .trap
-                }
-                memBase.storeBytes(of: u32(fp[Word.c(w)]), toByteOffset: Int(truncatingIfNeeded: ea), as: UInt32.self)
-                pc += 2
-            case .store64:
-                let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
-                if ea &+ 8 > UInt64(UInt(bitPattern: memDef.pointee.byteCount)) {
-                    r.trap = .outOfBoundsMemoryAccess
-                    r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                    return .trap
-                }
-                memBase.storeBytes(of: fp[Word.c(w)], toByteOffset: Int(truncatingIfNeeded: ea), as: UInt64.self)
-                pc += 2
-            case .load8U:
-                let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
-                if ea &+ 1 > UInt64(UInt(bitPattern: memDef.pointee.byteCount)) {
-                    r.trap = .outOfBoundsMemoryAccess
-                    r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                    return .trap
-                }
-                fp[Word.c(w)] = UInt64(memBase.load(fromByteOffset: Int(truncatingIfNeeded: ea), as: UInt8.self))
-                pc += 2
-            case .br:
-                pc += Word.rel(w)
-            case .brAndNZ: pc += fp[Word.a(w)] & fp[Word.b(w)] != 0 ? Int(truncatingIfNeeded: pc[1]) : 2
-            case .brAndZ: pc += fp[Word.a(w)] & fp[Word.b(w)] == 0 ? Int(truncatingIfNeeded: pc[1]) : 2
-            case .brI32Ne: pc += u32(fp[Word.a(w)]) != u32(fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2
-            case .brI32LtU: pc += u32(fp[Word.a(w)]) < u32(fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2
-            case .call:
-                let callee = UnsafeMutablePointer<FunctionInfo>(bitPattern: UInt(truncatingIfNeeded: pc[1])).unsafelyUnwrapped
-                let newFP = fp + Word.a(w)
-                if frame == framesEnd || newFP + callee.pointee.frameSize > stackEnd {
-                    r.trap = .callStackExhausted; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap
-                }
-                let n = Word.b(w)
-                gatherArguments(n, from: fp, slots: pc + 2, to: newFP)
-                frame.pointee = CallFrame(returnPC: pc + 2 + (n &+ 3) &>> 2, fp: fp, info: cur, instance: inst)
-                frame += 1
-                initFrame(newFP, callee)
-                fp = newFP
-                cur = callee
-                pc = callee.pointee.code
-            case .ret1:
-                fp[0] = fp[Word.a(w)]
-                if frame == frameBase {
-                    r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                    return .returned
-                }
-                frame -= 1
-                pc = frame.pointee.returnPC
-                fp = frame.pointee.fp
-                cur = frame.pointee.info
-                if frame.pointee.instance != inst {
-                    inst = frame.pointee.instance
-                    r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                    return .switchInstance
-                }
-            case .i32Sub: fp[Word.c(w)] = slot(u32(fp[Word.a(w)]) &- u32(fp[Word.b(w)])); pc += 1
-            case .cold:
-                switch Word.op(w) {
-                case .copy, .i32Add, .load32, .load64, .store32, .store64, .load8U, .br, .brAndNZ, .brAndZ, .brI32Ne, .brI32LtU, .call, .ret1, .i32Sub:
-                    preconditionFailure("hot instruction in the cold switch")
-                // MARK: Control and data movement
-                case .unreachable:
-                    r.trap = .unreachable
-                    r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                    return .trap
-                case .const64:
-                    fp[Word.c(w)] = pc[1]
-                    pc += 2
-                case .brTable:
-                    let count = Int(truncatingIfNeeded: w &>> 32)
-                    let i = Int(truncatingIfNeeded: u32(fp[Word.a(w)]))
-                    pc += Int(truncatingIfNeeded: Int64(bitPattern: pc[1 + (i < count ? i : count)]))
-                case .ret:
-                    if frame == frameBase {
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .returned
-                    }
-                    frame -= 1
-                    pc = frame.pointee.returnPC
-                    fp = frame.pointee.fp
-                    cur = frame.pointee.info
-                    if frame.pointee.instance != inst {
-                        inst = frame.pointee.instance
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .switchInstance
-                    }
-                case .callIndirect:
-                    let imm = pc[1]
-                    let table = ctx.pointee.tables[Int(truncatingIfNeeded: imm &>> 32)]
-                    let i = Int(truncatingIfNeeded: u32(fp[Word.b(w)]))
-                    if i >= table.pointee.count {
-                        r.trap = .undefinedElement; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap
-                    }
-                    let raw = table.pointee.elements[i]
-                    if raw == 0 {
-                        r.trap = .uninitializedElement; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap
-                    }
-                    let f = functionFields(raw)
-                    if f.typeID != ctx.pointee.typeIDs[Int(truncatingIfNeeded: imm & 0xFFFF_FFFF)] {
-                        r.trap = .indirectCallTypeMismatch; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap
-                    }
-                    if f.instance != inst {
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .slow
-                    }
-                    let callee = cur.pointee.moduleFunctions + Int(f.index)
-                    let newFP = fp + Word.a(w)
-                    if frame == framesEnd || newFP + callee.pointee.frameSize > stackEnd {
-                        r.trap = .callStackExhausted; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap
-                    }
-                    let n = Word.c(w)
-                    gatherArguments(n, from: fp, slots: pc + 2, to: newFP)
-                    frame.pointee = CallFrame(returnPC: pc + 2 + (n &+ 3) &>> 2, fp: fp, info: cur, instance: inst)
-                    frame += 1
-                    initFrame(newFP, callee)
-                    fp = newFP
-                    cur = callee
-                    pc = callee.pointee.code
-                case .returnCall:
-                    let callee = UnsafeMutablePointer<FunctionInfo>(bitPattern: UInt(truncatingIfNeeded: pc[1])).unsafelyUnwrapped
-                    if fp + callee.pointee.frameSize > stackEnd {
-                        r.trap = .callStackExhausted
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    initFrame(fp, callee)
-                    cur = callee
-                    pc = callee.pointee.code
-                case .returnCallIndirect:
-                    let imm = pc[1]
-                    let table = ctx.pointee.tables[Int(truncatingIfNeeded: imm &>> 32)]
-                    let i = Int(truncatingIfNeeded: u32(fp[Word.b(w)]))
-                    if i >= table.pointee.count {
-                        r.trap = .undefinedElement
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    let raw = table.pointee.elements[i]
-                    if raw == 0 {
-                        r.trap = .uninitializedElement
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    let f = functionFields(raw)
-                    if f.typeID != ctx.pointee.typeIDs[Int(truncatingIfNeeded: imm & 0xFFFF_FFFF)] {
-                        r.trap = .indirectCallTypeMismatch
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    if f.instance != inst {
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .slow
-                    }
-                    let callee = cur.pointee.moduleFunctions + Int(f.index)
-                    if fp + callee.pointee.frameSize > stackEnd {
-                        r.trap = .callStackExhausted
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    initFrame(fp, callee)
-                    cur = callee
-                    pc = callee.pointee.code
-                case .callImport, .returnCallImport, .callIndirectSlow, .returnCallIndirectSlow, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill,
-                    .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop:
-                    r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                    return .slow
-                case .select:
-                    fp[Word.c(w)] = fp[Int(truncatingIfNeeded: pc[1])] != 0 ? fp[Word.a(w)] : fp[Word.b(w)]
-                    pc += 2
-                case .globalGet:
-                    fp[Word.c(w)] = ctx.pointee.globals[Word.index(w)].pointee
-                    pc += 1
-                case .globalSet:
-                    ctx.pointee.globals[Word.index(w)].pointee = fp[Word.c(w)]
-                    pc += 1
-                case .refFunc:
-                    fp[Word.c(w)] = ctx.pointee.functions[Word.index(w)]
-                    pc += 1
-
-                // MARK: Memory: the effective address is u32(fp[A] + fp[B]) + u64 offset, checked against the current size.
-                case .load8S32:
-                    let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
-                    if ea &+ 1 > UInt64(UInt(bitPattern: memDef.pointee.byteCount)) {
-                        r.trap = .outOfBoundsMemoryAccess
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    fp[Word.c(w)] = slot(Int32(memBase.load(fromByteOffset: Int(truncatingIfNeeded: ea), as: Int8.self)))
-                    pc += 2
-                case .load16S32:
-                    let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
-                    if ea &+ 2 > UInt64(UInt(bitPattern: memDef.pointee.byteCount)) {
-                        r.trap = .outOfBoundsMemoryAccess
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    fp[Word.c(w)] = slot(Int32(memBase.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: ea), as: Int16.self)))
-                    pc += 2
-                case .load16U:
-                    let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
-                    if ea &+ 2 > UInt64(UInt(bitPattern: memDef.pointee.byteCount)) {
-                        r.trap = .outOfBoundsMemoryAccess
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    fp[Word.c(w)] = UInt64(memBase.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: ea), as: UInt16.self))
-                    pc += 2
-                case .load8S64:
-                    let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
-                    if ea &+ 1 > UInt64(UInt(bitPattern: memDef.pointee.byteCount)) {
-                        r.trap = .outOfBoundsMemoryAccess
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    fp[Word.c(w)] = slot(Int64(memBase.load(fromByteOffset: Int(truncatingIfNeeded: ea), as: Int8.self)))
-                    pc += 2
-                case .load16S64:
-                    let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
-                    if ea &+ 2 > UInt64(UInt(bitPattern: memDef.pointee.byteCount)) {
-                        r.trap = .outOfBoundsMemoryAccess
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    fp[Word.c(w)] = slot(Int64(memBase.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: ea), as: Int16.self)))
-                    pc += 2
-                case .load32S64:
-                    let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
-                    if ea &+ 4 > UInt64(UInt(bitPattern: memDef.pointee.byteCount)) {
-                        r.trap = .outOfBoundsMemoryAccess
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    fp[Word.c(w)] = slot(Int64(memBase.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: ea), as: Int32.self)))
-                    pc += 2
-                case .store8:
-                    let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
-                    if ea &+ 1 > UInt64(UInt(bitPattern: memDef.pointee.byteCount)) {
-                        r.trap = .outOfBoundsMemoryAccess
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    memBase.storeBytes(of: UInt8(truncatingIfNeeded: fp[Word.c(w)]), toByteOffset: Int(truncatingIfNeeded: ea), as: UInt8.self)
-                    pc += 2
-                case .store16:
-                    let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
-                    if ea &+ 2 > UInt64(UInt(bitPattern: memDef.pointee.byteCount)) {
-                        r.trap = .outOfBoundsMemoryAccess
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    memBase.storeBytes(of: UInt16(truncatingIfNeeded: fp[Word.c(w)]), toByteOffset: Int(truncatingIfNeeded: ea), as: UInt16.self)
-                    pc += 2
-                case .memorySize:
-                    fp[Word.c(w)] = UInt64(UInt(bitPattern: memDef.pointee.byteCount) &>> 16)
-                    pc += 1
-
-                // MARK: Tables (growth and bulk operations are slow instructions)
-                case .tableGet:
-                    let table = ctx.pointee.tables[Int(truncatingIfNeeded: pc[1])]
-                    let i = Int(truncatingIfNeeded: u32(fp[Word.a(w)]))
-                    if i >= table.pointee.count {
-                        r.trap = .outOfBoundsTableAccess
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    fp[Word.c(w)] = table.pointee.elements[i]
-                    pc += 2
-                case .tableSet:
-                    let table = ctx.pointee.tables[Int(truncatingIfNeeded: pc[1])]
-                    let i = Int(truncatingIfNeeded: u32(fp[Word.a(w)]))
-                    if i >= table.pointee.count {
-                        r.trap = .outOfBoundsTableAccess
-                        r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst
-                        return .trap
-                    }
-                    table.pointee.elements[i] = fp[Word.b(w)]
-                    pc += 2
-                case .tableSize:
-                    fp[Word.c(w)] = UInt64(ctx.pointee.tables[Int(truncatingIfNeeded: pc[1])].pointee.count)
-                    pc += 2
-
-                // MARK: Fused compare and branch
-                case .brI32Eq: pc += u32(fp[Word.a(w)]) == u32(fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI32LtS: pc += s32(fp[Word.a(w)]) < s32(fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI32GtS: pc += s32(fp[Word.a(w)]) > s32(fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI32GtU: pc += u32(fp[Word.a(w)]) > u32(fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI32LeS: pc += s32(fp[Word.a(w)]) <= s32(fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI32LeU: pc += u32(fp[Word.a(w)]) <= u32(fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI32GeS: pc += s32(fp[Word.a(w)]) >= s32(fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI32GeU: pc += u32(fp[Word.a(w)]) >= u32(fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI64Eq: pc += fp[Word.a(w)] == fp[Word.b(w)] ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI64Ne: pc += fp[Word.a(w)] != fp[Word.b(w)] ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI64LtS: pc += s64(fp[Word.a(w)]) < s64(fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI64LtU: pc += fp[Word.a(w)] < fp[Word.b(w)] ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI64GtS: pc += s64(fp[Word.a(w)]) > s64(fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI64GtU: pc += fp[Word.a(w)] > fp[Word.b(w)] ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI64LeS: pc += s64(fp[Word.a(w)]) <= s64(fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI64LeU: pc += fp[Word.a(w)] <= fp[Word.b(w)] ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI64GeS: pc += s64(fp[Word.a(w)]) >= s64(fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2
-                case .brI64GeU: pc += fp[Word.a(w)] >= fp[Word.b(w)] ? Int(truncatingIfNeeded: pc[1]) : 2
-                // MARK: i32 comparisons
-                case .i32Eqz: fp[Word.c(w)] = slot(u32(fp[Word.a(w)]) == 0); pc += 1
-                case .i32Eq: fp[Word.c(w)] = slot(u32(fp[Word.a(w)]) == u32(fp[Word.b(w)])); pc += 1
-                case .i32Ne: fp[Word.c(w)] = slot(u32(fp[Word.a(w)]) != u32(fp[Word.b(w)])); pc += 1
-                case .i32LtS: fp[Word.c(w)] = slot(s32(fp[Word.a(w)]) < s32(fp[Word.b(w)])); pc += 1
-                case .i32LtU: fp[Word.c(w)] = slot(u32(fp[Word.a(w)]) < u32(fp[Word.b(w)])); pc += 1
-                case .i32GtS: fp[Word.c(w)] = slot(s32(fp[Word.a(w)]) > s32(fp[Word.b(w)])); pc += 1
-                case .i32GtU: fp[Word.c(w)] = slot(u32(fp[Word.a(w)]) > u32(fp[Word.b(w)])); pc += 1
-                case .i32LeS: fp[Word.c(w)] = slot(s32(fp[Word.a(w)]) <= s32(fp[Word.b(w)])); pc += 1
-                case .i32LeU: fp[Word.c(w)] = slot(u32(fp[Word.a(w)]) <= u32(fp[Word.b(w)])); pc += 1
-                case .i32GeS: fp[Word.c(w)] = slot(s32(fp[Word.a(w)]) >= s32(fp[Word.b(w)])); pc += 1
-                case .i32GeU: fp[Word.c(w)] = slot(u32(fp[Word.a(w)]) >= u32(fp[Word.b(w)])); pc += 1
-                // MARK: i64 comparisons
-                case .i64Eqz: fp[Word.c(w)] = slot(fp[Word.a(w)] == 0); pc += 1
-                case .i64Eq: fp[Word.c(w)] = slot(fp[Word.a(w)] == fp[Word.b(w)]); pc += 1
-                case .i64Ne: fp[Word.c(w)] = slot(fp[Word.a(w)] != fp[Word.b(w)]); pc += 1
-                case .i64LtS: fp[Word.c(w)] = slot(s64(fp[Word.a(w)]) < s64(fp[Word.b(w)])); pc += 1
-                case .i64LtU: fp[Word.c(w)] = slot(fp[Word.a(w)] < fp[Word.b(w)]); pc += 1
-                case .i64GtS: fp[Word.c(w)] = slot(s64(fp[Word.a(w)]) > s64(fp[Word.b(w)])); pc += 1
-                case .i64GtU: fp[Word.c(w)] = slot(fp[Word.a(w)] > fp[Word.b(w)]); pc += 1
-                case .i64LeS: fp[Word.c(w)] = slot(s64(fp[Word.a(w)]) <= s64(fp[Word.b(w)])); pc += 1
-                case .i64LeU: fp[Word.c(w)] = slot(fp[Word.a(w)] <= fp[Word.b(w)]); pc += 1
-                case .i64GeS: fp[Word.c(w)] = slot(s64(fp[Word.a(w)]) >= s64(fp[Word.b(w)])); pc += 1
-                case .i64GeU: fp[Word.c(w)] = slot(fp[Word.a(w)] >= fp[Word.b(w)]); pc += 1
-                // MARK: float comparisons
-                case .f32Eq: fp[Word.c(w)] = slot(f32(fp[Word.a(w)]) == f32(fp[Word.b(w)])); pc += 1
-                case .f32Ne: fp[Word.c(w)] = slot(f32(fp[Word.a(w)]) != f32(fp[Word.b(w)])); pc += 1
-                case .f32Lt: fp[Word.c(w)] = slot(f32(fp[Word.a(w)]) < f32(fp[Word.b(w)])); pc += 1
-                case .f32Gt: fp[Word.c(w)] = slot(f32(fp[Word.a(w)]) > f32(fp[Word.b(w)])); pc += 1
-                case .f32Le: fp[Word.c(w)] = slot(f32(fp[Word.a(w)]) <= f32(fp[Word.b(w)])); pc += 1
-                case .f32Ge: fp[Word.c(w)] = slot(f32(fp[Word.a(w)]) >= f32(fp[Word.b(w)])); pc += 1
-                case .f64Eq: fp[Word.c(w)] = slot(f64(fp[Word.a(w)]) == f64(fp[Word.b(w)])); pc += 1
-                case .f64Ne: fp[Word.c(w)] = slot(f64(fp[Word.a(w)]) != f64(fp[Word.b(w)])); pc += 1
-                case .f64Lt: fp[Word.c(w)] = slot(f64(fp[Word.a(w)]) < f64(fp[Word.b(w)])); pc += 1
-                case .f64Gt: fp[Word.c(w)] = slot(f64(fp[Word.a(w)]) > f64(fp[Word.b(w)])); pc += 1
-                case .f64Le: fp[Word.c(w)] = slot(f64(fp[Word.a(w)]) <= f64(fp[Word.b(w)])); pc += 1
-                case .f64Ge: fp[Word.c(w)] = slot(f64(fp[Word.a(w)]) >= f64(fp[Word.b(w)])); pc += 1
-
-                // MARK: i32 arithmetic
-                case .i32Clz: fp[Word.c(w)] = UInt64(u32(fp[Word.a(w)]).leadingZeroBitCount); pc += 1
-                case .i32Ctz: fp[Word.c(w)] = UInt64(u32(fp[Word.a(w)]).trailingZeroBitCount); pc += 1
-                case .i32Popcnt: fp[Word.c(w)] = UInt64(u32(fp[Word.a(w)]).nonzeroBitCount); pc += 1
-                case .i32Mul: fp[Word.c(w)] = slot(u32(fp[Word.a(w)]) &* u32(fp[Word.b(w)])); pc += 1
-                case .i32DivS:
-                    let a = s32(fp[Word.a(w)]), b = s32(fp[Word.b(w)])
-                    if b == 0 { r.trap = .integerDivideByZero; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    if b == -1 && a == Int32.min { r.trap = .integerOverflow; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = slot(a / b)
-                    pc += 1
-                case .i32DivU:
-                    let a = u32(fp[Word.a(w)]), b = u32(fp[Word.b(w)])
-                    if b == 0 { r.trap = .integerDivideByZero; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = slot(a / b)
-                    pc += 1
-                case .i32RemS:
-                    let a = s32(fp[Word.a(w)]), b = s32(fp[Word.b(w)])
-                    if b == 0 { r.trap = .integerDivideByZero; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = b == -1 ? 0 : slot(a % b)
-                    pc += 1
-                case .i32RemU:
-                    let a = u32(fp[Word.a(w)]), b = u32(fp[Word.b(w)])
-                    if b == 0 { r.trap = .integerDivideByZero; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = slot(a % b)
-                    pc += 1
-                case .i32And: fp[Word.c(w)] = fp[Word.a(w)] & fp[Word.b(w)]; pc += 1
-                case .i32Or: fp[Word.c(w)] = fp[Word.a(w)] | fp[Word.b(w)]; pc += 1
-                case .i32Xor: fp[Word.c(w)] = fp[Word.a(w)] ^ fp[Word.b(w)]; pc += 1
-                case .i32Shl: fp[Word.c(w)] = slot(u32(fp[Word.a(w)]) &<< u32(fp[Word.b(w)])); pc += 1
-                case .i32ShrS: fp[Word.c(w)] = slot(s32(fp[Word.a(w)]) &>> s32(fp[Word.b(w)])); pc += 1
-                case .i32ShrU: fp[Word.c(w)] = slot(u32(fp[Word.a(w)]) &>> u32(fp[Word.b(w)])); pc += 1
-                case .i32Rotl:
-                    let a = u32(fp[Word.a(w)]), n = u32(fp[Word.b(w)])
-                    fp[Word.c(w)] = slot((a &<< n) | (a &>> (32 &- n)))
-                    pc += 1
-                case .i32Rotr:
-                    let a = u32(fp[Word.a(w)]), n = u32(fp[Word.b(w)])
-                    fp[Word.c(w)] = slot((a &>> n) | (a &<< (32 &- n)))
-                    pc += 1
-
-                // MARK: i64 arithmetic
-                case .i64Clz: fp[Word.c(w)] = UInt64(fp[Word.a(w)].leadingZeroBitCount); pc += 1
-                case .i64Ctz: fp[Word.c(w)] = UInt64(fp[Word.a(w)].trailingZeroBitCount); pc += 1
-                case .i64Popcnt: fp[Word.c(w)] = UInt64(fp[Word.a(w)].nonzeroBitCount); pc += 1
-                case .i64Add: fp[Word.c(w)] = fp[Word.a(w)] &+ fp[Word.b(w)]; pc += 1
-                case .i64Sub: fp[Word.c(w)] = fp[Word.a(w)] &- fp[Word.b(w)]; pc += 1
-                case .i64Mul: fp[Word.c(w)] = fp[Word.a(w)] &* fp[Word.b(w)]; pc += 1
-                case .i64DivS:
-                    let a = s64(fp[Word.a(w)]), b = s64(fp[Word.b(w)])
-                    if b == 0 { r.trap = .integerDivideByZero; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    if b == -1 && a == Int64.min { r.trap = .integerOverflow; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = slot(a / b)
-                    pc += 1
-                case .i64DivU:
-                    let a = fp[Word.a(w)], b = fp[Word.b(w)]
-                    if b == 0 { r.trap = .integerDivideByZero; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = a / b
-                    pc += 1
-                case .i64RemS:
-                    let a = s64(fp[Word.a(w)]), b = s64(fp[Word.b(w)])
-                    if b == 0 { r.trap = .integerDivideByZero; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = b == -1 ? 0 : slot(a % b)
-                    pc += 1
-                case .i64RemU:
-                    let a = fp[Word.a(w)], b = fp[Word.b(w)]
-                    if b == 0 { r.trap = .integerDivideByZero; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = a % b
-                    pc += 1
-                case .i64And: fp[Word.c(w)] = fp[Word.a(w)] & fp[Word.b(w)]; pc += 1
-                case .i64Or: fp[Word.c(w)] = fp[Word.a(w)] | fp[Word.b(w)]; pc += 1
-                case .i64Xor: fp[Word.c(w)] = fp[Word.a(w)] ^ fp[Word.b(w)]; pc += 1
-                case .i64Shl: fp[Word.c(w)] = fp[Word.a(w)] &<< fp[Word.b(w)]; pc += 1
-                case .i64ShrS: fp[Word.c(w)] = slot(s64(fp[Word.a(w)]) &>> s64(fp[Word.b(w)])); pc += 1
-                case .i64ShrU: fp[Word.c(w)] = fp[Word.a(w)] &>> fp[Word.b(w)]; pc += 1
-                case .i64Rotl:
-                    let a = fp[Word.a(w)], n = fp[Word.b(w)]
-                    fp[Word.c(w)] = (a &<< n) | (a &>> (64 &- n))
-                    pc += 1
-                case .i64Rotr:
-                    let a = fp[Word.a(w)], n = fp[Word.b(w)]
-                    fp[Word.c(w)] = (a &>> n) | (a &<< (64 &- n))
-                    pc += 1
-
-                // MARK: f32 arithmetic
-                case .f32Abs: fp[Word.c(w)] = FloatOps.abs32(fp[Word.a(w)]); pc += 1
-                case .f32Neg: fp[Word.c(w)] = FloatOps.neg32(fp[Word.a(w)]); pc += 1
-                case .f32Ceil: fp[Word.c(w)] = slot(FloatOps.ceil(f32(fp[Word.a(w)]))); pc += 1
-                case .f32Floor: fp[Word.c(w)] = slot(FloatOps.floor(f32(fp[Word.a(w)]))); pc += 1
-                case .f32Trunc: fp[Word.c(w)] = slot(FloatOps.trunc(f32(fp[Word.a(w)]))); pc += 1
-                case .f32Nearest: fp[Word.c(w)] = slot(FloatOps.nearest(f32(fp[Word.a(w)]))); pc += 1
-                case .f32Sqrt: fp[Word.c(w)] = slot(FloatOps.sqrt(f32(fp[Word.a(w)]))); pc += 1
-                case .f32Add: fp[Word.c(w)] = slot(f32(fp[Word.a(w)]) + f32(fp[Word.b(w)])); pc += 1
-                case .f32Sub: fp[Word.c(w)] = slot(f32(fp[Word.a(w)]) - f32(fp[Word.b(w)])); pc += 1
-                case .f32Mul: fp[Word.c(w)] = slot(f32(fp[Word.a(w)]) * f32(fp[Word.b(w)])); pc += 1
-                case .f32Div: fp[Word.c(w)] = slot(f32(fp[Word.a(w)]) / f32(fp[Word.b(w)])); pc += 1
-                case .f32Min: fp[Word.c(w)] = slot(FloatOps.min(f32(fp[Word.a(w)]), f32(fp[Word.b(w)]))); pc += 1
-                case .f32Max: fp[Word.c(w)] = slot(FloatOps.max(f32(fp[Word.a(w)]), f32(fp[Word.b(w)]))); pc += 1
-                case .f32Copysign: fp[Word.c(w)] = FloatOps.copysign32(fp[Word.a(w)], fp[Word.b(w)]); pc += 1
-
-                // MARK: f64 arithmetic
-                case .f64Abs: fp[Word.c(w)] = FloatOps.abs64(fp[Word.a(w)]); pc += 1
-                case .f64Neg: fp[Word.c(w)] = FloatOps.neg64(fp[Word.a(w)]); pc += 1
-                case .f64Ceil: fp[Word.c(w)] = slot(FloatOps.ceil(f64(fp[Word.a(w)]))); pc += 1
-                case .f64Floor: fp[Word.c(w)] = slot(FloatOps.floor(f64(fp[Word.a(w)]))); pc += 1
-                case .f64Trunc: fp[Word.c(w)] = slot(FloatOps.trunc(f64(fp[Word.a(w)]))); pc += 1
-                case .f64Nearest: fp[Word.c(w)] = slot(FloatOps.nearest(f64(fp[Word.a(w)]))); pc += 1
-                case .f64Sqrt: fp[Word.c(w)] = slot(FloatOps.sqrt(f64(fp[Word.a(w)]))); pc += 1
-                case .f64Add: fp[Word.c(w)] = slot(f64(fp[Word.a(w)]) + f64(fp[Word.b(w)])); pc += 1
-                case .f64Sub: fp[Word.c(w)] = slot(f64(fp[Word.a(w)]) - f64(fp[Word.b(w)])); pc += 1
-                case .f64Mul: fp[Word.c(w)] = slot(f64(fp[Word.a(w)]) * f64(fp[Word.b(w)])); pc += 1
-                case .f64Div: fp[Word.c(w)] = slot(f64(fp[Word.a(w)]) / f64(fp[Word.b(w)])); pc += 1
-                case .f64Min: fp[Word.c(w)] = slot(FloatOps.min(f64(fp[Word.a(w)]), f64(fp[Word.b(w)]))); pc += 1
-                case .f64Max: fp[Word.c(w)] = slot(FloatOps.max(f64(fp[Word.a(w)]), f64(fp[Word.b(w)]))); pc += 1
-                case .f64Copysign: fp[Word.c(w)] = FloatOps.copysign64(fp[Word.a(w)], fp[Word.b(w)]); pc += 1
-
-                // MARK: Conversions
-                case .i32WrapI64: fp[Word.c(w)] = fp[Word.a(w)] & 0xFFFF_FFFF; pc += 1
-                case .i32TruncF32S:
-                    let x = f32(fp[Word.a(w)])
-                    if x.isNaN { r.trap = .invalidConversionToInteger; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    if !(x >= -2147483648.0 && x < 2147483648.0) { r.trap = .integerOverflow; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = slot(Int32(x))
-                    pc += 1
-                case .i32TruncF32U:
-                    let x = f32(fp[Word.a(w)])
-                    if x.isNaN { r.trap = .invalidConversionToInteger; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    if !(x > -1.0 && x < 4294967296.0) { r.trap = .integerOverflow; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = slot(UInt32(x))
-                    pc += 1
-                case .i32TruncF64S:
-                    let x = f64(fp[Word.a(w)])
-                    if x.isNaN { r.trap = .invalidConversionToInteger; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    if !(x > -2147483649.0 && x < 2147483648.0) { r.trap = .integerOverflow; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = slot(Int32(x))
-                    pc += 1
-                case .i32TruncF64U:
-                    let x = f64(fp[Word.a(w)])
-                    if x.isNaN { r.trap = .invalidConversionToInteger; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    if !(x > -1.0 && x < 4294967296.0) { r.trap = .integerOverflow; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = slot(UInt32(x))
-                    pc += 1
-                case .i64ExtendI32S: fp[Word.c(w)] = slot(Int64(s32(fp[Word.a(w)]))); pc += 1
-                case .i64ExtendI32U: fp[Word.c(w)] = fp[Word.a(w)] & 0xFFFF_FFFF; pc += 1
-                case .i64TruncF32S:
-                    let x = f32(fp[Word.a(w)])
-                    if x.isNaN { r.trap = .invalidConversionToInteger; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    if !(x >= -9223372036854775808.0 && x < 9223372036854775808.0) { r.trap = .integerOverflow; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = slot(Int64(x))
-                    pc += 1
-                case .i64TruncF32U:
-                    let x = f32(fp[Word.a(w)])
-                    if x.isNaN { r.trap = .invalidConversionToInteger; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    if !(x > -1.0 && x < 18446744073709551616.0) { r.trap = .integerOverflow; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = UInt64(x)
-                    pc += 1
-                case .i64TruncF64S:
-                    let x = f64(fp[Word.a(w)])
-                    if x.isNaN { r.trap = .invalidConversionToInteger; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    if !(x >= -9223372036854775808.0 && x < 9223372036854775808.0) { r.trap = .integerOverflow; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = slot(Int64(x))
-                    pc += 1
-                case .i64TruncF64U:
-                    let x = f64(fp[Word.a(w)])
-                    if x.isNaN { r.trap = .invalidConversionToInteger; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    if !(x > -1.0 && x < 18446744073709551616.0) { r.trap = .integerOverflow; r.pc = pc; r.fp = fp; r.cur = cur; r.frame = frame; r.instance = inst; return .trap }
-                    fp[Word.c(w)] = UInt64(x)
-                    pc += 1
-                case .f32ConvertI32S: fp[Word.c(w)] = slot(Float(s32(fp[Word.a(w)]))); pc += 1
-                case .f32ConvertI32U: fp[Word.c(w)] = slot(Float(u32(fp[Word.a(w)]))); pc += 1
-                case .f32ConvertI64S: fp[Word.c(w)] = slot(Float(s64(fp[Word.a(w)]))); pc += 1
-                case .f32ConvertI64U: fp[Word.c(w)] = slot(Float(fp[Word.a(w)])); pc += 1
-                case .f32DemoteF64: fp[Word.c(w)] = slot(Float(f64(fp[Word.a(w)]))); pc += 1
-                case .f64ConvertI32S: fp[Word.c(w)] = slot(Double(s32(fp[Word.a(w)]))); pc += 1
-                case .f64ConvertI32U: fp[Word.c(w)] = slot(Double(u32(fp[Word.a(w)]))); pc += 1
-                case .f64ConvertI64S: fp[Word.c(w)] = slot(Double(s64(fp[Word.a(w)]))); pc += 1
-                case .f64ConvertI64U: fp[Word.c(w)] = slot(Double(fp[Word.a(w)])); pc += 1
-                case .f64PromoteF32: fp[Word.c(w)] = slot(Double(f32(fp[Word.a(w)]))); pc += 1
-                case .i32ReinterpretF32, .i64ReinterpretF64, .f32ReinterpretI32, .f64ReinterpretI64:
-                    fp[Word.c(w)] = fp[Word.a(w)]
-                    pc += 1
-                case .i32Extend8S: fp[Word.c(w)] = slot(Int32(Int8(truncatingIfNeeded: fp[Word.a(w)]))); pc += 1
-                case .i32Extend16S: fp[Word.c(w)] = slot(Int32(Int16(truncatingIfNeeded: fp[Word.a(w)]))); pc += 1
-                case .i64Extend8S: fp[Word.c(w)] = slot(Int64(Int8(truncatingIfNeeded: fp[Word.a(w)]))); pc += 1
-                case .i64Extend16S: fp[Word.c(w)] = slot(Int64(Int16(truncatingIfNeeded: fp[Word.a(w)]))); pc += 1
-                case .i64Extend32S: fp[Word.c(w)] = slot(Int64(Int32(truncatingIfNeeded: fp[Word.a(w)]))); pc += 1
-                case .i32TruncSatF32S: fp[Word.c(w)] = SaturatingTrunc.i32s(Double(f32(fp[Word.a(w)]))); pc += 1
-                case .i32TruncSatF32U: fp[Word.c(w)] = SaturatingTrunc.i32u(Double(f32(fp[Word.a(w)]))); pc += 1
-                case .i32TruncSatF64S: fp[Word.c(w)] = SaturatingTrunc.i32s(f64(fp[Word.a(w)])); pc += 1
-                case .i32TruncSatF64U: fp[Word.c(w)] = SaturatingTrunc.i32u(f64(fp[Word.a(w)])); pc += 1
-                case .i64TruncSatF32S: fp[Word.c(w)] = SaturatingTrunc.i64s(Double(f32(fp[Word.a(w)]))); pc += 1
-                case .i64TruncSatF32U: fp[Word.c(w)] = SaturatingTrunc.i64u(Double(f32(fp[Word.a(w)]))); pc += 1
-                case .i64TruncSatF64S: fp[Word.c(w)] = SaturatingTrunc.i64s(f64(fp[Word.a(w)])); pc += 1
-                case .i64TruncSatF64U: fp[Word.c(w)] = SaturatingTrunc.i64u(f64(fp[Word.a(w)])); pc += 1
-                }
+        let table = r.profileCounts == nil ? handlerTable : profilingTable
+        return withUnsafeMutablePointer(to: &r) { rp in
+            let memSize = UInt64(UInt(bitPattern: rp.pointee.memDef.pointee.byteCount))
+            let mem = rp.pointee.memBase
+            #if DEBUG
+            while true {
+                let e = next(rp.pointee.pc, rp.pointee.fp, mem, memSize, table, rp)
+                if e != .next { return e }
             }
+            #else
+            return next(rp.pointee.pc, rp.pointee.fp, mem, memSize, table, rp)
+            #endif
         }
+    }
+
+    // MARK: Handler building blocks (all inlined into the handlers)
+
+    /// Runs the instruction at `pc`: a tail call of its handler.
+    @inline(__always)
+    static func next(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
+        _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>
+    ) -> Exit {
+        let h = t.assumingMemoryBound(to: Handler.self)[Int(truncatingIfNeeded: (pc.pointee &>> 8) & 0xFF)]
+        return h(pc, fp, m, ms, t, r)
+    }
+
+    /// Continues with the instruction at `pc` (in debug builds: via the driver's loop).
+    @inline(__always)
+    static func then(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
+        _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>
+    ) -> Exit {
+        #if DEBUG
+        r.pointee.pc = pc
+        r.pointee.fp = fp
+        return .next
+        #else
+        return next(pc, fp, m, ms, t, r)
+        #endif
+    }
+
+    /// Returns to the driver with `pc`/`fp` saved.
+    @inline(__always)
+    static func exit(
+        _ e: Exit, _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>,
+        _ r: UnsafeMutablePointer<Registers>
+    ) -> Exit {
+        r.pointee.pc = pc
+        r.pointee.fp = fp
+        return e
+    }
+
+    @inline(__always)
+    static func trap(
+        _ code: TrapCode, _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>,
+        _ r: UnsafeMutablePointer<Registers>
+    ) -> Exit {
+        r.pointee.trap = code
+        return exit(.trap, pc, fp, r)
+    }
+
+    /// `fp[C] = op(fp[A], fp[B])`
+    @inline(__always)
+    static func binary(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
+        _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>, _ op: (UInt64, UInt64) -> UInt64
+    ) -> Exit {
+        let w = pc.pointee
+        fp[Word.c(w)] = op(fp[Word.a(w)], fp[Word.b(w)])
+        return then(pc + 1, fp, m, ms, t, r)
+    }
+
+    /// `fp[C] = op(fp[A])`
+    @inline(__always)
+    static func unary(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
+        _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>, _ op: (UInt64) -> UInt64
+    ) -> Exit {
+        let w = pc.pointee
+        fp[Word.c(w)] = op(fp[Word.a(w)])
+        return then(pc + 1, fp, m, ms, t, r)
+    }
+
+    /// `if cond(fp[A], fp[B]) { pc += rel(w1) } else { pc += 2 }`
+    @inline(__always)
+    static func branch(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
+        _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>, _ cond: (UInt64, UInt64) -> Bool
+    ) -> Exit {
+        let w = pc.pointee
+        let npc = pc + (cond(fp[Word.a(w)], fp[Word.b(w)]) ? Int(truncatingIfNeeded: pc[1]) : 2)
+        return then(npc, fp, m, ms, t, r)
+    }
+
+    /// `fp[C] = load(ea)` for an access of `size` bytes at `ea = u32(fp[A] + fp[B]) + w1`.
+    @inline(__always)
+    static func load(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
+        _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>, size: UInt64,
+        _ load: (UnsafeMutableRawPointer) -> UInt64
+    ) -> Exit {
+        let w = pc.pointee
+        let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
+        if ea &+ size > ms { return trap(.outOfBoundsMemoryAccess, pc, fp, r) }
+        fp[Word.c(w)] = load(m + Int(truncatingIfNeeded: ea))
+        return then(pc + 2, fp, m, ms, t, r)
+    }
+
+    /// `fp[C] = load(ea)` at `ea = u32((fp[A] << k) + fp[B]) + offset`, w1 = offset | k << 32.
+    @inline(__always)
+    static func loadScaled(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
+        _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>, size: UInt64,
+        _ load: (UnsafeMutableRawPointer) -> UInt64
+    ) -> Exit {
+        let w = pc.pointee
+        let w1 = pc[1]
+        let ea = UInt64((u32(fp[Word.a(w)]) &<< u32(w1 &>> 32)) &+ u32(fp[Word.b(w)])) &+ (w1 & 0xFFFF_FFFF)
+        if ea &+ size > ms { return trap(.outOfBoundsMemoryAccess, pc, fp, r) }
+        fp[Word.c(w)] = load(m + Int(truncatingIfNeeded: ea))
+        return then(pc + 2, fp, m, ms, t, r)
+    }
+
+    /// `store(ea, fp[C])` for an access of `size` bytes at `ea = u32(fp[A] + fp[B]) + w1`.
+    @inline(__always)
+    static func store(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
+        _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>, size: UInt64,
+        _ store: (UnsafeMutableRawPointer, UInt64) -> Void
+    ) -> Exit {
+        let w = pc.pointee
+        let ea = UInt64(u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])) &+ pc[1]
+        if ea &+ size > ms { return trap(.outOfBoundsMemoryAccess, pc, fp, r) }
+        store(m + Int(truncatingIfNeeded: ea), fp[Word.c(w)])
+        return then(pc + 2, fp, m, ms, t, r)
+    }
+
+    /// Enters `callee`, whose frame starts at `newFP` (arguments in place); the caller continues at `returnPC`.
+    @inline(__always)
+    static func enter(
+        _ callee: UnsafeMutablePointer<FunctionInfo>, newFP: UnsafeMutablePointer<UInt64>,
+        returnPC: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
+        _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>
+    ) -> Exit {
+        let frame = r.pointee.frame
+        frame.pointee = CallFrame(returnPC: returnPC, fp: fp, info: r.pointee.cur, instance: r.pointee.instance)
+        r.pointee.frame = frame + 1
+        initFrame(newFP, callee)
+        r.pointee.cur = callee
+        return then(callee.pointee.code, newFP, m, ms, t, r)
+    }
+
+    /// Returns from the running function (results already in `fp[0...]`).
+    @inline(__always)
+    static func leave(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
+        _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>
+    ) -> Exit {
+        var frame = r.pointee.frame
+        if frame == r.pointee.frameBase { return exit(.returned, pc, fp, r) }
+        frame -= 1
+        r.pointee.frame = frame
+        let npc = frame.pointee.returnPC
+        let nfp = frame.pointee.fp
+        r.pointee.cur = frame.pointee.info
+        let inst = frame.pointee.instance
+        if inst != r.pointee.instance {
+            r.pointee.instance = inst
+            return exit(.switchInstance, npc, nfp, r)
+        }
+        return then(npc, nfp, m, ms, t, r)
+    }
+
+    /// The defined function of the running instance that `call_indirect` reaches, or an exit
+    /// (a trap, or `.slow` for a function of another instance or the host).
+    @inline(__always)
+    static func indirectCallee(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ r: UnsafeMutablePointer<Registers>
+    ) -> (UnsafeMutablePointer<FunctionInfo>?, Exit) {
+        let imm = pc[1]
+        let ctx = r.pointee.ctx
+        let table = ctx.pointee.tables[Int(truncatingIfNeeded: imm &>> 32)]
+        let i = Int(truncatingIfNeeded: u32(fp[Word.b(pc.pointee)]))
+        if i >= table.pointee.count { return (nil, trap(.undefinedElement, pc, fp, r)) }
+        let raw = table.pointee.elements[i]
+        if raw == 0 { return (nil, trap(.uninitializedElement, pc, fp, r)) }
+        let f = functionFields(raw)
+        if f.typeID != ctx.pointee.typeIDs[Int(truncatingIfNeeded: imm & 0xFFFF_FFFF)] {
+            return (nil, trap(.indirectCallTypeMismatch, pc, fp, r))
+        }
+        if f.instance != r.pointee.instance { return (nil, exit(.slow, pc, fp, r)) }
+        return (r.pointee.cur.pointee.moduleFunctions + Int(f.index), .next)
     }
 
     /// Copies `n` call arguments from the caller's slots listed at `slots`

@@ -1,12 +1,10 @@
 import WasmCore
 
 /// The internal instruction set of the interpreter. Bits 8..<16 of every
-/// instruction's head word hold one of these; the loop switches on it (for
-/// instructions without a hot slot, see `HotSlot`) with no `default`: every
-/// value the translator writes is a case, so LLVM emits a jump table without a
-/// range check. See `Docs/Interpreter.md` for the operand layouts.
+/// instruction's head word hold one of these; it indexes the handler table
+/// (`Interpreter.handlerTable`). See `Docs/Interpreter.md` for the operand layouts.
 ///
-/// Head word: bits 0..<4 = `HotSlot`, 8..<16 = `Op`. Field names used in the
+/// Head word: bits 8..<16 = `Op` (bits 0..<8 are zero). Field names used in the
 /// comments: `A` = bits 16..<32, `B` = 32..<48,
 /// `C` = 48..<64 of the head word (frame slot indices); `w1`, `w2` = the words
 /// after the head; `rel` = a signed code offset (in words) relative to the head.
@@ -53,6 +51,9 @@ enum Op: UInt8, CaseIterable {
     /// Loads: C = destination, w1 = static offset. Raw-value forms (`load32` serves i32.load,
     /// f32.load and i64.load32_u; `load8U` serves i32.load8_u and i64.load8_u; …).
     case load32, load64, load8S32, load8U, load16S32, load16U, load8S64, load16S64, load32S64
+    /// `load32`/`load64` at `u32((fp[A] << k) + fp[B]) + offset`: a fused `i32.shl` by a
+    /// constant k (scaled index); w1 = offset | k << 32.
+    case load32Shl, load64Shl
     /// Stores: C = value slot, w1 = static offset.
     case store32, store64, store8, store16
     /// `fp[C] = memory.size`
@@ -131,50 +132,6 @@ extension Op {
     static func numeric(_ op: NumericOp) -> Op { numericTable[op]! }
 }
 
-/// The first-level dispatch: bits 0..<4 of every head word select one of 15
-/// "hot" handlers, or `cold` (then the loop switches on the full `Op`).
-///
-/// Why two levels: LLVM replicates a switch's indirect jump into each handler
-/// (threaded dispatch, good branch prediction) only if the dispatch block has
-/// at most 16 successors or at most 16 predecessors (`TailDuplicator`'s
-/// `tail-dup-succ-size`/`tail-dup-pred-size`). A 16-case exhaustive switch
-/// qualifies; the full instruction set does not. Hot instructions thus cost one
-/// well-predicted jump, cold ones a second jump through the shared full switch.
-enum HotSlot: UInt8, CaseIterable {
-    case copy, i32Add, load32, load64, store32, store64, load8U, br, brAndNZ, brAndZ, brI32Ne, brI32LtU, call, ret1
-    case i32Sub
-    case cold
-
-    /// The opcode a hot slot executes.
-    var op: Op? {
-        switch self {
-        case .copy: .copy
-        case .i32Add: .i32Add
-        case .load32: .load32
-        case .load64: .load64
-        case .store32: .store32
-        case .store64: .store64
-        case .load8U: .load8U
-        case .br: .br
-        case .brAndNZ: .brAndNZ
-        case .brAndZ: .brAndZ
-        case .brI32Ne: .brI32Ne
-        case .brI32LtU: .brI32LtU
-        case .call: .call
-        case .ret1: .ret1
-        case .i32Sub: .i32Sub
-        case .cold: nil
-        }
-    }
-
-    /// Hot slot of each opcode (by raw value), `cold` for the rest.
-    static let slotOf: [UInt8] = {
-        var table = [UInt8](repeating: HotSlot.cold.rawValue, count: 256)
-        for slot in HotSlot.allCases { if let op = slot.op { table[Int(op.rawValue)] = slot.rawValue } }
-        return table
-    }()
-}
-
 /// Head-word field accessors and builders.
 enum Word {
     @inline(__always) static func a(_ w: UInt64) -> Int { Int(truncatingIfNeeded: (w &>> 16) & 0xFFFF) }
@@ -185,14 +142,8 @@ enum Word {
     /// Unsigned 32-bit field at bits 16..<48 (global, function, segment indices).
     @inline(__always) static func index(_ w: UInt64) -> Int { Int(truncatingIfNeeded: (w &>> 16) & 0xFFFF_FFFF) }
 
-    /// Hot slot (bits 0..<4: the dispatch needs only `and $15`) and opcode byte (bits 8..<16).
-    static func head(_ op: Op) -> UInt64 {
-        UInt64(HotSlot.slotOf[Int(op.rawValue)]) | UInt64(op.rawValue) << 8
-    }
-    /// The hot slot of a head word.
-    @inline(__always) static func hotSlot(_ w: UInt64) -> HotSlot {
-        unsafeBitCast(UInt8(truncatingIfNeeded: w) & 15, to: HotSlot.self)
-    }
+    /// The opcode byte (bits 8..<16; it indexes `Interpreter.handlerTable`).
+    static func head(_ op: Op) -> UInt64 { UInt64(op.rawValue) << 8 }
     /// The opcode of a head word (every head word the translator writes holds a valid one).
     @inline(__always) static func op(_ w: UInt64) -> Op {
         unsafeBitCast(UInt8(truncatingIfNeeded: w &>> 8), to: Op.self)
@@ -208,6 +159,6 @@ enum Word {
     static func make(_ op: Op, a: Int = 0, rel: Int) -> UInt64 {
         head(op) | UInt64(a) << 16 | UInt64(UInt32(truncatingIfNeeded: rel)) << 32
     }
-    /// Replaces the opcode (and hot slot) of a head word, keeping its fields.
+    /// Replaces the opcode of a head word, keeping its fields.
     static func withOp(_ word: UInt64, _ op: Op) -> UInt64 { (word & ~0xFFFF) | head(op) }
 }

@@ -84,6 +84,14 @@ struct FunctionTranslator {
     /// (field C) to the home slot of stack entry `lastProducerDepth`; else -1.
     var lastProducer = -1
     var lastProducerDepth = -1
+    /// The producer emitted right before `lastProducer` (consumed by it), when nothing
+    /// was emitted in between; else -1. For fusing `i32.shl` into a scaled load.
+    var previousProducer = -1
+    var previousProducerDepth = -1
+    /// Code position of the last label (a branch target).
+    var labelPosition = 0
+    /// Head position of the producer of each operand stack depth (possibly stale: check it).
+    var producerAt: [Int] = []
     /// The last emitted instruction if it was an integer comparison (for fusing with br_if/if).
     var lastCompare: (pos: Int, op: NumericOp, a: Int, b: Int, depth: Int)?
     /// (code position, module byte offset) of each translated instruction.
@@ -207,15 +215,21 @@ struct FunctionTranslator {
     mutating func emitProducer(_ op: Op, a: Int = 0, b: Int = 0, extra: UInt64? = nil) {
         let dst = home(stack.count)
         let pos = code.count
+        let previous = lastProducer, previousDepth = lastProducerDepth
         emit(Word.make(op, a: a, b: b, c: dst))
         if let e = extra { code.append(e) }
         push(dst)
         lastProducer = pos
         lastProducerDepth = stack.count - 1
+        previousProducer = previous
+        previousProducerDepth = previousDepth
+        while producerAt.count < stack.count { producerAt.append(-1) }
+        producerAt[stack.count - 1] = pos
     }
 
     /// A branch target: no peephole may look across it.
     mutating func placeLabel() {
+        labelPosition = code.count
         lastProducer = -1
         lastCompare = nil
     }

@@ -101,6 +101,7 @@ extension FunctionTranslator {
     mutating func emitConditionalBranch(cond: Int, condDepth: Int, whenTrue: Bool) -> Fixup {
         if let cmp = lastCompare, cmp.pos == code.count - 1, cmp.depth == condDepth, cond == home(condDepth) {
             code.removeLast()
+            forgetRemovedProducers()
             lastCompare = nil
             lastProducer = -1
             let at = code.count

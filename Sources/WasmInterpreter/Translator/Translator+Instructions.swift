@@ -77,11 +77,25 @@ extension FunctionTranslator {
         // Memory
         case .load(let op, let m):
             let addr = pop()
-            let (a, b) = takeFusableAdd(addressDepth: stack.count, slot: addr) ?? (addr, zeroSlot)
-            emitProducer(FunctionTranslator.loadOp(op), a: a, b: b, extra: m.offset)
+            let loadOp = FunctionTranslator.loadOp(op)
+            let shl = previousProducer, shlDepth = previousProducerDepth
+            if let (a, b) = takeFusableAdd(addressDepth: stack.count, slot: addr) {
+                if loadOp == .load32 || loadOp == .load64,
+                    let (index, base, k) = takeFusableShift(at: shl, depth: shlDepth, addressDepth: stack.count, a, b),
+                    m.offset <= 0xFFFF_FFFF
+                {
+                    emitProducer(loadOp == .load32 ? .load32Shl : .load64Shl, a: index, b: base, extra: m.offset | k << 32)
+                } else {
+                    emitProducer(loadOp, a: a, b: b, extra: m.offset)
+                }
+            } else {
+                emitProducer(loadOp, a: addr, b: zeroSlot, extra: m.offset)
+            }
         case .store(let op, let m):
             let v = pop(), addr = pop()
-            let (a, b) = takeFusableAdd(addressDepth: stack.count, slot: addr) ?? (addr, zeroSlot)
+            let (a, b) =
+                takeFusableAdd(addressDepth: stack.count, slot: addr)
+                ?? takeEarlierAdd(addressDepth: stack.count, slot: addr) ?? (addr, zeroSlot)
             emit(Word.make(FunctionTranslator.storeOp(op), a: a, b: b, c: v))
             code.append(m.offset)
         case .memorySize:
@@ -192,10 +206,78 @@ extension FunctionTranslator {
             Word.decodedOp(code[lastProducer]) == .i32Add
         else { return nil }
         let word = code.removeLast()
+        forgetRemovedProducers()
         retractInstruction(at: code.count)
         lastProducer = -1
         lastCompare = nil
         return (Word.a(word), Word.b(word))
+    }
+
+    /// After removing instructions at the end of the code: `producerAt` must not
+    /// point past it (a later instruction could start elsewhere).
+    mutating func forgetRemovedProducers() {
+        for k in producerAt.indices where producerAt[k] >= code.count { producerAt[k] = -1 }
+    }
+
+    /// For a store whose address was computed by an `i32.add` before its value (the
+    /// address temporary at `addressDepth` consumed only here): if only straight-line
+    /// instructions that write neither add operand follow that add, removes it (shifting
+    /// the code after it) and returns its operands for a fused `[a + b + offset]` store.
+    mutating func takeEarlierAdd(addressDepth: Int, slot: Int) -> (Int, Int)? {
+        guard addressDepth < producerAt.count, slot == home(addressDepth) else { return nil }
+        let p = producerAt[addressDepth]
+        guard p >= 0, p >= labelPosition, p < code.count - 1, Word.decodedOp(code[p]) == .i32Add,
+            Word.c(code[p]) == slot
+        else { return nil }
+        let x = Word.a(code[p]), y = Word.b(code[p])
+        var i = p + 1
+        while i < code.count {
+            guard let op = Word.decodedOp(code[i]) else { return nil }
+            let c = Word.c(code[i])
+            if c == x || c == y || c == slot { return nil }
+            switch op {
+            case .copy, .globalGet: i += 1
+            case .const64, .load32, .load64, .load8S32, .load8U, .load16S32, .load16U, .load8S64, .load16S64, .load32S64,
+                .load32Shl, .load64Shl:
+                i += 2
+            default:
+                guard op.rawValue >= Op.i32Eqz.rawValue else { return nil }
+                i += 1
+            }
+        }
+        guard i == code.count else { return nil }
+        code.remove(at: p)
+        for k in sourceMap.indices where sourceMap[k].code > UInt32(p) { sourceMap[k].code -= 1 }
+        if let k = sourceMap.firstIndex(where: { $0.code == UInt32(p) }), k + 1 < sourceMap.count,
+            sourceMap[k + 1].code == UInt32(p)
+        {
+            sourceMap.remove(at: k)
+        }
+        for k in producerAt.indices where producerAt[k] >= p { producerAt[k] = producerAt[k] == p ? -1 : producerAt[k] - 1 }
+        lastProducer = -1
+        previousProducer = -1
+        lastCompare = nil
+        return (x, y)
+    }
+
+    /// After `takeFusableAdd` removed `a + b`: if the instruction now last is the
+    /// `i32.shl` by a constant (at `position`, producing the add's operand at `depth`)
+    /// that computed `a` or `b`, removes it and returns (shifted slot, other operand, k).
+    mutating func takeFusableShift(at position: Int, depth: Int, addressDepth: Int, _ a: Int, _ b: Int)
+        -> (Int, Int, UInt64)?
+    {
+        guard position >= 0, position == code.count - 1, a != b,
+            depth == addressDepth || depth == addressDepth + 1,
+            Word.decodedOp(code[position]) == .i32Shl
+        else { return nil }
+        let word = code[position]
+        let dst = Word.c(word), amount = Word.b(word)
+        guard dst == home(depth), dst == a || dst == b, amount >= localsEnd, amount < stackBase else { return nil }
+        let k = constValues[amount - localsEnd] & 31
+        code.removeLast()
+        forgetRemovedProducers()
+        retractInstruction(at: code.count)
+        return (Word.a(word), dst == a ? b : a, k)
     }
 
     /// After removing the instruction emitted at `position`, attributes that
