@@ -31,6 +31,13 @@ enum CLI {
             Issue.record("the wasmoon executable was not found next to the tests", sourceLocation: sourceLocation)
             return Output(status: -1, stdout: "", stderr: "")
         }
+        return try runProgram(binary, arguments)
+    }
+
+    /// Runs any program in the repository root (stdin empty, output collected through
+    /// files, so a large output cannot fill a pipe and block it), with `environment`
+    /// added to this process's environment.
+    static func runProgram(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> Output {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wasmoon-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -39,9 +46,10 @@ enum CLI {
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = SharedData.repoRoot
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice

@@ -67,23 +67,12 @@ struct FuzzRegressionTests {
     /// `calls` times, then ends in `unreachable`. Valid; every call leaves `results` values
     /// on the operand stack.
     static func manyCallResults(results: Int, calls: Int) -> [UInt8] {
-        func uleb(_ v: Int) -> [UInt8] {
-            var v = v
-            var out: [UInt8] = []
-            repeat {
-                var b = UInt8(v & 0x7F)
-                v >>= 7
-                if v != 0 { b |= 0x80 }
-                out.append(b)
-            } while v != 0
-            return out
-        }
-        func section(_ id: UInt8, _ content: [UInt8]) -> [UInt8] { [id] + uleb(content.count) + content }
+        let uleb = { (v: Int) in DecoderUnitTests.uleb(UInt64(v)) }, section = DecoderUnitTests.section
         let types: [UInt8] = [0x02, 0x60, 0x00, 0x00, 0x60, 0x00] + uleb(results) + Array(repeating: 0x7F, count: results)
         let caller: [UInt8] = [0x00] + [UInt8]([0x10, 0x01]).repeated(calls) + [0x00, 0x0B]
         let callee: [UInt8] = [0x00, 0x00, 0x0B]
         let code: [UInt8] = [0x02] + uleb(caller.count) + caller + uleb(callee.count) + callee
-        return [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00] + section(1, types) + section(3, [0x02, 0x00, 0x01])
+        return DecoderUnitTests.header + section(1, types) + section(3, [0x02, 0x00, 0x01])
             + section(10, code)
     }
 

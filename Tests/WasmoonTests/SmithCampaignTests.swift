@@ -11,31 +11,10 @@ struct SmithCampaignTests {
     static let count = 300
     static let seed = 20_261_125
 
-    /// Runs a program in the repository root; returns status and stdout+stderr.
+    /// Runs a program found on PATH in the repository root.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wasmoon-smith-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = SharedData.repoRoot
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return (
-            process.terminationStatus, String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
-        )
+        let r = try CLI.runProgram(URL(fileURLWithPath: "/usr/bin/env"), arguments, environment: environment)
+        return (r.status, r.stdout, r.stderr)
     }
 
     /// Are `wasmtime` (Python) and `wasm-tools` there for `python3`?

@@ -113,16 +113,21 @@ struct FunctionCompiler {
         pinOf = Array(repeating: nil, count: n)
         localIs64 = types.map { $0 == .i64 }
         var weight = [Int](repeating: 0, count: n)
-        var loops: [Bool] = []
-        var w = 1
+        var isLoop: [Bool] = []  // per open block: is it a loop?
+        var loopDepth = 0
+        var w = 1  // 8^min(loop depth, 4)
         for ins in body.instructions {
             switch ins {
-            case .block, .if: loops.append(false)
+            case .block, .if: isLoop.append(false)
             case .loop:
-                loops.append(true)
-                if loops.filter({ $0 }).count <= 4 { w *= 8 }
+                isLoop.append(true)
+                loopDepth += 1
+                if loopDepth <= 4 { w *= 8 }
             case .end:
-                if let l = loops.popLast(), l, loops.filter({ $0 }).count < 4 { w /= 8 }
+                if isLoop.popLast() == true {
+                    loopDepth -= 1
+                    if loopDepth < 4 { w /= 8 }
+                }
             case .localGet(let i), .localSet(let i), .localTee(let i): weight[Int(i)] += w
             default: break
             }
@@ -334,7 +339,6 @@ struct FunctionCompiler {
         case .unreachable:
             a.jmp(trapLabel(&a, .unreachable))
             markDead()
-        case .nop: break
         case .block(let bt):
             let (p, r) = blockArity(bt)
             controls.append(Control(kind: .block, label: a.newLabel(), elseLabel: nil, height: sp - p, params: p,
@@ -345,24 +349,6 @@ struct FunctionCompiler {
             a.bind(l)
             controls.append(Control(kind: .loop, label: l, elseLabel: nil, height: sp - p, params: p, results: r,
                                     hidden: -1))
-        case .if(let bt):
-            let (p, r) = blockArity(bt)
-            a.mov(.i32, .rax, top)
-            sp -= 1
-            var h = -1
-            if p > 0 {
-                h = nextHidden
-                nextHidden += p
-                for i in 0..<p {
-                    a.mov(.i64, .rcx, slot(sp - p + i))
-                    a.mov(.i64, hidden(h + i), .rcx)
-                }
-            }
-            let elseLabel = a.newLabel("else")
-            a.test(.i32, .rax, .rax)
-            a.j(.e, elseLabel)
-            controls.append(Control(kind: .if, label: a.newLabel(), elseLabel: elseLabel, height: sp - p, params: p,
-                                    results: r, hidden: h))
         case .else:
             var c = controls.removeLast()
             if !dead { a.jmp(c.label) }
@@ -386,31 +372,6 @@ struct FunctionCompiler {
         case .br(let d):
             branch(d, &a)
             markDead()
-        case .brIf(let d):
-            a.mov(.i32, .rax, top)
-            sp -= 1
-            let c = controls[controls.count - 1 - Int(d)]
-            a.test(.i32, .rax, .rax)
-            if sp - c.branchArity == c.height || c.branchArity == 0 {
-                a.j(.ne, c.label)
-            } else {
-                let skip = a.newLabel()
-                a.j(.e, skip)
-                branch(d, &a)
-                a.bind(skip)
-            }
-        case .brTable(let t):
-            a.mov(.i32, .rax, top)
-            sp -= 1
-            for (i, d) in t.targets.enumerated() {
-                let skip = a.newLabel()
-                a.cmp(.i32, .rax, Int32(bitPattern: UInt32(i)))
-                a.j(.ne, skip)
-                branch(d, &a)
-                a.bind(skip)
-            }
-            branch(t.defaultTarget, &a)
-            markDead()
         case .return:
             branch(UInt32(controls.count - 1), &a)
             markDead()
@@ -430,40 +391,6 @@ struct FunctionCompiler {
             emitCallIndirect(typeIndex: Int(ti), table: Int(table), tail: !env.traced, &a)
             if env.traced { branch(UInt32(controls.count - 1), &a) }
             markDead()
-        case .drop:
-            sp -= 1
-        case .select, .typedSelect:
-            let skip = a.newLabel()
-            a.mov(.i32, .rax, top)
-            a.test(.i32, .rax, .rax)
-            a.j(.ne, skip)
-            a.mov(.i64, .rcx, slot(sp - 2))
-            a.mov(.i64, slot(sp - 3), .rcx)
-            a.bind(skip)
-            sp -= 2
-        case .localGet(let i):
-            a.mov(.i64, .rax, local(Int(i)))
-            push()
-            a.mov(.i64, top, .rax)
-        case .localSet(let i):
-            a.mov(.i64, .rax, top)
-            a.mov(.i64, local(Int(i)), .rax)
-            sp -= 1
-        case .localTee(let i):
-            a.mov(.i64, .rax, top)
-            a.mov(.i64, local(Int(i)), .rax)
-        case .globalGet(let i):
-            a.mov(.i64, .rax, Mem(.r15, 8))
-            a.mov(.i64, .rax, Mem(.rax, Int32(8 * i)))
-            a.mov(.i64, .rax, Mem(.rax, 0))
-            push()
-            a.mov(.i64, top, .rax)
-        case .globalSet(let i):
-            a.mov(.i64, .rax, Mem(.r15, 8))
-            a.mov(.i64, .rax, Mem(.rax, Int32(8 * i)))
-            a.mov(.i64, .rcx, top)
-            a.mov(.i64, Mem(.rax, 0), .rcx)
-            sp -= 1
         case .tableGet(let t):
             tableDef(Int(t), into: .rcx, &a)
             a.mov(.i32, .rax, top)
@@ -521,10 +448,6 @@ struct FunctionCompiler {
         case .elemDrop(let seg):
             a.mov(.i32, .rsi, Int64(seg))
             helperCall(Helpers.elemDrop, &a, trapping: false)
-        case .load(let op, let m):
-            emitLoad(op, m, &a)
-        case .store(let op, let m):
-            emitStore(op, m, &a)
         case .memorySize:
             a.mov(.i64, .rax, Mem(.r15, 0))
             a.mov(.i64, .rax, Mem(.rax, 8))
@@ -557,28 +480,6 @@ struct FunctionCompiler {
             a.mov(.i32, .rcx, top)
             helperCall(Helpers.memoryFill, &a, trapping: true)
             sp -= 3
-        case .i32Const(let v):
-            push()
-            a.mov(.i64, top, v)
-        case .i64Const(let v):
-            push()
-            if let s = Int32(exactly: v) {
-                a.mov(.i64, top, s)
-            } else {
-                a.movabs(.rax, UInt64(bitPattern: v))
-                a.mov(.i64, top, .rax)
-            }
-        case .f32Const(let v):
-            push()
-            a.mov(.i64, top, Int32(bitPattern: v))
-        case .f64Const(let v):
-            push()
-            if let s = Int32(exactly: Int64(bitPattern: v)) {
-                a.mov(.i64, top, s)
-            } else {
-                a.movabs(.rax, v)
-                a.mov(.i64, top, .rax)
-            }
         case .refNull:
             push()
             a.mov(.i64, top, Int32(0))
@@ -593,7 +494,11 @@ struct FunctionCompiler {
             push()
             a.mov(.i64, top, .rax)
         case .numeric(let op):
-            emitNumeric(op, &a)
+            try emitNumeric(op, &a)
+        case .nop, .drop, .if, .brIf, .brTable, .select, .typedSelect, .localGet, .localSet, .localTee,
+            .globalGet, .globalSet, .load, .store, .i32Const, .i64Const, .f32Const, .f64Const:
+            // Always compiled by `compileFast` (FunctionCompiler+ValueStack.swift).
+            throw JITError("internal JIT error: \(Self.describe(ins)) has a register form but reached the slot-based code")
         }
     }
 
@@ -760,47 +665,5 @@ struct FunctionCompiler {
         a.lea(.i64, .rsp, Mem(.rbp, Int32(ra)))
         a.mov(.i64, .rbp, .rdx)
         jump(&a, n)
-    }
-
-    // MARK: Memory
-
-    /// rax = zero-extended index popped; returns the address operand.
-    mutating func address(_ m: MemArg, _ a: inout X64Assembler) -> Mem {
-        a.mov(.i32, .rax, top)
-        if m.offset <= UInt64(Int32.max) {
-            return Mem(.r14, .rax, .x1, Int32(m.offset))
-        }
-        a.movabs(.rcx, m.offset)
-        a.add(.i64, .rax, .rcx)
-        return Mem(.r14, .rax, .x1, 0)
-    }
-
-    mutating func emitLoad(_ op: LoadOp, _ m: MemArg, _ a: inout X64Assembler) {
-        let addr = address(m, &a)
-        switch op {
-        case .i32Load, .f32Load, .i64Load32U: a.mov(.i32, .rax, addr)
-        case .i64Load, .f64Load: a.mov(.i64, .rax, addr)
-        case .i32Load8S: a.movsx(.i32, .rax, .i8, addr)
-        case .i32Load8U, .i64Load8U: a.movzx(.i32, .rax, .i8, addr)
-        case .i32Load16S: a.movsx(.i32, .rax, .i16, addr)
-        case .i32Load16U, .i64Load16U: a.movzx(.i32, .rax, .i16, addr)
-        case .i64Load8S: a.movsx(.i64, .rax, .i8, addr)
-        case .i64Load16S: a.movsx(.i64, .rax, .i16, addr)
-        case .i64Load32S: a.movsxd(.rax, addr)
-        }
-        a.mov(.i64, top, .rax)
-    }
-
-    mutating func emitStore(_ op: StoreOp, _ m: MemArg, _ a: inout X64Assembler) {
-        a.mov(.i64, .rdx, top)
-        sp -= 1
-        let addr = address(m, &a)
-        sp -= 1
-        switch op.byteWidth {
-        case 1: a.mov(.i8, addr, .rdx)
-        case 2: a.mov(.i16, addr, .rdx)
-        case 4: a.mov(.i32, addr, .rdx)
-        default: a.mov(.i64, addr, .rdx)
-        }
     }
 }
