@@ -57,6 +57,7 @@ extension InterpreterModuleCode {
             case .globalGet, .globalSet, .refFunc, .dataDrop, .elemDrop:
                 line = "  \(pc): \(op) index=\(Word.index(w)) c=\(Word.c(w))"
             default:
+                if op.rawValue >= Op.i32AddShl.rawValue { line += " k=\(Word.k(w))" }
                 if length == 2 {
                     let imm = code[pc + 1]
                     if op.rawValue >= Op.brAndNZ.rawValue && op.rawValue <= Op.brI64GeU.rawValue {

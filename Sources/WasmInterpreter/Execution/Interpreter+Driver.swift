@@ -46,11 +46,13 @@ extension Interpreter {
         }
     }
 
-    /// `WASMOON_INTERP_PROFILE=1`: instructions executed per opcode, printed to stderr at exit.
+    /// `WASMOON_INTERP_PROFILE=1`: instructions executed per opcode, per function
+    /// (function index space) and per pair of consecutive opcodes, printed to stderr at exit.
     nonisolated(unsafe) static let profileCounts: UnsafeMutablePointer<UInt64>? = {
         guard let v = getenv("WASMOON_INTERP_PROFILE"), v.pointee != 0 else { return nil }
-        let counts = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
-        counts.initialize(repeating: 0, count: 256)
+        let size = 256 + profiledFunctions + 65536 + 1
+        let counts = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
+        counts.initialize(repeating: 0, count: size)
         atexit {
             guard let counts = Interpreter.profileCounts else { return }
             let total = (0..<256).reduce(UInt64(0)) { $0 &+ counts[$1] }
@@ -59,6 +61,21 @@ extension Interpreter {
                 let name = Op(rawValue: UInt8(i)).map { "\($0)" } ?? "op\(i)"
                 let pct = Double(counts[i]) * 100 / Double(max(total, 1))
                 lines += "\(name)\t\(counts[i])\t\((pct * 100).rounded() / 100)%\n"
+            }
+            lines += "hottest functions (index: instructions):\n"
+            let functions = (0..<profiledFunctions).filter { counts[256 + $0] > 0 }
+            for f in functions.sorted(by: { counts[256 + $0] > counts[256 + $1] }).prefix(15) {
+                let pct = Double(counts[256 + f]) * 100 / Double(max(total, 1))
+                let name = f == profiledFunctions - 1 ? "\(f)+" : "\(f)"
+                lines += "func \(name)\t\(counts[256 + f])\t\((pct * 100).rounded() / 100)%\n"
+            }
+            lines += "commonest pairs (first, then second):\n"
+            let pairs = counts + 256 + profiledFunctions
+            for p in (0..<65536).sorted(by: { pairs[$0] > pairs[$1] }).prefix(25) where pairs[p] > 0 {
+                let first = Op(rawValue: UInt8(p >> 8)).map { "\($0)" } ?? "op\(p >> 8)"
+                let second = Op(rawValue: UInt8(p & 255)).map { "\($0)" } ?? "op\(p & 255)"
+                let pct = Double(pairs[p]) * 100 / Double(max(total, 1))
+                lines += "\(first) \(second)\t\(pairs[p])\t\((pct * 100).rounded() / 100)%\n"
             }
             _ = lines.withCString { write(2, $0, strlen($0)) }
         }

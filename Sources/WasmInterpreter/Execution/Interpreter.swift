@@ -85,10 +85,18 @@ enum Interpreter {
         return UnsafeRawPointer(t)
     }()
 
-    /// Counts the instruction, then runs its real handler.
+    /// Functions counted separately by the profile (higher indices share the last counter).
+    static let profiledFunctions = 65536
+
+    /// Counts the instruction (per opcode, per function, per pair with the one executed before), then runs its real handler.
     static let countingHandler: Handler = { pc, fp, m, ms, t, r in
         let op = Int(truncatingIfNeeded: (pc.pointee &>> 8) & 0xFF)
-        r.pointee.profileCounts.unsafelyUnwrapped[op] &+= 1
+        let counts = r.pointee.profileCounts.unsafelyUnwrapped
+        counts[op] &+= 1
+        counts[256 + min(Int(r.pointee.cur.pointee.functionIndex), Interpreter.profiledFunctions - 1)] &+= 1
+        let pairs = counts + 256 + Interpreter.profiledFunctions
+        pairs[Int(truncatingIfNeeded: pairs[65536]) &* 256 &+ op] &+= 1
+        pairs[65536] = UInt64(op)
         let h = r.pointee.profileTable.unsafelyUnwrapped.assumingMemoryBound(to: Handler.self)[op]
         return h(pc, fp, m, ms, t, r)
     }
@@ -177,6 +185,17 @@ enum Interpreter {
     ) -> Exit {
         let w = pc.pointee
         fp[Word.c(w)] = op(fp[Word.a(w)])
+        return then(pc + 1, fp, m, ms, t, r)
+    }
+
+    /// `fp[C] = op(fp[A], fp[B], k)`: a fused pair with the constant shift amount k.
+    @inline(__always)
+    static func fused(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
+        _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>, _ op: (UInt64, UInt64, UInt64) -> UInt64
+    ) -> Exit {
+        let w = pc.pointee
+        fp[Word.c(w)] = op(fp[Word.a(w)], fp[Word.b(w)], Word.k(w))
         return then(pc + 1, fp, m, ms, t, r)
     }
 

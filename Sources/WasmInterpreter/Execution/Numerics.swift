@@ -13,6 +13,9 @@ import WasmRuntime
 @inline(__always) func slot(_ v: Float) -> UInt64 { UInt64(v.bitPattern) }
 @inline(__always) func slot(_ v: Double) -> UInt64 { v.bitPattern }
 @inline(__always) func slot(_ b: Bool) -> UInt64 { b ? 1 : 0 }
+/// Rotations by `k` (taken modulo the width, as wasm does).
+@inline(__always) func rotl32(_ x: UInt32, _ k: UInt64) -> UInt32 { (x &<< UInt32(truncatingIfNeeded: k)) | (x &>> (32 &- UInt32(truncatingIfNeeded: k))) }
+@inline(__always) func rotl64(_ x: UInt64, _ k: UInt64) -> UInt64 { (x &<< k) | (x &>> (64 &- k)) }
 
 /// Float operations with wasm semantics that differ from Swift's operators or
 /// would call libm (the dispatch loop must stay call-free).

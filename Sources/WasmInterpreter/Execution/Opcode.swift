@@ -117,6 +117,75 @@ enum Op: UInt8, CaseIterable {
     case i32Extend8S, i32Extend16S, i64Extend8S, i64Extend16S, i64Extend32S
     case i32TruncSatF32S, i32TruncSatF32U, i32TruncSatF64S, i32TruncSatF64U
     case i64TruncSatF32S, i64TruncSatF32U, i64TruncSatF64S, i64TruncSatF64U
+
+    // MARK: Fused pairs: a binary operation and a shift or rotation by a constant k,
+    // held in bits 0..<8 of the head word (`Word.k`). The translator fuses a pair when
+    // the first result is a temporary that only the second reads (see `Fusion`).
+    /// `fp[C] = (fp[A] op fp[B]) sh k`; the order of the cases is `Fusion.opThenShift`'s.
+    case i32AddShl, i32AddShrU, i32AddRotl, i32XorShl, i32XorShrU, i32XorRotl
+    case i32AndShl, i32AndShrU, i32AndRotl, i32MulShl, i32MulShrU, i32MulRotl
+    case i64AddShl, i64AddShrU, i64AddRotl, i64XorShl, i64XorShrU, i64XorRotl
+    case i64AndShl, i64AndShrU, i64AndRotl, i64MulShl, i64MulShrU, i64MulRotl
+    /// `fp[C] = (fp[A] sh k) op fp[B]`; the order of the cases is `Fusion.shiftThenOp`'s.
+    case i32ShlAdd, i32ShlXor, i32ShlAnd, i32ShlOr, i32ShrUAdd, i32ShrUXor
+    case i32ShrUAnd, i32ShrUOr, i32RotlAdd, i32RotlXor, i32RotlAnd, i32RotlOr
+    case i64ShlAdd, i64ShlXor, i64ShlAnd, i64ShlOr, i64ShrUAdd, i64ShrUXor
+    case i64ShrUAnd, i64ShrUOr, i64RotlAdd, i64RotlXor, i64RotlAnd, i64RotlOr
+}
+
+/// Which pairs of numeric instructions fuse into one `Op`, and how.
+enum Fusion {
+    /// The shifts and rotations that fuse, in case order (rotr becomes rotl by width - k).
+    enum Shift: Int { case shl, shrU, rotl }
+
+    /// The fused op for `(x op y) sh k`: op one of add, xor, and, mul (of `wide` = i64).
+    static func opThenShift(_ op: Op, _ sh: Shift) -> Op? {
+        let wide: Bool, index: Int
+        switch op {
+        case .i32Add: (wide, index) = (false, 0)
+        case .i32Xor: (wide, index) = (false, 1)
+        case .i32And: (wide, index) = (false, 2)
+        case .i32Mul: (wide, index) = (false, 3)
+        case .i64Add: (wide, index) = (true, 0)
+        case .i64Xor: (wide, index) = (true, 1)
+        case .i64And: (wide, index) = (true, 2)
+        case .i64Mul: (wide, index) = (true, 3)
+        default: return nil
+        }
+        return Op(rawValue: Op.i32AddShl.rawValue + UInt8((wide ? 12 : 0) + index * 3 + sh.rawValue))
+    }
+
+    /// The fused op for `(x sh k) op y`: op one of add, xor, and, or (of `wide` = i64).
+    static func shiftThenOp(_ sh: Shift, _ op: Op) -> Op? {
+        let wide: Bool, index: Int
+        switch op {
+        case .i32Add: (wide, index) = (false, 0)
+        case .i32Xor: (wide, index) = (false, 1)
+        case .i32And: (wide, index) = (false, 2)
+        case .i32Or: (wide, index) = (false, 3)
+        case .i64Add: (wide, index) = (true, 0)
+        case .i64Xor: (wide, index) = (true, 1)
+        case .i64And: (wide, index) = (true, 2)
+        case .i64Or: (wide, index) = (true, 3)
+        default: return nil
+        }
+        return Op(rawValue: Op.i32ShlAdd.rawValue + UInt8((wide ? 12 : 0) + sh.rawValue * 4 + index))
+    }
+
+    /// A shift or rotation: its kind, whether it is 64-bit and whether it is a rotr.
+    static func shift(_ op: Op) -> (Shift, wide: Bool, rotr: Bool)? {
+        switch op {
+        case .i32Shl: (.shl, false, false)
+        case .i32ShrU: (.shrU, false, false)
+        case .i32Rotl: (.rotl, false, false)
+        case .i32Rotr: (.rotl, false, true)
+        case .i64Shl: (.shl, true, false)
+        case .i64ShrU: (.shrU, true, false)
+        case .i64Rotl: (.rotl, true, false)
+        case .i64Rotr: (.rotl, true, true)
+        default: nil
+        }
+    }
 }
 
 extension Op {
@@ -139,6 +208,8 @@ enum Word {
     @inline(__always) static func c(_ w: UInt64) -> Int { Int(truncatingIfNeeded: w &>> 48) }
     /// Signed 32-bit field at bits 32..<64 (branch offsets).
     @inline(__always) static func rel(_ w: UInt64) -> Int { Int(truncatingIfNeeded: Int64(bitPattern: w) &>> 32) }
+    /// The constant shift amount of a fused pair (bits 0..<8).
+    @inline(__always) static func k(_ w: UInt64) -> UInt64 { w & 0xFF }
     /// Unsigned 32-bit field at bits 16..<48 (global, function, segment indices).
     @inline(__always) static func index(_ w: UInt64) -> Int { Int(truncatingIfNeeded: (w &>> 16) & 0xFFFF_FFFF) }
 

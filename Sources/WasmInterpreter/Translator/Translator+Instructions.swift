@@ -156,11 +156,55 @@ extension FunctionTranslator {
             if tee { stack[top] = i } else { _ = pop() }
             return
         }
+        if referenced, lastProducer >= 0, lastProducerDepth == top, v == home(top),
+            FunctionTranslator.isPure(Word.op(code[lastProducer]))
+        {
+            // `local.get x … (producer) local.tee x`: the copies that save x's old value
+            // go before the producer, which then writes straight into x.
+            let pos = lastProducer
+            let words = Array(code[pos...])
+            code.removeSubrange(pos...)
+            forgetRemovedProducers()
+            for k in 0..<top where stack[k] == i { materialize(k) }
+            moveSourcePosition(from: pos, to: code.count)
+            if top < producerAt.count { producerAt[top] = code.count }
+            code.append((words[0] & 0x0000_FFFF_FFFF_FFFF) | UInt64(i) << 48)
+            code.append(contentsOf: words.dropFirst())
+            lastProducer = -1
+            previousProducer = -1
+            lastCompare = nil
+            if tee { stack[top] = i } else { _ = pop() }
+            return
+        }
         if referenced {
             for k in 0..<top where stack[k] == i { materialize(k) }
         }
         emit(Word.make(.copy, a: v, c: i))
         if !tee { _ = pop() }
+    }
+
+    /// Instructions that cannot trap and only read slots and write field C: they may be
+    /// moved past copies that write other slots.
+    static func isPure(_ op: Op) -> Bool {
+        switch op {
+        case .select, .globalGet: return true
+        case .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i64DivS, .i64DivU, .i64RemS, .i64RemU,
+            .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U,
+            .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U:
+            return false
+        default: return op.rawValue >= Op.i32Eqz.rawValue
+        }
+    }
+
+    /// The instruction that was at `from` (the last one) now starts at `to`, after code
+    /// emitted for the instruction being translated: map `from..<to` to that instruction
+    /// and `to` to the moved one's wasm offset.
+    mutating func moveSourcePosition(from: Int, to: Int) {
+        guard to > from, let current = sourceMap.last else { return }
+        let moved = sourceMap.last(where: { Int($0.code) <= from })?.wasm ?? current.wasm
+        while let last = sourceMap.last, Int(last.code) >= from { sourceMap.removeLast() }
+        sourceMap.append((UInt32(from), current.wasm))
+        sourceMap.append((UInt32(to), moved))
     }
 
     static func isBinary(_ op: NumericOp) -> Bool {
@@ -186,6 +230,7 @@ extension FunctionTranslator {
         }
         if FunctionTranslator.isBinary(op) {
             let b = pop(), a = pop()
+            if fusePair(Op.numeric(op), a, b) { return }
             emitProducer(Op.numeric(op), a: a, b: b)
             if FunctionTranslator.isIntegerCompare(op) || op == .i32And || op == .i64And {
                 lastCompare = (lastProducer, op, a, b, stack.count - 1)
@@ -195,6 +240,44 @@ extension FunctionTranslator {
             emitProducer(Op.numeric(op), a: a)
             if op == .i32Eqz || op == .i64Eqz { lastCompare = (lastProducer, op, a, 0, stack.count - 1) }
         }
+    }
+
+    /// Fuses the binary `op` (operands `a`, `b`, already popped) into the instruction
+    /// just emitted when that one produced an operand as a temporary and the pair is one
+    /// of `Fusion`'s: `(x op y) sh k` or `(x sh k) op y`, with k a pooled constant.
+    mutating func fusePair(_ op: Op, _ a: Int, _ b: Int) -> Bool {
+        guard lastProducer >= 0, lastProducer == code.count - 1 else { return false }
+        let prev = code[lastProducer], prevOp = Word.op(prev)
+        let depth = stack.count
+        let t = home(lastProducerDepth)
+        guard Word.c(prev) == t else { return false }
+        func isConstant(_ slot: Int) -> Bool { slot >= localsEnd && slot < stackBase }
+        func amount(_ slot: Int, wide: Bool, rotr: Bool) -> UInt64 {
+            let mask: UInt64 = wide ? 63 : 31
+            let k = constValues[slot - localsEnd] & mask
+            return rotr ? (mask + 1 - k) & mask : k
+        }
+        let fused: Op, x: Int, y: Int, k: UInt64
+        if let (sh, wide, rotr) = Fusion.shift(op), a == t, lastProducerDepth == depth, isConstant(b),
+            let f = Fusion.opThenShift(prevOp, sh)
+        {
+            (fused, x, y, k) = (f, Word.a(prev), Word.b(prev), amount(b, wide: wide, rotr: rotr))
+        } else if let (sh, wide, rotr) = Fusion.shift(prevOp), isConstant(Word.b(prev)),
+            let f = Fusion.shiftThenOp(sh, op), (a == t) != (b == t),
+            lastProducerDepth == depth || lastProducerDepth == depth + 1
+        {
+            (fused, x, y, k) = (f, Word.a(prev), a == t ? b : a, amount(Word.b(prev), wide: wide, rotr: rotr))
+        } else {
+            return false
+        }
+        let dst = home(depth)
+        code[lastProducer] = Word.make(fused, a: x, b: y, c: dst) | k
+        push(dst)
+        lastProducerDepth = depth
+        producerAt[depth] = lastProducer
+        previousProducer = -1
+        lastCompare = nil
+        return true
     }
 
     /// If the last instruction is the `i32.add` that produced the address

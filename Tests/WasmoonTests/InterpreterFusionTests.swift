@@ -1,0 +1,174 @@
+import Testing
+import WasmInterpreter
+import Wasmoon
+
+/// The interpreter's fused pairs (`Fusion`: a binary operation and a shift or rotation by
+/// a constant, in either order) and the reordering of `local.tee x` over copies of `x`:
+/// every combination and edge amount against a reference computed here, on both tiers
+/// (the JIT does not fuse, so it is a second reference).
+@Suite("Interpreter fused pairs")
+struct InterpreterFusionTests {
+    static let binaryOps = ["add", "xor", "and", "mul", "or", "sub"]
+    static let shifts = ["shl", "shr_u", "shr_s", "rotl", "rotr"]
+    /// Amounts: zero, small, the width - 1, the width itself and above (taken modulo the width).
+    static let amounts: [Int64] = [0, 1, 7, 31, 32, 33, 63, 64, 70, -1]
+
+    static func reference32(_ op: String, _ a: UInt32, _ b: UInt32) -> UInt32 {
+        switch op {
+        case "add": a &+ b
+        case "xor": a ^ b
+        case "and": a & b
+        case "mul": a &* b
+        case "or": a | b
+        default: a &- b
+        }
+    }
+
+    static func reference64(_ op: String, _ a: UInt64, _ b: UInt64) -> UInt64 {
+        switch op {
+        case "add": a &+ b
+        case "xor": a ^ b
+        case "and": a & b
+        case "mul": a &* b
+        case "or": a | b
+        default: a &- b
+        }
+    }
+
+    static func shift32(_ sh: String, _ x: UInt32, _ k: Int64) -> UInt32 {
+        let n = UInt32(truncatingIfNeeded: k) & 31
+        switch sh {
+        case "shl": return x << n
+        case "shr_u": return x >> n
+        case "shr_s": return UInt32(bitPattern: Int32(bitPattern: x) >> n)
+        case "rotl": return n == 0 ? x : (x << n) | (x >> (32 - n))
+        default: return n == 0 ? x : (x >> n) | (x << (32 - n))
+        }
+    }
+
+    static func shift64(_ sh: String, _ x: UInt64, _ k: Int64) -> UInt64 {
+        let n = UInt64(bitPattern: k) & 63
+        switch sh {
+        case "shl": return x << n
+        case "shr_u": return x >> n
+        case "shr_s": return UInt64(bitPattern: Int64(bitPattern: x) >> n)
+        case "rotl": return n == 0 ? x : (x << n) | (x >> (64 - n))
+        default: return n == 0 ? x : (x >> n) | (x << (64 - n))
+        }
+    }
+
+    /// One function per (width, op, shift, amount, form): `opsh` = `(a op b) sh k`,
+    /// `shop` = `(a sh k) op b`, `bsh` = `b op (a sh k)` (the shifted value second).
+    static var module: String {
+        var funcs = ""
+        for w in ["i32", "i64"] {
+            for op in binaryOps {
+                for sh in shifts {
+                    for (i, k) in amounts.enumerated() {
+                        let name = "\(w)_\(op)_\(sh)_\(i)"
+                        let kc = "(\(w).const \(k))"
+                        funcs += """
+                              (func (export "opsh_\(name)") (param \(w) \(w)) (result \(w))
+                                (\(w).\(sh) (\(w).\(op) (local.get 0) (local.get 1)) \(kc)))
+                              (func (export "shop_\(name)") (param \(w) \(w)) (result \(w))
+                                (\(w).\(op) (\(w).\(sh) (local.get 0) \(kc)) (local.get 1)))
+                              (func (export "bsh_\(name)") (param \(w) \(w)) (result \(w))
+                                (\(w).\(op) (local.get 1) (\(w).\(sh) (local.get 0) \(kc))))
+
+                            """
+                    }
+                }
+            }
+        }
+        return "(module\n\(funcs))"
+    }
+
+    static let inputs32: [(UInt32, UInt32)] = [(0x8765_4321, 0x0F0F_1234), (0xFFFF_FFFF, 1), (0, 0x8000_0000), (12345, 678)]
+    static let inputs64: [(UInt64, UInt64)] = [
+        (0x8765_4321_0FED_CBA9, 0x0F0F_1234_5555_AAAA), (UInt64.max, 1), (0, 1 << 63), (123_456_789, 987_654_321),
+    ]
+
+    @Test(arguments: bothTiers) func everyPairAgainstReference(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, Self.module)
+        for op in Self.binaryOps {
+            for sh in Self.shifts {
+                for (i, k) in Self.amounts.enumerated() {
+                    for (a, b) in Self.inputs32 {
+                        let name = "i32_\(op)_\(sh)_\(i)"
+                        let opsh = Self.shift32(sh, Self.reference32(op, a, b), k)
+                        let shop = Self.reference32(op, Self.shift32(sh, a, k), b)
+                        let bsh = Self.reference32(op, b, Self.shift32(sh, a, k))
+                        #expect(try h.call("opsh_\(name)", .i32(a), .i32(b)) == [.i32(opsh)], "\(name) \(a) \(b)")
+                        #expect(try h.call("shop_\(name)", .i32(a), .i32(b)) == [.i32(shop)], "\(name) \(a) \(b)")
+                        #expect(try h.call("bsh_\(name)", .i32(a), .i32(b)) == [.i32(bsh)], "\(name) \(a) \(b)")
+                    }
+                    for (a, b) in Self.inputs64 {
+                        let name = "i64_\(op)_\(sh)_\(i)"
+                        let opsh = Self.shift64(sh, Self.reference64(op, a, b), k)
+                        let shop = Self.reference64(op, Self.shift64(sh, a, k), b)
+                        let bsh = Self.reference64(op, b, Self.shift64(sh, a, k))
+                        #expect(try h.call("opsh_\(name)", .i64(a), .i64(b)) == [.i64(opsh)], "\(name) \(a) \(b)")
+                        #expect(try h.call("shop_\(name)", .i64(a), .i64(b)) == [.i64(shop)], "\(name) \(a) \(b)")
+                        #expect(try h.call("bsh_\(name)", .i64(a), .i64(b)) == [.i64(bsh)], "\(name) \(a) \(b)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The translator really fuses: the listing of a chacha-style quarter round and of a
+    /// SHA-512-style sigma shows the fused ops.
+    @Test func pairsAreFused() throws {
+        let runtime = try Runtime(tier: .interpreter)
+        let module = try runtime.compile(
+            wat: """
+                (module
+                  (func (export "quarter") (param i32 i32 i32) (result i32)
+                    (i32.rotl (i32.xor (local.get 2) (i32.add (local.get 0) (local.get 1))) (i32.const 16)))
+                  (func (export "sigma") (param i64) (result i64)
+                    (i64.xor (i64.xor (i64.rotr (local.get 0) (i64.const 1)) (i64.rotr (local.get 0) (i64.const 8)))
+                      (i64.shr_u (local.get 0) (i64.const 7)))))
+                """)
+        let listing = InterpreterEngine.listing(of: module)
+        // quarter: add, then xor + rotl fused; sigma (as clang emits SHA-512's σ0): the first
+        // rotr, then each following shift fused with the xor that consumes it.
+        let instructions = listing.split(separator: "\n").filter { $0.hasPrefix("  ") && !$0.contains("init:") }
+        #expect(instructions.map { $0.split(separator: " ")[1] } == [
+            "i32Add", "i32XorRotl", "ret1", "i64Rotr", "i64RotlXor", "i64ShrUXor", "ret1",
+        ], "\(listing)")
+        #expect(listing.contains("i64RotlXor a=0 b=4 c=4 k=56"), "rotr 8 is rotl 56: \(listing)")
+        let h = try InterpreterHarness(
+            """
+            (module
+              (func (export "sigma") (param i64) (result i64)
+                (i64.xor (i64.xor (i64.rotr (local.get 0) (i64.const 1)) (i64.rotr (local.get 0) (i64.const 8)))
+                  (i64.shr_u (local.get 0) (i64.const 7)))))
+            """)
+        let x: UInt64 = 0x0123_4567_89AB_CDEF
+        let expected = (Self.shift64("rotr", x, 1) ^ Self.shift64("rotr", x, 8)) ^ (x >> 7)
+        #expect(try h.call("sigma", .i64(x)) == [.i64(expected)])
+    }
+
+    /// `local.get x … (op) local.tee x`: x's old value is saved before the op, which then
+    /// writes x directly; the saved value, the new x and the result must all be right.
+    @Test(arguments: bothTiers) func teeOverReferencedLocal(_ tier: Tier) throws {
+        let h = try InterpreterHarness(
+            tier: tier,
+            """
+            (module
+              (func (export "f") (param i32 i32) (result i32)
+                ;; old x, then x = rotl(x ^ y, 7) (fused and tee'd), then old x - new x, then * x
+                (i32.mul
+                  (i32.sub (local.get 0)
+                    (local.tee 0 (i32.rotl (i32.xor (local.get 0) (local.get 1)) (i32.const 7))))
+                  (local.get 0)))
+              (func (export "g") (param i64 i64) (result i64)
+                (i64.add (local.get 0) (i64.add (local.get 0) (local.tee 0 (i64.mul (local.get 0) (local.get 1)))))))
+            """)
+        let x: UInt32 = 0x1234_5678, y: UInt32 = 0x9ABC_DEF0
+        let nx = Self.shift32("rotl", x ^ y, 7)
+        #expect(try h.call("f", .i32(x), .i32(y)) == [.i32((x &- nx) &* nx)])
+        let p: UInt64 = 0x1122_3344_5566_7788, q: UInt64 = 3
+        #expect(try h.call("g", .i64(p), .i64(q)) == [.i64(p &+ (p &+ p &* q))])
+    }
+}
