@@ -80,6 +80,20 @@ struct InterpreterFusionTests {
                 }
             }
         }
+        for w in ["i32", "i64"] {
+            for op1 in binaryOps {
+                for op2 in binaryOps {
+                    let name = "\(w)_\(op1)_\(op2)"
+                    funcs += """
+                          (func (export "chain_\(name)") (param \(w) \(w) \(w)) (result \(w))
+                            (\(w).\(op2) (\(w).\(op1) (local.get 0) (local.get 1)) (local.get 2)))
+                          (func (export "chainr_\(name)") (param \(w) \(w) \(w)) (result \(w))
+                            (\(w).\(op2) (local.get 2) (\(w).\(op1) (local.get 0) (local.get 1))))
+
+                        """
+                }
+            }
+        }
         return "(module\n\(funcs))"
     }
 
@@ -116,6 +130,26 @@ struct InterpreterFusionTests {
         }
     }
 
+    @Test(arguments: bothTiers) func everyChainAgainstReference(_ tier: Tier) throws {
+        let h = try InterpreterHarness(tier: tier, Self.module)
+        for op1 in Self.binaryOps {
+            for op2 in Self.binaryOps {
+                for ((a, b), c) in zip(Self.inputs32, [UInt32(7), 0xFFFF_FFFF, 0x8000_0001, 3]) {
+                    let name = "i32_\(op1)_\(op2)"
+                    let t = Self.reference32(op1, a, b)
+                    #expect(try h.call("chain_\(name)", .i32(a), .i32(b), .i32(c)) == [.i32(Self.reference32(op2, t, c))], "\(name)")
+                    #expect(try h.call("chainr_\(name)", .i32(a), .i32(b), .i32(c)) == [.i32(Self.reference32(op2, c, t))], "\(name)")
+                }
+                for ((a, b), c) in zip(Self.inputs64, [UInt64(7), UInt64.max, 0x8000_0000_0000_0001, 3]) {
+                    let name = "i64_\(op1)_\(op2)"
+                    let t = Self.reference64(op1, a, b)
+                    #expect(try h.call("chain_\(name)", .i64(a), .i64(b), .i64(c)) == [.i64(Self.reference64(op2, t, c))], "\(name)")
+                    #expect(try h.call("chainr_\(name)", .i64(a), .i64(b), .i64(c)) == [.i64(Self.reference64(op2, c, t))], "\(name)")
+                }
+            }
+        }
+    }
+
     /// The translator really fuses: the listing of a chacha-style quarter round and of a
     /// SHA-512-style sigma shows the fused ops.
     @Test func pairsAreFused() throws {
@@ -124,17 +158,20 @@ struct InterpreterFusionTests {
             wat: """
                 (module
                   (func (export "quarter") (param i32 i32 i32) (result i32)
-                    (i32.rotl (i32.xor (local.get 2) (i32.add (local.get 0) (local.get 1))) (i32.const 16)))
+                    (i32.rotl (i32.xor (local.get 2) (local.tee 0 (i32.add (local.get 0) (local.get 1)))) (i32.const 16)))
+                  (func (export "chain") (param i64 i64 i64) (result i64)
+                    (i64.add (i64.mul (local.get 0) (local.get 1)) (i64.and (local.get 2) (i64.const 255))))
                   (func (export "sigma") (param i64) (result i64)
                     (i64.xor (i64.xor (i64.rotr (local.get 0) (i64.const 1)) (i64.rotr (local.get 0) (i64.const 8)))
                       (i64.shr_u (local.get 0) (i64.const 7)))))
                 """)
         let listing = InterpreterEngine.listing(of: module)
-        // quarter: add, then xor + rotl fused; sigma (as clang emits SHA-512's σ0): the first
+        // quarter: add (into local 0), then xor + rotl fused; chain: the mul, then the and
+        // fused with the add that consumes it (`(x & y) + z`, two words); sigma (as clang emits SHA-512's σ0): the first
         // rotr, then each following shift fused with the xor that consumes it.
         let instructions = listing.split(separator: "\n").filter { $0.hasPrefix("  ") && !$0.contains("init:") }
         #expect(instructions.map { $0.split(separator: " ")[1] } == [
-            "i32Add", "i32XorRotl", "ret1", "i64Rotr", "i64RotlXor", "i64ShrUXor", "ret1",
+            "i32Add", "i32XorRotl", "ret1", "i64Mul", "i64AndAdd", "ret1", "i64Rotr", "i64RotlXor", "i64ShrUXor", "ret1",
         ], "\(listing)")
         #expect(listing.contains("i64RotlXor a=0 b=4 c=4 k=56"), "rotr 8 is rotl 56: \(listing)")
         let h = try InterpreterHarness(

@@ -15,7 +15,7 @@ extension Op {
             .brI32GeU, .brI64Eq, .brI64Ne, .brI64LtS, .brI64LtU, .brI64GtS, .brI64GtU, .brI64LeS, .brI64LeU,
             .brI64GeS, .brI64GeU:
             2
-        default: 1
+        default: Fusion.isChain(self) ? 2 : 1
         }
     }
 }
@@ -57,7 +57,7 @@ extension InterpreterModuleCode {
             case .globalGet, .globalSet, .refFunc, .dataDrop, .elemDrop:
                 line = "  \(pc): \(op) index=\(Word.index(w)) c=\(Word.c(w))"
             default:
-                if op.rawValue >= Op.i32AddShl.rawValue { line += " k=\(Word.k(w))" }
+                if Fusion.isFused(op) && !Fusion.isChain(op) { line += " k=\(Word.k(w))" }
                 if length == 2 {
                     let imm = code[pc + 1]
                     if op.rawValue >= Op.brAndNZ.rawValue && op.rawValue <= Op.brI64GeU.rawValue {

@@ -14,6 +14,7 @@ extension Interpreter {
 /// (thin function references must not capture anything).
 // swiftlint:disable:next cyclomatic_complexity function_body_length
 private func makeHandler(_ op: Op) -> Handler {
+    if Fusion.isFused(op) { return makeFusedHandler(op) }
     do {
         switch op {
         // MARK: Control and data movement
@@ -470,56 +471,8 @@ private func makeHandler(_ op: Op) -> Handler {
         case .i64TruncSatF32U: return { pc, fp, m, ms, t, r in Interpreter.unary(pc, fp, m, ms, t, r) { SaturatingTrunc.i64u(Double(f32($0))) } }
         case .i64TruncSatF64S: return { pc, fp, m, ms, t, r in Interpreter.unary(pc, fp, m, ms, t, r) { SaturatingTrunc.i64s(f64($0)) } }
         case .i64TruncSatF64U: return { pc, fp, m, ms, t, r in Interpreter.unary(pc, fp, m, ms, t, r) { SaturatingTrunc.i64u(f64($0)) } }
+        default: preconditionFailure("fused ops are made by makeFusedHandler")
 
-        // MARK: Fused pairs (k = Word.k: a constant shift amount)
-        case .i32AddShl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot((u32($0) &+ u32($1)) &<< UInt32(truncatingIfNeeded: $2)) } }
-        case .i32AddShrU: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot((u32($0) &+ u32($1)) &>> UInt32(truncatingIfNeeded: $2)) } }
-        case .i32AddRotl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot(rotl32(u32($0) &+ u32($1), $2)) } }
-        case .i32XorShl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot((u32($0) ^ u32($1)) &<< UInt32(truncatingIfNeeded: $2)) } }
-        case .i32XorShrU: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot((u32($0) ^ u32($1)) &>> UInt32(truncatingIfNeeded: $2)) } }
-        case .i32XorRotl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot(rotl32(u32($0) ^ u32($1), $2)) } }
-        case .i32AndShl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot((u32($0) & u32($1)) &<< UInt32(truncatingIfNeeded: $2)) } }
-        case .i32AndShrU: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot((u32($0) & u32($1)) &>> UInt32(truncatingIfNeeded: $2)) } }
-        case .i32AndRotl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot(rotl32(u32($0) & u32($1), $2)) } }
-        case .i32MulShl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot((u32($0) &* u32($1)) &<< UInt32(truncatingIfNeeded: $2)) } }
-        case .i32MulShrU: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot((u32($0) &* u32($1)) &>> UInt32(truncatingIfNeeded: $2)) } }
-        case .i32MulRotl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot(rotl32(u32($0) &* u32($1), $2)) } }
-        case .i64AddShl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { ($0 &+ $1) &<< $2 } }
-        case .i64AddShrU: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { ($0 &+ $1) &>> $2 } }
-        case .i64AddRotl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { rotl64($0 &+ $1, $2) } }
-        case .i64XorShl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { ($0 ^ $1) &<< $2 } }
-        case .i64XorShrU: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { ($0 ^ $1) &>> $2 } }
-        case .i64XorRotl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { rotl64($0 ^ $1, $2) } }
-        case .i64AndShl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { ($0 & $1) &<< $2 } }
-        case .i64AndShrU: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { ($0 & $1) &>> $2 } }
-        case .i64AndRotl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { rotl64($0 & $1, $2) } }
-        case .i64MulShl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { ($0 &* $1) &<< $2 } }
-        case .i64MulShrU: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { ($0 &* $1) &>> $2 } }
-        case .i64MulRotl: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { rotl64($0 &* $1, $2) } }
-        case .i32ShlAdd: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot(((u32($0)) &<< UInt32(truncatingIfNeeded: $2)) &+ u32($1)) } }
-        case .i32ShlXor: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot(((u32($0)) &<< UInt32(truncatingIfNeeded: $2)) ^ u32($1)) } }
-        case .i32ShlAnd: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot(((u32($0)) &<< UInt32(truncatingIfNeeded: $2)) & u32($1)) } }
-        case .i32ShlOr: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot(((u32($0)) &<< UInt32(truncatingIfNeeded: $2)) | u32($1)) } }
-        case .i32ShrUAdd: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot(((u32($0)) &>> UInt32(truncatingIfNeeded: $2)) &+ u32($1)) } }
-        case .i32ShrUXor: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot(((u32($0)) &>> UInt32(truncatingIfNeeded: $2)) ^ u32($1)) } }
-        case .i32ShrUAnd: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot(((u32($0)) &>> UInt32(truncatingIfNeeded: $2)) & u32($1)) } }
-        case .i32ShrUOr: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot(((u32($0)) &>> UInt32(truncatingIfNeeded: $2)) | u32($1)) } }
-        case .i32RotlAdd: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot((rotl32(u32($0), $2)) &+ u32($1)) } }
-        case .i32RotlXor: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot((rotl32(u32($0), $2)) ^ u32($1)) } }
-        case .i32RotlAnd: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot((rotl32(u32($0), $2)) & u32($1)) } }
-        case .i32RotlOr: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { slot((rotl32(u32($0), $2)) | u32($1)) } }
-        case .i64ShlAdd: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { (($0) &<< $2) &+ $1 } }
-        case .i64ShlXor: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { (($0) &<< $2) ^ $1 } }
-        case .i64ShlAnd: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { (($0) &<< $2) & $1 } }
-        case .i64ShlOr: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { (($0) &<< $2) | $1 } }
-        case .i64ShrUAdd: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { (($0) &>> $2) &+ $1 } }
-        case .i64ShrUXor: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { (($0) &>> $2) ^ $1 } }
-        case .i64ShrUAnd: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { (($0) &>> $2) & $1 } }
-        case .i64ShrUOr: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { (($0) &>> $2) | $1 } }
-        case .i64RotlAdd: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { (rotl64($0, $2)) &+ $1 } }
-        case .i64RotlXor: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { (rotl64($0, $2)) ^ $1 } }
-        case .i64RotlAnd: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { (rotl64($0, $2)) & $1 } }
-        case .i64RotlOr: return { pc, fp, m, ms, t, r in Interpreter.fused(pc, fp, m, ms, t, r) { (rotl64($0, $2)) | $1 } }
         }
     }
 }

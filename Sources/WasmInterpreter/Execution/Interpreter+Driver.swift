@@ -50,30 +50,32 @@ extension Interpreter {
     /// (function index space) and per pair of consecutive opcodes, printed to stderr at exit.
     nonisolated(unsafe) static let profileCounts: UnsafeMutablePointer<UInt64>? = {
         guard let v = getenv("WASMOON_INTERP_PROFILE"), v.pointee != 0 else { return nil }
-        let size = 256 + profiledFunctions + 65536 + 1
+        let size = Word.opcodeLimit + profiledFunctions + profiledPairs + 1
         let counts = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
         counts.initialize(repeating: 0, count: size)
         atexit {
             guard let counts = Interpreter.profileCounts else { return }
-            let total = (0..<256).reduce(UInt64(0)) { $0 &+ counts[$1] }
+            let ops = Word.opcodeLimit
+            let total = (0..<ops).reduce(UInt64(0)) { $0 &+ counts[$1] }
             var lines = "interpreter profile: \(total) instructions\n"
-            for i in (0..<256).sorted(by: { counts[$0] > counts[$1] }) where counts[i] > 0 {
-                let name = Op(rawValue: UInt8(i)).map { "\($0)" } ?? "op\(i)"
+            for i in (0..<ops).sorted(by: { counts[$0] > counts[$1] }) where counts[i] > 0 {
+                let name = Op(rawValue: UInt16(i)).map { "\($0)" } ?? "op\(i)"
                 let pct = Double(counts[i]) * 100 / Double(max(total, 1))
                 lines += "\(name)\t\(counts[i])\t\((pct * 100).rounded() / 100)%\n"
             }
             lines += "hottest functions (index: instructions):\n"
-            let functions = (0..<profiledFunctions).filter { counts[256 + $0] > 0 }
-            for f in functions.sorted(by: { counts[256 + $0] > counts[256 + $1] }).prefix(15) {
-                let pct = Double(counts[256 + f]) * 100 / Double(max(total, 1))
+            let perFunction = counts + ops
+            let functions = (0..<profiledFunctions).filter { perFunction[$0] > 0 }
+            for f in functions.sorted(by: { perFunction[$0] > perFunction[$1] }).prefix(15) {
+                let pct = Double(perFunction[f]) * 100 / Double(max(total, 1))
                 let name = f == profiledFunctions - 1 ? "\(f)+" : "\(f)"
-                lines += "func \(name)\t\(counts[256 + f])\t\((pct * 100).rounded() / 100)%\n"
+                lines += "func \(name)\t\(perFunction[f])\t\((pct * 100).rounded() / 100)%\n"
             }
             lines += "commonest pairs (first, then second):\n"
-            let pairs = counts + 256 + profiledFunctions
-            for p in (0..<65536).sorted(by: { pairs[$0] > pairs[$1] }).prefix(25) where pairs[p] > 0 {
-                let first = Op(rawValue: UInt8(p >> 8)).map { "\($0)" } ?? "op\(p >> 8)"
-                let second = Op(rawValue: UInt8(p & 255)).map { "\($0)" } ?? "op\(p & 255)"
+            let pairs = counts + ops + profiledFunctions
+            for p in (0..<profiledPairs).filter({ pairs[$0] > 0 }).sorted(by: { pairs[$0] > pairs[$1] }).prefix(25) {
+                let first = Op(rawValue: UInt16(p / ops)).map { "\($0)" } ?? "op\(p / ops)"
+                let second = Op(rawValue: UInt16(p % ops)).map { "\($0)" } ?? "op\(p % ops)"
                 let pct = Double(pairs[p]) * 100 / Double(max(total, 1))
                 lines += "\(first) \(second)\t\(pairs[p])\t\((pct * 100).rounded() / 100)%\n"
             }

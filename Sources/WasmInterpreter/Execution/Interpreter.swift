@@ -71,35 +71,37 @@ enum Interpreter {
         return p
     }()
 
-    /// The handler of every opcode byte (256 entries).
-    nonisolated(unsafe) static let handlerTable: UnsafeRawPointer = {
-        let t = UnsafeMutablePointer<Handler>.allocate(capacity: 256)
-        for i in 0..<256 { (t + i).initialize(to: handler(Op(rawValue: UInt8(i)) ?? .unreachable)) }
-        return UnsafeRawPointer(t)
-    }()
+    /// The handler of every dispatch index (`Word.dispatchIndex`: opcode and k), 65536
+    /// entries: each opcode's handler repeated for the 64 values of k.
+    nonisolated(unsafe) static let handlerTable: UnsafeRawPointer = makeTable { handler(Op(rawValue: UInt16($0)) ?? .unreachable) }
 
     /// Every entry is `countingHandler` (profiling mode).
-    nonisolated(unsafe) static let profilingTable: UnsafeRawPointer = {
-        let t = UnsafeMutablePointer<Handler>.allocate(capacity: 256)
-        for i in 0..<256 { (t + i).initialize(to: countingHandler) }
-        return UnsafeRawPointer(t)
-    }()
+    nonisolated(unsafe) static let profilingTable: UnsafeRawPointer = makeTable { _ in countingHandler }
 
-    /// Functions counted separately by the profile (higher indices share the last counter).
-    static let profiledFunctions = 65536
+    static func makeTable(_ handlerOf: (Int) -> Handler) -> UnsafeRawPointer {
+        let perOp = (0..<Word.opcodeLimit).map(handlerOf)
+        let t = UnsafeMutablePointer<Handler>.allocate(capacity: Word.opcodeLimit << 6)
+        for i in 0..<(Word.opcodeLimit << 6) { (t + i).initialize(to: perOp[i >> 6]) }
+        return UnsafeRawPointer(t)
+    }
 
     /// Counts the instruction (per opcode, per function, per pair with the one executed before), then runs its real handler.
     static let countingHandler: Handler = { pc, fp, m, ms, t, r in
-        let op = Int(truncatingIfNeeded: (pc.pointee &>> 8) & 0xFF)
+        let op = Int(Word.op(pc.pointee).rawValue)
         let counts = r.pointee.profileCounts.unsafelyUnwrapped
         counts[op] &+= 1
-        counts[256 + min(Int(r.pointee.cur.pointee.functionIndex), Interpreter.profiledFunctions - 1)] &+= 1
-        let pairs = counts + 256 + Interpreter.profiledFunctions
-        pairs[Int(truncatingIfNeeded: pairs[65536]) &* 256 &+ op] &+= 1
-        pairs[65536] = UInt64(op)
-        let h = r.pointee.profileTable.unsafelyUnwrapped.assumingMemoryBound(to: Handler.self)[op]
+        counts[Word.opcodeLimit + min(Int(r.pointee.cur.pointee.functionIndex), Interpreter.profiledFunctions - 1)] &+= 1
+        let pairs = counts + Word.opcodeLimit + Interpreter.profiledFunctions
+        pairs[Int(truncatingIfNeeded: pairs[Interpreter.profiledPairs]) &* Word.opcodeLimit &+ op] &+= 1
+        pairs[Interpreter.profiledPairs] = UInt64(op)
+        let h = r.pointee.profileTable.unsafelyUnwrapped.assumingMemoryBound(to: Handler.self)[Word.dispatchIndex(pc.pointee)]
         return h(pc, fp, m, ms, t, r)
     }
+
+    /// Functions counted separately by the profile (higher indices share the last counter).
+    static let profiledFunctions = 65536
+    /// Counters of opcode pairs in the profile.
+    static let profiledPairs = Word.opcodeLimit * Word.opcodeLimit
 
     /// Runs from `r` until the entry function returns, a trap, or an
     /// instruction the driver must handle; the exiting handler saves `pc`/`fp` to `r`.
@@ -127,7 +129,7 @@ enum Interpreter {
         _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
         _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>
     ) -> Exit {
-        let h = t.assumingMemoryBound(to: Handler.self)[Int(truncatingIfNeeded: (pc.pointee &>> 8) & 0xFF)]
+        let h = t.assumingMemoryBound(to: Handler.self)[Word.dispatchIndex(pc.pointee)]
         return h(pc, fp, m, ms, t, r)
     }
 
@@ -197,6 +199,17 @@ enum Interpreter {
         let w = pc.pointee
         fp[Word.c(w)] = op(fp[Word.a(w)], fp[Word.b(w)], Word.k(w))
         return then(pc + 1, fp, m, ms, t, r)
+    }
+
+    /// `fp[C] = op(fp[A], fp[B], fp[w1])`: two binary operations fused.
+    @inline(__always)
+    static func chained(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
+        _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>, _ op: (UInt64, UInt64, UInt64) -> UInt64
+    ) -> Exit {
+        let w = pc.pointee
+        fp[Word.c(w)] = op(fp[Word.a(w)], fp[Word.b(w)], fp[Int(truncatingIfNeeded: pc[1])])
+        return then(pc + 2, fp, m, ms, t, r)
     }
 
     /// `if cond(fp[A], fp[B]) { pc += rel(w1) } else { pc += 2 }`

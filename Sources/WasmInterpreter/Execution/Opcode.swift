@@ -1,14 +1,15 @@
 import WasmCore
 
-/// The internal instruction set of the interpreter. Bits 8..<16 of every
-/// instruction's head word hold one of these; it indexes the handler table
-/// (`Interpreter.handlerTable`). See `Docs/Interpreter.md` for the operand layouts.
+/// The internal instruction set of the interpreter. Bits 6..<16 of every
+/// instruction's head word hold one of these; bits 0..<16 index the handler table
+/// (`Interpreter.handlerTable`, whose entries repeat each handler for the 64 values of
+/// bits 0..<6, the constant k of fused pairs). See `Docs/Interpreter.md` for the operand layouts.
 ///
-/// Head word: bits 8..<16 = `Op` (bits 0..<8 are zero). Field names used in the
+/// Head word: bits 0..<6 = k (fused pairs) or zero, bits 6..<16 = `Op`. Field names used in the
 /// comments: `A` = bits 16..<32, `B` = 32..<48,
 /// `C` = 48..<64 of the head word (frame slot indices); `w1`, `w2` = the words
 /// after the head; `rel` = a signed code offset (in words) relative to the head.
-enum Op: UInt8, CaseIterable {
+enum Op: UInt16, CaseIterable {
     // MARK: Control and data movement
     /// Trap "unreachable".
     case unreachable = 0
@@ -118,74 +119,107 @@ enum Op: UInt8, CaseIterable {
     case i32TruncSatF32S, i32TruncSatF32U, i32TruncSatF64S, i32TruncSatF64U
     case i64TruncSatF32S, i64TruncSatF32U, i64TruncSatF64S, i64TruncSatF64U
 
-    // MARK: Fused pairs: a binary operation and a shift or rotation by a constant k,
-    // held in bits 0..<8 of the head word (`Word.k`). The translator fuses a pair when
-    // the first result is a temporary that only the second reads (see `Fusion`).
-    /// `fp[C] = (fp[A] op fp[B]) sh k`; the order of the cases is `Fusion.opThenShift`'s.
-    case i32AddShl, i32AddShrU, i32AddRotl, i32XorShl, i32XorShrU, i32XorRotl
-    case i32AndShl, i32AndShrU, i32AndRotl, i32MulShl, i32MulShrU, i32MulRotl
-    case i64AddShl, i64AddShrU, i64AddRotl, i64XorShl, i64XorShrU, i64XorRotl
-    case i64AndShl, i64AndShrU, i64AndRotl, i64MulShl, i64MulShrU, i64MulRotl
-    /// `fp[C] = (fp[A] sh k) op fp[B]`; the order of the cases is `Fusion.shiftThenOp`'s.
-    case i32ShlAdd, i32ShlXor, i32ShlAnd, i32ShlOr, i32ShrUAdd, i32ShrUXor
-    case i32ShrUAnd, i32ShrUOr, i32RotlAdd, i32RotlXor, i32RotlAnd, i32RotlOr
-    case i64ShlAdd, i64ShlXor, i64ShlAnd, i64ShlOr, i64ShrUAdd, i64ShrUXor
-    case i64ShrUAnd, i64ShrUOr, i64RotlAdd, i64RotlXor, i64RotlAnd, i64RotlOr
+    // MARK: Fused pairs (`Fusion`): generated, in the order `Fusion` computes.
+    // BEGIN FUSED OPS (scripts/gen-fused-ops.py)
+    // i32: (x op y) sh k
+    case i32AddShl, i32AddShrS, i32AddShrU, i32AddRotl
+    case i32SubShl, i32SubShrS, i32SubShrU, i32SubRotl
+    case i32MulShl, i32MulShrS, i32MulShrU, i32MulRotl
+    case i32AndShl, i32AndShrS, i32AndShrU, i32AndRotl
+    case i32OrShl, i32OrShrS, i32OrShrU, i32OrRotl
+    case i32XorShl, i32XorShrS, i32XorShrU, i32XorRotl
+    // i64: (x op y) sh k
+    case i64AddShl, i64AddShrS, i64AddShrU, i64AddRotl
+    case i64SubShl, i64SubShrS, i64SubShrU, i64SubRotl
+    case i64MulShl, i64MulShrS, i64MulShrU, i64MulRotl
+    case i64AndShl, i64AndShrS, i64AndShrU, i64AndRotl
+    case i64OrShl, i64OrShrS, i64OrShrU, i64OrRotl
+    case i64XorShl, i64XorShrS, i64XorShrU, i64XorRotl
+    // i32: (x sh k) op y
+    case i32ShlAdd, i32ShlSub, i32ShlMul, i32ShlAnd, i32ShlOr, i32ShlXor
+    case i32ShrSAdd, i32ShrSSub, i32ShrSMul, i32ShrSAnd, i32ShrSOr, i32ShrSXor
+    case i32ShrUAdd, i32ShrUSub, i32ShrUMul, i32ShrUAnd, i32ShrUOr, i32ShrUXor
+    case i32RotlAdd, i32RotlSub, i32RotlMul, i32RotlAnd, i32RotlOr, i32RotlXor
+    // i64: (x sh k) op y
+    case i64ShlAdd, i64ShlSub, i64ShlMul, i64ShlAnd, i64ShlOr, i64ShlXor
+    case i64ShrSAdd, i64ShrSSub, i64ShrSMul, i64ShrSAnd, i64ShrSOr, i64ShrSXor
+    case i64ShrUAdd, i64ShrUSub, i64ShrUMul, i64ShrUAnd, i64ShrUOr, i64ShrUXor
+    case i64RotlAdd, i64RotlSub, i64RotlMul, i64RotlAnd, i64RotlOr, i64RotlXor
+    // i32: (x op1 y) op2 z
+    case i32AddAdd, i32AddSub, i32AddMul, i32AddAnd, i32AddOr, i32AddXor
+    case i32SubAdd, i32SubSub, i32SubMul, i32SubAnd, i32SubOr, i32SubXor
+    case i32MulAdd, i32MulSub, i32MulMul, i32MulAnd, i32MulOr, i32MulXor
+    case i32AndAdd, i32AndSub, i32AndMul, i32AndAnd, i32AndOr, i32AndXor
+    case i32OrAdd, i32OrSub, i32OrMul, i32OrAnd, i32OrOr, i32OrXor
+    case i32XorAdd, i32XorSub, i32XorMul, i32XorAnd, i32XorOr, i32XorXor
+    // i64: (x op1 y) op2 z
+    case i64AddAdd, i64AddSub, i64AddMul, i64AddAnd, i64AddOr, i64AddXor
+    case i64SubAdd, i64SubSub, i64SubMul, i64SubAnd, i64SubOr, i64SubXor
+    case i64MulAdd, i64MulSub, i64MulMul, i64MulAnd, i64MulOr, i64MulXor
+    case i64AndAdd, i64AndSub, i64AndMul, i64AndAnd, i64AndOr, i64AndXor
+    case i64OrAdd, i64OrSub, i64OrMul, i64OrAnd, i64OrOr, i64OrXor
+    case i64XorAdd, i64XorSub, i64XorMul, i64XorAnd, i64XorOr, i64XorXor
+    // END FUSED OPS
 }
 
-/// Which pairs of numeric instructions fuse into one `Op`, and how.
+/// Which pairs of numeric instructions fuse into one `Op`, and how. Three families, for
+/// i32 and i64 (k = `Word.k`, a constant shift amount; z = the slot in w1):
+/// `(x op y) sh k` and `(x sh k) op y` in one word, `(x op1 y) op2 z` in two; op one of
+/// add, sub, mul, and, or, xor; sh one of shl, shr_s, shr_u, rotl (rotr is rotl by width - k).
 enum Fusion {
-    /// The shifts and rotations that fuse, in case order (rotr becomes rotl by width - k).
-    enum Shift: Int { case shl, shrU, rotl }
+    static let ops: [Op] = [.i32Add, .i32Sub, .i32Mul, .i32And, .i32Or, .i32Xor]
+    static let ops64: [Op] = [.i64Add, .i64Sub, .i64Mul, .i64And, .i64Or, .i64Xor]
+    enum Shift: Int { case shl, shrS, shrU, rotl }
 
-    /// The fused op for `(x op y) sh k`: op one of add, xor, and, mul (of `wide` = i64).
-    static func opThenShift(_ op: Op, _ sh: Shift) -> Op? {
-        let wide: Bool, index: Int
-        switch op {
-        case .i32Add: (wide, index) = (false, 0)
-        case .i32Xor: (wide, index) = (false, 1)
-        case .i32And: (wide, index) = (false, 2)
-        case .i32Mul: (wide, index) = (false, 3)
-        case .i64Add: (wide, index) = (true, 0)
-        case .i64Xor: (wide, index) = (true, 1)
-        case .i64And: (wide, index) = (true, 2)
-        case .i64Mul: (wide, index) = (true, 3)
-        default: return nil
-        }
-        return Op(rawValue: Op.i32AddShl.rawValue + UInt8((wide ? 12 : 0) + index * 3 + sh.rawValue))
+    /// The index of a fusable binary op in `ops`/`ops64` and whether it is i64.
+    static func binary(_ op: Op) -> (index: Int, wide: Bool)? {
+        if let i = ops.firstIndex(of: op) { return (i, false) }
+        if let i = ops64.firstIndex(of: op) { return (i, true) }
+        return nil
     }
 
-    /// The fused op for `(x sh k) op y`: op one of add, xor, and, or (of `wide` = i64).
-    static func shiftThenOp(_ sh: Shift, _ op: Op) -> Op? {
-        let wide: Bool, index: Int
-        switch op {
-        case .i32Add: (wide, index) = (false, 0)
-        case .i32Xor: (wide, index) = (false, 1)
-        case .i32And: (wide, index) = (false, 2)
-        case .i32Or: (wide, index) = (false, 3)
-        case .i64Add: (wide, index) = (true, 0)
-        case .i64Xor: (wide, index) = (true, 1)
-        case .i64And: (wide, index) = (true, 2)
-        case .i64Or: (wide, index) = (true, 3)
-        default: return nil
-        }
-        return Op(rawValue: Op.i32ShlAdd.rawValue + UInt8((wide ? 12 : 0) + sh.rawValue * 4 + index))
-    }
-
-    /// A shift or rotation: its kind, whether it is 64-bit and whether it is a rotr.
+    /// A shift or rotation: its kind, whether it is i64 and whether it is a rotr.
     static func shift(_ op: Op) -> (Shift, wide: Bool, rotr: Bool)? {
         switch op {
         case .i32Shl: (.shl, false, false)
+        case .i32ShrS: (.shrS, false, false)
         case .i32ShrU: (.shrU, false, false)
         case .i32Rotl: (.rotl, false, false)
         case .i32Rotr: (.rotl, false, true)
         case .i64Shl: (.shl, true, false)
+        case .i64ShrS: (.shrS, true, false)
         case .i64ShrU: (.shrU, true, false)
         case .i64Rotl: (.rotl, true, false)
         case .i64Rotr: (.rotl, true, true)
         default: nil
         }
     }
+
+    /// `(x op y) sh k`
+    static func opThenShift(_ op: Op, _ sh: Op) -> Op? {
+        guard let (i, wide) = binary(op), let (s, shWide, _) = shift(sh), wide == shWide else { return nil }
+        return Op(rawValue: Op.i32AddShl.rawValue + UInt16((wide ? 24 : 0) + i * 4 + s.rawValue))
+    }
+
+    /// `(x sh k) op y`
+    static func shiftThenOp(_ sh: Op, _ op: Op) -> Op? {
+        guard let (i, wide) = binary(op), let (s, shWide, _) = shift(sh), wide == shWide else { return nil }
+        return Op(rawValue: Op.i32ShlAdd.rawValue + UInt16((wide ? 24 : 0) + s.rawValue * 6 + i))
+    }
+
+    /// `(x op1 y) op2 z`
+    static func opThenOp(_ op1: Op, _ op2: Op) -> Op? {
+        guard let (i, wide) = binary(op1), let (j, wide2) = binary(op2), wide == wide2 else { return nil }
+        return Op(rawValue: Op.i32AddAdd.rawValue + UInt16((wide ? 36 : 0) + i * 6 + j))
+    }
+
+    /// Whether a binary op may take its operands in either order.
+    static func isCommutative(_ op: Op) -> Bool { op != .i32Sub && op != .i64Sub }
+
+    /// A fused op of the two-word `(x op1 y) op2 z` family.
+    static func isChain(_ op: Op) -> Bool { op.rawValue >= Op.i32AddAdd.rawValue }
+    /// A fused op of any family.
+    static func isFused(_ op: Op) -> Bool { op.rawValue >= Op.i32AddShl.rawValue }
 }
 
 extension Op {
@@ -193,7 +227,7 @@ extension Op {
     static let numericTable: [NumericOp: Op] = {
         var table: [NumericOp: Op] = [:]
         let base = Op.i32Eqz.rawValue
-        for (i, op) in NumericOp.allCases.enumerated() { table[op] = Op(rawValue: base + UInt8(i))! }
+        for (i, op) in NumericOp.allCases.enumerated() { table[op] = Op(rawValue: base + UInt16(i))! }
         precondition(table[.i64TruncSatF64U] == .i64TruncSatF64U, "Op numeric cases out of order")
         return table
     }()
@@ -208,19 +242,23 @@ enum Word {
     @inline(__always) static func c(_ w: UInt64) -> Int { Int(truncatingIfNeeded: w &>> 48) }
     /// Signed 32-bit field at bits 32..<64 (branch offsets).
     @inline(__always) static func rel(_ w: UInt64) -> Int { Int(truncatingIfNeeded: Int64(bitPattern: w) &>> 32) }
-    /// The constant shift amount of a fused pair (bits 0..<8).
-    @inline(__always) static func k(_ w: UInt64) -> UInt64 { w & 0xFF }
+    /// The constant shift amount of a fused pair (bits 0..<6).
+    @inline(__always) static func k(_ w: UInt64) -> UInt64 { w & 0x3F }
     /// Unsigned 32-bit field at bits 16..<48 (global, function, segment indices).
     @inline(__always) static func index(_ w: UInt64) -> Int { Int(truncatingIfNeeded: (w &>> 16) & 0xFFFF_FFFF) }
 
-    /// The opcode byte (bits 8..<16; it indexes `Interpreter.handlerTable`).
-    static func head(_ op: Op) -> UInt64 { UInt64(op.rawValue) << 8 }
+    /// Opcodes fit in 10 bits.
+    static let opcodeLimit = 1024
+    /// The opcode field (bits 6..<16).
+    static func head(_ op: Op) -> UInt64 { UInt64(op.rawValue) << 6 }
+    /// The handler table index of a head word: its opcode and k (bits 0..<16).
+    @inline(__always) static func dispatchIndex(_ w: UInt64) -> Int { Int(truncatingIfNeeded: w & 0xFFFF) }
     /// The opcode of a head word (every head word the translator writes holds a valid one).
     @inline(__always) static func op(_ w: UInt64) -> Op {
-        unsafeBitCast(UInt8(truncatingIfNeeded: w &>> 8), to: Op.self)
+        unsafeBitCast(UInt16(truncatingIfNeeded: w &>> 6) & 0x3FF, to: Op.self)
     }
     /// The opcode of a word that may not be a head word (listings).
-    static func decodedOp(_ w: UInt64) -> Op? { Op(rawValue: UInt8(truncatingIfNeeded: w &>> 8)) }
+    static func decodedOp(_ w: UInt64) -> Op? { Op(rawValue: UInt16(truncatingIfNeeded: w &>> 6) & 0x3FF) }
     static func make(_ op: Op, a: Int = 0, b: Int = 0, c: Int = 0) -> UInt64 {
         head(op) | UInt64(a) << 16 | UInt64(b) << 32 | UInt64(c) << 48
     }
@@ -230,6 +268,6 @@ enum Word {
     static func make(_ op: Op, a: Int = 0, rel: Int) -> UInt64 {
         head(op) | UInt64(a) << 16 | UInt64(UInt32(truncatingIfNeeded: rel)) << 32
     }
-    /// Replaces the opcode of a head word, keeping its fields.
+    /// Replaces the opcode of a head word, keeping its fields (not k).
     static func withOp(_ word: UInt64, _ op: Op) -> UInt64 { (word & ~0xFFFF) | head(op) }
 }

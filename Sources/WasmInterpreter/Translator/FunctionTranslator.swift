@@ -94,6 +94,9 @@ struct FunctionTranslator {
     var producerAt: [Int] = []
     /// The last emitted instruction if it was an integer comparison (for fusing with br_if/if).
     var lastCompare: (pos: Int, op: NumericOp, a: Int, b: Int, depth: Int)?
+    /// When `lastCompare` is an `eqz`: the position of the `i32.and`/`i64.and` right before
+    /// it whose temporary it tests (a branch on the eqz then tests the and's operands); else -1.
+    var eqzOfAnd = -1
     /// (code position, module byte offset) of each translated instruction.
     var sourceMap: [(code: UInt32, wasm: UInt32)] = []
 

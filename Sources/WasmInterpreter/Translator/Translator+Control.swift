@@ -107,6 +107,16 @@ extension FunctionTranslator {
             let at = code.count
             switch cmp.op {
             case .i32Eqz, .i64Eqz:
+                // `eqz (x & y)`: test the `and`'s operands directly when it came right before.
+                if eqzOfAnd >= 0, eqzOfAnd == code.count - 1, eqzOfAnd >= labelPosition {
+                    let last = code.removeLast()
+                    forgetRemovedProducers()
+                    retractInstruction(at: code.count)
+                    let pos = code.count
+                    emit(Word.make(whenTrue ? .brAndZ : .brAndNZ, a: Word.a(last), b: Word.b(last)))
+                    code.append(0)
+                    return Fixup(at: pos + 1, base: pos, inHead: false)
+                }
                 emit(Word.make(whenTrue ? .brAndZ : .brAndNZ, a: cmp.a, b: cmp.a))
                 code.append(0)
                 return Fixup(at: at + 1, base: at, inHead: false)

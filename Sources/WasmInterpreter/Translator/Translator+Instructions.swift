@@ -123,6 +123,7 @@ extension FunctionTranslator {
             let a = pop()
             emitProducer(.i64Eqz, a: a)
             lastCompare = (lastProducer, .i64Eqz, a, 0, stack.count - 1)
+            eqzOfAnd = -1
         case .refFunc(let f):
             let dst = home(stack.count)
             emit(Word.make(.refFunc, index: Int(f), c: dst))
@@ -237,42 +238,58 @@ extension FunctionTranslator {
             }
         } else {
             let a = pop()
+            let and = lastProducer
             emitProducer(Op.numeric(op), a: a)
-            if op == .i32Eqz || op == .i64Eqz { lastCompare = (lastProducer, op, a, 0, stack.count - 1) }
+            if op == .i32Eqz || op == .i64Eqz {
+                lastCompare = (lastProducer, op, a, 0, stack.count - 1)
+                let isAnd = and >= 0 && and == lastProducer - 1 && a == home(stack.count - 1)
+                    && (Word.op(code[and]) == .i32And || Word.op(code[and]) == .i64And) && Word.c(code[and]) == a
+                eqzOfAnd = isAnd ? and : -1
+            }
         }
     }
 
     /// Fuses the binary `op` (operands `a`, `b`, already popped) into the instruction
     /// just emitted when that one produced an operand as a temporary and the pair is one
-    /// of `Fusion`'s: `(x op y) sh k` or `(x sh k) op y`, with k a pooled constant.
+    /// of `Fusion`'s: `(x op y) sh k` or `(x sh k) op y` (k a pooled constant), or
+    /// `(x op1 y) op2 z`.
     mutating func fusePair(_ op: Op, _ a: Int, _ b: Int) -> Bool {
         guard lastProducer >= 0, lastProducer == code.count - 1 else { return false }
         let prev = code[lastProducer], prevOp = Word.op(prev)
         let depth = stack.count
         let t = home(lastProducerDepth)
-        guard Word.c(prev) == t else { return false }
+        guard Word.c(prev) == t, lastProducerDepth == depth || lastProducerDepth == depth + 1,
+            (a == t) != (b == t)
+        else { return false }
         func isConstant(_ slot: Int) -> Bool { slot >= localsEnd && slot < stackBase }
-        func amount(_ slot: Int, wide: Bool, rotr: Bool) -> UInt64 {
+        func amount(_ slot: Int, _ sh: Op) -> UInt64 {
+            let (_, wide, rotr) = Fusion.shift(sh)!
             let mask: UInt64 = wide ? 63 : 31
             let k = constValues[slot - localsEnd] & mask
             return rotr ? (mask + 1 - k) & mask : k
         }
-        let fused: Op, x: Int, y: Int, k: UInt64
-        if let (sh, wide, rotr) = Fusion.shift(op), a == t, lastProducerDepth == depth, isConstant(b),
-            let f = Fusion.opThenShift(prevOp, sh)
-        {
-            (fused, x, y, k) = (f, Word.a(prev), Word.b(prev), amount(b, wide: wide, rotr: rotr))
-        } else if let (sh, wide, rotr) = Fusion.shift(prevOp), isConstant(Word.b(prev)),
-            let f = Fusion.shiftThenOp(sh, op), (a == t) != (b == t),
-            lastProducerDepth == depth || lastProducerDepth == depth + 1
-        {
-            (fused, x, y, k) = (f, Word.a(prev), a == t ? b : a, amount(Word.b(prev), wide: wide, rotr: rotr))
+        // The temporary must be the first operand unless `op` commutes.
+        let other = a == t ? b : a
+        guard a == t || Fusion.isCommutative(op) else { return false }
+        var word: UInt64, extra: UInt64? = nil
+        if Fusion.shift(op) != nil {
+            // (x op y) sh k: the shifted value is the temporary, the amount a constant.
+            guard a == t, isConstant(b), let f = Fusion.opThenShift(prevOp, op) else { return false }
+            word = Word.make(f, a: Word.a(prev), b: Word.b(prev), c: home(depth)) | amount(b, op)
+        } else if Fusion.shift(prevOp) != nil {
+            // (x sh k) op y
+            guard isConstant(Word.b(prev)), let f = Fusion.shiftThenOp(prevOp, op) else { return false }
+            word = Word.make(f, a: Word.a(prev), b: other, c: home(depth)) | amount(Word.b(prev), prevOp)
+        } else if let f = Fusion.opThenOp(prevOp, op) {
+            // (x op1 y) op2 z
+            word = Word.make(f, a: Word.a(prev), b: Word.b(prev), c: home(depth))
+            extra = UInt64(other)
         } else {
             return false
         }
-        let dst = home(depth)
-        code[lastProducer] = Word.make(fused, a: x, b: y, c: dst) | k
-        push(dst)
+        code[lastProducer] = word
+        if let e = extra { code.append(e) }
+        push(home(depth))
         lastProducerDepth = depth
         producerAt[depth] = lastProducer
         previousProducer = -1
@@ -325,7 +342,7 @@ extension FunctionTranslator {
                 i += 2
             default:
                 guard op.rawValue >= Op.i32Eqz.rawValue else { return nil }
-                i += 1
+                i += op.length
             }
         }
         guard i == code.count else { return nil }
