@@ -186,6 +186,43 @@ struct InterpreterFusionTests {
         #expect(try h.call("sigma", .i64(x)) == [.i64(expected)])
     }
 
+    /// A load whose address is `base + ((x | y) << k)` or `base + ((x + y) << k)` (table
+    /// lookups): one `load32OrShl`/`load64AddShl`…, with u32 wrap-around before the offset.
+    @Test(arguments: bothTiers) func scaledCombinedIndexLoads(_ tier: Tier) throws {
+        let wat = """
+            (module
+              (memory 1)
+              (data (i32.const 0) "\\00\\01\\02\\03\\04\\05\\06\\07\\08\\09\\0a\\0b\\0c\\0d\\0e\\0f\\10\\11\\12\\13\\14\\15\\16\\17")
+              (func (export "or32") (param i32 i32 i32) (result i32)
+                (i32.load offset=1 (i32.add (local.get 2) (i32.shl (i32.or (local.get 0) (local.get 1)) (i32.const 2)))))
+              (func (export "add32") (param i32 i32 i32) (result i32)
+                (i32.load (i32.add (i32.shl (i32.add (local.get 0) (local.get 1)) (i32.const 2)) (local.get 2))))
+              (func (export "or64") (param i32 i32 i32) (result i64)
+                (i64.load (i32.add (local.get 2) (i32.shl (i32.or (local.get 0) (local.get 1)) (i32.const 3)))))
+              (func (export "add64") (param i32 i32 i32) (result i64)
+                (i64.load offset=2 (i32.add (local.get 2) (i32.shl (i32.add (local.get 0) (local.get 1)) (i32.const 3))))))
+            """
+        if tier == .interpreter {
+            let listing = InterpreterEngine.listing(of: try Runtime(tier: .interpreter).compile(wat: wat))
+            for op in ["load32OrShl", "load32AddShl", "load64OrShl", "load64AddShl"] {
+                #expect(listing.contains(op), "\(op): \(listing)")
+            }
+        }
+        let h = try InterpreterHarness(tier: tier, wat)
+        // bytes i..<i+n little-endian
+        func le(_ i: UInt64, _ n: UInt64) -> UInt64 { (0..<n).reduce(0) { $0 | (i + $1) << (8 * $1) } }
+        #expect(try h.call("or32", .i32(1), .i32(2), .i32(3)) == [.i32(UInt32(le(16, 4)))])  // 3 + (3 << 2) + 1
+        #expect(try h.call("add32", .i32(1), .i32(2), .i32(4)) == [.i32(UInt32(le(16, 4)))])
+        #expect(try h.call("or64", .i32(1), .i32(0), .i32(5)) == [.i64(le(13, 8))])
+        #expect(try h.call("add64", .i32(0), .i32(1), .i32(1)) == [.i64(le(11, 8))])
+        // (0x4000_0000 << 2) wraps to 0 in 32 bits: base + 0.
+        #expect(try h.call("add32", .i32(0x3FFF_FFFF), .i32(1), .i32(8)) == [.i32(UInt32(le(8, 4)))])
+        #expect(try h.call("or32", .i32(0x4000_0000), .i32(0), .i32(2)) == [.i32(UInt32(le(3, 4)))])
+        // Past the end: the index is in range of u32 but the page is 64 KiB.
+        h.expectTrap(.outOfBoundsMemoryAccess, "or32", .i32(0x4000), .i32(0), .i32(0))
+        h.expectTrap(.outOfBoundsMemoryAccess, "add64", .i32(0x1FFF), .i32(0), .i32(0))
+    }
+
     /// `local.get x … (op) local.tee x`: x's old value is saved before the op, which then
     /// writes x directly; the saved value, the new x and the result must all be right.
     @Test(arguments: bothTiers) func teeOverReferencedLocal(_ tier: Tier) throws {

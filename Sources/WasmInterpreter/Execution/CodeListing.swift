@@ -7,7 +7,7 @@ extension Op {
         switch self {
         case .const64, .call, .callImport, .callIndirect, .returnCall, .returnCallImport, .returnCallIndirect,
             .callIndirectSlow, .returnCallIndirectSlow,
-            .select, .load32, .load64, .load32Shl, .load64Shl, .load8S32, .load8U, .load16S32, .load16U, .load8S64, .load16S64, .load32S64,
+            .select, .load32, .load64, .load32Shl, .load64Shl, .load32OrShl, .load64OrShl, .load32AddShl, .load64AddShl, .load8S32, .load8U, .load16S32, .load16U, .load8S64, .load16S64, .load32S64,
             .store32, .store64, .store8, .store16, .memoryInit, .tableGet, .tableSet, .tableSize, .tableGrow,
             .tableFill, .tableCopy, .tableInit:
             2
@@ -57,7 +57,7 @@ extension InterpreterModuleCode {
             case .globalGet, .globalSet, .refFunc, .dataDrop, .elemDrop:
                 line = "  \(pc): \(op) index=\(Word.index(w)) c=\(Word.c(w))"
             default:
-                if Fusion.isFused(op) && !Fusion.isChain(op) { line += " k=\(Word.k(w))" }
+                if Fusion.isFused(op) && !Fusion.isChain(op) || Word.k(w) != 0 { line += " k=\(Word.k(w))" }
                 if length == 2 {
                     let imm = code[pc + 1]
                     if op.rawValue >= Op.brAndNZ.rawValue && op.rawValue <= Op.brI64GeU.rawValue {

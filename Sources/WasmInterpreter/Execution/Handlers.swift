@@ -122,6 +122,22 @@ private func makeHandler(_ op: Op) -> Handler {
             return { pc, fp, m, ms, t, r in Interpreter.loadScaled(pc, fp, m, ms, t, r, size: 4) { UInt64($0.loadUnaligned(as: UInt32.self)) } }
         case .load64Shl:
             return { pc, fp, m, ms, t, r in Interpreter.loadScaled(pc, fp, m, ms, t, r, size: 8) { $0.loadUnaligned(as: UInt64.self) } }
+        case .load32OrShl:
+            return { pc, fp, m, ms, t, r in
+                Interpreter.loadCombinedScaled(pc, fp, m, ms, t, r, size: 4, { $0 | $1 }) { UInt64($0.loadUnaligned(as: UInt32.self)) }
+            }
+        case .load64OrShl:
+            return { pc, fp, m, ms, t, r in
+                Interpreter.loadCombinedScaled(pc, fp, m, ms, t, r, size: 8, { $0 | $1 }) { $0.loadUnaligned(as: UInt64.self) }
+            }
+        case .load32AddShl:
+            return { pc, fp, m, ms, t, r in
+                Interpreter.loadCombinedScaled(pc, fp, m, ms, t, r, size: 4, { $0 &+ $1 }) { UInt64($0.loadUnaligned(as: UInt32.self)) }
+            }
+        case .load64AddShl:
+            return { pc, fp, m, ms, t, r in
+                Interpreter.loadCombinedScaled(pc, fp, m, ms, t, r, size: 8, { $0 &+ $1 }) { $0.loadUnaligned(as: UInt64.self) }
+            }
         case .load8S32:
             return { pc, fp, m, ms, t, r in Interpreter.load(pc, fp, m, ms, t, r, size: 1) { slot(Int32($0.load(as: Int8.self))) } }
         case .load8U:

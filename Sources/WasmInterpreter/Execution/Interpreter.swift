@@ -252,6 +252,23 @@ enum Interpreter {
         return then(pc + 2, fp, m, ms, t, r)
     }
 
+    /// `fp[C] = load(ea)` at `ea = u32((combine(fp[A], fp[B]) << k) + fp[base]) + offset`,
+    /// w1 = offset | base << 32, k = `Word.k`.
+    @inline(__always)
+    static func loadCombinedScaled(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
+        _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>, size: UInt64,
+        _ combine: (UInt32, UInt32) -> UInt32, _ load: (UnsafeMutableRawPointer) -> UInt64
+    ) -> Exit {
+        let w = pc.pointee
+        let w1 = pc[1]
+        let index = combine(u32(fp[Word.a(w)]), u32(fp[Word.b(w)])) &<< UInt32(truncatingIfNeeded: Word.k(w))
+        let ea = UInt64(index &+ u32(fp[Int(truncatingIfNeeded: w1 &>> 32)])) &+ (w1 & 0xFFFF_FFFF)
+        if ea &+ size > ms { return trap(.outOfBoundsMemoryAccess, pc, fp, r) }
+        fp[Word.c(w)] = load(m + Int(truncatingIfNeeded: ea))
+        return then(pc + 2, fp, m, ms, t, r)
+    }
+
     /// `store(ea, fp[C])` for an access of `size` bytes at `ea = u32(fp[A] + fp[B]) + w1`.
     @inline(__always)
     static func store(

@@ -55,6 +55,10 @@ enum Op: UInt16, CaseIterable {
     /// `load32`/`load64` at `u32((fp[A] << k) + fp[B]) + offset`: a fused `i32.shl` by a
     /// constant k (scaled index); w1 = offset | k << 32.
     case load32Shl, load64Shl
+    /// `load32`/`load64` at `u32(((fp[A] op fp[B]) << k) + fp[base]) + offset` (op = `|` or `+`):
+    /// an index computed by `i32.or`/`i32.add`, scaled, added to a base; k = `Word.k`,
+    /// w1 = offset | base slot << 32.
+    case load32OrShl, load64OrShl, load32AddShl, load64AddShl
     /// Stores: C = value slot, w1 = static offset.
     case store32, store64, store8, store16
     /// `fp[C] = memory.size`

@@ -85,6 +85,12 @@ extension FunctionTranslator {
                     m.offset <= 0xFFFF_FFFF
                 {
                     emitProducer(loadOp == .load32 ? .load32Shl : .load64Shl, a: index, b: base, extra: m.offset | k << 32)
+                } else if loadOp == .load32 || loadOp == .load64, m.offset <= 0xFFFF_FFFF,
+                    let (x, y, isOr, base, k) = takeFusableScaledIndex(at: shl, depth: shlDepth, addressDepth: stack.count, a, b)
+                {
+                    let op: Op = isOr ? (loadOp == .load32 ? .load32OrShl : .load64OrShl) : (loadOp == .load32 ? .load32AddShl : .load64AddShl)
+                    emitProducer(op, a: x, b: y, extra: m.offset | UInt64(base) << 32)
+                    code[lastProducer] |= k
                 } else {
                     emitProducer(loadOp, a: a, b: b, extra: m.offset)
                 }
@@ -338,7 +344,7 @@ extension FunctionTranslator {
             switch op {
             case .copy, .globalGet: i += 1
             case .const64, .load32, .load64, .load8S32, .load8U, .load16S32, .load16U, .load8S64, .load16S64, .load32S64,
-                .load32Shl, .load64Shl:
+                .load32Shl, .load64Shl, .load32OrShl, .load64OrShl, .load32AddShl, .load64AddShl:
                 i += 2
             default:
                 guard op.rawValue >= Op.i32Eqz.rawValue else { return nil }
@@ -378,6 +384,25 @@ extension FunctionTranslator {
         forgetRemovedProducers()
         retractInstruction(at: code.count)
         return (Word.a(word), dst == a ? b : a, k)
+    }
+
+    /// Like `takeFusableShift` for an index computed and scaled by one fused instruction,
+    /// `i32OrShl`/`i32AddShl` (`(x op y) << k`): removes it and returns (x, y, whether op is
+    /// `or`, the add's other operand, k).
+    mutating func takeFusableScaledIndex(at position: Int, depth: Int, addressDepth: Int, _ a: Int, _ b: Int)
+        -> (Int, Int, Bool, Int, UInt64)?
+    {
+        guard position >= 0, position == code.count - 1, a != b,
+            depth == addressDepth || depth == addressDepth + 1
+        else { return nil }
+        let word = code[position]
+        let op = Word.op(word)
+        guard op == .i32OrShl || op == .i32AddShl, Word.c(word) == home(depth), Word.c(word) == a || Word.c(word) == b
+        else { return nil }
+        code.removeLast()
+        forgetRemovedProducers()
+        retractInstruction(at: code.count)
+        return (Word.a(word), Word.b(word), op == .i32OrShl, Word.c(word) == a ? b : a, Word.k(word))
     }
 
     /// After removing the instruction emitted at `position`, attributes that
