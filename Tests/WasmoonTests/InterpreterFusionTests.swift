@@ -223,6 +223,72 @@ struct InterpreterFusionTests {
         h.expectTrap(.outOfBoundsMemoryAccess, "add64", .i32(0x1FFF), .i32(0), .i32(0))
     }
 
+    /// Counted loops: `i = i + step; br_if (i op n)` is one `addBrI32…` for every i32
+    /// comparison, with the sum as the left or the right operand, as `br_if` and as `if`.
+    @Test(arguments: bothTiers) func addCompareBranchLoops(_ tier: Tier) throws {
+        let conditions = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"]
+        var funcs = ""
+        for c in conditions {
+            // Counts the iterations of: do { i += step; k++ } while (i c n) (or n c i), at most 50.
+            for (name, test) in [("l", "(i32.\(c) (local.tee 0 (i32.add (local.get 0) (local.get 2))) (local.get 1))"),
+                                 ("r", "(i32.\(c) (local.get 1) (local.tee 0 (i32.add (local.get 0) (local.get 2))))")] {
+                funcs += """
+                      (func (export "\(name)_\(c)") (param i32 i32 i32) (result i32) (local i32)
+                        (block $out
+                          (loop $top
+                            (local.set 3 (i32.add (local.get 3) (i32.const 1)))
+                            (br_if $out (i32.ge_u (local.get 3) (i32.const 50)))
+                            (br_if $top \(test))))
+                        (local.get 3))
+                      (func (export "if_\(name)_\(c)") (param i32 i32 i32) (result i32)
+                        (if (result i32) \(test) (then (i32.const 1)) (else (i32.const 0))))
+
+                    """
+            }
+        }
+        let wat = "(module\n\(funcs))"
+        if tier == .interpreter {
+            let listing = InterpreterEngine.listing(of: try Runtime(tier: .interpreter).compile(wat: wat))
+            for c in ["Eq", "Ne", "LtS", "LtU", "GtS", "GtU", "LeS", "LeU", "GeS", "GeU"] {
+                #expect(listing.contains("addBrI32\(c) "), "addBrI32\(c) missing")
+            }
+        }
+        let h = try InterpreterHarness(tier: tier, wat)
+        func holds(_ c: String, _ x: UInt32, _ y: UInt32) -> Bool {
+            let (sx, sy) = (Int32(bitPattern: x), Int32(bitPattern: y))
+            switch c {
+            case "eq": return x == y
+            case "ne": return x != y
+            case "lt_s": return sx < sy
+            case "lt_u": return x < y
+            case "gt_s": return sx > sy
+            case "gt_u": return x > y
+            case "le_s": return sx <= sy
+            case "le_u": return x <= y
+            case "ge_s": return sx >= sy
+            default: return x >= y
+            }
+        }
+        let cases: [(UInt32, UInt32, UInt32)] = [(0, 10, 1), (0, 10, 3), (5, 5, 0), (0xFFFF_FFF0, 4, 2), (7, 0xFFFF_FFFE, 0xFFFF_FFFF), (3, 3, 1)]
+        for c in conditions {
+            for (i0, n, step) in cases {
+                for left in [true, false] {
+                    var i = i0, k: UInt32 = 0
+                    repeat {
+                        k += 1
+                        if k >= 50 { break }
+                        i = i &+ step
+                    } while left ? holds(c, i, n) : holds(c, n, i)
+                    let name = "\(left ? "l" : "r")_\(c)"
+                    #expect(try h.call(name, .i32(i0), .i32(n), .i32(step)) == [.i32(k)], "\(name) \(i0) \(n) \(step)")
+                    let s = i0 &+ step
+                    let once: UInt32 = (left ? holds(c, s, n) : holds(c, n, s)) ? 1 : 0
+                    #expect(try h.call("if_\(name)", .i32(i0), .i32(n), .i32(step)) == [.i32(once)], "if_\(name)")
+                }
+            }
+        }
+    }
+
     /// `local.get x … (op) local.tee x`: x's old value is saved before the op, which then
     /// writes x directly; the saved value, the new x and the result must all be right.
     @Test(arguments: bothTiers) func teeOverReferencedLocal(_ tier: Tier) throws {

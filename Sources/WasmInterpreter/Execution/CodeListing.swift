@@ -13,7 +13,8 @@ extension Op {
             2
         case .brAndNZ, .brAndZ, .brI32Eq, .brI32Ne, .brI32LtS, .brI32LtU, .brI32GtS, .brI32GtU, .brI32LeS, .brI32LeU, .brI32GeS,
             .brI32GeU, .brI64Eq, .brI64Ne, .brI64LtS, .brI64LtU, .brI64GtS, .brI64GtU, .brI64LeS, .brI64LeU,
-            .brI64GeS, .brI64GeU:
+            .brI64GeS, .brI64GeU, .addBrI32Eq, .addBrI32Ne, .addBrI32LtS, .addBrI32LtU, .addBrI32GtS, .addBrI32GtU,
+            .addBrI32LeS, .addBrI32LeU, .addBrI32GeS, .addBrI32GeU:
             2
         default: Fusion.isChain(self) ? 2 : 1
         }
@@ -60,7 +61,11 @@ extension InterpreterModuleCode {
                 if Fusion.isFused(op) && !Fusion.isChain(op) || Word.k(w) != 0 { line += " k=\(Word.k(w))" }
                 if length == 2 {
                     let imm = code[pc + 1]
-                    if op.rawValue >= Op.brAndNZ.rawValue && op.rawValue <= Op.brI64GeU.rawValue {
+                    if op.rawValue >= Op.addBrI32Eq.rawValue && op.rawValue <= Op.addBrI32GeU.rawValue {
+                        let target = pc + Int(Int32(truncatingIfNeeded: imm))
+                        line += " z=\(imm >> 32) -> \(target)"
+                        end = max(end, target)
+                    } else if op.rawValue >= Op.brAndNZ.rawValue && op.rawValue <= Op.brI64GeU.rawValue {
                         line += " -> \(pc + Int(Int64(bitPattern: imm)))"
                         end = max(end, pc + Int(Int64(bitPattern: imm)))
                     } else {

@@ -219,6 +219,17 @@ private func makeHandler(_ op: Op) -> Handler {
         case .brI64GeS: return { pc, fp, m, ms, t, r in Interpreter.branch(pc, fp, m, ms, t, r) { s64($0) >= s64($1) } }
         case .brI64GeU: return { pc, fp, m, ms, t, r in Interpreter.branch(pc, fp, m, ms, t, r) { $0 >= $1 } }
 
+        case .addBrI32Eq: return { pc, fp, m, ms, t, r in Interpreter.addBranch(pc, fp, m, ms, t, r) { $0 == $1 } }
+        case .addBrI32Ne: return { pc, fp, m, ms, t, r in Interpreter.addBranch(pc, fp, m, ms, t, r) { $0 != $1 } }
+        case .addBrI32LtS: return { pc, fp, m, ms, t, r in Interpreter.addBranch(pc, fp, m, ms, t, r) { Int32(bitPattern: $0) < Int32(bitPattern: $1) } }
+        case .addBrI32LtU: return { pc, fp, m, ms, t, r in Interpreter.addBranch(pc, fp, m, ms, t, r) { $0 < $1 } }
+        case .addBrI32GtS: return { pc, fp, m, ms, t, r in Interpreter.addBranch(pc, fp, m, ms, t, r) { Int32(bitPattern: $0) > Int32(bitPattern: $1) } }
+        case .addBrI32GtU: return { pc, fp, m, ms, t, r in Interpreter.addBranch(pc, fp, m, ms, t, r) { $0 > $1 } }
+        case .addBrI32LeS: return { pc, fp, m, ms, t, r in Interpreter.addBranch(pc, fp, m, ms, t, r) { Int32(bitPattern: $0) <= Int32(bitPattern: $1) } }
+        case .addBrI32LeU: return { pc, fp, m, ms, t, r in Interpreter.addBranch(pc, fp, m, ms, t, r) { $0 <= $1 } }
+        case .addBrI32GeS: return { pc, fp, m, ms, t, r in Interpreter.addBranch(pc, fp, m, ms, t, r) { Int32(bitPattern: $0) >= Int32(bitPattern: $1) } }
+        case .addBrI32GeU: return { pc, fp, m, ms, t, r in Interpreter.addBranch(pc, fp, m, ms, t, r) { $0 >= $1 } }
+
         // MARK: Comparisons
         case .i32Eqz: return { pc, fp, m, ms, t, r in Interpreter.unary(pc, fp, m, ms, t, r) { slot(u32($0) == 0) } }
         case .i32Eq: return { pc, fp, m, ms, t, r in Interpreter.binary(pc, fp, m, ms, t, r) { slot(u32($0) == u32($1)) } }

@@ -223,6 +223,20 @@ enum Interpreter {
         return then(npc, fp, m, ms, t, r)
     }
 
+    /// `fp[C] = u32(fp[A] + fp[B]); if cond(fp[C], fp[w1 >> 32]) { pc += i32(w1) } else { pc += 2 }`
+    @inline(__always)
+    static func addBranch(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer,
+        _ ms: UInt64, _ t: UnsafeRawPointer, _ r: UnsafeMutablePointer<Registers>, _ cond: (UInt32, UInt32) -> Bool
+    ) -> Exit {
+        let w = pc.pointee
+        let w1 = pc[1]
+        let sum = u32(fp[Word.a(w)]) &+ u32(fp[Word.b(w)])
+        fp[Word.c(w)] = UInt64(sum)
+        let taken = cond(sum, u32(fp[Int(truncatingIfNeeded: w1 &>> 32)]))
+        return then(pc + (taken ? Int(truncatingIfNeeded: Int32(truncatingIfNeeded: w1)) : 2), fp, m, ms, t, r)
+    }
+
     /// `fp[C] = load(ea)` for an access of `size` bytes at `ea = u32(fp[A] + fp[B]) + w1`.
     @inline(__always)
     static func load(

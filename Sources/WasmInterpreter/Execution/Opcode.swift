@@ -99,6 +99,10 @@ enum Op: UInt16, CaseIterable {
     /// Fused comparisons: taken when `fp[A] op fp[B]`.
     case brI32Eq, brI32Ne, brI32LtS, brI32LtU, brI32GtS, brI32GtU, brI32LeS, brI32LeU, brI32GeS, brI32GeU
     case brI64Eq, brI64Ne, brI64LtS, brI64LtU, brI64GtS, brI64GtU, brI64LeS, brI64LeU, brI64GeS, brI64GeU
+    /// A counted loop's step and test: `fp[C] = u32(fp[A] + fp[B])`, then taken when
+    /// `fp[C] op fp[z]`; w1 = rel (low 32 bits, signed) | z << 32. Same condition order as `brI32Eq…`.
+    case addBrI32Eq, addBrI32Ne, addBrI32LtS, addBrI32LtU, addBrI32GtS, addBrI32GtU, addBrI32LeS, addBrI32LeU
+    case addBrI32GeS, addBrI32GeU
 
     // MARK: Numeric: binary `fp[C] = fp[A] op fp[B]`, unary `fp[C] = op fp[A]`.
     // Same order as `NumericOp` (see `Op.numeric`).

@@ -9,6 +9,8 @@ struct Fixup {
     /// The offset lives in bits 32..<64 of the head word (one-word branches)
     /// rather than in a whole word of its own.
     var inHead: Bool
+    /// The offset is the low 32 bits of a word whose high bits hold a slot (`addBrI32…`).
+    var low32 = false
 }
 
 /// One entry of the wasm control stack during translation.
@@ -97,6 +99,11 @@ struct FunctionTranslator {
     /// When `lastCompare` is an `eqz`: the position of the `i32.and`/`i64.and` right before
     /// it whose temporary it tests (a branch on the eqz then tests the and's operands); else -1.
     var eqzOfAnd = -1
+    /// When `lastCompare` is an i32 comparison: the position of the `i32.add` right before
+    /// it (a branch on the comparison then fuses with that add when it reads its result); else -1.
+    var compareAfterAdd = -1
+    /// Head position of the last emitted instruction.
+    var lastHead = -1
     /// (code position, module byte offset) of each translated instruction.
     var sourceMap: [(code: UInt32, wasm: UInt32)] = []
 
@@ -208,6 +215,7 @@ struct FunctionTranslator {
     // MARK: Emission
 
     mutating func emit(_ word: UInt64) {
+        lastHead = code.count
         code.append(word)
         lastProducer = -1
         lastCompare = nil
@@ -241,6 +249,8 @@ struct FunctionTranslator {
         let rel = target - f.base
         if f.inHead {
             code[f.at] = (code[f.at] & 0xFFFF_FFFF) | UInt64(UInt32(truncatingIfNeeded: rel)) << 32
+        } else if f.low32 {
+            code[f.at] = (code[f.at] & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(truncatingIfNeeded: rel))
         } else {
             code[f.at] = UInt64(bitPattern: Int64(rel))
         }

@@ -125,7 +125,24 @@ extension FunctionTranslator {
                 code.append(0)
                 return Fixup(at: at + 1, base: at, inHead: false)
             default:
-                emit(Word.make(FunctionTranslator.fusedBranch(cmp.op, negated: !whenTrue), a: cmp.a, b: cmp.b))
+                let branchOp = FunctionTranslator.fusedBranch(cmp.op, negated: !whenTrue)
+                // `x = y + z; if x op w`: one `addBrI32…` when the add came right before.
+                if compareAfterAdd >= 0, compareAfterAdd == code.count - 1, compareAfterAdd >= labelPosition,
+                    branchOp.rawValue >= Op.brI32Eq.rawValue, branchOp.rawValue <= Op.brI32GeU.rawValue,
+                    Word.c(code[compareAfterAdd]) == cmp.a || Word.c(code[compareAfterAdd]) == cmp.b
+                {
+                    let add = code.removeLast()
+                    forgetRemovedProducers()
+                    let sum = Word.c(add)
+                    // The sum is the left operand: swap the comparison when it is the right one.
+                    let (op, other) = sum == cmp.a ? (branchOp, cmp.b) : (FunctionTranslator.swapped(branchOp), cmp.a)
+                    let pos = code.count
+                    let fused = Op(rawValue: Op.addBrI32Eq.rawValue + (op.rawValue - Op.brI32Eq.rawValue))!
+                    emit(Word.make(fused, a: Word.a(add), b: Word.b(add), c: sum))
+                    code.append(UInt64(other) << 32)
+                    return Fixup(at: pos + 1, base: pos, inHead: false, low32: true)
+                }
+                emit(Word.make(branchOp, a: cmp.a, b: cmp.b))
                 code.append(0)
                 return Fixup(at: at + 1, base: at, inHead: false)
             }
@@ -134,6 +151,21 @@ extension FunctionTranslator {
         emit(Word.make(whenTrue ? .brAndNZ : .brAndZ, a: cond, b: cond))
         code.append(0)
         return Fixup(at: at + 1, base: at, inHead: false)
+    }
+
+    /// The i32 compare-and-branch taken on `b op a` when this one is taken on `a op b`.
+    static func swapped(_ op: Op) -> Op {
+        switch op {
+        case .brI32LtS: .brI32GtS
+        case .brI32GtS: .brI32LtS
+        case .brI32LtU: .brI32GtU
+        case .brI32GtU: .brI32LtU
+        case .brI32LeS: .brI32GeS
+        case .brI32GeS: .brI32LeS
+        case .brI32LeU: .brI32GeU
+        case .brI32GeU: .brI32LeU
+        default: op  // eq, ne
+        }
     }
 
     static func fusedBranch(_ op: NumericOp, negated: Bool) -> Op {

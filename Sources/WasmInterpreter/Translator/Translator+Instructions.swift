@@ -238,9 +238,12 @@ extension FunctionTranslator {
         if FunctionTranslator.isBinary(op) {
             let b = pop(), a = pop()
             if fusePair(Op.numeric(op), a, b) { return }
+            let previous = lastHead
             emitProducer(Op.numeric(op), a: a, b: b)
             if FunctionTranslator.isIntegerCompare(op) || op == .i32And || op == .i64And {
                 lastCompare = (lastProducer, op, a, b, stack.count - 1)
+                let isAdd = previous >= 0 && previous == lastProducer - 1 && Word.op(code[previous]) == .i32Add
+                compareAfterAdd = isAdd ? previous : -1
             }
         } else {
             let a = pop()
