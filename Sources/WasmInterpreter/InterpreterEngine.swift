@@ -43,14 +43,11 @@ public final class InterpreterEngine: ExecutionEngine {
                 functionTypes: functionTypes, importCount: importCount, functionInfos: code.functions,
                 traced: callTracer != nil)
             let (words, frameSize) = try translator.translate(body)
-            var template = [UInt64](repeating: 0, count: body.localCount) + translator.constValues
-            let initCount = template.count
-            // `Interpreter.initFrame` copies four slots at a time: pad the template (and the frame).
-            template += [UInt64](repeating: 0, count: (4 - initCount % 4) % 4)
+            let template = [UInt64](repeating: 0, count: body.localCount) + translator.constValues
             let info = code.functions + index
             info.pointee.code = code.store(words)
-            info.pointee.frameSize = max(frameSize, type.params.count + template.count)
-            info.pointee.initCount = initCount
+            info.pointee.frameSize = frameSize
+            info.pointee.initCount = template.count
             info.pointee.initTemplate = code.store(template)
             code.sourceMaps.append(translator.sourceMap)
         }

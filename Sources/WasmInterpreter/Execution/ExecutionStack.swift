@@ -25,9 +25,6 @@ struct ThreadState {
     static let stackSlots = 4 << 20
     /// Wasm call depth limit per thread.
     static let maxFrames = 100_000
-    /// Slots past `stackEnd`: a call copies one to four arguments as four
-    /// (`Interpreter.gatherArguments`), even into a frame smaller than that.
-    static let stackMargin = 4
     /// Nested invokes (host → wasm re-entry) per thread.
     static let maxNesting = 200
 
@@ -55,7 +52,7 @@ struct ThreadState {
         let state = UnsafeMutablePointer<ThreadState>.allocate(capacity: 1)
         state.initialize(
             to: ThreadState(
-                stackBase: stack, stackEnd: stack + stackSlots - stackMargin, framesBase: frames, framesEnd: frames + maxFrames,
+                stackBase: stack, stackEnd: stack + stackSlots, framesBase: frames, framesEnd: frames + maxFrames,
                 top: stack, frameTop: frames, nesting: 0))
         pthread_setspecific(threadStateKey, state)
         return state

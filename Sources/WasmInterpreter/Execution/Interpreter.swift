@@ -357,22 +357,11 @@ enum Interpreter {
     /// Copies `n` call arguments from the caller's slots listed at `slots`
     /// (16-bit slot indices, four per word) to the callee's frame. Safe in
     /// place: an argument's slot is either its destination or below the frame.
-    /// One to four arguments are copied as four, without a loop: the first word's unused
-    /// slot indices are 0 (padding), and the extra copies land in the callee's locals or
-    /// scratch (initialised or written before use) or in the stack margin.
     @inline(__always)
     static func gatherArguments(
         _ n: Int, from fp: UnsafeMutablePointer<UInt64>, slots: UnsafeMutablePointer<UInt64>,
         to newFP: UnsafeMutablePointer<UInt64>
     ) {
-        if UInt(bitPattern: n &- 1) < 4 {  // 1...4 (no slot word follows a call without arguments)
-            let w = slots.pointee
-            newFP[0] = fp[Int(truncatingIfNeeded: w & 0xFFFF)]
-            newFP[1] = fp[Int(truncatingIfNeeded: (w &>> 16) & 0xFFFF)]
-            newFP[2] = fp[Int(truncatingIfNeeded: (w &>> 32) & 0xFFFF)]
-            newFP[3] = fp[Int(truncatingIfNeeded: w &>> 48)]
-            return
-        }
         let s = UnsafeRawPointer(slots).assumingMemoryBound(to: UInt16.self)
         var i = 0
         while i < n {
@@ -386,16 +375,12 @@ enum Interpreter {
     static func initFrame(_ fp: UnsafeMutablePointer<UInt64>, _ f: UnsafeMutablePointer<FunctionInfo>) {
         let n = f.pointee.initCount
         if n > 0 {
-            // Four at a time: the template and the frame are padded to a multiple of four.
             let dst = fp + f.pointee.paramCount
             let src = f.pointee.initTemplate
             var i = 0
             repeat {
                 dst[i] = src[i]
-                dst[i &+ 1] = src[i &+ 1]
-                dst[i &+ 2] = src[i &+ 2]
-                dst[i &+ 3] = src[i &+ 3]
-                i &+= 4
+                i &+= 1
             } while i < n
         }
     }
