@@ -13,7 +13,8 @@ struct InterpreterFusionTests {
     /// Amounts: zero, small, the width - 1, the width itself and above (taken modulo the width).
     static let amounts: [Int64] = [0, 1, 7, 31, 32, 33, 63, 64, 70, -1]
 
-    static func reference32(_ op: String, _ a: UInt32, _ b: UInt32) -> UInt32 {
+    /// `a op b` with wasm's wrapping semantics, in the width of `T`.
+    static func reference<T: FixedWidthInteger & UnsignedInteger>(_ op: String, _ a: T, _ b: T) -> T {
         switch op {
         case "add": a &+ b
         case "xor": a ^ b
@@ -24,36 +25,15 @@ struct InterpreterFusionTests {
         }
     }
 
-    static func reference64(_ op: String, _ a: UInt64, _ b: UInt64) -> UInt64 {
-        switch op {
-        case "add": a &+ b
-        case "xor": a ^ b
-        case "and": a & b
-        case "mul": a &* b
-        case "or": a | b
-        default: a &- b
-        }
-    }
-
-    static func shift32(_ sh: String, _ x: UInt32, _ k: Int64) -> UInt32 {
-        let n = UInt32(truncatingIfNeeded: k) & 31
+    /// `x sh k` with the amount taken modulo the width of `T`, as wasm does.
+    static func shift<T: FixedWidthInteger & UnsignedInteger>(_ sh: String, _ x: T, _ k: Int64) -> T {
+        let n = Int(UInt64(bitPattern: k) % UInt64(T.bitWidth))
         switch sh {
         case "shl": return x << n
         case "shr_u": return x >> n
-        case "shr_s": return UInt32(bitPattern: Int32(bitPattern: x) >> n)
-        case "rotl": return n == 0 ? x : (x << n) | (x >> (32 - n))
-        default: return n == 0 ? x : (x >> n) | (x << (32 - n))
-        }
-    }
-
-    static func shift64(_ sh: String, _ x: UInt64, _ k: Int64) -> UInt64 {
-        let n = UInt64(bitPattern: k) & 63
-        switch sh {
-        case "shl": return x << n
-        case "shr_u": return x >> n
-        case "shr_s": return UInt64(bitPattern: Int64(bitPattern: x) >> n)
-        case "rotl": return n == 0 ? x : (x << n) | (x >> (64 - n))
-        default: return n == 0 ? x : (x >> n) | (x << (64 - n))
+        case "shr_s": return x >> n | (x >> (T.bitWidth - 1) == 0 || n == 0 ? 0 : ~(T.max >> n))
+        case "rotl": return n == 0 ? x : (x << n) | (x >> (T.bitWidth - n))
+        default: return n == 0 ? x : (x >> n) | (x << (T.bitWidth - n))
         }
     }
 
@@ -109,18 +89,18 @@ struct InterpreterFusionTests {
                 for (i, k) in Self.amounts.enumerated() {
                     for (a, b) in Self.inputs32 {
                         let name = "i32_\(op)_\(sh)_\(i)"
-                        let opsh = Self.shift32(sh, Self.reference32(op, a, b), k)
-                        let shop = Self.reference32(op, Self.shift32(sh, a, k), b)
-                        let bsh = Self.reference32(op, b, Self.shift32(sh, a, k))
+                        let opsh = Self.shift(sh, Self.reference(op, a, b), k)
+                        let shop = Self.reference(op, Self.shift(sh, a, k), b)
+                        let bsh = Self.reference(op, b, Self.shift(sh, a, k))
                         #expect(try h.call("opsh_\(name)", .i32(a), .i32(b)) == [.i32(opsh)], "\(name) \(a) \(b)")
                         #expect(try h.call("shop_\(name)", .i32(a), .i32(b)) == [.i32(shop)], "\(name) \(a) \(b)")
                         #expect(try h.call("bsh_\(name)", .i32(a), .i32(b)) == [.i32(bsh)], "\(name) \(a) \(b)")
                     }
                     for (a, b) in Self.inputs64 {
                         let name = "i64_\(op)_\(sh)_\(i)"
-                        let opsh = Self.shift64(sh, Self.reference64(op, a, b), k)
-                        let shop = Self.reference64(op, Self.shift64(sh, a, k), b)
-                        let bsh = Self.reference64(op, b, Self.shift64(sh, a, k))
+                        let opsh = Self.shift(sh, Self.reference(op, a, b), k)
+                        let shop = Self.reference(op, Self.shift(sh, a, k), b)
+                        let bsh = Self.reference(op, b, Self.shift(sh, a, k))
                         #expect(try h.call("opsh_\(name)", .i64(a), .i64(b)) == [.i64(opsh)], "\(name) \(a) \(b)")
                         #expect(try h.call("shop_\(name)", .i64(a), .i64(b)) == [.i64(shop)], "\(name) \(a) \(b)")
                         #expect(try h.call("bsh_\(name)", .i64(a), .i64(b)) == [.i64(bsh)], "\(name) \(a) \(b)")
@@ -136,15 +116,15 @@ struct InterpreterFusionTests {
             for op2 in Self.binaryOps {
                 for ((a, b), c) in zip(Self.inputs32, [UInt32(7), 0xFFFF_FFFF, 0x8000_0001, 3]) {
                     let name = "i32_\(op1)_\(op2)"
-                    let t = Self.reference32(op1, a, b)
-                    #expect(try h.call("chain_\(name)", .i32(a), .i32(b), .i32(c)) == [.i32(Self.reference32(op2, t, c))], "\(name)")
-                    #expect(try h.call("chainr_\(name)", .i32(a), .i32(b), .i32(c)) == [.i32(Self.reference32(op2, c, t))], "\(name)")
+                    let t = Self.reference(op1, a, b)
+                    #expect(try h.call("chain_\(name)", .i32(a), .i32(b), .i32(c)) == [.i32(Self.reference(op2, t, c))], "\(name)")
+                    #expect(try h.call("chainr_\(name)", .i32(a), .i32(b), .i32(c)) == [.i32(Self.reference(op2, c, t))], "\(name)")
                 }
                 for ((a, b), c) in zip(Self.inputs64, [UInt64(7), UInt64.max, 0x8000_0000_0000_0001, 3]) {
                     let name = "i64_\(op1)_\(op2)"
-                    let t = Self.reference64(op1, a, b)
-                    #expect(try h.call("chain_\(name)", .i64(a), .i64(b), .i64(c)) == [.i64(Self.reference64(op2, t, c))], "\(name)")
-                    #expect(try h.call("chainr_\(name)", .i64(a), .i64(b), .i64(c)) == [.i64(Self.reference64(op2, c, t))], "\(name)")
+                    let t = Self.reference(op1, a, b)
+                    #expect(try h.call("chain_\(name)", .i64(a), .i64(b), .i64(c)) == [.i64(Self.reference(op2, t, c))], "\(name)")
+                    #expect(try h.call("chainr_\(name)", .i64(a), .i64(b), .i64(c)) == [.i64(Self.reference(op2, c, t))], "\(name)")
                 }
             }
         }
@@ -182,7 +162,7 @@ struct InterpreterFusionTests {
                   (i64.shr_u (local.get 0) (i64.const 7)))))
             """)
         let x: UInt64 = 0x0123_4567_89AB_CDEF
-        let expected = (Self.shift64("rotr", x, 1) ^ Self.shift64("rotr", x, 8)) ^ (x >> 7)
+        let expected = (Self.shift("rotr", x, 1) ^ Self.shift("rotr", x, 8)) ^ (x >> 7)
         #expect(try h.call("sigma", .i64(x)) == [.i64(expected)])
     }
 
@@ -306,7 +286,7 @@ struct InterpreterFusionTests {
                 (i64.add (local.get 0) (i64.add (local.get 0) (local.tee 0 (i64.mul (local.get 0) (local.get 1)))))))
             """)
         let x: UInt32 = 0x1234_5678, y: UInt32 = 0x9ABC_DEF0
-        let nx = Self.shift32("rotl", x ^ y, 7)
+        let nx = Self.shift("rotl", x ^ y, 7)
         #expect(try h.call("f", .i32(x), .i32(y)) == [.i32((x &- nx) &* nx)])
         let p: UInt64 = 0x1122_3344_5566_7788, q: UInt64 = 3
         #expect(try h.call("g", .i64(p), .i64(q)) == [.i64(p &+ (p &+ p &* q))])

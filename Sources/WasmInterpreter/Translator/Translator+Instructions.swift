@@ -80,16 +80,11 @@ extension FunctionTranslator {
             let loadOp = FunctionTranslator.loadOp(op)
             let shl = previousProducer, shlDepth = previousProducerDepth
             if let (a, b) = takeFusableAdd(addressDepth: stack.count, slot: addr) {
-                if loadOp == .load32 || loadOp == .load64,
-                    let (index, base, k) = takeFusableShift(at: shl, depth: shlDepth, addressDepth: stack.count, a, b),
-                    m.offset <= 0xFFFF_FFFF
+                if loadOp == .load32 || loadOp == .load64, m.offset <= 0xFFFF_FFFF,
+                    let (op, x, y, w1, k) = takeScaledIndex(
+                        at: shl, depth: shlDepth, addressDepth: stack.count, a, b, wide: loadOp == .load64, offset: m.offset)
                 {
-                    emitProducer(loadOp == .load32 ? .load32Shl : .load64Shl, a: index, b: base, extra: m.offset | k << 32)
-                } else if loadOp == .load32 || loadOp == .load64, m.offset <= 0xFFFF_FFFF,
-                    let (x, y, isOr, base, k) = takeFusableScaledIndex(at: shl, depth: shlDepth, addressDepth: stack.count, a, b)
-                {
-                    let op: Op = isOr ? (loadOp == .load32 ? .load32OrShl : .load64OrShl) : (loadOp == .load32 ? .load32AddShl : .load64AddShl)
-                    emitProducer(op, a: x, b: y, extra: m.offset | UInt64(base) << 32)
+                    emitProducer(op, a: x, b: y, extra: w1)
                     code[lastProducer] |= k
                 } else {
                     emitProducer(loadOp, a: a, b: b, extra: m.offset)
@@ -369,43 +364,39 @@ extension FunctionTranslator {
         return (x, y)
     }
 
-    /// After `takeFusableAdd` removed `a + b`: if the instruction now last is the
-    /// `i32.shl` by a constant (at `position`, producing the add's operand at `depth`)
-    /// that computed `a` or `b`, removes it and returns (shifted slot, other operand, k).
-    mutating func takeFusableShift(at position: Int, depth: Int, addressDepth: Int, _ a: Int, _ b: Int)
-        -> (Int, Int, UInt64)?
-    {
-        guard position >= 0, position == code.count - 1, a != b,
-            depth == addressDepth || depth == addressDepth + 1,
-            Word.decodedOp(code[position]) == .i32Shl
-        else { return nil }
-        let word = code[position]
-        let dst = Word.c(word), amount = Word.b(word)
-        guard dst == home(depth), dst == a || dst == b, amount >= localsEnd, amount < stackBase else { return nil }
-        let k = constValues[amount - localsEnd] & 31
-        code.removeLast()
-        forgetRemovedProducers()
-        retractInstruction(at: code.count)
-        return (Word.a(word), dst == a ? b : a, k)
-    }
-
-    /// Like `takeFusableShift` for an index computed and scaled by one fused instruction,
-    /// `i32OrShl`/`i32AddShl` (`(x op y) << k`): removes it and returns (x, y, whether op is
-    /// `or`, the add's other operand, k).
-    mutating func takeFusableScaledIndex(at position: Int, depth: Int, addressDepth: Int, _ a: Int, _ b: Int)
-        -> (Int, Int, Bool, Int, UInt64)?
-    {
+    /// After `takeFusableAdd` removed `a + b` for a `load32`/`load64` (`wide`): if the
+    /// instruction now last (at `position`, producing the add's operand at `depth`) computed
+    /// a or b as a scaled index — `i32.shl` by a constant, or a fused `i32OrShl`/`i32AddShl` —
+    /// removes it and returns the load that does it all: (op, A, B, w1, k for the head).
+    mutating func takeScaledIndex(
+        at position: Int, depth: Int, addressDepth: Int, _ a: Int, _ b: Int, wide: Bool, offset: UInt64
+    ) -> (Op, Int, Int, UInt64, UInt64)? {
         guard position >= 0, position == code.count - 1, a != b,
             depth == addressDepth || depth == addressDepth + 1
         else { return nil }
         let word = code[position]
-        let op = Word.op(word)
-        guard op == .i32OrShl || op == .i32AddShl, Word.c(word) == home(depth), Word.c(word) == a || Word.c(word) == b
-        else { return nil }
+        let index = Word.c(word)
+        guard index == home(depth), index == a || index == b else { return nil }
+        let base = index == a ? b : a
+        let fused: (Op, Int, Int, UInt64, UInt64)
+        switch Word.op(word) {
+        case .i32Shl:
+            // [(x << k) + base + offset]: w1 = offset | k << 32.
+            let amount = Word.b(word)
+            guard amount >= localsEnd, amount < stackBase else { return nil }
+            let k = constValues[amount - localsEnd] & 31
+            fused = (wide ? .load64Shl : .load32Shl, Word.a(word), base, offset | k << 32, 0)
+        case .i32OrShl, .i32AddShl:
+            // [((x op y) << k) + base + offset]: w1 = offset | base << 32, k in the head.
+            let op: Op = Word.op(word) == .i32OrShl ? (wide ? .load64OrShl : .load32OrShl) : (wide ? .load64AddShl : .load32AddShl)
+            fused = (op, Word.a(word), Word.b(word), offset | UInt64(base) << 32, Word.k(word))
+        default:
+            return nil
+        }
         code.removeLast()
         forgetRemovedProducers()
         retractInstruction(at: code.count)
-        return (Word.a(word), Word.b(word), op == .i32OrShl, Word.c(word) == a ? b : a, Word.k(word))
+        return fused
     }
 
     /// After removing the instruction emitted at `position`, attributes that
