@@ -35,9 +35,10 @@ public final class ExecutableMemory: @unchecked Sendable {
         self.init(base: mapped, codeSize: code.count, mappedSize: Self.roundToPages(code.count))
     }
 
-    /// Copies the assembler's code (checking that every referenced label is bound).
+    /// Copies the assembler's code; refuses it (`.assemblerFailed`) when the assembler
+    /// met an internal error or a referenced label is unbound.
     public convenience init(_ assembler: borrowing X64Assembler) throws {
-        assembler.finish()
+        if let error = assembler.completionError { throw ExecutableMemoryError.assemblerFailed(error) }
         let mapped = try assembler.withUnsafeBytes { try Self.map($0) }
         self.init(base: mapped, codeSize: assembler.offset, mappedSize: Self.roundToPages(assembler.offset))
     }
@@ -115,4 +116,6 @@ public enum ExecutableMemoryError: Error, Equatable {
     case mapFailed(errno: Int32)
     /// `mprotect` to read-execute failed with this `errno`.
     case protectFailed(errno: Int32)
+    /// The assembler's code is incomplete or wrong (`X64Assembler.completionError`).
+    case assemblerFailed(String)
 }

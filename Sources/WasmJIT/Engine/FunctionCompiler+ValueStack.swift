@@ -52,7 +52,8 @@ extension FunctionCompiler {
                 return r
             }
         }
-        fatalError("JIT: out of GPRs")
+        a.fail("out of GPRs: all \(pool.count) value-stack registers are held by operands")
+        return pool[0]
     }
 
     mutating func allocXMM(_ a: inout X64Assembler) -> XMM {
@@ -67,7 +68,8 @@ extension FunctionCompiler {
                 return x
             }
         }
-        fatalError("JIT: out of XMM registers")
+        a.fail("out of XMM registers: all 16 are held by operands")
+        return .xmm0
     }
 
     @inline(__always) mutating func freeGPR(_ r: GPR) { gprUsed &= ~(1 << r.rawValue) }
@@ -81,10 +83,23 @@ extension FunctionCompiler {
         }
     }
 
-    /// A free pool register for a moment (not marked used).
-    func scratchGPR() -> GPR {
+    /// A pool register for a moment (not marked used): a free one, else the register of
+    /// the oldest register-resident stack entry, which is spilled to its slot first (a
+    /// `mov`: flags survive). Every register is free again at a boundary, so this only
+    /// fails when every pool register is owned by popped operands, which no instruction
+    /// does; that is an internal compiler error, thrown after the instruction.
+    mutating func scratchGPR(_ a: inout X64Assembler) -> GPR {
         for r in pool where gprUsed & (1 << r.rawValue) == 0 { return r }
-        fatalError("JIT: no scratch GPR")
+        for i in 0..<vals.count {
+            if case .gpr(let r, _) = vals[i] {
+                a.mov(.i64, slot(i), r)
+                vals[i] = .mem
+                freeGPR(r)
+                return r
+            }
+        }
+        a.fail("no scratch GPR: all \(pool.count) value-stack registers are held by operands")
+        return pool[0]
     }
 
     /// Makes `r` ours: a stack entry holding it moves to another register (or its slot).
@@ -106,7 +121,7 @@ extension FunctionCompiler {
                 return
             }
         }
-        fatalError("JIT: reserve of a register owned by an operand")
+        a.fail("reserve of \(r), which a popped operand owns")
     }
 
     // MARK: Stack
@@ -150,7 +165,7 @@ extension FunctionCompiler {
             }
         }
         if !pending { return }
-        let t = scratchGPR()
+        let t = scratchGPR(&a)
         for i in 0..<vals.count {
             switch vals[i] {
             case .const(let c):
@@ -390,7 +405,7 @@ extension FunctionCompiler {
             if let c32 = Int32(exactly: c) {
                 a.mov(.i64, m, c32)
             } else {
-                let t = scratchGPR()
+                let t = scratchGPR(&a)
                 a.movabs(t, UInt64(bitPattern: c))
                 a.mov(.i64, m, t)
             }
@@ -399,7 +414,7 @@ extension FunctionCompiler {
         case .xreg(let x): a.movsd(m, x)
         case .mem(let src):
             if src == m { return }
-            let t = scratchGPR()
+            let t = scratchGPR(&a)
             a.mov(.i64, t, src)
             a.mov(.i64, m, t)
         }
@@ -442,7 +457,7 @@ extension FunctionCompiler {
         if p > 0 {
             h = nextHidden
             nextHidden += p
-            let t = scratchGPR()
+            let t = scratchGPR(&a)
             for i in 0..<p {
                 a.mov(.i64, t, slot(sp - p + i))
                 a.mov(.i64, hidden(h + i), t)

@@ -264,6 +264,7 @@ struct FunctionCompiler {
             sourceMap.append((a.offset, idx))
             currentInstruction = idx
             try compile(ins, &a)
+            if let failure = a.failure { throw internalError(failure, at: idx) }
             if L + H + maxDepth > Self.maxFrameSlots { try checkFrameSize() }
             if controls.isEmpty { break }
             if fusedNext {
@@ -288,6 +289,7 @@ struct FunctionCompiler {
             a.call(env.trapTail)
             trapReturns.append((a.offset, instruction))
         }
+        if let failure = a.failure { throw internalError(failure, at: instructions.count - 1) }
         let frameSize = (8 * (2 + P + L + H + maxDepth) + 15) & ~15
         for pos in frameFixups { a.patch32(at: pos, UInt32(bitPattern: Int32(-frameSize))) }
         if a.isListingEnabled {
@@ -296,6 +298,14 @@ struct FunctionCompiler {
                 a.lines[i].text = "lea rsp, [rbp - 0x\(String(frameSize, radix: 16))]"
             }
         }
+    }
+
+    /// An internal compiler error (a bug of ours, never the module's fault), naming the
+    /// function and the wasm offset of the instruction being compiled.
+    func internalError(_ message: String, at instruction: Int) -> JITError {
+        let name = module.functionName(UInt32(functionIndex)).map { " '\($0)'" } ?? ""
+        let offset = instruction < body.instructionOffsets.count ? body.instructionOffsets[instruction] : 0
+        return JITError("internal compiler error in function \(functionIndex)\(name) at 0x\(String(offset, radix: 16)): \(message)")
     }
 
     /// Copies the top `n` values to slots starting at depth `to`.

@@ -212,6 +212,7 @@ public final class JITEngine: ExecutionEngine {
             times.append(Double(clock() - f0) / Double(CLOCKS_PER_SEC))
         }
         a.finish()
+        if let error = a.completionError { throw JITError("internal compiler error: \(error)") }
         let mem = try ExecutableMemory(a)
         return JITModuleCode(memory: mem, functionOffsets: offsets, functionEnds: ends, importCount: importCount,
                              entryOffset: stubs.entry, trapStubOffset: stubs.trapStub, module: module,

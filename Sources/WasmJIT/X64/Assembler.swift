@@ -58,6 +58,26 @@ public struct X64Assembler: ~Copyable {
     var labelNames: [Int32: String] = [:]
     var pendingAnnotation: String? = nil
 
+    // MARK: Internal errors
+
+    /// The first internal error met while assembling (a branch out of range, a label
+    /// bound twice, an encoding asked for with operands it does not take), or nil.
+    /// Code from a failed assembler is never run: the compiler checks this after each
+    /// wasm instruction and throws, so a compiler bug never kills the host process.
+    public internal(set) var failure: String? = nil
+
+    /// Records an internal error (the first one wins); emission goes on harmlessly.
+    public mutating func fail(_ message: @autoclosure () -> String) {
+        if failure == nil { failure = message() }
+    }
+
+    /// `fail(message)` unless `condition` holds; returns `condition`.
+    @discardableResult @inline(__always)
+    public mutating func require(_ condition: Bool, _ message: @autoclosure () -> String) -> Bool {
+        if !condition { fail(message()) }
+        return condition
+    }
+
     /// Creates an assembler with `capacity` bytes reserved (it grows as needed).
     /// With `listing: true` it records every instruction's offset, length and text.
     public init(capacity: Int = 4096, listing: Bool = false) {
@@ -83,6 +103,7 @@ public struct X64Assembler: ~Copyable {
         lines.removeAll(keepingCapacity: true)
         labelNames.removeAll()
         pendingAnnotation = nil
+        failure = nil
     }
 
     // MARK: Access to the bytes
@@ -96,9 +117,15 @@ public struct X64Assembler: ~Copyable {
     }
 
     /// Checks that every referenced label has been bound (so every branch is
-    /// patched). Call before copying the code out.
-    public func finish() {
-        precondition(pendingFixups == 0, "X64Assembler: \(pendingFixups) reference(s) to unbound labels")
+    /// patched); a dangling one becomes `failure`. Call before copying the code out.
+    public mutating func finish() {
+        let pending = pendingFixups
+        require(pending == 0, "\(pending) reference(s) to unbound labels")
+    }
+
+    /// Why the code may not be run (`failure`, or a reference to an unbound label), or nil.
+    public var completionError: String? {
+        failure ?? (pendingFixups == 0 ? nil : "\(pendingFixups) reference(s) to unbound labels")
     }
 
     // MARK: Raw emission
@@ -186,7 +213,7 @@ public struct X64Assembler: ~Copyable {
     public mutating func emitLabelDelta32(_ target: Label, from base: Label) {
         let start = offset
         let baseOffset = labels[Int(base.id)].offset
-        precondition(baseOffset >= 0, "emitLabelDelta32: base label must be bound")
+        require(baseOffset >= 0, "emitLabelDelta32: base label must be bound")
         ensure(4)
         put32(0)
         reference(target, fieldAt: start, end: Int(baseOffset), addend: 0, short: false)
@@ -198,7 +225,7 @@ public struct X64Assembler: ~Copyable {
     /// Pads with `fill` to a multiple of `alignment` (a power of two): multi-byte
     /// `nop`s by default, or `int3`s where execution must never arrive.
     public mutating func align(_ alignment: Int, fill: AlignmentFill = .nop) {
-        precondition(alignment > 0 && alignment & (alignment - 1) == 0, "alignment must be a power of two")
+        guard require(alignment > 0 && alignment & (alignment - 1) == 0, "alignment must be a power of two") else { return }
         var pad = (alignment - offset & (alignment - 1)) & (alignment - 1)
         while pad > 0 {
             let n = fill == .nop ? min(pad, 9) : 1
@@ -222,7 +249,10 @@ public struct X64Assembler: ~Copyable {
     /// Binds `label` to the current offset and patches every earlier reference to it.
     public mutating func bind(_ label: Label) {
         let target = offset
-        precondition(labels[Int(label.id)].offset < 0, "label bound twice")
+        if labels[Int(label.id)].offset >= 0 {
+            fail("label L\(label.id) bound twice")
+            return
+        }
         labels[Int(label.id)].offset = Int32(target)
         var f = labels[Int(label.id)].firstFixup
         labels[Int(label.id)].firstFixup = -1
@@ -266,10 +296,10 @@ public struct X64Assembler: ~Copyable {
     mutating func patch(_ fixup: Fixup, target: Int) {
         let value = target &+ Int(fixup.addend) &- Int(fixup.end)
         if fixup.short {
-            precondition(value >= -128 && value <= 127, "short branch out of range (\(value))")
+            guard require(value >= -128 && value <= 127, "short branch out of range (\(value))") else { return }
             buffer[Int(fixup.position)] = UInt8(truncatingIfNeeded: value)
         } else {
-            precondition(value >= Int(Int32.min) && value <= Int(Int32.max), "rel32 out of range")
+            guard require(value >= Int(Int32.min) && value <= Int(Int32.max), "rel32 out of range") else { return }
             patch32(at: Int(fixup.position), UInt32(truncatingIfNeeded: value))
         }
     }

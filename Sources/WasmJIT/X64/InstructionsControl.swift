@@ -5,7 +5,7 @@ extension X64Assembler {
     public enum BranchWidth: Sendable {
         /// `rel8` for a backward branch that fits, `rel32` otherwise.
         case auto
-        /// Always `rel8`; binding the label out of range is a precondition failure.
+        /// Always `rel8`; binding the label out of range is an internal error (`failure`).
         case short
         /// Always `rel32`.
         case near
@@ -22,7 +22,7 @@ extension X64Assembler {
                 put(UInt8(truncatingIfNeeded: rel))
                 return
             }
-            precondition(width != .short, "short branch out of range (\(rel))")
+            require(width != .short, "short branch out of range (\(rel))")
         }
         if width == .short {
             put(short8)
@@ -150,7 +150,7 @@ extension X64Assembler {
     /// One `nop` instruction of `length` bytes (1…9), in the forms the Intel
     /// optimisation manual recommends.
     public mutating func nop(_ length: Int) {
-        precondition(length >= 1 && length <= 9, "nop: 1 to 9 bytes")
+        require(length >= 1 && length <= 9, "nop: 1 to 9 bytes")
         let start = offset
         ensure(16)
         for b in Self.nops[length - 1] { put(b) }

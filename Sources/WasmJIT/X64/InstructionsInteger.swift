@@ -63,7 +63,7 @@ extension X64Assembler {
                 movabs(dst, UInt64(bitPattern: imm))
             }
         case .i32:
-            precondition(imm >= Int64(Int32.min) && imm <= Int64(UInt32.max), "mov: immediate does not fit in 32 bits")
+            require(imm >= Int64(Int32.min) && imm <= Int64(UInt32.max), "mov: immediate does not fit in 32 bits")
             movImm32(dst, UInt32(truncatingIfNeeded: imm), listingValue: Int64(Int32(truncatingIfNeeded: imm)))
         case .i16, .i8:
             let start = offset
@@ -102,7 +102,7 @@ extension X64Assembler {
     /// `movzx dst, src`: zero-extends an 8- or 16-bit register into a 32- or
     /// 64-bit one. (For 32→64 use `mov(.i32, dst, src)`: it zero-extends.)
     public mutating func movzx(_ dstSize: OperandSize, _ dst: GPR, _ srcSize: OperandSize, _ src: GPR) {
-        precondition(srcSize == .i8 || srcSize == .i16, "movzx: source must be 8 or 16 bits")
+        require(srcSize == .i8 || srcSize == .i16, "movzx: source must be 8 or 16 bits")
         let start = offset
         ensure(16)
         encodeRR(prefix: Self.sizePrefix(dstSize), w: dstSize == .i64, Opcode(0x0F, srcSize == .i8 ? 0xB6 : 0xB7),
@@ -112,7 +112,7 @@ extension X64Assembler {
 
     /// `movzx dst, byte/word ptr [mem]`: a zero-extending 8- or 16-bit load.
     public mutating func movzx(_ dstSize: OperandSize, _ dst: GPR, _ srcSize: OperandSize, _ src: Mem) {
-        precondition(srcSize == .i8 || srcSize == .i16, "movzx: source must be 8 or 16 bits")
+        require(srcSize == .i8 || srcSize == .i16, "movzx: source must be 8 or 16 bits")
         let start = offset
         ensure(16)
         encodeRM(prefix: Self.sizePrefix(dstSize), w: dstSize == .i64, Opcode(0x0F, srcSize == .i8 ? 0xB6 : 0xB7),
@@ -124,7 +124,7 @@ extension X64Assembler {
     /// 64-bit destination): sign extension.
     public mutating func movsx(_ dstSize: OperandSize, _ dst: GPR, _ srcSize: OperandSize, _ src: GPR) {
         if srcSize == .i32 { return movsxd(dst, src) }
-        precondition(srcSize == .i8 || srcSize == .i16, "movsx: source must be 8, 16 or 32 bits")
+        require(srcSize == .i8 || srcSize == .i16, "movsx: source must be 8, 16 or 32 bits")
         let start = offset
         ensure(16)
         encodeRR(prefix: Self.sizePrefix(dstSize), w: dstSize == .i64, Opcode(0x0F, srcSize == .i8 ? 0xBE : 0xBF),
@@ -135,7 +135,7 @@ extension X64Assembler {
     /// A sign-extending load of 8, 16 or 32 bits (`movsx`/`movsxd`).
     public mutating func movsx(_ dstSize: OperandSize, _ dst: GPR, _ srcSize: OperandSize, _ src: Mem) {
         if srcSize == .i32 { return movsxd(dst, src) }
-        precondition(srcSize == .i8 || srcSize == .i16, "movsx: source must be 8, 16 or 32 bits")
+        require(srcSize == .i8 || srcSize == .i16, "movsx: source must be 8, 16 or 32 bits")
         let start = offset
         ensure(16)
         encodeRM(prefix: Self.sizePrefix(dstSize), w: dstSize == .i64, Opcode(0x0F, srcSize == .i8 ? 0xBE : 0xBF),
@@ -413,7 +413,7 @@ extension X64Assembler {
 
     /// `cdq` or `cqo` for the operand size of a following `idiv`.
     public mutating func signExtendAccumulator(_ size: OperandSize) {
-        precondition(size == .i32 || size == .i64)
+        require(size == .i32 || size == .i64, "32 or 64 bits")
         if size == .i64 { cqo() } else { cdq() }
     }
 
@@ -450,7 +450,7 @@ extension X64Assembler {
 
     /// `[F3] 0F op /r` on 32/64-bit registers (lzcnt/tzcnt/popcnt/bsr/bsf).
     mutating func bitCount(_ prefix: UInt8, _ op: UInt8, _ name: String, _ size: OperandSize, _ dst: GPR, _ src: GPR) {
-        precondition(size == .i32 || size == .i64, "\(name): 32 or 64 bits")
+        require(size == .i32 || size == .i64, "\(name): 32 or 64 bits")
         let start = offset
         ensure(16)
         encodeRR(prefix: prefix, w: size == .i64, Opcode(0x0F, op), reg: dst.rawValue, rm: src.rawValue)
@@ -458,7 +458,7 @@ extension X64Assembler {
     }
 
     mutating func bitCount(_ prefix: UInt8, _ op: UInt8, _ name: String, _ size: OperandSize, _ dst: GPR, _ src: Mem) {
-        precondition(size == .i32 || size == .i64, "\(name): 32 or 64 bits")
+        require(size == .i32 || size == .i64, "\(name): 32 or 64 bits")
         let start = offset
         ensure(16)
         encodeRM(prefix: prefix, w: size == .i64, Opcode(0x0F, op), reg: dst.rawValue, mem: src)

@@ -110,7 +110,7 @@ extension X64Assembler {
     /// `movd xmm, r32` (`66 0F 6E`) or `movq xmm, r64` (`66 REX.W 0F 6E`):
     /// bit-for-bit, upper lanes zeroed.
     public mutating func movd(_ size: OperandSize, _ dst: XMM, _ src: GPR) {
-        precondition(size == .i32 || size == .i64)
+        require(size == .i32 || size == .i64, "32 or 64 bits")
         let start = offset
         ensure(16)
         encodeRR(prefix: 0x66, w: size == .i64, Opcode(0x0F, 0x6E), reg: dst.rawValue, rm: src.rawValue)
@@ -119,7 +119,7 @@ extension X64Assembler {
 
     /// `movd r32, xmm` (`66 0F 7E`) or `movq r64, xmm` (`66 REX.W 0F 7E`).
     public mutating func movd(_ size: OperandSize, _ dst: GPR, _ src: XMM) {
-        precondition(size == .i32 || size == .i64)
+        require(size == .i32 || size == .i64, "32 or 64 bits")
         let start = offset
         ensure(16)
         encodeRR(prefix: 0x66, w: size == .i64, Opcode(0x0F, 0x7E), reg: src.rawValue, rm: dst.rawValue)
@@ -214,7 +214,7 @@ extension X64Assembler {
     public mutating func cvtsi2sd(_ dst: XMM, _ srcSize: OperandSize, _ src: Mem) { cvtsi2(0xF2, "cvtsi2sd", dst, srcSize, src) }
 
     mutating func cvtsi2(_ prefix: UInt8, _ name: String, _ dst: XMM, _ srcSize: OperandSize, _ src: GPR) {
-        precondition(srcSize == .i32 || srcSize == .i64)
+        require(srcSize == .i32 || srcSize == .i64, "32 or 64 bits")
         let start = offset
         ensure(16)
         encodeRR(prefix: prefix, w: srcSize == .i64, Opcode(0x0F, 0x2A), reg: dst.rawValue, rm: src.rawValue)
@@ -222,7 +222,7 @@ extension X64Assembler {
     }
 
     mutating func cvtsi2(_ prefix: UInt8, _ name: String, _ dst: XMM, _ srcSize: OperandSize, _ src: Mem) {
-        precondition(srcSize == .i32 || srcSize == .i64)
+        require(srcSize == .i32 || srcSize == .i64, "32 or 64 bits")
         let start = offset
         ensure(16)
         encodeRM(prefix: prefix, w: srcSize == .i64, Opcode(0x0F, 0x2A), reg: dst.rawValue, mem: src)
@@ -239,7 +239,7 @@ extension X64Assembler {
     public mutating func cvttsd2si(_ dstSize: OperandSize, _ dst: GPR, _ src: Mem) { cvtt2si(0xF2, "cvttsd2si", 8, dstSize, dst, src) }
 
     mutating func cvtt2si(_ prefix: UInt8, _ name: String, _ dstSize: OperandSize, _ dst: GPR, _ src: XMM) {
-        precondition(dstSize == .i32 || dstSize == .i64)
+        require(dstSize == .i32 || dstSize == .i64, "32 or 64 bits")
         let start = offset
         ensure(16)
         encodeRR(prefix: prefix, w: dstSize == .i64, Opcode(0x0F, 0x2C), reg: dst.rawValue, rm: src.rawValue)
@@ -247,7 +247,7 @@ extension X64Assembler {
     }
 
     mutating func cvtt2si(_ prefix: UInt8, _ name: String, _ bytes: Int, _ dstSize: OperandSize, _ dst: GPR, _ src: Mem) {
-        precondition(dstSize == .i32 || dstSize == .i64)
+        require(dstSize == .i32 || dstSize == .i64, "32 or 64 bits")
         let start = offset
         ensure(16)
         encodeRM(prefix: prefix, w: dstSize == .i64, Opcode(0x0F, 0x2C), reg: dst.rawValue, mem: src)
