@@ -1,0 +1,313 @@
+	.file	"float_math.c"
+__SP_H__ = 0x3e
+__SP_L__ = 0x3d
+__SREG__ = 0x3f
+__tmp_reg__ = 0
+__zero_reg__ = 1
+	.text
+	.section	.text.startup,"ax",@progbits
+.global	main
+	.type	main, @function
+main:
+	in r28,__SP_L__
+	in r29,__SP_H__
+	subi r28,64
+	sbc r29,__zero_reg__
+	in __tmp_reg__,__SREG__
+	cli
+	out __SP_H__,r29
+	out __SREG__,__tmp_reg__
+	out __SP_L__,r28
+/* prologue: function */
+/* frame size = 64 */
+/* stack size = 64 */
+.L__stack_usage = 64
+	movw r16,r28
+	subi r16,-1
+	sbci r17,-1
+	movw r6,r16
+	mov r5,__zero_reg__
+.L2:
+	mov r22,r5
+	ldi r23,0
+	ldi r24,0
+	ldi r25,0
+	call __floatunsisf
+	ldi r18,0
+	ldi r19,0
+	ldi r20,lo8(-128)
+	ldi r21,lo8(62)
+	call __mulsf3
+	ldi r18,0
+	ldi r19,0
+	ldi r20,0
+	ldi r21,lo8(64)
+	call __subsf3
+	movw r8,r22
+	movw r10,r24
+	movw r18,r22
+	movw r20,r24
+	call __mulsf3
+	movw r12,r22
+	movw r14,r24
+	ldi r18,lo8(29)
+	ldi r19,lo8(-17)
+	ldi r20,lo8(56)
+	ldi r21,lo8(54)
+	call __mulsf3
+	ldi r18,lo8(1)
+	ldi r19,lo8(13)
+	ldi r20,lo8(80)
+	ldi r21,lo8(57)
+	call __subsf3
+	movw r18,r12
+	movw r20,r14
+	call __mulsf3
+	ldi r18,lo8(-119)
+	ldi r19,lo8(-120)
+	ldi r20,lo8(8)
+	ldi r21,lo8(60)
+	call __addsf3
+	movw r18,r12
+	movw r20,r14
+	call __mulsf3
+	ldi r18,lo8(-85)
+	ldi r19,lo8(-86)
+	ldi r20,lo8(42)
+	ldi r21,lo8(62)
+	call __subsf3
+	movw r18,r12
+	movw r20,r14
+	call __mulsf3
+	ldi r18,0
+	ldi r19,0
+	ldi r20,lo8(-128)
+	ldi r21,lo8(63)
+	call __addsf3
+	movw r18,r8
+	movw r20,r10
+	call __mulsf3
+	ldi r18,0
+	ldi r19,0
+	ldi r20,lo8(-56)
+	ldi r21,lo8(66)
+	call __mulsf3
+	movw r30,r6
+	st Z+,r22
+	st Z+,r23
+	st Z+,r24
+	st Z+,r25
+	movw r6,r30
+	inc r5
+	ldi r31,lo8(16)
+	cpse r5,r31
+	rjmp .L2
+	ldi r18,lo8(12)
+	mov r10,r18
+	mov r11,__zero_reg__
+	mov r12,__zero_reg__
+	mov r13,__zero_reg__
+	ldi r19,lo8(-128)
+	mov r14,r19
+	ldi r19,lo8(63)
+	mov r15,r19
+.L3:
+	movw r18,r12
+	movw r20,r14
+	ldi r22,0
+	ldi r23,0
+	ldi r24,0
+	ldi r25,lo8(64)
+	call __divsf3
+	movw r18,r12
+	movw r20,r14
+	call __addsf3
+	ldi r18,0
+	ldi r19,0
+	ldi r20,0
+	ldi r21,lo8(63)
+	call __mulsf3
+	movw r12,r22
+	movw r14,r24
+	ldi r24,1
+	sub r10,r24
+	sbc r11,__zero_reg__
+	brne .L3
+	sts fout,r12
+	sts fout+1,r13
+	sts fout+2,r14
+	sts fout+3,r15
+	ldi r24,lo8(12)
+	mov r10,r24
+	mov r11,__zero_reg__
+	ldi r25,lo8(-74)
+	mov r12,r25
+	ldi r25,lo8(-26)
+	mov r13,r25
+	ldi r25,lo8(-64)
+	mov r14,r25
+	ldi r25,lo8(69)
+	mov r15,r25
+.L4:
+	movw r18,r12
+	movw r20,r14
+	ldi r22,lo8(-74)
+	ldi r23,lo8(-26)
+	ldi r24,lo8(64)
+	ldi r25,lo8(70)
+	call __divsf3
+	movw r18,r12
+	movw r20,r14
+	call __addsf3
+	ldi r18,0
+	ldi r19,0
+	ldi r20,0
+	ldi r21,lo8(63)
+	call __mulsf3
+	movw r12,r22
+	movw r14,r24
+	ldi r30,1
+	sub r10,r30
+	sbc r11,__zero_reg__
+	brne .L4
+	sts fout+4,r12
+	sts fout+4+1,r13
+	sts fout+4+2,r14
+	sts fout+4+3,r15
+	movw r14,r16
+	ldi r31,64
+	add r14,r31
+	adc r15,__zero_reg__
+	ldi r24,0
+	ldi r25,0
+	movw r22,r24
+.L5:
+	movw r30,r16
+	ld r18,Z+
+	ld r19,Z+
+	ld r20,Z+
+	ld r21,Z+
+	movw r16,r30
+	call __addsf3
+	cp r14,r16
+	cpc r15,r17
+	brne .L5
+	ldi r18,0
+	ldi r19,0
+	ldi r20,lo8(-128)
+	ldi r21,lo8(61)
+	call __mulsf3
+	sts fout+8,r22
+	sts fout+8+1,r23
+	sts fout+8+2,r24
+	sts fout+8+3,r25
+	ldi r24,0
+	ldi r25,0
+	ldi r26,lo8(-64)
+	ldi r27,lo8(52)
+	sts fout+12,r24
+	sts fout+12+1,r25
+	sts fout+12+2,r26
+	sts fout+12+3,r27
+	lds r22,iout
+	lds r23,iout+1
+	lds r24,iout+2
+	lds r25,iout+3
+	call __floatsisf
+	ldi r18,0
+	ldi r19,0
+	ldi r20,lo8(-32)
+	ldi r21,lo8(64)
+	call __divsf3
+	sts fout+16,r22
+	sts fout+16+1,r23
+	sts fout+16+2,r24
+	sts fout+16+3,r25
+	lds r22,fout+4
+	lds r23,fout+4+1
+	lds r24,fout+4+2
+	lds r25,fout+4+3
+	lds r8,fout+8
+	lds r9,fout+8+1
+	lds r10,fout+8+2
+	lds r11,fout+8+3
+	ldi r18,0
+	ldi r19,0
+	ldi r20,lo8(122)
+	ldi r21,lo8(68)
+	call __mulsf3
+	call __fixsfsi
+	movw r12,r22
+	movw r14,r24
+	movw r22,r8
+	movw r24,r10
+	call __fixsfsi
+	add r12,r22
+	adc r13,r23
+	adc r14,r24
+	adc r15,r25
+	sts iout,r12
+	sts iout+1,r13
+	sts iout+2,r14
+	sts iout+3,r15
+	lds r22,fout
+	lds r23,fout+1
+	lds r24,fout+2
+	lds r25,fout+3
+	ldi r18,lo8(-31)
+	ldi r19,lo8(122)
+	ldi r20,lo8(-76)
+	ldi r21,lo8(63)
+	call __gtsf2
+	cp __zero_reg__,r24
+	brge .L15
+	lds r22,fout
+	lds r23,fout+1
+	lds r24,fout+2
+	lds r25,fout+3
+	ldi r18,lo8(-113)
+	ldi r19,lo8(-62)
+	ldi r20,lo8(-75)
+	ldi r21,lo8(63)
+	call __ltsf2
+	cpi r24,0x80
+	sbc r24,r24
+	neg r24
+	ldi r25,0
+.L1:
+/* epilogue start */
+	subi r28,-64
+	sbci r29,-1
+	in __tmp_reg__,__SREG__
+	cli
+	out __SP_H__,r29
+	out __SREG__,__tmp_reg__
+	out __SP_L__,r28
+	ret
+.L15:
+	ldi r24,lo8(1)
+	ldi r25,0
+	rjmp .L1
+	.size	main, .-main
+.global	iout
+	.section .bss
+	.type	iout, @object
+	.size	iout, 4
+iout:
+	.zero	4
+.global	fout
+	.type	fout, @object
+	.size	fout, 32
+fout:
+	.zero	32
+.global	__ltsf2
+.global	__gtsf2
+.global	__fixsfsi
+.global	__floatsisf
+.global	__divsf3
+.global	__addsf3
+.global	__subsf3
+.global	__mulsf3
+.global	__floatunsisf
+	.ident	"GCC: (GNU) 15.2.0"
+.global __do_clear_bss
