@@ -59,12 +59,14 @@ enum FloatOps {
         return Double(signOf: x, magnitudeOf: (a + 4503599627370496.0) - 4503599627370496.0)
     }
     /// `squareRoot()` calls libm for negative and NaN inputs (errno); answer those here.
+    /// A negative input gives the x86 default NaN, whose sign bit is set (what `sqrtsd`
+    /// returns in the JIT and in Wasmtime): the sign is observable through `copysign`.
     @inline(__always) static func sqrt(_ x: Double) -> Double {
-        guard x >= 0 else { return x.isNaN ? x + x : Double.nan }
+        guard x >= 0 else { return x.isNaN ? x + x : -Double.nan }
         return x.squareRoot()
     }
     @inline(__always) static func sqrt(_ x: Float) -> Float {
-        guard x >= 0 else { return x.isNaN ? x + x : Float.nan }
+        guard x >= 0 else { return x.isNaN ? x + x : -Float.nan }
         return x.squareRoot()
     }
     // f32 rounding goes through f64: exact for every f32 value.
