@@ -58,11 +58,25 @@ public final class Function: Hashable, @unchecked Sendable {
             throw CallError("expected \(type.params.count) argument(s) of type(s) (\(type.params.map(\.description).joined(separator: " "))), got (\(arguments.map(\.type.description).joined(separator: " ")))")
         }
         switch kind {
-        case .host(let body):
-            return try body(Caller(instance: nil), arguments)
+        case .host:
+            return try callHost(caller: nil, arguments)
         case .wasm:
             return try store.engine.backend.invoke(self, arguments: arguments)
         }
+    }
+
+    /// Calls a host function's body and checks its results against the function's type
+    /// (`CallError` otherwise). Both tiers come through here, so no engine ever writes
+    /// more results, or other types, than the wasm caller made room for.
+    package func callHost(caller: Instance?, _ arguments: [Value]) throws -> [Value] {
+        guard case .host(let body) = kind else { throw CallError("\(debugName) is not a host function") }
+        let results = try body(Caller(instance: caller), arguments)
+        guard results.count == type.results.count, zip(results, type.results).allSatisfy({ $0.type == $1 }) else {
+            throw CallError(
+                "host function returned (\(results.map(\.type.description).joined(separator: " "))), expected (\(type.results.map(\.description).joined(separator: " ")))"
+            )
+        }
+        return results
     }
 
     /// A short name for messages: the name-section name, or the index.

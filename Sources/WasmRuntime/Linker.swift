@@ -29,19 +29,24 @@ public final class Linker {
     /// Resolves imports, creates the instance, runs segment initialisation and
     /// the start function. Throws `LinkError`, `Trap`, or `ResourceError`.
     public func instantiate(_ module: CompiledModule) throws -> Instance {
+        // Code prepared by one engine cannot run on another's (a JIT instance would call
+        // through entries that an interpreter module never set).
+        guard module.engine === store.engine else {
+            throw LinkError("the module was compiled for another engine (\(module.engine.tier)) than the store's (\(store.engine.tier))")
+        }
         var resolved: [ExternalValue] = []
         for imp in module.imports {
             guard let value = lookup(module: imp.module, name: imp.name) else {
                 throw LinkError("unknown import: \(imp.module)::\(imp.name)")
             }
-            try Linker.check(value, against: imp, in: module.module)
+            try Linker.check(value, against: imp, in: module.module, engine: store.engine)
             resolved.append(value)
         }
         return try Instantiation.run(module: module, imports: resolved, store: store)
     }
 
     /// Import matching (spec "external types" subtyping).
-    static func check(_ value: ExternalValue, against imp: Import, in module: WasmCore.Module) throws {
+    static func check(_ value: ExternalValue, against imp: Import, in module: WasmCore.Module, engine: Engine) throws {
         func incompatible(_ why: String) -> LinkError {
             LinkError("incompatible import type for \(imp.module)::\(imp.name): \(why)")
         }
@@ -56,6 +61,9 @@ public final class Linker {
         case (.function(let typeIndex), .function(let f)):
             let expected = module.types[Int(typeIndex)]
             guard f.type == expected else { throw incompatible("expected \(expected), got \(f.type)") }
+            if case .wasm = f.kind, f.store.engine !== engine {
+                throw incompatible("the function belongs to an instance of another engine (\(f.store.engine.tier))")
+            }
         case (.table(let expected), .table(let t)):
             guard t.elementType == expected.elementType, limitsMatch(t.type.limits, expected.limits) else {
                 throw incompatible("table type")

@@ -86,6 +86,65 @@ struct EmbeddingTests {
             return false
         }
     }
+
+    /// A host function that returns more values, or other types, than its type says is
+    /// refused with `CallError` on both tiers (the JIT once wrote them over its frame).
+    @Test(arguments: bothTiers)
+    func hostResultsAreCheckedAgainstTheType(_ tier: Tier) throws {
+        let runtime = try Runtime(tier: tier)
+        let module = try runtime.compile(
+            wat: """
+                (module
+                  (import "env" "h" (func $h (param i32) (result i32)))
+                  (func (export "run") (param i32) (result i32) (i32.add (call $h (local.get 0)) (i32.const 1))))
+                """)
+        let answers: [[Value]] = [
+            [.i32(1), .i32(2), .i32(3), .i32(4), .i32(5), .i32(6), .i32(7), .i32(8)],  // too many
+            [],  // too few
+            [.i64(5)],  // wrong type
+            [.i32(41)],  // right
+        ]
+        let store = Store(engine: runtime.engine)
+        let linker = Linker(store: store)
+        let next = Counter()
+        linker.defineFunction(module: "env", name: "h", type: FuncType(params: [.i32], results: [.i32])) { _, _ in
+            defer { next.value += 1 }
+            return answers[next.value]
+        }
+        let run = try #require(try linker.instantiate(module).function("run"))
+        for _ in 0..<3 {
+            #expect {
+                try run.call([.i32(0)])
+            } throws: { error in
+                (error as? CallError)?.message.hasPrefix("host function returned (") == true
+            }
+        }
+        #expect(try run.call([.i32(0)]) == [.i32(42)])
+    }
+
+    /// A module compiled by one engine is refused by a store of another, as is a wasm
+    /// function of another engine's instance as an import (a link error, not a crash).
+    @Test func modulesAndFunctionsStayWithTheirEngine() throws {
+        let jit = try Runtime(tier: .jit), interpreter = try Runtime(tier: .interpreter)
+        let exporter = try interpreter.compile(wat: #"(module (func (export "f") (result i32) (i32.const 7)))"#)
+        let interpreterStore = Store(engine: interpreter.engine)
+        let exporting = try Linker(store: interpreterStore).instantiate(exporter)
+        let jitStore = Store(engine: jit.engine)
+        #expect {
+            try Linker(store: jitStore).instantiate(exporter)
+        } throws: { error in
+            (error as? LinkError)?.message.contains("compiled for another engine") == true
+        }
+        let importer = try jit.compile(
+            wat: #"(module (import "m" "f" (func $f (result i32))) (func (export "g") (result i32) (call $f)))"#)
+        let linker = Linker(store: jitStore)
+        linker.define(instance: exporting, as: "m")
+        #expect {
+            try linker.instantiate(importer)
+        } throws: { error in
+            (error as? LinkError)?.message.contains("another engine") == true
+        }
+    }
 }
 
 /// A mutable box a host closure can capture.

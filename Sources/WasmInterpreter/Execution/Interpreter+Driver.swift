@@ -263,15 +263,10 @@ extension Interpreter {
         }
         let results: [Value]
         switch function.kind {
-        case .host(let body):
-            results = try body(Caller(instance: instance(r.instance)), arguments)
+        case .host:
+            results = try function.callHost(caller: instance(r.instance), arguments)
         case .wasm:
             results = try function.call(arguments)
-        }
-        guard results.count == type.results.count, zip(results, type.results).allSatisfy({ $0.type == $1 }) else {
-            throw CallError(
-                "host function returned (\(results.map(\.type.description).joined(separator: " "))), expected (\(type.results.map(\.description).joined(separator: " ")))"
-            )
         }
         for (i, v) in results.enumerated() { args[i] = RawValue.encode(v) }
     }

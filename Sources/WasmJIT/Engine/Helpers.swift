@@ -160,7 +160,6 @@ enum Helpers {
     static let hostCall: UInt = address({ (funcRef, area, callerCtx, thread) in
         let ref = funcRef.assumingMemoryBound(to: VMFuncRef.self)
         let function = ref.pointee.function!.takeUnretainedValue()
-        guard case .host(let body) = function.kind else { return 1 }
         let type = function.type
         let k = max(type.params.count, type.results.count)
         var args: [Value] = []
@@ -168,7 +167,7 @@ enum Helpers {
         for (i, t) in type.params.enumerated() { args.append(RawValue.decode(area[k - 1 - i], as: t)) }
         let caller = callerCtx.map { instance($0) }
         do {
-            let results = try body(Caller(instance: caller), args)
+            let results = try function.callHost(caller: caller, args)  // checked against `type`
             for (j, v) in results.enumerated() { area[k - 1 - j] = RawValue.encode(v) }
             return 0
         } catch {
