@@ -90,7 +90,7 @@ static void chain(int sig, siginfo_t *info, void *context) {
 }
 
 static void handler(int sig, siginfo_t *info, void *context) {
-#if defined(__x86_64__)
+#if defined(__linux__) && defined(__x86_64__)
     ucontext_t *uc = (ucontext_t *)context;
     uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
     uintptr_t stub = stub_for_pc(pc);
@@ -141,6 +141,7 @@ void wasmoon_ensure_sigaltstack(void) {
 }
 
 uintptr_t wasmoon_thread_stack_limit(size_t margin) {
+#if defined(__linux__)
     pthread_attr_t attr;
     void *addr = NULL;
     size_t size = 0;
@@ -148,4 +149,41 @@ uintptr_t wasmoon_thread_stack_limit(size_t margin) {
     pthread_attr_getstack(&attr, &addr, &size);
     pthread_attr_destroy(&attr);
     return (uintptr_t)addr + margin;
+#elif defined(__APPLE__)
+    pthread_t self = pthread_self();
+    return (uintptr_t)pthread_get_stackaddr_np(self) - pthread_get_stacksize_np(self) + margin;
+#else
+    (void)margin;
+    return 0;
+#endif
+}
+
+int wasmoon_jit_supported(void) {
+#if defined(__linux__) && defined(__x86_64__)
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
+uint32_t wasmoon_cpu_features(void) {
+    uint32_t features = 0;
+#if defined(__x86_64__)
+    unsigned int eax, ebx, ecx, edx;
+    if (__get_cpuid(1, &eax, &ebx, &ecx, &edx)) {
+        if (ecx & (1u << 19)) features |= WASMOON_CPU_SSE41;
+        if (ecx & (1u << 23)) features |= WASMOON_CPU_POPCNT;
+    }
+    if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) {
+        if (ebx & (1u << 3)) features |= WASMOON_CPU_BMI1;
+    }
+    if (__get_cpuid(0x80000001u, &eax, &ebx, &ecx, &edx)) {
+        if (ecx & (1u << 5)) features |= WASMOON_CPU_LZCNT;
+    }
+#endif
+    return features;
 }

@@ -37,18 +37,23 @@ import WasmJIT
 /// let sum = try instance.function("add")!.call([.i32(5), .i32(UInt32(bitPattern: -3))])
 /// ```
 public struct Runtime: Sendable {
-    /// The tier used when none is asked for: the JIT (x86-64). `--no-jit` selects the interpreter.
-    public static let defaultTier: Tier = .jit
+    /// The tier used when none is asked for: the JIT where it runs (Linux on x86-64, the
+    /// only platform tested), else the interpreter. `--no-jit` selects the interpreter.
+    public static let defaultTier: Tier = jitAvailable ? .jit : .interpreter
+
+    /// Whether this build can run the JIT tier (Linux on x86-64).
+    public static var jitAvailable: Bool { JITEngine.isSupported }
 
     public let engine: Engine
 
     /// Creates a runtime whose engine runs code on `tier`.
-    /// Throws `WasmoonError.tierUnavailable` for a tier that is not built (none today).
+    /// Throws `WasmoonError.tierUnavailable` for the JIT where it cannot run (`jitAvailable`).
     public init(tier: Tier = Runtime.defaultTier) throws(WasmoonError) {
         switch tier {
         case .interpreter:
             engine = Engine(tier: .interpreter, backend: InterpreterEngine())
         case .jit:
+            guard Runtime.jitAvailable else { throw .tierUnavailable(.jit) }
             engine = Engine(tier: .jit, backend: JITEngine())
         }
     }
@@ -60,6 +65,7 @@ public struct Runtime: Sendable {
         case .interpreter:
             engine = Engine(tier: .interpreter, backend: InterpreterEngine(callTracer: callTracer), callTracer: callTracer)
         case .jit:
+            guard Runtime.jitAvailable else { throw .tierUnavailable(.jit) }
             engine = Engine(tier: .jit, backend: JITEngine(callTracer: callTracer), callTracer: callTracer)
         }
     }

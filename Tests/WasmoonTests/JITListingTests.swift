@@ -31,7 +31,7 @@ struct JITListingTests {
             expected = ""
         }
         let module = try BinaryDecoder.decode(try TextFormat.wat2wasm(source))
-        let listing = try JITExplorer.listing(module).trimmingCharacters(in: .newlines)
+        let listing = try JITExplorer.listing(module, features: .all).trimmingCharacters(in: .newlines)
         if ProcessInfo.processInfo.environment["WASMOON_BLESS"] == "1" {
             let body = listing.split(separator: "\n", omittingEmptySubsequences: false)
                 .map { $0.isEmpty ? ";;" : ";; " + $0 }.joined(separator: "\n")

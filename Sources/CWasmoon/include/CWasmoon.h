@@ -45,6 +45,21 @@ uintptr_t wasmoon_thread_stack_limit(size_t margin);
 /// How many faults the handler turned into traps (for tests).
 uint64_t wasmoon_handled_fault_count(void);
 
+/// 1 where the JIT can run (Linux on x86-64: the signal handler reads Linux's x86-64
+/// register context), else 0; elsewhere only the interpreter tier is available.
+int wasmoon_jit_supported(void);
+
+/// Instruction-set extensions the JIT may use beyond x86-64's baseline (SSE2).
+enum {
+    WASMOON_CPU_LZCNT = 1,   // lzcnt (CPUID 0x80000001 ECX.ABM)
+    WASMOON_CPU_BMI1 = 2,    // tzcnt (CPUID 7 EBX.BMI1)
+    WASMOON_CPU_POPCNT = 4,  // popcnt (CPUID 1 ECX.POPCNT)
+    WASMOON_CPU_SSE41 = 8,   // roundss/roundsd (CPUID 1 ECX.SSE4_1)
+};
+
+/// This CPU's extensions among the above (0 on other architectures).
+uint32_t wasmoon_cpu_features(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,11 +5,14 @@ import WasmRuntime
 public enum JITExplorer {
     /// The listing of each selected defined function (all when `functions` is nil):
     /// a header, then the machine code with each wasm instruction's module offset
-    /// and text as a comment before its code. Validates the module first.
-    public static func listing(_ module: WasmCore.Module, functions: Set<UInt32>? = nil) throws -> String {
+    /// and text as a comment before its code, for a CPU with `features` (this one's by
+    /// default). Validates the module first.
+    public static func listing(
+        _ module: WasmCore.Module, functions: Set<UInt32>? = nil, features: CPUFeatures = .configured
+    ) throws -> String {
         try ModuleValidator.validate(module)
         var a = X64Assembler(capacity: 64 * 1024, listing: true)
-        let code = try JITEngine.compile(module, &a, listing: true)
+        let code = try JITEngine.compile(module, &a, listing: true, features: features)
         let lines = a.listing
         let text = a.listingText().split(separator: "\n", omittingEmptySubsequences: false)
         // listingText() prints one text line per listing line.

@@ -131,12 +131,12 @@ extension FunctionCompiler {
         case .i64ShrU: fastShift(.shr, .i64, &a)
         case .i64Rotl: fastShift(.rol, .i64, &a)
         case .i64Rotr: fastShift(.ror, .i64, &a)
-        case .i32Clz: fastUnary(.i32, &a) { $0.lzcnt(.i32, $1, $1) }
-        case .i32Ctz: fastUnary(.i32, &a) { $0.tzcnt(.i32, $1, $1) }
-        case .i32Popcnt: fastUnary(.i32, &a) { $0.popcnt(.i32, $1, $1) }
-        case .i64Clz: fastUnary(.i64, &a) { $0.lzcnt(.i64, $1, $1) }
-        case .i64Ctz: fastUnary(.i64, &a) { $0.tzcnt(.i64, $1, $1) }
-        case .i64Popcnt: fastUnary(.i64, &a) { $0.popcnt(.i64, $1, $1) }
+        case .i32Clz: fastBitCount(.clz, .i32, &a)
+        case .i32Ctz: fastBitCount(.ctz, .i32, &a)
+        case .i32Popcnt: fastBitCount(.popcnt, .i32, &a)
+        case .i64Clz: fastBitCount(.clz, .i64, &a)
+        case .i64Ctz: fastBitCount(.ctz, .i64, &a)
+        case .i64Popcnt: fastBitCount(.popcnt, .i64, &a)
         case .i32Extend8S: fastUnary(.i32, &a) { $0.movsx(.i32, $1, .i8, $1) }
         case .i32Extend16S: fastUnary(.i32, &a) { $0.movsx(.i32, $1, .i16, $1) }
         case .i64Extend8S: fastUnary(.i64, &a) { $0.movsx(.i64, $1, .i8, $1) }
@@ -283,6 +283,66 @@ extension FunctionCompiler {
         pushGPR(r)
     }
 
+    enum BitCount { case clz, ctz, popcnt }
+
+    /// clz/ctz/popcnt: `lzcnt`/`tzcnt`/`popcnt` where the CPU has them (`env.features`),
+    /// else `bsr`/`bsf` with a fix-up for zero, or a bit-counting sequence.
+    mutating func fastBitCount(_ kind: BitCount, _ s: OperandSize, _ a: inout X64Assembler) {
+        let width: Int64 = s == .i64 ? 64 : 32
+        let features = env.features
+        switch kind {
+        case .clz where features.contains(.lzcnt): fastUnary(s, &a) { $0.lzcnt(s, $1, $1) }
+        case .ctz where features.contains(.bmi1): fastUnary(s, &a) { $0.tzcnt(s, $1, $1) }
+        case .popcnt where features.contains(.popcnt): fastUnary(s, &a) { $0.popcnt(s, $1, $1) }
+        case .clz:
+            // bsr gives the highest set bit's index i (ZF when the source is 0); clz is
+            // (w-1) ^ i, and 0 must give w = (2w-1) ^ (w-1).
+            let r = intoGPR(pop(), s, &a)
+            let t = allocGPR(&a)
+            a.bsr(s, r, r)
+            a.mov(.i32, t, 2 * width - 1)
+            a.cmov(.e, s, r, t)
+            a.xor(s, r, Int32(width - 1))
+            freeGPR(t)
+            pushGPR(r)
+        case .ctz:
+            let r = intoGPR(pop(), s, &a)
+            let t = allocGPR(&a)
+            a.bsf(s, r, r)
+            a.mov(.i32, t, width)
+            a.cmov(.e, s, r, t)
+            freeGPR(t)
+            pushGPR(r)
+        case .popcnt:
+            // SWAR: bit pairs, nibbles, bytes, then the byte sum by a multiply.
+            let r = intoGPR(pop(), s, &a)
+            let t = allocGPR(&a), m = allocGPR(&a)
+            func mask(_ pattern: UInt64) { if s == .i64 { a.movabs(m, pattern) } else { a.mov(.i32, m, Int64(pattern & 0xFFFF_FFFF)) } }
+            a.mov(s, t, r)
+            a.shr(s, t, .imm(1))
+            mask(0x5555_5555_5555_5555)
+            a.and(s, t, m)
+            a.sub(s, r, t)
+            mask(0x3333_3333_3333_3333)
+            a.mov(s, t, r)
+            a.and(s, t, m)
+            a.shr(s, r, .imm(2))
+            a.and(s, r, m)
+            a.add(s, r, t)
+            a.mov(s, t, r)
+            a.shr(s, t, .imm(4))
+            a.add(s, r, t)
+            mask(0x0F0F_0F0F_0F0F_0F0F)
+            a.and(s, r, m)
+            mask(0x0101_0101_0101_0101)
+            a.imul(s, r, m)
+            a.shr(s, r, .imm(UInt8(width - 8)))
+            freeGPR(m)
+            freeGPR(t)
+            pushGPR(r)
+        }
+    }
+
     mutating func fastUnary(_ s: OperandSize, _ a: inout X64Assembler, _ body: (inout X64Assembler, GPR) -> Void) {
         let r = intoGPR(pop(), s, &a)
         body(&a, r)
@@ -353,14 +413,14 @@ extension FunctionCompiler {
                 if f64 { a.sqrtsd(x, x) } else { a.sqrtss(x, x) }
             }
             pushVal(.xmm(x))
-        case .f32Ceil: fastRound(false, .up, &a)
-        case .f32Floor: fastRound(false, .down, &a)
-        case .f32Trunc: fastRound(false, .towardZero, &a)
-        case .f32Nearest: fastRound(false, .nearest, &a)
-        case .f64Ceil: fastRound(true, .up, &a)
-        case .f64Floor: fastRound(true, .down, &a)
-        case .f64Trunc: fastRound(true, .towardZero, &a)
-        case .f64Nearest: fastRound(true, .nearest, &a)
+        case .f32Ceil where env.features.contains(.sse41): fastRound(false, .up, &a)
+        case .f32Floor where env.features.contains(.sse41): fastRound(false, .down, &a)
+        case .f32Trunc where env.features.contains(.sse41): fastRound(false, .towardZero, &a)
+        case .f32Nearest where env.features.contains(.sse41): fastRound(false, .nearest, &a)
+        case .f64Ceil where env.features.contains(.sse41): fastRound(true, .up, &a)
+        case .f64Floor where env.features.contains(.sse41): fastRound(true, .down, &a)
+        case .f64Trunc where env.features.contains(.sse41): fastRound(true, .towardZero, &a)
+        case .f64Nearest where env.features.contains(.sse41): fastRound(true, .nearest, &a)
         case .f32Abs, .f32Neg:
             let r = intoGPR(pop(), .i32, &a)
             if op == .f32Abs { a.and(.i32, r, Int32(0x7FFF_FFFF)) } else { a.xor(.i32, r, Int32(bitPattern: 0x8000_0000)) }

@@ -7,7 +7,7 @@ import WasmRuntime
 extension FunctionCompiler {
     /// The numeric instructions without a register form in `fastNumeric`, on the
     /// flushed (slot-based) stack: division by the constant 0 (always a trap), unsigned
-    /// i64 → float, and float → int truncation. Every other numeric instruction is
+    /// i64 → float, float → int truncation, and rounding on a CPU without SSE4.1. Every other numeric instruction is
     /// compiled by `fastNumeric`; reaching this function with one is a compiler bug.
     mutating func emitNumeric(_ op: NumericOp, _ a: inout X64Assembler) throws {
         switch op {
@@ -37,6 +37,13 @@ extension FunctionCompiler {
         case .i64TruncSatF32U: truncate(f64: false, .i64, signed: false, sat: true, &a)
         case .i64TruncSatF64S: truncate(f64: true, .i64, signed: true, sat: true, &a)
         case .i64TruncSatF64U: truncate(f64: true, .i64, signed: false, sat: true, &a)
+        case .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest:
+            // Without SSE4.1's roundss/roundsd (`CPUFeatures.sse41`): the runtime rounds.
+            let kinds: [NumericOp] = [.f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest]
+            a.mov(.i64, .rsi, top)
+            a.mov(.i32, .rdx, Int64(kinds.firstIndex(of: op)!))
+            helperCall(Helpers.round, &a, trapping: false)
+            a.mov(.i64, top, .rax)
         default:
             throw JITError("internal JIT error: \(op) has a register form (fastNumeric) but reached the slot-based code")
         }

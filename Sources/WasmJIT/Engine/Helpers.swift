@@ -28,6 +28,22 @@ enum Helpers {
     typealias HHost = @convention(c) (UnsafeRawPointer, UnsafeMutablePointer<UInt64>, UnsafeMutableRawPointer?,
                                       UnsafeMutableRawPointer) -> UInt32
 
+    typealias HRound = @convention(c) (UnsafeMutableRawPointer, UInt64, UInt32) -> UInt64
+
+    /// ceil/floor/trunc/nearest of f32 (kinds 0-3) or f64 (4-7) bits, for CPUs without
+    /// SSE4.1. Swift's `rounded(_:)` is IEEE's roundToIntegral (nearest: ties to even);
+    /// a NaN comes back quieted, as `roundss`/`roundsd` return it.
+    static let round: UInt = address({ (_, bits, kind) in
+        let rules: [FloatingPointRoundingRule] = [.up, .down, .towardZero, .toNearestOrEven]
+        let rule = rules[Int(kind & 3)]
+        if kind < 4 {
+            let x = Float(bitPattern: UInt32(truncatingIfNeeded: bits))
+            return UInt64(x.isNaN ? (x + x).bitPattern : x.rounded(rule).bitPattern)
+        }
+        let x = Double(bitPattern: bits)
+        return x.isNaN ? (x + x).bitPattern : x.rounded(rule).bitPattern
+    } as HRound)
+
     static let memoryGrow: UInt = address({ (ctx, delta) in
         let r = instance(ctx).memories[0].grow(by: UInt64(delta))
         return r < 0 ? UInt64(UInt32.max) : UInt64(r)

@@ -18,6 +18,8 @@ struct ModuleEnv {
     var listing: Bool
     /// Emit `--trace-calls` hooks: entry/exit helper calls, and tail calls as call + return.
     var traced = false
+    /// The extensions the code may use; the others get fallback sequences.
+    var features: CPUFeatures = .configured
 }
 
 /// Per-thread state the JIT code reaches through r13.
@@ -167,25 +169,35 @@ public final class JITEngine: ExecutionEngine {
     /// and `traceExit`, tail calls become calls, and `invoke` reports what a trap unwinds.
     let callTracer: (any CallTracer)?
 
-    public init(callTracer: (any CallTracer)? = nil) {
+    /// Whether the JIT can run here: Linux on x86-64 (the trap handler reads Linux's
+    /// x86-64 signal context). Elsewhere the package builds with the interpreter only.
+    public static var isSupported: Bool { wasmoon_jit_supported() != 0 }
+
+    /// The x86-64 extensions the code may use (`CPUFeatures.configured` unless told).
+    public let features: CPUFeatures
+
+    public init(callTracer: (any CallTracer)? = nil, features: CPUFeatures = .configured) {
         listing = false
         self.callTracer = callTracer
+        self.features = features
         wasmoon_install_signal_handlers()
     }
 
-    init(listing: Bool) {
+    init(listing: Bool, features: CPUFeatures = .configured) {
         self.listing = listing
         callTracer = nil
+        self.features = features
         wasmoon_install_signal_handlers()
     }
 
     public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
         var a = X64Assembler(capacity: 64 * 1024, listing: listing)
-        return try JITEngine.compile(module, &a, listing: listing, traced: callTracer != nil)
+        return try JITEngine.compile(module, &a, listing: listing, traced: callTracer != nil, features: features)
     }
 
     static func compile(
-        _ module: WasmCore.Module, _ a: inout X64Assembler, listing: Bool, traced: Bool = false
+        _ module: WasmCore.Module, _ a: inout X64Assembler, listing: Bool, traced: Bool = false,
+        features: CPUFeatures
     ) throws -> JITModuleCode {
         let t0 = clock()
         let functionTypes = module.allFunctionTypeIndices
@@ -195,7 +207,8 @@ public final class JITEngine: ExecutionEngine {
         let stubs = Stubs.emit(&a)
         let env = ModuleEnv(importCount: importCount, functionTypes: functionTypes,
                             typeIDs: module.types.map { TypeRegistry.shared.id(for: $0) }, functionLabels: labels,
-                            trapTail: stubs.trapTail, hostStub: stubs.hostStub, listing: listing, traced: traced)
+                            trapTail: stubs.trapTail, hostStub: stubs.hostStub, listing: listing, traced: traced,
+                            features: features)
         var offsets: [Int] = [], ends: [Int] = [], times: [Double] = []
         var codeOffsets: [[Int]] = [], wasmOffsets: [[UInt32]] = [], trapSites: [Int: UInt32] = [:]
         for i in 0..<module.codes.count {
