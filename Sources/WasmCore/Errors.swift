@@ -11,6 +11,15 @@ public struct DecodeError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(message) (at offset 0x\(String(offset, radix: 16)))" }
+
+    /// A construct of a proposal this runtime does not implement yet: "unsupported
+    /// feature: FEATURE (WHAT)", e.g. `unsupported feature: SIMD (0xfd prefix)`.
+    public static func unsupported(_ feature: String, _ what: String, offset: Int) -> DecodeError {
+        DecodeError("unsupported feature: \(feature) (\(what))", offset: offset)
+    }
+
+    /// Whether this error names an unimplemented proposal rather than a malformed module.
+    public var isUnsupportedFeature: Bool { message.hasPrefix("unsupported feature: ") }
 }
 
 /// An invalid module: well formed, but rejected by validation (spec §3).

@@ -182,7 +182,9 @@ public enum WasmoonError: Error, CustomStringConvertible {
         case .text(let e, let source):
             if let source, let line = e.line { return "\(source):\(line):\(e.column ?? 1): \(e.message)" }
             return "text format: \(e)"
-        case .malformed(let e, let source): return "malformed module\(of(source)): \(e)"
+        case .malformed(let e, let source):
+            if e.isUnsupportedFeature { return "\(e.message) in module\(of(source)) (at offset 0x\(String(e.offset, radix: 16)))" }
+            return "malformed module\(of(source)): \(e)"
         case .invalid(let e, let source): return "invalid module\(of(source)): \(e)"
         case .link(let e):
             // WASI preview1 is always defined: an unknown import there is a function it lacks.

@@ -167,10 +167,13 @@ import WasmCore
         expectError(Self.module(body: [0x00, 0x05, 0x0B]), "END opcode expected")
         // Two elses in one if.
         expectError(Self.module(body: [0x00, 0x41, 0x00, 0x04, 0x40, 0x05, 0x05, 0x0B, 0x0B]), "END opcode expected")
-        // Unknown opcodes.
-        expectError(Self.module(body: [0x00, 0x06, 0x0B]), "illegal opcode 06")
+        // Unknown opcodes, and those of proposals not implemented yet (named).
+        expectError(Self.module(body: [0x00, 0x27, 0x0B]), "illegal opcode 27")
+        expectError(Self.module(body: [0x00, 0x0A, 0x0B]), "illegal opcode 0a")
         expectError(Self.module(body: [0x00, 0xFC, 0x12, 0x0B]), "illegal opcode fc 12")
-        expectError(Self.module(body: [0x00, 0xFD, 0x0C, 0x0B]), "illegal opcode fd")
+        expectError(Self.module(body: [0x00, 0x06, 0x0B]), "unsupported feature: exception handling (opcode 0x06 try)")
+        expectError(Self.module(body: [0x00, 0xFD, 0x0C, 0x0B]), "unsupported feature: SIMD (0xfd prefix)")
+        expectError(Self.module(body: [0x00, 0xFB, 0x00, 0x0B]), "unsupported feature: GC (0xfb prefix)")
         // Body longer than its size.
         expectError(Self.module(body: [0x00, 0x0B, 0x01]), "section size mismatch")
         // Reserved byte of memory.size.
@@ -239,7 +242,8 @@ import WasmCore
         let importSection = Self.section(2, Self.vec([]))
         expectError(Self.header + importSection + type, "unexpected content after last section")
         expectError(Self.header + type + type, "unexpected content after last section")
-        expectError(Self.header + [0x0D, 0x00], "malformed section id")
+        expectError(Self.header + [0x0E, 0x00], "malformed section id")
+        expectError(Self.header + [0x0D, 0x00], "unsupported feature: exception handling (tag section)")
         // Custom sections go anywhere; data count sits between element and code.
         let custom = Self.section(0, Self.name("x") + [1, 2, 3])
         let m = try? BinaryDecoder.decode(

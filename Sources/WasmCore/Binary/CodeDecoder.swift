@@ -216,10 +216,34 @@ extension ModuleParser {
                     throw DecodeError("illegal opcode fc " + Self.hex2(sub), offset: opOffset)
                 }
             default:
+                if let (feature, what) = Self.proposalOpcodes[op] {
+                    throw DecodeError.unsupported(feature, what, offset: opOffset)
+                }
                 throw DecodeError("illegal opcode " + Self.hex2(UInt32(op)), offset: opOffset)
             }
             instructions.append(inst)
             offsets.append(UInt32(truncatingIfNeeded: opOffset))
         }
     }
+
+    /// Opcodes of proposals not implemented yet, named in the error instead of
+    /// "illegal opcode". (Not 0x0a, throw_ref: the 2.0 suite asserts it is an illegal opcode.)
+    static let proposalOpcodes: [UInt8: (String, String)] = [
+        0xFD: ("SIMD", "0xfd prefix"),
+        0xFB: ("GC", "0xfb prefix"),
+        0xFE: ("threads", "0xfe prefix"),
+        0x06: ("exception handling", "opcode 0x06 try"),
+        0x07: ("exception handling", "opcode 0x07 catch"),
+        0x08: ("exception handling", "opcode 0x08 throw"),
+        0x09: ("exception handling", "opcode 0x09 rethrow"),
+        0x18: ("exception handling", "opcode 0x18 delegate"),
+        0x19: ("exception handling", "opcode 0x19 catch_all"),
+        0x1F: ("exception handling", "opcode 0x1f try_table"),
+        0x14: ("typed function references", "opcode 0x14 call_ref"),
+        0x15: ("typed function references", "opcode 0x15 return_call_ref"),
+        0xD3: ("GC", "opcode 0xd3 ref.eq"),
+        0xD4: ("typed function references", "opcode 0xd4 ref.as_non_null"),
+        0xD5: ("typed function references", "opcode 0xd5 br_on_null"),
+        0xD6: ("typed function references", "opcode 0xd6 br_on_non_null"),
+    ]
 }
