@@ -174,7 +174,7 @@ extension Interpreter {
             inst.elementSegments[Word.index(w)] = []
             r.pc += 1
         default:
-            fatalError("interpreter: \(Word.op(w)) is not a slow instruction")
+            throw InterpreterError("internal interpreter error: \(Word.op(w)) is not a slow instruction")
         }
     }
 

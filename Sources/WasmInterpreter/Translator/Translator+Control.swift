@@ -28,13 +28,13 @@ extension FunctionTranslator {
         controls.append(c)
     }
 
-    mutating func enterIf(_ bt: BlockType) {
+    mutating func enterIf(_ bt: BlockType) throws {
         let (p, r) = blockArity(bt)
         let cond = pop()
         let condDepth = stack.count
         prepareBlockEntry(params: p)
         var c = ControlFrame(kind: .if, height: stack.count - p, paramCount: p, resultCount: r)
-        c.elseFixup = emitConditionalBranch(cond: cond, condDepth: condDepth, whenTrue: false)
+        c.elseFixup = try emitConditionalBranch(cond: cond, condDepth: condDepth, whenTrue: false)
         controls.append(c)
     }
 
@@ -98,7 +98,7 @@ extension FunctionTranslator {
 
     /// Emits a branch taken when `(cond != 0) == whenTrue`, fusing it with
     /// the comparison that produced `cond` when that was the last instruction.
-    mutating func emitConditionalBranch(cond: Int, condDepth: Int, whenTrue: Bool) -> Fixup {
+    mutating func emitConditionalBranch(cond: Int, condDepth: Int, whenTrue: Bool) throws -> Fixup {
         if let cmp = lastCompare, cmp.pos == code.count - 1, cmp.depth == condDepth, cond == home(condDepth) {
             code.removeLast()
             forgetRemovedProducers()
@@ -125,7 +125,7 @@ extension FunctionTranslator {
                 code.append(0)
                 return Fixup(at: at + 1, base: at, inHead: false)
             default:
-                let branchOp = FunctionTranslator.fusedBranch(cmp.op, negated: !whenTrue)
+                let branchOp = try FunctionTranslator.fusedBranch(cmp.op, negated: !whenTrue)
                 // `x = y + z; if x op w`: one `addBrI32…` when the add came right before.
                 if compareAfterAdd >= 0, compareAfterAdd == code.count - 1, compareAfterAdd >= labelPosition,
                     branchOp.rawValue >= Op.brI32Eq.rawValue, branchOp.rawValue <= Op.brI32GeU.rawValue,
@@ -168,7 +168,7 @@ extension FunctionTranslator {
         }
     }
 
-    static func fusedBranch(_ op: NumericOp, negated: Bool) -> Op {
+    static func fusedBranch(_ op: NumericOp, negated: Bool) throws -> Op {
         let positive: Op
         switch op {
         case .i32Eq: positive = negated ? .brI32Ne : .brI32Eq
@@ -191,7 +191,7 @@ extension FunctionTranslator {
         case .i64LeU: positive = negated ? .brI64GtU : .brI64LeU
         case .i64GeS: positive = negated ? .brI64LtS : .brI64GeS
         case .i64GeU: positive = negated ? .brI64LtU : .brI64GeU
-        default: fatalError("not a fusable comparison: \(op)")
+        default: throw InterpreterError("internal translator error: \(op) is not a fusable comparison")
         }
         return positive
     }
@@ -269,13 +269,13 @@ extension FunctionTranslator {
         reachable = false
     }
 
-    mutating func branchIf(_ depth: Int) {
+    mutating func branchIf(_ depth: Int) throws {
         let cond = pop()
         let condDepth = stack.count
         let index = controls.count - 1 - depth
         let c = controls[index]
         if c.kind != .function && !labelNeedsCopy(c) {
-            let f = emitConditionalBranch(cond: cond, condDepth: condDepth, whenTrue: true)
+            let f = try emitConditionalBranch(cond: cond, condDepth: condDepth, whenTrue: true)
             let innermost = controls.count - 1
             if controls[innermost].kind == .loop && controls[innermost].loopStart == f.base && index != innermost {
                 controls[innermost].headBranch = (code[f.base], index)
@@ -283,7 +283,7 @@ extension FunctionTranslator {
             addBranch(f, toControl: index)
             return
         }
-        let skip = emitConditionalBranch(cond: cond, condDepth: condDepth, whenTrue: false)
+        let skip = try emitConditionalBranch(cond: cond, condDepth: condDepth, whenTrue: false)
         emitBranch(toControl: index)
         placeLabel()
         patch(skip, to: code.count)

@@ -11,11 +11,11 @@ extension FunctionTranslator {
         case .nop: break
         case .block(let bt): enterBlock(.block, bt)
         case .loop(let bt): enterBlock(.loop, bt)
-        case .if(let bt): enterIf(bt)
+        case .if(let bt): try enterIf(bt)
         case .else: elseArm()
         case .end: end()
         case .br(let l): branch(Int(l))
-        case .brIf(let l): branchIf(Int(l))
+        case .brIf(let l): try branchIf(Int(l))
         case .brTable(let table): branchTable(table)
         case .return:
             emitReturn()
