@@ -5,7 +5,9 @@ import Wasmoon
 /// The spec gate in-process: every gate file (`SharedData.gateFiles()`, from
 /// `scripts/spec-gate --list`: wasm-2.0 without SIMD, plus the two tail-call scripts, each
 /// distinct content once) on both tiers (interpreter and JIT); any failed assertion fails
-/// the test. "Message differs" counts are printed, not failed.
+/// the test. "Message differs" counts are printed, not failed. CI runs the gate only here;
+/// `scriptRunsTheCommandLine` checks the command-line path (`scripts/spec-gate FILE...`,
+/// `wasmoon test` on both tiers) on two of the files.
 @Suite("Spec gate")
 struct SpecGateTests {
     static let files: [String] = SharedData.gateFiles().map(\.path)
@@ -21,6 +23,37 @@ struct SpecGateTests {
         let summary = "\(name) [\(tier)]: \(result.passed) passed, \(result.failed) failed\n"
             + result.failures.prefix(10).map { "  \($0)" }.joined(separator: "\n")
         #expect(result.failed == 0, Comment(rawValue: summary))
+    }
+
+    /// `scripts/spec-gate FILE...` with the built binary: `wasmoon test --no-jit`, then
+    /// `wasmoon test`, each printing a PASS line per file and the total, with the counts of the
+    /// in-process runner, and exit status 0.
+    @Test func scriptRunsTheCommandLine() throws {
+        let picks = Self.files.filter { $0.hasSuffix("/wasm-2.0/i32.wast") || $0.hasSuffix("/core/return_call.wast") }
+        guard !Self.files.isEmpty else { return }
+        #expect(picks.count == 2, "\(picks)")
+        guard let binary = CLI.binary else {
+            Issue.record("the wasmoon executable was not found next to the tests")
+            return
+        }
+        let r = try CLI.runProgram(
+            SharedData.repoRoot.appendingPathComponent("scripts/spec-gate"), picks,
+            environment: ["WASMOON": binary.path, "WASMOON_SHARED": SharedData.sharedRoot.path])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        var expected = ["spec-gate: \(picks.count) files given, binary \(binary.path)"]
+        for (tier, heading) in [(Tier.interpreter, "interpreter (--no-jit)"), (.jit, "JIT")] {
+            expected.append("spec-gate: \(heading)")
+            let runner = WastRunner(engine: try Runtime(tier: tier).engine)
+            var total = 0
+            for path in picks {
+                let result = runner.run(path: path)
+                #expect(result.failed == 0 && result.messageDiffers == 0, "\(path) [\(tier)]")
+                expected.append("PASS \(path) (\(result.passed))")
+                total += result.passed
+            }
+            expected.append("\(total) passed, 0 failed")
+        }
+        #expect(r.stdout.split(separator: "\n").map(String.init) == expected)
     }
 
     /// The gate holds no two files with the same content.
