@@ -102,7 +102,8 @@ private struct WastSession {
     let engine: Engine
     let store: Store
     let linker: Linker
-    let source: String
+    /// The script's text, and its lines.
+    var source: WastSource
     var result: WastResult
     /// Instances by `$id`.
     var named: [String: Instance] = [:]
@@ -111,12 +112,10 @@ private struct WastSession {
     /// `(module definition $id …)` modules, compiled but not instantiated.
     var definitions: [String: CompiledModule] = [:]
     var lastDefinition: CompiledModule?
-    /// Lazily built line-start table for mapping parser locations back to text.
-    var lineStarts: [String.UnicodeScalarView.Index]?
 
     init(engine: Engine, file: String, source: String) {
         self.engine = engine
-        self.source = source
+        self.source = WastSource(source)
         store = Store(engine: engine)
         linker = Linker(store: store)
         result = WastResult(file: file)
@@ -130,19 +129,19 @@ private struct WastSession {
     mutating func run() {
         var script: WAST
         do {
-            try TextFormat.checkNesting(source)
+            try TextFormat.checkNesting(source.text)
         } catch {
             result.fail(line: 0, "cannot parse script: \(error)")
             return
         }
         do {
-            script = try parseWAST(source, features: TextFormat.features)
+            script = try parseWAST(source.text, features: TextFormat.features)
         } catch {
             result.fail(line: 0, "cannot parse script: \(TextFormatError(error))")
             return
         }
         while let (parsed, location) = script.nextDirectiveResult() {
-            let line = location.computeLineAndColumn().line
+            let line = source.line(of: location)
             switch parsed {
             case .success(let directive):
                 execute(directive, line: line)
@@ -236,31 +235,32 @@ private struct WastSession {
 
     /// A directive the text parser could not read. For `assert_malformed` and
     /// `assert_invalid` that is the expected rejection (at the text stage).
+    /// The parse error is turned into text only for a message: that finds its line and
+    /// column from the start of the script.
     mutating func parseFailed(_ error: WASTDirectiveError, at location: Location, line: Int) {
-        let text = TextFormatError(error.error)
         if let module = error.module {
-            moduleFailed(id: module.id, line: line, "module: \(text)")
+            moduleFailed(id: module.id, line: line, "module: \(TextFormatError(error.error))")
             return
         }
-        let keyword = directiveKeyword(at: location)
+        let keyword = source.directiveKeyword(at: location)
         switch keyword {
         case "assert_malformed", "assert_invalid":
             result.pass()
         case "assert_uninstantiable":
             // Not in the text library's grammar: it is `assert_trap` with a module.
-            assertUninstantiable(at: location, line: line, parseError: text)
+            assertUninstantiable(at: location, line: line, parseError: error.error)
         default:
-            result.fail(line: line, "\(keyword ?? "directive"): cannot parse: \(text)")
+            result.fail(line: line, "\(keyword ?? "directive"): cannot parse: \(TextFormatError(error.error))")
         }
     }
 
     /// `(assert_uninstantiable (module …) "message")` (the 1.0 suite's spelling): parsed
     /// again as `assert_trap`, whose module form means the same.
-    mutating func assertUninstantiable(at location: Location, line: Int, parseError: TextFormatError) {
-        guard let text = directiveText(at: location),
+    mutating func assertUninstantiable(at location: Location, line: Int, parseError: WatParserError) {
+        guard let text = source.directiveText(at: location),
             let range = text.range(of: "assert_uninstantiable")
         else {
-            result.fail(line: line, "assert_uninstantiable: cannot parse: \(parseError)")
+            result.fail(line: line, "assert_uninstantiable: cannot parse: \(TextFormatError(parseError))")
             return
         }
         var script: WAST
@@ -271,7 +271,7 @@ private struct WastSession {
             return
         }
         guard case (.success(.assertTrap(let execute, let message)), _)? = script.nextDirectiveResult() else {
-            result.fail(line: line, "assert_uninstantiable: cannot parse: \(parseError)")
+            result.fail(line: line, "assert_uninstantiable: cannot parse: \(TextFormatError(parseError))")
             return
         }
         expectTrap(execute, message: message, directive: "assert_uninstantiable", line: line)
@@ -521,94 +521,5 @@ private struct WastSession {
         case let t as Trap: t.description
         default: WasmoonError(error).description
         }
-    }
-
-    // MARK: Source positions
-
-    /// Where `location` is in `source` (the text parser's columns, made 1-based).
-    mutating func sourceIndex(of location: Location) -> String.UnicodeScalarView.Index? {
-        let scalars = source.unicodeScalars
-        if lineStarts == nil {
-            var starts = [scalars.startIndex]
-            var i = scalars.startIndex
-            while i < scalars.endIndex {
-                let next = scalars.index(after: i)
-                if scalars[i] == "\n" { starts.append(next) }
-                i = next
-            }
-            lineStarts = starts
-        }
-        let (line, column) = TextFormatError.oneBased(location.computeLineAndColumn())
-        guard let starts = lineStarts, line >= 1, line <= starts.count else { return nil }
-        var i = starts[line - 1]
-        for _ in 1..<max(column, 1) where i < scalars.endIndex { i = scalars.index(after: i) }
-        return i
-    }
-
-    /// The keyword after the `(` at `location` (e.g. "assert_malformed").
-    mutating func directiveKeyword(at location: Location) -> String? {
-        let scalars = source.unicodeScalars
-        guard var i = sourceIndex(of: location), i < scalars.endIndex, scalars[i] == "(" else { return nil }
-        i = scalars.index(after: i)
-        while i < scalars.endIndex, scalars[i] == " " || scalars[i] == "\n" || scalars[i] == "\t" { i = scalars.index(after: i) }
-        var word = ""
-        while i < scalars.endIndex, scalars[i].properties.isAlphabetic || scalars[i] == "_" {
-            word.unicodeScalars.append(scalars[i])
-            i = scalars.index(after: i)
-        }
-        return word.isEmpty ? nil : word
-    }
-
-    /// The text of the parenthesised directive starting at `location`, through its
-    /// matching `)` (strings and comments are skipped while matching).
-    mutating func directiveText(at location: Location) -> String? {
-        let scalars = source.unicodeScalars
-        guard let start = sourceIndex(of: location), start < scalars.endIndex, scalars[start] == "(" else { return nil }
-        var depth = 0
-        var i = start
-        func peek(_ offset: Int) -> Unicode.Scalar? {
-            var j = i
-            for _ in 0..<offset {
-                guard j < scalars.endIndex else { return nil }
-                j = scalars.index(after: j)
-            }
-            return j < scalars.endIndex ? scalars[j] : nil
-        }
-        func advance(_ n: Int = 1) {
-            for _ in 0..<n where i < scalars.endIndex { i = scalars.index(after: i) }
-        }
-        while i < scalars.endIndex {
-            let c = scalars[i]
-            if c == "\"" {
-                advance()
-                while i < scalars.endIndex, scalars[i] != "\"" { advance(scalars[i] == "\\" ? 2 : 1) }
-                advance()
-            } else if c == ";", peek(1) == ";" {
-                while i < scalars.endIndex, scalars[i] != "\n" { advance() }
-            } else if c == "(", peek(1) == ";" {
-                var commentDepth = 0
-                repeat {
-                    if scalars[i] == "(", peek(1) == ";" {
-                        commentDepth += 1
-                        advance(2)
-                    } else if scalars[i] == ";", peek(1) == ")" {
-                        commentDepth -= 1
-                        advance(2)
-                    } else {
-                        advance()
-                    }
-                } while commentDepth > 0 && i < scalars.endIndex
-            } else if c == "(" {
-                depth += 1
-                advance()
-            } else if c == ")" {
-                depth -= 1
-                advance()
-                if depth == 0 { return String(String.UnicodeScalarView(scalars[start..<i])) }
-            } else {
-                advance()
-            }
-        }
-        return nil
     }
 }

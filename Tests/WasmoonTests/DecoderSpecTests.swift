@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WAT
 import WasmCore
+import Wasmoon
 
 /// Runs the binary decoder over the spec gate (wasm-2.0 without SIMD, plus the
 /// tail-call files): every well-formed module must decode, every binary
@@ -67,8 +68,9 @@ import WasmCore
             }
         }
 
+        var source = WastSource(text)
         while let (result, location) = wast.nextDirectiveResult() {
-            let line = location.computeLineAndColumn().line
+            let line = source.line(of: location)
             let directive: WASTDirective
             switch result {
             case .success(let d): directive = d

@@ -1,4 +1,5 @@
 import Testing
+import WAT
 import Wasmoon
 
 /// How the WAST runner counts (cli.md `test`): small scripts with known outcomes.
@@ -145,5 +146,30 @@ struct WastRunnerTests {
         // Line 4 instantiates without trapping: a failure, and the script goes on.
         #expect(r.passed == 2, "\(r.failures)")
         #expect(r.failures.map(\.line) == [4])
+    }
+
+    /// `WastSource.line(of:)` counts forward from the last query; it must give WAT's own
+    /// (whole-prefix) line for every directive, in order, out of order, after non-ASCII text.
+    @Test func sourceLinesMatchTheTextParser() throws {
+        let text = """
+            ;; comment é ü 🦭
+            (module (func (export "f") (result i32) (i32.const 1)))
+
+            (assert_return (invoke "f") (i32.const 1)) (assert_return (invoke "f") (i32.const 1))
+            (;  block
+               comment ;) (assert_malformed (module quote "(func (i32.const 0x))") "unknown operator")
+            (assert_bogus (invoke "f"))
+            \t(assert_return (invoke "f")
+              (i32.const 1))
+            """
+        var wast = try parseWAST(text)
+        var locations: [Location] = []
+        while let (_, location) = wast.nextDirectiveResult() { locations.append(location) }
+        #expect(locations.count == 6)
+        var source = WastSource(text)
+        let expected = locations.map { $0.computeLineAndColumn().line }
+        #expect(locations.map { source.line(of: $0) } == expected)
+        #expect(locations.reversed().map { source.line(of: $0) } == expected.reversed())
+        #expect(expected == [2, 4, 4, 6, 7, 8])
     }
 }
