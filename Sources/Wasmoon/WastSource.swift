@@ -35,11 +35,7 @@ public struct WastSource: Sendable {
     /// by reflection, and when that fails (a later WAT stores it differently) it is found
     /// again from the location's line and column, the slow way.
     func index(of location: Location) -> String.Index? {
-        if let index = Mirror(reflecting: location).children.first(where: { $0.label == "index" })?.value
-            as? String.Index, index <= text.endIndex
-        {
-            return index
-        }
+        if let index = reflectedIndex(of: location) { return index }
         let scalars = text.unicodeScalars
         let (line, column) = TextFormatError.oneBased(location.computeLineAndColumn())
         guard line >= 1 else { return nil }
@@ -55,6 +51,15 @@ public struct WastSource: Sendable {
     }
 
     /// The keyword after the `(` at `location` (e.g. "assert_malformed").
+    /// The fast path of `index(of:)`: the location's stored index, or nil when this WAT
+    /// keeps it some other way (a test checks that it does not).
+    package func reflectedIndex(of location: Location) -> String.Index? {
+        guard let index = Mirror(reflecting: location).children.first(where: { $0.label == "index" })?.value
+            as? String.Index, index <= text.endIndex
+        else { return nil }
+        return index
+    }
+
     func directiveKeyword(at location: Location) -> String? {
         let scalars = text.unicodeScalars
         guard var i = index(of: location), i < scalars.endIndex, scalars[i] == "(" else { return nil }

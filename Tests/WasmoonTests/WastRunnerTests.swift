@@ -25,6 +25,22 @@ struct WastRunnerTests {
         #expect(r.messageDifferences.map(\.line) == [4])
     }
 
+    /// Line numbers come from the parser's locations by their stored index (the fast path
+    /// of `WastSource`); if a WAT release stored it differently, this fails instead of the
+    /// spec run silently becoming slow again.
+    @Test func directiveLocationsAreReadFast() throws {
+        let text = "(module)\n\n(assert_return (invoke \"f\"))\n(module\n  (func))\n"
+        var script = try parseWAST(text, features: TextFormat.features)
+        var source = WastSource(text)
+        var lines: [Int] = []
+        while let (_, location) = script.nextDirectiveResult() {
+            #expect(source.reflectedIndex(of: location) != nil)
+            lines.append(source.line(of: location))
+            #expect(lines.last == location.computeLineAndColumn().line)
+        }
+        #expect(lines == [1, 3, 4])
+    }
+
     @Test func spectestHostAndGet() throws {
         let r = try run(
             """
