@@ -46,6 +46,9 @@ public struct Runtime: Sendable {
 
     public let engine: Engine
 
+    /// This release of Wasmoon (`wasmoon --version`).
+    public static let version = "0.4.0"
+
     /// Creates a runtime whose engine runs code on `tier`.
     /// Throws `WasmoonError.tierUnavailable` for the JIT where it cannot run (`jitAvailable`).
     public init(tier: Tier = Runtime.defaultTier) throws(WasmoonError) {

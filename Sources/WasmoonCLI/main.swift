@@ -15,6 +15,7 @@ struct WasmoonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wasmoon",
         abstract: "A WebAssembly runtime.",
+        version: "wasmoon \(Runtime.version)",
         subcommands: [Run.self, Test.self, Validate.self, Explore.self, Wat2Wasm.self])
 }
 

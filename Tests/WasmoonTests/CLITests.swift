@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Wasmoon
 
 /// The `wasmoon` command line as a user sees it (cli.md): outputs, messages and exit
 /// statuses of the built executable, run as a subprocess.
@@ -36,6 +37,13 @@ struct CLITests {
             #expect(r.status == 1)
             #expect(r.stderr.hasPrefix("error: \(message) in module '"), "\(r.stderr)")
         }
+    }
+
+    @Test func versionFollowsTheContract() throws {
+        let r = try CLI.run(["--version"])
+        #expect(r.status == 0)
+        #expect(r.stdout == "wasmoon \(Runtime.version)\n")
+        #expect(r.stdout.split(separator: " ").last?.split(separator: ".").count == 3)
     }
 
     @Test func factorialExample() throws {

@@ -90,14 +90,21 @@ struct RegisterPressureTests {
         return result
     }
 
+    /// How many seeds each configuration runs: 40 and 100, or `WASMOON_PRESSURE_SEEDS` for a
+    /// longer campaign.
+    static func seeds(_ base: UInt64, _ count: Int) -> [UInt64] {
+        let n = ProcessInfo.processInfo.environment["WASMOON_PRESSURE_SEEDS"].flatMap { Int($0) } ?? count
+        return Array(base..<base + UInt64(max(n, 1)))
+    }
+
     /// Modules of 6 functions with 3-8 statements each.
-    @Test(arguments: Array(UInt64(1)...40))
+    @Test(arguments: seeds(1, 40))
     func generatedFunctionsAgree(_ seed: UInt64) throws {
         try check(RegisterPressureGenerator(seed: seed), seed: seed, name: "pressure")
     }
 
     /// Modules of 6 two-statement functions: a failure here is small enough to read.
-    @Test(arguments: Array(UInt64(1001)...1100))
+    @Test(arguments: seeds(100_001, 100))
     func smallGeneratedFunctionsAgree(_ seed: UInt64) throws {
         try check(RegisterPressureGenerator(seed: seed, statements: 2...2), seed: seed, name: "small")
     }
