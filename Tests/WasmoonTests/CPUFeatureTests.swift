@@ -6,7 +6,7 @@ import Wasmoon
 
 /// The JIT on CPUs without the x86-64 extensions it prefers (`CPUFeatures`): clz, ctz,
 /// popcnt and rounding through their fallback sequences, against the interpreter, and
-/// the numeric spec scripts run with none of the extensions.
+/// the spec gate run with none of the extensions.
 @Suite("JIT CPU features")
 struct CPUFeatureTests {
     static let module = """
@@ -84,16 +84,12 @@ struct CPUFeatureTests {
         #expect(CPUFeatures.all.description == "lzcnt,bmi1,popcnt,sse4.1")
     }
 
-    /// The numeric spec scripts with none of the extensions.
-    static let numericScripts = ["i32.wast", "i64.wast", "f32.wast", "f64.wast", "float_misc.wast", "conversions.wast",
-                                 "int_exprs.wast", "float_exprs.wast"]
-
-    @Test(arguments: numericScripts)
-    func numericSpecScriptsPassOnTheBaseline(_ name: String) throws {
-        guard let url = SharedData.path("spec/wasm-2.0/\(name)") else { return }
+    /// The whole spec gate on the JIT with none of the extensions (the gate is cheap: a
+    /// few seconds per tier).
+    @Test(arguments: SharedData.gateFiles().map(\.path))
+    func specGatePassesOnTheBaseline(_ path: String) throws {
         let runner = WastRunner(engine: Engine(tier: .jit, backend: JITEngine(features: .baseline)))
-        let result = runner.run(path: url.path)
-        #expect(result.passed > 0)
-        #expect(result.failed == 0, "\(name): \(result.failures.prefix(5))")
+        let result = runner.run(path: path)
+        #expect(result.failed == 0, "\((path as NSString).lastPathComponent): \(result.failures.prefix(5))")
     }
 }
