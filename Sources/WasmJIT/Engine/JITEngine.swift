@@ -82,7 +82,10 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
     let module: WasmCore.Module
     let registration: Int32
     /// Per defined function: code offsets (ascending) and the module offsets of their wasm instructions.
-    let codeOffsets: [[Int]]
+    /// Per defined function, ascending code offsets (from the module code's start) and the
+    /// module offset of the wasm instruction whose code starts there; an instruction that
+    /// emitted no code shares its offset with the next one and is left out.
+    let codeOffsets: [[UInt32]]
     let wasmOffsets: [[UInt32]]
     /// Return address (code offset) of each explicit trap site -> module offset.
     let trapSites: [Int: UInt32]
@@ -94,7 +97,7 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
 
     init(memory: ExecutableMemory, functionOffsets: [Int], functionEnds: [Int], importCount: Int, entryOffset: Int,
          trapStubOffset: Int, module: WasmCore.Module, compileSeconds: Double, perFunctionSeconds: [Double],
-         codeOffsets: [[Int]], wasmOffsets: [[UInt32]], trapSites: [Int: UInt32]) {
+         codeOffsets: [[UInt32]], wasmOffsets: [[UInt32]], trapSites: [Int: UInt32]) {
         self.codeOffsets = codeOffsets
         self.wasmOffsets = wasmOffsets
         self.trapSites = trapSites
@@ -147,7 +150,7 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
                 var lo = 0, hi = offs.count
                 while lo < hi {
                     let mid = (lo + hi) / 2
-                    if offs[mid] <= target { lo = mid + 1 } else { hi = mid }
+                    if Int(offs[mid]) <= target { lo = mid + 1 } else { hi = mid }
                 }
                 if lo > 0 { moduleOffset = wasmOffsets[f][lo - 1] }
             }
@@ -210,7 +213,7 @@ public final class JITEngine: ExecutionEngine {
                             trapTail: stubs.trapTail, hostStub: stubs.hostStub, listing: listing, traced: traced,
                             features: features)
         var offsets: [Int] = [], ends: [Int] = [], times: [Double] = []
-        var codeOffsets: [[Int]] = [], wasmOffsets: [[UInt32]] = [], trapSites: [Int: UInt32] = [:]
+        var codeOffsets: [[UInt32]] = [], wasmOffsets: [[UInt32]] = [], trapSites: [Int: UInt32] = [:]
         for i in 0..<module.codes.count {
             let f0 = clock()
             a.align(16)
@@ -219,8 +222,21 @@ public final class JITEngine: ExecutionEngine {
             try fc.compile(&a, entry: labels[i])
             ends.append(a.offset)
             let instructionOffsets = module.codes[i].instructionOffsets
-            codeOffsets.append(fc.sourceMap.map(\.0))
-            wasmOffsets.append(fc.sourceMap.map { instructionOffsets[$0.1] })
+            // The lookup takes the last entry at or before a PC, so of the entries sharing a
+            // code offset only the last matters.
+            var code: [UInt32] = [], wasm: [UInt32] = []
+            code.reserveCapacity(fc.sourceMap.count)
+            wasm.reserveCapacity(fc.sourceMap.count)
+            for (at, instruction) in fc.sourceMap {
+                if code.last == UInt32(at) {
+                    wasm[wasm.count - 1] = instructionOffsets[instruction]
+                } else {
+                    code.append(UInt32(at))
+                    wasm.append(instructionOffsets[instruction])
+                }
+            }
+            codeOffsets.append(Array(code[...]))  // a copy of exactly its size
+            wasmOffsets.append(Array(wasm[...]))
             for (ret, ins) in fc.trapReturns { trapSites[ret] = instructionOffsets[ins] }
             times.append(Double(clock() - f0) / Double(CLOCKS_PER_SEC))
         }
