@@ -29,15 +29,20 @@ extension ModuleParser {
         if total > UInt64(UInt32.max) {
             throw DecodeError("too many locals", offset: localsStart)
         }
-        var instructions: [Instruction] = []
-        var offsets: [UInt32] = []
-        let estimate = Swift.min(size, reader.remaining) / 2 + 1
-        instructions.reserveCapacity(estimate)
-        offsets.reserveCapacity(estimate)
+        var instructions = scratchInstructions, offsets = scratchBodyOffsets
+        scratchInstructions = []
+        scratchBodyOffsets = []
+        instructions.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+        defer {
+            scratchInstructions = instructions
+            scratchBodyOffsets = offsets
+        }
         try decodeExpression(into: &instructions, offsets: &offsets, inFunction: true)
         return FunctionBody(
-            localDeclarations: declarations, instructions: instructions,
-            instructionOffsets: offsets, bodyOffset: UInt32(truncatingIfNeeded: bodyOffset))
+            localDeclarations: declarations, instructions: instructions.withUnsafeBufferPointer { Array($0) },
+            instructionOffsets: offsets.withUnsafeBufferPointer { Array($0) },
+            bodyOffset: UInt32(truncatingIfNeeded: bodyOffset))
     }
 
     /// A constant expression: instructions up to the closing `end`, which is dropped.

@@ -235,8 +235,8 @@ public final class JITEngine: ExecutionEngine {
                     wasm.append(instructionOffsets[instruction])
                 }
             }
-            codeOffsets.append(Array(code[...]))  // a copy of exactly its size
-            wasmOffsets.append(Array(wasm[...]))
+            codeOffsets.append(code.withUnsafeBufferPointer { Array($0) })  // a copy of exactly its size
+            wasmOffsets.append(wasm.withUnsafeBufferPointer { Array($0) })
             for (ret, ins) in fc.trapReturns { trapSites[ret] = instructionOffsets[ins] }
             times.append(Double(clock() - f0) / Double(CLOCKS_PER_SEC))
         }
