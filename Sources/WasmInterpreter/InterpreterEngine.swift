@@ -49,7 +49,7 @@ public final class InterpreterEngine: ExecutionEngine {
             info.pointee.frameSize = frameSize
             info.pointee.initCount = template.count
             info.pointee.initTemplate = code.store(template)
-            code.sourceMaps.append(translator.sourceMap)
+            code.sourceMaps.append(translator.sourceMap.withUnsafeBufferPointer { Array($0) })  // exactly its size
         }
         if getenv("WASMOON_INTERP_LISTING") != nil {
             let text = (importCount..<code.functionCount).map { code.listing(function: $0) }.joined()
