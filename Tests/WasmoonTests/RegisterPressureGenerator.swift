@@ -126,6 +126,10 @@ struct RegisterPressureGenerator {
 
     /// Pushes live values, runs one instruction under their pressure, folds them.
     private mutating func statement() {
+        if chance(15) {
+            registerStorm()
+            return
+        }
         emit(";; statement")
         var live: [ValType] = []
         let count = 4 + below(24)
@@ -148,6 +152,28 @@ struct RegisterPressureGenerator {
             value(t)
             live.append(t)
         }
+        for t in live.reversed() {
+            toI64(t)
+            fold()
+        }
+    }
+
+    /// GCC's pattern, varied: 8-13 integer results held in registers (more than the seven
+    /// value-stack GPRs), then a store to a local that needs a scratch register (a copy
+    /// from another local, or a 64-bit constant), then the fold.
+    private mutating func registerStorm() {
+        emit(";; register storm")
+        var live: [ValType] = []
+        for _ in 0..<(8 + below(6)) {
+            let t: ValType = chance(50) ? .i32 : .i64
+            emit("local.get \(local(t))")
+            constant(t)
+            emit("\(Self.name(t)).\(pick(["add", "xor", "mul"]))")
+            live.append(t)
+        }
+        let t: ValType = chance(50) ? .i32 : .i64
+        if chance(60) { emit("local.get \(local(t))") } else { constant(t) }
+        emit("local.set \(local(t))")
         for t in live.reversed() {
             toI64(t)
             fold()
