@@ -66,7 +66,7 @@ public final class InterpreterEngine: ExecutionEngine {
             throw InterpreterError("function \(function.debugName) was not prepared by the interpreter")
         }
         let info = code.functions + Int(function.index)
-        let state = ThreadState.current()
+        let state = try ThreadState.current()
         let base = state.pointee.top
         let frameBase = state.pointee.frameTop
         guard state.pointee.nesting < ThreadState.maxNesting,

@@ -1,3 +1,5 @@
+import WasmRuntime
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -37,16 +39,22 @@ struct ThreadState {
     var frameTop: UnsafeMutablePointer<CallFrame>
     var nesting: Int
 
-    /// This thread's state, created on first use.
-    static func current() -> UnsafeMutablePointer<ThreadState> {
+    /// This thread's state, created on first use. Throws `ResourceError` when the host
+    /// cannot reserve the stack (address space exhausted) or make the thread-local key.
+    static func current() throws(ResourceError) -> UnsafeMutablePointer<ThreadState> {
+        guard let threadStateKey else { throw ResourceError("cannot create the interpreter's thread-local key") }
         if let p = pthread_getspecific(threadStateKey) { return p.assumingMemoryBound(to: ThreadState.self) }
         let stackBytes = stackSlots * MemoryLayout<UInt64>.stride
         let frameBytes = maxFrames * MemoryLayout<CallFrame>.stride
         guard let s = mmap(nil, stackBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
-            s != MAP_FAILED,
-            let f = mmap(nil, frameBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+            s != MAP_FAILED
+        else { throw ResourceError("cannot reserve the interpreter's execution stack (\(stackBytes) bytes)") }
+        guard let f = mmap(nil, frameBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
             f != MAP_FAILED
-        else { fatalError("cannot reserve the interpreter's execution stack") }
+        else {
+            munmap(s, stackBytes)
+            throw ResourceError("cannot reserve the interpreter's call frames (\(frameBytes) bytes)")
+        }
         let stack = s.bindMemory(to: UInt64.self, capacity: stackSlots)
         let frames = f.bindMemory(to: CallFrame.self, capacity: maxFrames)
         let state = UnsafeMutablePointer<ThreadState>.allocate(capacity: 1)
@@ -67,9 +75,9 @@ private func releaseThreadState(_ p: UnsafeMutableRawPointer?) {
     state.deallocate()
 }
 
-private let threadStateKey: pthread_key_t = {
+/// The key of each thread's `ThreadState` (nil if the process is out of keys).
+private let threadStateKey: pthread_key_t? = {
     var key = pthread_key_t()
     let rc = pthread_key_create(&key) { releaseThreadState($0) }
-    if rc != 0 { fatalError("pthread_key_create failed") }
-    return key
+    return rc == 0 ? key : nil
 }()

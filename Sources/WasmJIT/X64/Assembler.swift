@@ -145,7 +145,14 @@ public struct X64Assembler: ~Copyable {
     mutating func grow(_ n: Int) {
         var newCapacity = capacity &* 2
         while newCapacity &- offset < n { newCapacity &*= 2 }
-        guard let p = realloc(buffer, newCapacity) else { fatalError("X64Assembler: out of memory") }
+        guard n <= Int.max / 4, let p = realloc(buffer, newCapacity) else {
+            // A module whose code does not fit in memory: an error, not an abort. Code from a
+            // failed assembler never runs, so emission goes on from the start of the buffer,
+            // in bounds (every `ensure` asks for a few bytes; the buffer has at least 64).
+            fail("out of memory: the code buffer cannot grow to \(newCapacity) bytes")
+            offset = 0
+            return
+        }
         buffer = p.assumingMemoryBound(to: UInt8.self)
         capacity = newCapacity
     }
@@ -190,8 +197,10 @@ public struct X64Assembler: ~Copyable {
     /// Emits raw bytes (data, or an instruction the assembler does not know).
     public mutating func emit(bytes: [UInt8]) {
         let start = offset
-        ensure(bytes.count)
-        for b in bytes { put(b) }
+        for b in bytes {
+            ensure(1)  // a byte at a time: stays in bounds even after a failed grow
+            put(b)
+        }
         if isListingEnabled {
             record(start, ".byte " + bytes.map { "0x" + hex2($0) }.joined(separator: ", "))
         }
