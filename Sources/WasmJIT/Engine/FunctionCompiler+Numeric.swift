@@ -39,9 +39,19 @@ extension FunctionCompiler {
         case .i64TruncSatF64U: truncate(f64: true, .i64, signed: false, sat: true, &a)
         case .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest:
             // Without SSE4.1's roundss/roundsd (`CPUFeatures.sse41`): the runtime rounds.
-            let kinds: [NumericOp] = [.f32Ceil, .f32Floor, .f32Trunc, .f32Nearest, .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest]
+            // Helpers.round's kind: ceil, floor, trunc, nearest; +4 for f64.
+            let kind: Int64 = switch op {
+            case .f32Ceil: 0
+            case .f32Floor: 1
+            case .f32Trunc: 2
+            case .f32Nearest: 3
+            case .f64Ceil: 4
+            case .f64Floor: 5
+            case .f64Trunc: 6
+            default: 7
+            }
             a.mov(.i64, .rsi, top)
-            a.mov(.i32, .rdx, Int64(kinds.firstIndex(of: op)!))
+            a.mov(.i32, .rdx, kind)
             helperCall(Helpers.round, &a, trapping: false)
             a.mov(.i64, top, .rax)
         default:

@@ -34,8 +34,12 @@ enum Helpers {
     /// SSE4.1. Swift's `rounded(_:)` is IEEE's roundToIntegral (nearest: ties to even);
     /// a NaN comes back quieted, as `roundss`/`roundsd` return it.
     static let round: UInt = address({ (_, bits, kind) in
-        let rules: [FloatingPointRoundingRule] = [.up, .down, .towardZero, .toNearestOrEven]
-        let rule = rules[Int(kind & 3)]
+        let rule: FloatingPointRoundingRule = switch kind & 3 {
+        case 0: .up
+        case 1: .down
+        case 2: .towardZero
+        default: .toNearestOrEven
+        }
         if kind < 4 {
             let x = Float(bitPattern: UInt32(truncatingIfNeeded: bits))
             return UInt64(x.isNaN ? (x + x).bitPattern : x.rounded(rule).bitPattern)
