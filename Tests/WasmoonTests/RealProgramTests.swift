@@ -3,10 +3,6 @@ import Testing
 import Wasmoon
 import WasmoonWASI
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Real WASI programs that nobody here wrote (GCC's cc1/cc1plus and binutils for AVR,
 /// resvg/usvg, svg-flatten, QuickJS), installed as pinned wheels from
 /// `tests/requirements.txt` (`tests/real-programs/README.md`):
@@ -104,46 +100,39 @@ struct RealProgramTests {
 
     /// Evaluates `source` in a fresh instance; returns its stdout, stderr and `qjs_init_argv`'s status.
     static func evaluate(_ source: String, module: CompiledModule, runtime: Runtime) throws -> (String, String, Int32) {
-        let scratch = try ScratchDirectory()
-        let outPath = scratch.url.appendingPathComponent("stdout").path
-        let errPath = scratch.url.appendingPathComponent("stderr").path
-        let out = open(outPath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        let err = open(errPath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        defer {
-            close(out)
-            close(err)
-        }
-        let wasi = try WASI(configuration: WASIConfiguration(arguments: ["qjs"], stdout: out, stderr: err))
-        defer { wasi.close() }
-        let store = Store(engine: runtime.engine)
-        let linker = Linker(store: store)
-        wasi.define(in: linker)
-        let instance = try linker.instantiate(module)
-        func export(_ name: String) throws -> Function {
-            guard let f = instance.function(name) else { throw CallError("QuickJS exports no \(name)") }
-            return f
-        }
-        guard let memory = instance.memory("memory") else { throw CallError("QuickJS exports no memory") }
-        _ = try export("_initialize").call([])
-        let malloc = try export("malloc")
-        func allocate(_ bytes: [UInt8]) throws -> UInt32 {
-            guard case .i32(let p) = try malloc.call([.i32(UInt32(bytes.count))]).first, p != 0 else {
-                throw CallError("malloc failed")
+        let (status, stdout, stderr) = try WASIRunner.capturingStdio(WASIConfiguration(arguments: ["qjs"])) {
+            config -> Int32 in
+            let wasi = try WASI(configuration: config)
+            defer { wasi.close() }
+            let store = Store(engine: runtime.engine)
+            let linker = Linker(store: store)
+            wasi.define(in: linker)
+            let instance = try linker.instantiate(module)
+            func export(_ name: String) throws -> Function {
+                guard let f = instance.function(name) else { throw CallError("QuickJS exports no \(name)") }
+                return f
             }
-            try memory.write(bytes, at: UInt64(p))
-            return p
+            guard let memory = instance.memory("memory") else { throw CallError("QuickJS exports no memory") }
+            _ = try export("_initialize").call([])
+            let malloc = try export("malloc")
+            func allocate(_ bytes: [UInt8]) throws -> UInt32 {
+                guard case .i32(let p) = try malloc.call([.i32(UInt32(bytes.count))]).first, p != 0 else {
+                    throw CallError("malloc failed")
+                }
+                try memory.write(bytes, at: UInt64(p))
+                return p
+            }
+            // `qjs -e CODE`: the program prints its value as JSON on stdout.
+            let code = "console.log(JSON.stringify(eval(\(try Self.jsonString(source)))))"
+            let argv = try ["qjs", "-e", code].map { try allocate(Array($0.utf8) + [0]) } + [0]
+            let argvPointer = try allocate(argv.flatMap { p in (0..<4).map { UInt8(truncatingIfNeeded: p >> (8 * $0)) } })
+            guard case .i32(let status) = try export("qjs_init_argv").call([.i32(UInt32(argv.count - 1)), .i32(argvPointer)]).first
+            else { throw CallError("qjs_init_argv returned no i32") }
+            _ = try export("qjs_destroy").call([])
+            withExtendedLifetime(store) {}
+            return Int32(bitPattern: status)
         }
-        // `qjs -e CODE`: the program prints its value as JSON on stdout.
-        let code = "console.log(JSON.stringify(eval(\(try Self.jsonString(source)))))"
-        let argv = try ["qjs", "-e", code].map { try allocate(Array($0.utf8) + [0]) } + [0]
-        let argvPointer = try allocate(argv.flatMap { p in (0..<4).map { UInt8(truncatingIfNeeded: p >> (8 * $0)) } })
-        guard case .i32(let status) = try export("qjs_init_argv").call([.i32(UInt32(argv.count - 1)), .i32(argvPointer)]).first
-        else { throw CallError("qjs_init_argv returned no i32") }
-        _ = try export("qjs_destroy").call([])
-        withExtendedLifetime(store) {}
-        let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        return (stdout, stderr, Int32(bitPattern: status))
+        return (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self), status)
     }
 
     /// `text` as a JSON (and so JavaScript) string literal.

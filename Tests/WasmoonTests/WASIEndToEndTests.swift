@@ -38,9 +38,11 @@ enum WASIRunner {
         return Loaded(store: store, instance: try linker.instantiate(try CompiledModule(bytes: bytes, engine: engine)))
     }
 
-    /// Runs `_start` of `bytes` with `config` (whose stdout/stderr are replaced by
-    /// temporary files, stdin by /dev/null) and collects what it wrote.
-    static func run(_ bytes: [UInt8], _ config: WASIConfiguration) throws -> Outcome {
+    /// Runs `body` with `config`'s stdin on /dev/null and its stdout/stderr on temporary
+    /// files; returns what `body` returned and what was written to each.
+    static func capturingStdio<T>(
+        _ config: WASIConfiguration, _ body: (WASIConfiguration) throws -> T
+    ) throws -> (result: T, stdout: [UInt8], stderr: [UInt8]) {
         let scratch = try ScratchDirectory()
         let outPath = scratch.url.appendingPathComponent("stdout").path
         let errPath = scratch.url.appendingPathComponent("stderr").path
@@ -56,21 +58,29 @@ enum WASIRunner {
         config.stdin = input
         config.stdout = out
         config.stderr = err
-        let wasi = try WASI(configuration: config)
-        defer { wasi.close() }
-        var code: Int32 = 0
-        do {
-            let loaded = try instantiate(bytes, wasi: wasi)
-            guard let start = loaded.instance.function("_start") else { throw WASIError("no _start export") }
-            _ = try start.call([])
-            withExtendedLifetime(loaded) {}
-        } catch {
-            guard let exit = wasi.exitCode(from: error) else { throw error }
-            code = exit
+        let result = try body(config)
+        return (result, Array((try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data()),
+                Array((try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data()))
+    }
+
+    /// Runs `_start` of `bytes` with `config` (whose stdout/stderr are replaced by
+    /// temporary files, stdin by /dev/null) and collects what it wrote.
+    static func run(_ bytes: [UInt8], _ config: WASIConfiguration) throws -> Outcome {
+        let (code, stdout, stderr) = try capturingStdio(config) { config -> Int32 in
+            let wasi = try WASI(configuration: config)
+            defer { wasi.close() }
+            do {
+                let loaded = try instantiate(bytes, wasi: wasi)
+                guard let start = loaded.instance.function("_start") else { throw WASIError("no _start export") }
+                _ = try start.call([])
+                withExtendedLifetime(loaded) {}
+                return 0
+            } catch {
+                guard let exit = wasi.exitCode(from: error) else { throw error }
+                return exit
+            }
         }
-        return Outcome(
-            exitCode: code, stdout: Array((try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data()),
-            stderr: Array((try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data()))
+        return Outcome(exitCode: code, stdout: stdout, stderr: stderr)
     }
 
     static func wat(_ text: String) throws -> [UInt8] {
