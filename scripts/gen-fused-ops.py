@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes Sources/WasmInterpreter/Execution/FusedOps.swift: the interpreter's fused pairs
 (see `Fusion` there and Docs/Interpreter.md). Run it after changing the families below;
-the output is checked in.
+the output is checked in (`--check` only compares, for the tests).
 
 Families, for i32 and i64 (k = Word.k, a constant shift amount; z = the slot in w1):
   op then shift   fp[C] = (fp[A] op fp[B]) sh k      1 word
@@ -9,6 +9,7 @@ Families, for i32 and i64 (k = Word.k, a constant shift amount; z = the slot in 
   op then op      fp[C] = (fp[A] op1 fp[B]) op2 z    2 words
 """
 import os
+import sys
 
 OPS = ["Add", "Sub", "Mul", "And", "Or", "Xor"]
 SHIFTS = ["Shl", "ShrS", "ShrU", "Rotl"]
@@ -84,10 +85,17 @@ func makeFusedHandler(_ op: Op) -> Handler {{
     }}
 }}
 '''
+# --check: write nothing; exit 1 when the checked-in files differ from what this makes.
+check = "--check" in sys.argv[1:]
+stale = []
 here = os.path.dirname(__file__)
 path = os.path.join(here, "..", "Sources", "WasmInterpreter", "Execution", "FusedOps.swift")
-with open(path, "w") as f:
-    f.write(out)
+if check:
+    if open(path).read() != out:
+        stale.append(path)
+else:
+    with open(path, "w") as f:
+        f.write(out)
 
 # The cases, between the markers in Opcode.swift.
 opcode = os.path.join(here, "..", "Sources", "WasmInterpreter", "Execution", "Opcode.swift")
@@ -95,7 +103,13 @@ text = open(opcode).read()
 begin, end = "    // BEGIN FUSED OPS (scripts/gen-fused-ops.py)\n", "    // END FUSED OPS\n"
 head, rest = text.split(begin)
 _, tail = rest.split(end)
-text = head + begin + "\n".join(cases) + "\n" + end + tail
+new_text = head + begin + "\n".join(cases) + "\n" + end + tail
+if check:
+    if new_text != text:
+        stale.append(opcode)
+    for p in stale:
+        print(f"stale: {os.path.normpath(p)} (run scripts/gen-fused-ops.py)")
+    sys.exit(1 if stale else 0)
 with open(opcode, "w") as f:
-    f.write(text)
+    f.write(new_text)
 print(f"wrote {os.path.normpath(path)} and the cases in {os.path.normpath(opcode)}: {len(handlers)} fused ops")

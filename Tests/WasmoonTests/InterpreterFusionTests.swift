@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WasmInterpreter
 import Wasmoon
@@ -8,6 +9,12 @@ import Wasmoon
 /// (the JIT does not fuse, so it is a second reference).
 @Suite("Interpreter fused pairs")
 struct InterpreterFusionTests {
+    /// The checked-in FusedOps.swift and Opcode.swift cases are what the generator makes.
+    @Test func generatedFusedOpsAreCurrent() throws {
+        let r = try CLI.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "scripts/gen-fused-ops.py", "--check"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    }
+
     static let binaryOps = ["add", "xor", "and", "mul", "or", "sub"]
     static let shifts = ["shl", "shr_u", "shr_s", "rotl", "rotr"]
     /// Amounts: zero, small, the width - 1, the width itself and above (taken modulo the width).
