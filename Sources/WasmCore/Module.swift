@@ -2,26 +2,40 @@
 /// format as plain data. Index spaces follow the spec: imports come first in
 /// the function, table, memory and global index spaces.
 public struct Module: Sendable {
-    public var types: [FuncType] = []
-    public var imports: [Import] = []
+    public var types: [FuncType] = [] { didSet { bodyValidation = .notDone } }
+    public var imports: [Import] = [] { didSet { bodyValidation = .notDone } }
     /// Type index of each function defined in this module (function section).
-    public var functions: [UInt32] = []
-    public var tables: [TableType] = []
-    public var memories: [MemoryType] = []
-    public var globals: [Global] = []
-    public var exports: [Export] = []
+    public var functions: [UInt32] = [] { didSet { bodyValidation = .notDone } }
+    public var tables: [TableType] = [] { didSet { bodyValidation = .notDone } }
+    public var memories: [MemoryType] = [] { didSet { bodyValidation = .notDone } }
+    public var globals: [Global] = [] { didSet { bodyValidation = .notDone } }
+    public var exports: [Export] = [] { didSet { bodyValidation = .notDone } }
     public var start: UInt32?
-    public var elements: [ElementSegment] = []
+    public var elements: [ElementSegment] = [] { didSet { bodyValidation = .notDone } }
     public var datas: [DataSegment] = []
     /// The data count section's value, when present.
-    public var dataCount: UInt32?
+    public var dataCount: UInt32? { didSet { bodyValidation = .notDone } }
     /// Code bodies, parallel to `functions`.
-    public var codes: [FunctionBody] = []
+    public var codes: [FunctionBody] = [] { didSet { bodyValidation = .notDone } }
+    /// What the decoder's validation of the bodies, done as it read them, found. Changing
+    /// a section the bodies are validated against resets it, so that `ModuleValidator`
+    /// validates them again.
+    public var bodyValidation: BodyValidation = .notDone
     public var customSections: [CustomSection] = []
     /// Decoded `name` custom section, when present and well formed.
     public var names: NameSection?
 
     public init() {}
+
+    /// The outcome of validating the function bodies while decoding.
+    public enum BodyValidation: Sendable {
+        /// Not validated (or a section changed since).
+        case notDone
+        /// Every body is valid.
+        case passed
+        /// The first invalid body's error.
+        case failed(ValidationError)
+    }
 
     // MARK: Index spaces
 
@@ -137,25 +151,76 @@ public struct DataSegment: Sendable {
     }
 }
 
-/// A function body: its declared locals (params excluded) and its decoded code.
+/// A function body: its declared locals, where its code is, and what validation
+/// learned about it. A body decoded from a binary keeps only the byte range of
+/// its instructions (the module's bytes are shared, not copied); engines decode
+/// it with `decoded()` when they translate or compile the function, and drop
+/// the decoded form afterwards. A body built in code (tests, tools) carries its
+/// instructions directly.
 public struct FunctionBody: Sendable {
+    /// Where the instructions are.
+    enum Code: Sendable {
+        /// `bytes[codeOffset..<codeEnd]` of the module, not decoded yet.
+        case encoded(bytes: [UInt8])
+        /// Already decoded.
+        case decoded(DecodedBody)
+    }
+
     /// Local declarations as written: (count, type) runs.
     public var localDeclarations: [(count: UInt32, type: ValueType)]
-    /// Instructions including the final `end`.
-    public var instructions: [Instruction]
-    /// Byte offset in the module of each instruction, parallel to `instructions`.
-    public var instructionOffsets: [UInt32]
     /// Byte offset in the module where this body starts (its size field).
     public var bodyOffset: UInt32
+    /// Byte offset in the module of the first instruction (after the local declarations).
+    public var codeOffset: UInt32
+    /// Byte offset in the module just past the final `end`.
+    public var codeEnd: UInt32
+    /// Number of instructions, the final `end` included.
+    public var instructionCount: UInt32
+    /// The most operands on the stack at once, as validation counted it (0 before validation).
+    public var maxOperandHeight: UInt32 = 0
+    var code: Code
 
+    /// A body whose instructions are given (for tests and tools).
     public init(
         localDeclarations: [(count: UInt32, type: ValueType)], instructions: [Instruction],
         instructionOffsets: [UInt32], bodyOffset: UInt32
     ) {
         self.localDeclarations = localDeclarations
-        self.instructions = instructions
-        self.instructionOffsets = instructionOffsets
         self.bodyOffset = bodyOffset
+        codeOffset = instructionOffsets.first ?? bodyOffset
+        codeEnd = (instructionOffsets.last ?? bodyOffset) + 1
+        instructionCount = UInt32(instructions.count)
+        code = .decoded(DecodedBody(instructions: instructions, offsets: instructionOffsets))
+    }
+
+    /// A body of a decoded binary: instructions at `bytes[codeOffset..<codeEnd]`.
+    init(
+        localDeclarations: [(count: UInt32, type: ValueType)], bytes: [UInt8], bodyOffset: UInt32,
+        codeOffset: UInt32, codeEnd: UInt32, instructionCount: UInt32
+    ) {
+        self.localDeclarations = localDeclarations
+        self.bodyOffset = bodyOffset
+        self.codeOffset = codeOffset
+        self.codeEnd = codeEnd
+        self.instructionCount = instructionCount
+        code = .encoded(bytes: bytes)
+    }
+
+    /// The instructions (the final `end` included) with their byte offsets. A body of a
+    /// binary is decoded again on each call: callers keep the result only while they need it.
+    public func decoded() throws(DecodeError) -> DecodedBody {
+        switch code {
+        case .decoded(let body): return body
+        case .encoded(let bytes):
+            return try ModuleParser.decodeBody(
+                bytes, from: Int(codeOffset), instructionCount: Int(instructionCount))
+        }
+    }
+
+    /// Replaces the instructions (tests that build invalid bodies).
+    public mutating func setInstructions(_ instructions: [Instruction], offsets: [UInt32]) {
+        instructionCount = UInt32(instructions.count)
+        code = .decoded(DecodedBody(instructions: instructions, offsets: offsets))
     }
 
     /// Total number of declared locals (params excluded).
@@ -167,6 +232,19 @@ public struct FunctionBody: Sendable {
         out.reserveCapacity(localCount)
         for decl in localDeclarations { out.append(contentsOf: repeatElement(decl.type, count: Int(decl.count))) }
         return out
+    }
+}
+
+/// A function body's instructions, decoded: what translators and compilers walk.
+public struct DecodedBody: Sendable {
+    /// Instructions including the final `end`.
+    public var instructions: [Instruction]
+    /// Byte offset in the module of each instruction, parallel to `instructions`.
+    public var offsets: [UInt32]
+
+    public init(instructions: [Instruction], offsets: [UInt32]) {
+        self.instructions = instructions
+        self.offsets = offsets
     }
 }
 

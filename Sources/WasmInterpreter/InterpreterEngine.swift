@@ -38,11 +38,12 @@ public final class InterpreterEngine: ExecutionEngine {
         for (definedIndex, body) in module.codes.enumerated() {
             let index = importCount + definedIndex
             let type = module.types[Int(functionTypes[index])]
+            let decoded = try body.decoded()
             var translator = FunctionTranslator(
-                body: body, type: type, functionIndex: UInt32(index), types: module.types,
+                body: body, decoded: decoded, type: type, functionIndex: UInt32(index), types: module.types,
                 functionTypes: functionTypes, importCount: importCount, functionInfos: code.functions,
                 traced: callTracer != nil)
-            let (words, frameSize) = try translator.translate(body)
+            let (words, frameSize) = try translator.translate(decoded)
             let template = [UInt64](repeating: 0, count: body.localCount) + translator.constValues
             let info = code.functions + index
             info.pointee.code = code.store(words)
@@ -75,7 +76,7 @@ public final class InterpreterEngine: ExecutionEngine {
             // The frame is the function that could not be entered, at its first
             // instruction (where the JIT's prologue check reports it too).
             let body = code.module.codes[Int(function.index) - code.importedFunctionCount]
-            let first = body.instructionOffsets.first ?? body.bodyOffset
+            let first = body.codeOffset
             throw Trap(.callStackExhausted, backtrace: [
                 Trap.Frame(functionIndex: function.index, functionName: code.module.functionName(function.index),
                            moduleOffset: first, functionOffset: first - body.bodyOffset)

@@ -142,13 +142,16 @@ import WasmCore
         let m = try BinaryDecoder.decode(bytes)
         #expect(m.types == [FuncType(params: [], results: [.i32])])
         #expect(m.functions == [0])
-        let code = try #require(m.codes.first)
+        let function = try #require(m.codes.first)
+        let code = try function.decoded()
         #expect(code.instructions == [.i32Const(1), .i32Const(200), .numeric(.i32Add), .end])
         // header 8 + type section 7 + function section 4 = 19: code section id; 20 size; 21 count; 22 body size.
-        #expect(code.bodyOffset == 22)
-        #expect(code.instructionOffsets == [24, 26, 29, 30])
+        #expect(function.bodyOffset == 22)
+        #expect(function.codeOffset == 24 && function.codeEnd == 31 && function.instructionCount == 4)
+        #expect(function.maxOperandHeight == 2)
+        #expect(code.offsets == [24, 26, 29, 30])
         #expect(bytes[24] == 0x41 && bytes[26] == 0x41 && bytes[29] == 0x6A && bytes[30] == 0x0B)
-        #expect(code.localDeclarations.isEmpty)
+        #expect(function.localDeclarations.isEmpty)
     }
 
     @Test func truncatedBody() {
@@ -208,8 +211,9 @@ import WasmCore
             0x0B,
         ]
         let m = try BinaryDecoder.decode(Self.module(body: body))
-        let code = try #require(m.codes.first)
-        #expect(code.localDeclarations.count == 1 && code.localCount == 5)
+        let function = try #require(m.codes.first)
+        let code = try function.decoded()
+        #expect(function.localDeclarations.count == 1 && function.localCount == 5)
         #expect(
             code.instructions == [
                 .block(.empty), .loop(.value(.i32)), .i32Const(0), .if(.typeIndex(0)), .else, .end,
@@ -219,7 +223,7 @@ import WasmCore
                 .returnCall(0), .refNull(.externref), .i64Const(Int64.min), .f32Const(0x7FC0_0000),
                 .load(.i32Load8U, MemArg(align: 0, offset: 129)), .end,
             ])
-        #expect(code.instructionOffsets.count == code.instructions.count)
+        #expect(code.offsets.count == code.instructions.count)
         #expect(m.dataCount == nil)
     }
 

@@ -18,9 +18,10 @@ struct InterpreterEdgeTests {
         // The offset must be the load's, although its address add was fused into it.
         let module = try WasmCore.BinaryDecoder.decode(try WAT.wat2wasm(wat, features: [.referenceTypes, .tailCall]))
         let body = module.codes[0]
-        let loadIndex = try #require(body.instructions.firstIndex { if case .load = $0 { true } else { false } })
-        #expect(trap.backtrace.first?.moduleOffset == body.instructionOffsets[loadIndex])
-        #expect(trap.backtrace.first?.functionOffset == body.instructionOffsets[loadIndex] - body.bodyOffset)
+        let code = try body.decoded()
+        let loadIndex = try #require(code.instructions.firstIndex { if case .load = $0 { true } else { false } })
+        #expect(trap.backtrace.first?.moduleOffset == code.offsets[loadIndex])
+        #expect(trap.backtrace.first?.functionOffset == code.offsets[loadIndex] - body.bodyOffset)
     }
 
     @Test func hostFunctionsThroughTables() throws {

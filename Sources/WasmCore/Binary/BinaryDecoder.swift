@@ -4,8 +4,8 @@
 /// Feature set: WebAssembly 2.0 without SIMD (sign extension, non-trapping
 /// float-to-int, multi-value, bulk memory, reference types) plus tail calls.
 public enum BinaryDecoder {
-    /// Decodes a whole module. Code bodies are decoded into `FunctionBody.instructions`
-    /// (ending with `.end`) with `instructionOffsets` = byte offset in the module of each instruction.
+    /// Decodes a whole module. Function bodies are decoded and validated as they are read
+    /// (`Module.bodyValidation`); each keeps only its byte range (`FunctionBody.decoded()`).
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Module {
         var parser = ModuleParser(bytes)
         return try parser.parseModule()
@@ -371,19 +371,31 @@ struct ModuleParser {
         }
     }
 
+    /// The code section. Each body is validated as it is read, against the sections
+    /// before it (all that a body refers to precedes the code section; data segments
+    /// count by the data count section, which a body that uses them requires).
     mutating func parseCodeSection() throws(DecodeError) {
         let n = try readCount()
-        module.codes.reserveCapacity(n)
-        for _ in 0..<n {
+        var codes: [FunctionBody] = []
+        codes.reserveCapacity(n)
+        let importedFunctions = module.importedFunctionTypes.count
+        let context =
+            n == module.functions.count ? ValidationContext(module: module, dataCount: Int(module.dataCount ?? 0)) : nil
+        var validationError: ValidationError?
+        for i in 0..<n {
             let bodyOffset = reader.position
             let size = try reader.readLength()
             let start = reader.position
-            let body = try parseFunctionBody(bodyOffset: bodyOffset, size: size)
+            let body = try parseFunctionBody(
+                bodyOffset: bodyOffset, size: size, functionIndex: UInt32(importedFunctions + i), context: context,
+                validationError: &validationError)
             if reader.position != start + size {
                 throw DecodeError("section size mismatch", offset: start)
             }
-            module.codes.append(body)
+            codes.append(body)
         }
+        module.codes = codes
+        if context != nil { module.bodyValidation = validationError.map { .failed($0) } ?? .passed }
     }
 
     mutating func parseDataSection() throws(DecodeError) {

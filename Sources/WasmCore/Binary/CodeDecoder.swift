@@ -14,7 +14,15 @@ extension ModuleParser {
     private static let frameElse: UInt8 = 2
 
     /// A code section entry after its size: locals, then instructions up to the final `end`.
-    mutating func parseFunctionBody(bodyOffset: Int, size: Int) throws(DecodeError) -> FunctionBody {
+    /// The instructions are decoded (into scratch arrays, which catches every malformed
+    /// one) and, when `context` is given, validated as function `functionIndex`; only
+    /// their byte range is kept. A validation error goes to `validationError` (the first
+    /// one wins) and is thrown later by `ModuleValidator`: a malformed section further on
+    /// must still be reported first.
+    mutating func parseFunctionBody(
+        bodyOffset: Int, size: Int, functionIndex: UInt32, context: ValidationContext?,
+        validationError: inout ValidationError?
+    ) throws(DecodeError) -> FunctionBody {
         let localsStart = reader.position
         let n = try readCount()
         var declarations: [(count: UInt32, type: ValueType)] = []
@@ -29,6 +37,7 @@ extension ModuleParser {
         if total > UInt64(UInt32.max) {
             throw DecodeError("too many locals", offset: localsStart)
         }
+        let codeOffset = reader.position
         var instructions = scratchInstructions, offsets = scratchBodyOffsets
         scratchInstructions = []
         scratchBodyOffsets = []
@@ -39,10 +48,32 @@ extension ModuleParser {
             scratchBodyOffsets = offsets
         }
         try decodeExpression(into: &instructions, offsets: &offsets, inFunction: true)
-        return FunctionBody(
-            localDeclarations: declarations, instructions: instructions.withUnsafeBufferPointer { Array($0) },
-            instructionOffsets: offsets.withUnsafeBufferPointer { Array($0) },
-            bodyOffset: UInt32(truncatingIfNeeded: bodyOffset))
+        var body = FunctionBody(
+            localDeclarations: declarations, bytes: reader.bytes, bodyOffset: UInt32(truncatingIfNeeded: bodyOffset),
+            codeOffset: UInt32(truncatingIfNeeded: codeOffset), codeEnd: UInt32(truncatingIfNeeded: reader.position),
+            instructionCount: UInt32(instructions.count))
+        if let context, validationError == nil {
+            do {
+                let height = try FunctionValidator.validate(
+                    instructions, offsets: offsets, bodyOffset: body.bodyOffset, localDeclarations: declarations,
+                    functionIndex: functionIndex, context: context)
+                body.maxOperandHeight = UInt32(truncatingIfNeeded: height)
+            } catch { validationError = error }
+        }
+        return body
+    }
+
+    /// Decodes the instructions of a body of `bytes` that was decoded before (so they
+    /// are known to be well formed), starting at `offset`.
+    static func decodeBody(_ bytes: [UInt8], from offset: Int, instructionCount: Int) throws(DecodeError) -> DecodedBody {
+        var parser = ModuleParser(bytes)
+        parser.reader.position = offset
+        var instructions: [Instruction] = []
+        var offsets: [UInt32] = []
+        instructions.reserveCapacity(instructionCount)
+        offsets.reserveCapacity(instructionCount)
+        try parser.decodeExpression(into: &instructions, offsets: &offsets, inFunction: true)
+        return DecodedBody(instructions: instructions, offsets: offsets)
     }
 
     /// A constant expression: instructions up to the closing `end`, which is dropped.

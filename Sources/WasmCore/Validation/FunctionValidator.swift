@@ -40,6 +40,8 @@ public struct FunctionValidator: Sendable {
     public private(set) var operands: [ValueType?] = []
     /// The control stack; index 0 is the function frame. Empty once the final `end` was visited.
     public private(set) var controls: [ControlFrame] = []
+    /// The most operands on the stack at once so far.
+    public private(set) var maxOperandHeight = 0
 
     // Cached fields of the innermost frame.
     private var topHeight = 0
@@ -76,18 +78,34 @@ public struct FunctionValidator: Sendable {
                 height: 0, unreachable: false))
     }
 
-    /// Convenience: validates a whole body.
+    /// Convenience: validates a whole body. Returns the most operands it has on the stack at once.
+    @discardableResult
     public static func validate(
         _ body: FunctionBody, functionIndex: UInt32, context: ValidationContext
-    ) throws(ValidationError) {
+    ) throws(ValidationError) -> Int {
+        let decoded: DecodedBody
+        do { decoded = try body.decoded() } catch {
+            throw ValidationError(error.message, functionIndex: functionIndex, offset: error.offset)
+        }
+        return try validate(
+            decoded.instructions, offsets: decoded.offsets, bodyOffset: body.bodyOffset,
+            localDeclarations: body.localDeclarations, functionIndex: functionIndex, context: context)
+    }
+
+    /// Validates decoded instructions (the final `end` included). Returns the most operands
+    /// on the stack at once.
+    static func validate(
+        _ instructions: [Instruction], offsets: [UInt32], bodyOffset: UInt32,
+        localDeclarations: [(count: UInt32, type: ValueType)], functionIndex: UInt32, context: ValidationContext
+    ) throws(ValidationError) -> Int {
         var validator = try FunctionValidator(
-            context: context, functionIndex: functionIndex, localDeclarations: body.localDeclarations)
-        let offsets = body.instructionOffsets
-        let hasOffsets = offsets.count == body.instructions.count
-        for (i, instruction) in body.instructions.enumerated() {
-            try validator.visit(instruction, offset: hasOffsets ? offsets[i] : body.bodyOffset)
+            context: context, functionIndex: functionIndex, localDeclarations: localDeclarations)
+        let hasOffsets = offsets.count == instructions.count
+        for (i, instruction) in instructions.enumerated() {
+            try validator.visit(instruction, offset: hasOffsets ? offsets[i] : bodyOffset)
         }
         try validator.finish()
+        return validator.maxOperandHeight
     }
 
     // MARK: Queries
@@ -122,11 +140,15 @@ public struct FunctionValidator: Sendable {
     private func mismatch() -> ValidationError { error("type mismatch") }
 
     @inline(__always)
-    private mutating func push(_ type: ValueType?) { operands.append(type) }
+    private mutating func push(_ type: ValueType?) {
+        operands.append(type)
+        if operands.count > maxOperandHeight { maxOperandHeight = operands.count }
+    }
 
     @inline(__always)
     private mutating func push(_ types: [ValueType]) {
         for t in types { operands.append(t) }
+        if operands.count > maxOperandHeight { maxOperandHeight = operands.count }
     }
 
     /// pop_val(): the top operand, or unknown in an unreachable, empty frame.

@@ -67,8 +67,13 @@ public enum ModuleValidator {
         guard module.codes.count == module.functions.count else {
             throw ValidationError("function and code section have inconsistent lengths")
         }
-        for (i, body) in module.codes.enumerated() {
-            try FunctionValidator.validate(body, functionIndex: UInt32(importedFunctions + i), context: context)
+        switch module.bodyValidation {
+        case .passed: break
+        case .failed(let error): throw error
+        case .notDone:
+            for (i, body) in module.codes.enumerated() {
+                try FunctionValidator.validate(body, functionIndex: UInt32(importedFunctions + i), context: context)
+            }
         }
 
         // Start function (§3.4.8).

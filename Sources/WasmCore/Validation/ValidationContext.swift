@@ -23,8 +23,10 @@ public struct ValidationContext: Sendable {
     /// `ref.func` may name in a function body (spec §3.4.10).
     public var declaredFunctions: [Bool]
 
-    /// Builds the context of `module`. Indices are not checked here.
-    public init(module: Module) {
+    /// Builds the context of `module`. Indices are not checked here. `dataCount`
+    /// overrides the number of data segments (the decoder validates bodies before
+    /// it reaches the data section, and uses the data count section's value).
+    public init(module: Module, dataCount: Int? = nil) {
         types = module.types
         functionTypeIndices = module.allFunctionTypeIndices
         tables = module.allTables
@@ -32,7 +34,7 @@ public struct ValidationContext: Sendable {
         globals = module.allGlobals
         importedGlobalCount = module.importedGlobals.count
         elementTypes = module.elements.map(\.type)
-        dataCount = module.datas.count
+        self.dataCount = dataCount ?? module.datas.count
         declaredFunctions = Self.collectDeclaredFunctions(module, functionCount: functionTypeIndices.count)
     }
 

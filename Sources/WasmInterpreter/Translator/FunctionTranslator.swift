@@ -115,7 +115,7 @@ struct FunctionTranslator {
     let traced: Bool
 
     init(
-        body: FunctionBody, type: FuncType, functionIndex: UInt32, types: [FuncType], functionTypes: [UInt32],
+        body: FunctionBody, decoded: DecodedBody, type: FuncType, functionIndex: UInt32, types: [FuncType], functionTypes: [UInt32],
         importCount: Int, functionInfos: UnsafeMutablePointer<FunctionInfo>, traced: Bool = false
     ) {
         self.traced = traced
@@ -135,7 +135,7 @@ struct FunctionTranslator {
         var usesMemory = false
         var blocks: [Bool] = []
         var loops = 0
-        for ins in body.instructions {
+        for ins in decoded.instructions {
             switch ins {
             case .load, .store: usesMemory = true
             case .block, .if: blocks.append(false)
@@ -278,7 +278,7 @@ struct FunctionTranslator {
     // MARK: Driver
 
     /// Translates the body. Returns the code and the frame size.
-    mutating func translate(_ body: FunctionBody) throws -> (code: [UInt64], frameSize: Int) {
+    mutating func translate(_ body: DecodedBody) throws -> (code: [UInt64], frameSize: Int) {
         controls.append(ControlFrame(kind: .function, height: 0, paramCount: 0, resultCount: resultCount))
         for (i, ins) in body.instructions.enumerated() {
             if !reachable {
@@ -297,7 +297,7 @@ struct FunctionTranslator {
             }
             let position = UInt32(code.count)
             while let last = sourceMap.last, last.code >= position { sourceMap.removeLast() }
-            sourceMap.append((position, body.instructionOffsets[i]))
+            sourceMap.append((position, body.offsets[i]))
             try translate(ins)
             // Give up as soon as the frame is too large, not after translating the whole
             // body: a small body can otherwise grow the operand stack quadratically

@@ -473,8 +473,8 @@ extension FunctionCompiler {
     /// materialize it as an i32 0/1.
     mutating func finishCondition(_ cc: Condition, _ a: inout X64Assembler) {
         let next = currentInstruction + 1
-        if next < body.instructions.count {
-            switch body.instructions[next] {
+        if next < code.instructions.count {
+            switch code.instructions[next] {
             case .brIf(let d):
                 fuseNext(&a)
                 condBranch(cc, d, &a)
@@ -496,7 +496,7 @@ extension FunctionCompiler {
         fusedNext = true
         let next = currentInstruction + 1
         if env.listing {
-            a.comment("@\(String(body.instructionOffsets[next], radix: 16)) \(Self.describe(body.instructions[next])) (fused)")
+            a.comment("@\(String(code.offsets[next], radix: 16)) \(Self.describe(code.instructions[next])) (fused)")
         }
     }
 

@@ -36,6 +36,8 @@ struct FunctionCompiler {
     let module: WasmCore.Module
     let env: ModuleEnv
     let body: FunctionBody
+    /// The body's instructions, decoded for this compile only.
+    let code: DecodedBody
     let type: FuncType
     let functionIndex: Int
 
@@ -87,12 +89,13 @@ struct FunctionCompiler {
         self.module = module
         self.env = env
         self.body = module.codes[definedIndex]
+        self.code = try body.decoded()
         self.functionIndex = env.importCount + definedIndex
         self.type = module.types[Int(env.functionTypes[functionIndex])]
         nParams = type.params.count
         K = max(type.params.count, type.results.count)
         L = body.localCount
-        for ins in body.instructions {
+        for ins in code.instructions {
             if case .if(let bt) = ins { H += blockArity(bt).0 }
         }
         try checkFrameSize()  // before any per-local table is allocated
@@ -116,7 +119,7 @@ struct FunctionCompiler {
         var isLoop: [Bool] = []  // per open block: is it a loop?
         var loopDepth = 0
         var w = 1  // 8^min(loop depth, 4)
-        for ins in body.instructions {
+        for ins in code.instructions {
             switch ins {
             case .block, .if: isLoop.append(false)
             case .loop:
@@ -256,11 +259,11 @@ struct FunctionCompiler {
         let endLabel = a.newLabel("end")
         controls.append(Control(kind: .function, label: endLabel, elseLabel: nil, height: 0, params: 0,
                                 results: type.results.count, hidden: -1))
-        let instructions = body.instructions
+        let instructions = code.instructions
         var idx = 0
         while idx < instructions.count {
             let ins = instructions[idx]
-            if env.listing { a.comment("@\(String(body.instructionOffsets[idx], radix: 16)) \(Self.describe(ins))") }
+            if env.listing { a.comment("@\(String(code.offsets[idx], radix: 16)) \(Self.describe(ins))") }
             sourceMap.append((a.offset, idx))
             currentInstruction = idx
             try compile(ins, &a)
@@ -304,7 +307,7 @@ struct FunctionCompiler {
     /// function and the wasm offset of the instruction being compiled.
     func internalError(_ message: String, at instruction: Int) -> JITError {
         let name = module.functionName(UInt32(functionIndex)).map { " '\($0)'" } ?? ""
-        let offset = instruction < body.instructionOffsets.count ? body.instructionOffsets[instruction] : 0
+        let offset = instruction < code.offsets.count ? code.offsets[instruction] : 0
         return JITError("internal compiler error in function \(functionIndex)\(name) at 0x\(String(offset, radix: 16)): \(message)")
     }
 

@@ -221,7 +221,7 @@ public final class JITEngine: ExecutionEngine {
             var fc = try FunctionCompiler(module: module, env: env, definedIndex: i)
             try fc.compile(&a, entry: labels[i])
             ends.append(a.offset)
-            let instructionOffsets = module.codes[i].instructionOffsets
+            let instructionOffsets = fc.code.offsets
             // The lookup takes the last entry at or before a PC, so of the entries sharing a
             // code offset only the last matters.
             var code: [UInt32] = [], wasm: [UInt32] = []
