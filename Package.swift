@@ -23,8 +23,8 @@ let package = Package(
         .target(name: "CWasmoon"),
         // Store, instances, memories, tables, globals, linker, traps, engine protocol.
         .target(name: "WasmRuntime", dependencies: ["WasmCore", "CWasmoon"]),
-        // Register-based interpreter: translator + dispatch loop.
-        .target(name: "WasmInterpreter", dependencies: ["WasmCore", "WasmRuntime"]),
+        // Register-based interpreter: translator + dispatch loop (CWasmoon: atomics for lazy translation).
+        .target(name: "WasmInterpreter", dependencies: ["WasmCore", "WasmRuntime", "CWasmoon"]),
         // x86-64 JIT: assembler with listing, W^X code memory, the baseline compiler (JITEngine).
         .target(name: "WasmJIT", dependencies: ["WasmCore", "WasmRuntime", "CWasmoon"]),
         // WASI preview1 (wasi_snapshot_preview1) host functions, sandboxed to preopened directories.

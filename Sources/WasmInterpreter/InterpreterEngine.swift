@@ -7,52 +7,57 @@ import Glibc
 import Darwin
 #endif
 
-/// The register-based interpreter tier. `prepare` translates every defined
-/// function of a validated module into register code once; `invoke` runs a
-/// function on the calling thread's execution stack. Stateless and thread-safe:
-/// per-module code is immutable and execution state is per thread.
+/// The register-based interpreter tier. `prepare` sets a validated module up
+/// for translation into register code, function by function on first call
+/// (`CompileMode.lazy`) or all at once (`.eager`); `invoke` runs a function on
+/// the calling thread's execution stack. Thread-safe: translation is serialised
+/// per module (`InterpreterModuleCode`) and execution state is per thread.
 public final class InterpreterEngine: ExecutionEngine {
     /// Told about every call when set. Its modules are translated so that every wasm call
     /// goes through `invoke` (a nested run per call: slower, and the call depth is then
     /// limited by `ThreadState.maxNesting`).
     let callTracer: (any CallTracer)?
+    /// When functions are translated.
+    public let compileMode: CompileMode
 
-    public init(callTracer: (any CallTracer)? = nil) { self.callTracer = callTracer }
+    public init(callTracer: (any CallTracer)? = nil, compileMode: CompileMode = .lazy) {
+        self.callTracer = callTracer
+        self.compileMode = compileMode
+    }
 
     public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
-        let code = InterpreterModuleCode(module: module)
-        let functionTypes = module.allFunctionTypeIndices
+        let code = InterpreterModuleCode(module: module, traced: callTracer != nil)
         let owner = UnsafeRawPointer(Unmanaged.passUnretained(code).toOpaque())
         let importCount = code.importedFunctionCount
-        let placeholder = Interpreter.returnStub
         // Entries first, so that calls can embed their callees' addresses.
         for index in 0..<code.functionCount {
-            let type = module.types[Int(functionTypes[index])]
+            let type = module.types[Int(code.functionTypes[index])]
+            let defined = index >= importCount
             (code.functions + index).initialize(
                 to: FunctionInfo(
-                    code: placeholder, frameSize: 0, paramCount: type.params.count, resultCount: type.results.count,
-                    initCount: 0, initTemplate: placeholder, functionIndex: UInt32(index),
+                    code: defined ? Interpreter.lazyEntry : Interpreter.returnStub,
+                    frameSize: defined ? InterpreterModuleCode.untranslatedFrameSize : 0,
+                    paramCount: type.params.count, resultCount: type.results.count,
+                    initCount: 0, initTemplate: Interpreter.returnStub, functionIndex: UInt32(index),
                     moduleFunctions: code.functions, owner: owner))
         }
-        code.sourceMaps.reserveCapacity(module.codes.count)
+        // The frame limit, checked up front so that a lazy module is refused as an eager one
+        // is: parameters, locals and the operand stack's height as validation counted it
+        // (translation can only add constants and scratch slots; should those pass the limit,
+        // the function's first call reports it).
         for (definedIndex, body) in module.codes.enumerated() {
             let index = importCount + definedIndex
-            let type = module.types[Int(functionTypes[index])]
-            let decoded = try body.decoded()
-            var translator = FunctionTranslator(
-                body: body, decoded: decoded, type: type, functionIndex: UInt32(index), types: module.types,
-                functionTypes: functionTypes, importCount: importCount, functionInfos: code.functions,
-                traced: callTracer != nil)
-            let (words, frameSize) = try translator.translate(decoded)
-            let template = [UInt64](repeating: 0, count: body.localCount) + translator.constValues
-            let info = code.functions + index
-            info.pointee.code = code.store(words)
-            info.pointee.frameSize = frameSize
-            info.pointee.initCount = template.count
-            info.pointee.initTemplate = code.store(template)
-            code.sourceMaps.append(translator.sourceMap.withUnsafeBufferPointer { Array($0) })  // exactly its size
+            let params = module.types[Int(code.functionTypes[index])].params.count
+            let slots = params + body.localCount + Int(body.maxOperandHeight)
+            if slots > FunctionTranslator.maxFrameSlots {
+                throw FunctionTranslator.frameTooLarge(slots, functionIndex: UInt32(index))
+            }
         }
-        if getenv("WASMOON_INTERP_LISTING") != nil {
+        let listing = getenv("WASMOON_INTERP_LISTING") != nil
+        if compileMode == .eager || listing {
+            for index in importCount..<code.functionCount { try code.translate(index: index) }
+        }
+        if listing {
             let text = (importCount..<code.functionCount).map { code.listing(function: $0) }.joined()
             var bytes = Array(text.utf8)
             _ = write(2, &bytes, bytes.count)
@@ -67,6 +72,7 @@ public final class InterpreterEngine: ExecutionEngine {
             throw InterpreterError("function \(function.debugName) was not prepared by the interpreter")
         }
         let info = code.functions + Int(function.index)
+        try InterpreterModuleCode.ensureTranslated(info)
         let state = try ThreadState.current()
         let base = state.pointee.top
         let frameBase = state.pointee.frameTop

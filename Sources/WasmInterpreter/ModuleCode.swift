@@ -1,3 +1,4 @@
+import CWasmoon
 import WasmCore
 import WasmRuntime
 
@@ -26,24 +27,46 @@ struct FunctionInfo {
 
 /// The interpreter's translation of one module: register code for each
 /// defined function plus the side tables that map code positions back to
-/// wasm byte offsets for trap backtraces. Immutable after `prepare`;
-/// shared by every instance of the module.
+/// wasm byte offsets for trap backtraces. Shared by every instance of the module.
+///
+/// Functions are translated on their first call (`CompileMode.lazy`) or all in
+/// `prepare` (`.eager`). An untranslated function's `FunctionInfo` has
+/// `frameSize == untranslatedFrameSize`, so large that the call instructions'
+/// stack check fails: their cold path (`Interpreter.callStackExhausted`) names the
+/// callee, the driver translates it and runs the call again. Its `code` is
+/// `Interpreter.lazyEntry`, which sends any other way in (a race with another
+/// thread's translation) to the driver too. Translation runs under `lock`; it
+/// stores `frameSize` last, with release order, so a reader that sees the real
+/// frame size also sees the code and the frame template.
 final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
     let module: WasmCore.Module
     let importedFunctionCount: Int
     /// `FunctionInfo` for every function index (imports first).
     let functions: UnsafeMutablePointer<FunctionInfo>
     let functionCount: Int
-    /// Per defined function: sorted (code offset, module byte offset) pairs.
-    var sourceMaps: [[(code: UInt32, wasm: UInt32)]] = []
+    /// Type index of every function (imports first).
+    let functionTypes: [UInt32]
+    /// Calls are translated for the call tracer (see `FunctionTranslator.traced`).
+    let traced: Bool
+    /// Guards translation, `sourceMaps` and `allocations`.
+    let lock = Mutex()
+    /// Per defined function: sorted (code offset, module byte offset) pairs (empty until translated).
+    private var sourceMaps: [[(code: UInt32, wasm: UInt32)]]
     /// Allocations to free with the module.
     private var allocations: [UnsafeMutablePointer<UInt64>] = []
 
-    init(module: WasmCore.Module) {
+    /// The frame size of a function not translated yet: more slots than any stack has
+    /// (2^40 words; added to a frame pointer it stays far below 2^64).
+    static let untranslatedFrameSize = 1 << 40
+
+    init(module: WasmCore.Module, traced: Bool) {
         self.module = module
+        self.traced = traced
         importedFunctionCount = module.importedFunctionTypes.count
         functionCount = importedFunctionCount + module.functions.count
+        functionTypes = module.allFunctionTypeIndices
         functions = .allocate(capacity: max(functionCount, 1))
+        sourceMaps = Array(repeating: [], count: module.codes.count)
     }
 
     deinit {
@@ -51,8 +74,8 @@ final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
         for a in allocations { a.deallocate() }
     }
 
-    /// Copies `words` into a stable allocation owned by this module.
-    func store(_ words: [UInt64]) -> UnsafeMutablePointer<UInt64> {
+    /// Copies `words` into a stable allocation owned by this module (call under `lock`).
+    private func store(_ words: [UInt64]) -> UnsafeMutablePointer<UInt64> {
         let p = UnsafeMutablePointer<UInt64>.allocate(capacity: max(words.count, 1))
         p.initialize(repeating: 0, count: max(words.count, 1))
         if !words.isEmpty { p.update(from: words, count: words.count) }
@@ -60,10 +83,52 @@ final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
         return p
     }
 
+    /// Has this function (of any module) been translated? Imports count as translated.
+    static func isTranslated(_ info: UnsafeMutablePointer<FunctionInfo>) -> Bool {
+        frameSize(info) != untranslatedFrameSize
+    }
+
+    /// The function's frame size, loaded with acquire order (for code outside the loop).
+    static func frameSize(_ info: UnsafeMutablePointer<FunctionInfo>) -> Int {
+        let raw = UnsafeMutableRawPointer(info) + MemoryLayout<FunctionInfo>.offset(of: \.frameSize)!
+        return Int(wasmoon_load_acquire(raw.assumingMemoryBound(to: Int64.self)))
+    }
+
+    /// Translates `info`'s function unless it is already (`info` belongs to any module).
+    static func ensureTranslated(_ info: UnsafeMutablePointer<FunctionInfo>) throws {
+        if isTranslated(info) { return }
+        let owner = Unmanaged<InterpreterModuleCode>.fromOpaque(info.pointee.owner).takeUnretainedValue()
+        try owner.translate(index: Int(info.pointee.functionIndex))
+    }
+
+    /// Translates defined function `index` (function index space) if no thread has yet.
+    func translate(index: Int) throws {
+        try lock.withLock {
+            let info = functions + index
+            if Self.isTranslated(info) { return }
+            let definedIndex = index - importedFunctionCount
+            let body = module.codes[definedIndex]
+            let decoded = try body.decoded()
+            let type = module.types[Int(functionTypes[index])]
+            var translator = FunctionTranslator(
+                body: body, decoded: decoded, type: type, functionIndex: UInt32(index), types: module.types,
+                functionTypes: functionTypes, importCount: importedFunctionCount, functionInfos: functions,
+                traced: traced)
+            let (words, frameSize) = try translator.translate(decoded)
+            let template = [UInt64](repeating: 0, count: body.localCount) + translator.constValues
+            sourceMaps[definedIndex] = translator.sourceMap.withUnsafeBufferPointer { Array($0) }  // exactly its size
+            info.pointee.initTemplate = store(template)
+            info.pointee.initCount = template.count
+            info.pointee.code = store(words)
+            let raw = UnsafeMutableRawPointer(info) + MemoryLayout<FunctionInfo>.offset(of: \.frameSize)!
+            wasmoon_store_release(raw.assumingMemoryBound(to: Int64.self), Int64(frameSize))
+        }
+    }
+
     /// The module byte offset of the wasm instruction that the code at
     /// `position` (words from the function's start) was translated from.
     func wasmOffset(definedIndex: Int, codePosition: Int) -> UInt32? {
-        let map = sourceMaps[definedIndex]
+        let map = lock.withLock { definedIndex < sourceMaps.count ? sourceMaps[definedIndex] : [] }
         var lo = 0, hi = map.count
         // Last entry with code <= position.
         while lo < hi {

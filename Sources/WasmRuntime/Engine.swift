@@ -8,10 +8,20 @@ public enum Tier: String, Sendable {
     case jit
 }
 
+/// When an engine translates or compiles the functions of a module.
+public enum CompileMode: String, Sendable, CaseIterable {
+    /// Each function on its first call (the default): start-up and memory scale with the
+    /// code that runs, not with the module.
+    case lazy
+    /// Every function when the module is prepared (tests, sweeps, `--jit-stats` totals).
+    case eager
+}
+
 /// The seam between the runtime (store, instances, memories, …) and an
 /// execution tier. One engine serves any number of stores and modules.
 public protocol ExecutionEngine: AnyObject, Sendable {
-    /// Translates or compiles every function defined in a validated module.
+    /// Prepares a validated module: translates or compiles every function it defines
+    /// (eager), or sets each up to be translated or compiled on its first call (lazy).
     /// Called once per module; the result is shared by all its instances.
     func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode
 

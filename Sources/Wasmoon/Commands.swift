@@ -60,6 +60,9 @@ public enum Commands {
         public var noJIT = false
         /// Print JIT compile statistics to stderr (`--jit-stats`).
         public var jitStats = false
+        /// When functions are translated or compiled (`--compile`); nil: lazy, or eager
+        /// with `--jit-stats` (whose totals are of the whole module).
+        public var compile: CompileMode?
         /// Print the CPU seconds of each phase (compile, instantiate, run) to stderr (`--timings`).
         public var timings = false
         /// Call this export instead of `_start` (`--invoke NAME`).
@@ -115,7 +118,11 @@ public enum Commands {
             throw WasmoonError.badArgument("--invoke and --invoke-all exclude each other")
         }
         let tier = options.noJIT ? Tier.interpreter : Runtime.defaultTier
-        let runtime = try options.traceCalls ? Runtime(tier: tier, callTracer: TextCallTracer(output: output)) : Runtime(tier: tier)
+        let mode = options.compile ?? (options.jitStats ? .eager : .lazy)
+        let runtime =
+            try options.traceCalls
+            ? Runtime(tier: tier, callTracer: TextCallTracer(output: output), compile: mode)
+            : Runtime(tier: tier, compile: mode)
         let module = try runtime.loadModule(path: options.module)
         clock.finish("compile")
         if options.jitStats { reportJITStats(module, output: output) }
@@ -318,12 +325,14 @@ public enum Commands {
 
     /// `wasmoon test`: runs each `.wast` file (folders: every `.wast` inside, recursively,
     /// sorted) and prints one line per file and a total. Exit 0 only when nothing failed.
-    public static func test(paths: [String], noJIT: Bool, output: CommandOutput = .standard) -> Int32 {
+    public static func test(
+        paths: [String], noJIT: Bool, compile mode: CompileMode = .lazy, output: CommandOutput = .standard
+    ) -> Int32 {
         let files: [String]
         let runner: WastRunner
         do {
             files = try wastFiles(paths)
-            runner = WastRunner(engine: try Runtime(tier: noJIT ? .interpreter : Runtime.defaultTier).engine)
+            runner = WastRunner(engine: try Runtime(tier: noJIT ? .interpreter : Runtime.defaultTier, compile: mode).engine)
         } catch {
             return report(WasmoonError(error), output: output)
         }

@@ -49,27 +49,31 @@ public struct Runtime: Sendable {
     /// This release of Wasmoon (`wasmoon --version`).
     public static let version = "0.4.0"
 
-    /// Creates a runtime whose engine runs code on `tier`.
+    /// Creates a runtime whose engine runs code on `tier`, translating or compiling each
+    /// function on its first call (`.lazy`) or all of a module's when it is loaded (`.eager`).
     /// Throws `WasmoonError.tierUnavailable` for the JIT where it cannot run (`jitAvailable`).
-    public init(tier: Tier = Runtime.defaultTier) throws(WasmoonError) {
+    public init(tier: Tier = Runtime.defaultTier, compile mode: CompileMode = .lazy) throws(WasmoonError) {
         switch tier {
         case .interpreter:
-            engine = Engine(tier: .interpreter, backend: InterpreterEngine())
+            engine = Engine(tier: .interpreter, backend: InterpreterEngine(compileMode: mode))
         case .jit:
             guard Runtime.jitAvailable else { throw .tierUnavailable(.jit) }
-            engine = Engine(tier: .jit, backend: JITEngine())
+            engine = Engine(tier: .jit, backend: JITEngine(compileMode: mode))
         }
     }
 
     /// Creates a runtime whose engine reports every wasm call to `callTracer`
     /// (`--trace-calls`), on either tier.
-    public init(tier: Tier, callTracer: any CallTracer) throws(WasmoonError) {
+    public init(tier: Tier, callTracer: any CallTracer, compile mode: CompileMode = .lazy) throws(WasmoonError) {
         switch tier {
         case .interpreter:
-            engine = Engine(tier: .interpreter, backend: InterpreterEngine(callTracer: callTracer), callTracer: callTracer)
+            engine = Engine(
+                tier: .interpreter, backend: InterpreterEngine(callTracer: callTracer, compileMode: mode),
+                callTracer: callTracer)
         case .jit:
             guard Runtime.jitAvailable else { throw .tierUnavailable(.jit) }
-            engine = Engine(tier: .jit, backend: JITEngine(callTracer: callTracer), callTracer: callTracer)
+            engine = Engine(
+                tier: .jit, backend: JITEngine(callTracer: callTracer, compileMode: mode), callTracer: callTracer)
         }
     }
 

@@ -29,7 +29,7 @@ extension WasmoonCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a WebAssembly module.",
-            usage: "wasmoon run [--no-jit] [--jit-stats] [--timings] [--invoke NAME | --invoke-all] [--wasi-deterministic] [--memory-hash] [--trace-calls] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
+            usage: "wasmoon run [--no-jit] [--compile lazy|eager] [--jit-stats] [--timings] [--invoke NAME | --invoke-all] [--wasi-deterministic] [--memory-hash] [--trace-calls] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
             discussion: """
                 Options come before MODULE; every word after MODULE is passed on verbatim: \
                 to the function named by --invoke as its arguments (parsed by its parameter types), \
@@ -41,6 +41,9 @@ extension WasmoonCommand {
 
         @Flag(name: .customLong("no-jit"), help: "Run on the interpreter instead of the JIT.")
         var noJIT = false
+
+        @Option(name: .customLong("compile"), help: ArgumentHelp("Translate or compile each function on its first call (lazy, the default; eager with --jit-stats), or all before the run (eager).", valueName: "lazy|eager"))
+        var compile: CompileMode?
 
         @Flag(name: .customLong("jit-stats"), help: "Print JIT compile time per module and function, and code size (stderr).")
         var jitStats = false
@@ -91,6 +94,7 @@ extension WasmoonCommand {
             var options = Commands.RunOptions(module: moduleAndArguments[0], arguments: Array(moduleAndArguments.dropFirst()))
             options.noJIT = noJIT
             options.jitStats = jitStats
+            options.compile = compile
             options.timings = timings
             options.invoke = invoke
             options.dirs = dirs
@@ -107,7 +111,7 @@ extension WasmoonCommand {
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run .wast spec-test scripts.",
-            usage: "wasmoon test [--no-jit] PATH...",
+            usage: "wasmoon test [--no-jit] [--compile lazy|eager] PATH...",
             discussion: """
                 Prints one line per file and a total `N passed, M failed` (assertions). \
                 Exit status 0 only when no assertion failed.
@@ -116,11 +120,14 @@ extension WasmoonCommand {
         @Flag(name: .customLong("no-jit"), help: "Run on the interpreter instead of the JIT.")
         var noJIT = false
 
+        @Option(name: .customLong("compile"), help: ArgumentHelp("Translate or compile each function on its first call (lazy, the default), or all when a module is loaded (eager).", valueName: "lazy|eager"))
+        var compile: CompileMode = .lazy
+
         @Argument(help: ArgumentHelp(".wast files, or folders searched for them.", valueName: "PATH"))
         var paths: [String]
 
         func run() throws {
-            throw Exit(status: Commands.test(paths: paths, noJIT: noJIT))
+            throw Exit(status: Commands.test(paths: paths, noJIT: noJIT, compile: compile))
         }
     }
 
@@ -199,3 +206,5 @@ func main() -> Never {
 }
 
 main()
+
+extension CompileMode: ExpressibleByArgument {}

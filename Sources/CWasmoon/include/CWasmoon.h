@@ -60,6 +60,22 @@ enum {
 /// This CPU's extensions among the above (0 on other architectures).
 uint32_t wasmoon_cpu_features(void);
 
+/// Atomic word accesses for publishing code that is translated or compiled lazily:
+/// a writer fills in a function's fields, then stores the one a reader checks first
+/// with release order; the reader loads it with acquire order.
+static inline void wasmoon_store_release(int64_t *address, int64_t value) {
+    __atomic_store_n(address, value, __ATOMIC_RELEASE);
+}
+static inline int64_t wasmoon_load_acquire(const int64_t *address) {
+    return __atomic_load_n(address, __ATOMIC_ACQUIRE);
+}
+static inline void wasmoon_store_release_pointer(void **address, void *value) {
+    __atomic_store_n(address, value, __ATOMIC_RELEASE);
+}
+static inline void *wasmoon_load_acquire_pointer(void *const *address) {
+    return __atomic_load_n(address, __ATOMIC_ACQUIRE);
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -26,8 +26,11 @@ extension InterpreterModuleCode {
     /// index space), one instruction per line: position, opcode, raw fields.
     /// For debugging and the docs; not a stable format.
     func listing(function index: Int) -> String {
-        let info = functions[index]
         guard index >= importedFunctionCount else { return "function \(index): imported\n" }
+        do { try InterpreterModuleCode.ensureTranslated(functions + index) } catch {
+            return "function \(index): not translated: \(error)\n"
+        }
+        let info = functions[index]
         var out = "function \(index) frame=\(info.frameSize) params=\(info.paramCount) init=\(info.initCount)\n"
         let template = (0..<info.initCount).map { info.initTemplate[$0] }
         out += "  init: \(template)\n"

@@ -49,7 +49,7 @@ private func makeHandler(_ op: Op) -> Handler {
                 let callee = UnsafeMutablePointer<FunctionInfo>(bitPattern: UInt(truncatingIfNeeded: pc[1])).unsafelyUnwrapped
                 let newFP = fp + Word.a(w)
                 if r.pointee.frame == r.pointee.framesEnd || newFP + callee.pointee.frameSize > r.pointee.stackEnd {
-                    return Interpreter.trap(.callStackExhausted, pc, fp, r)
+                    return Interpreter.callStackExhausted(callee, pc, fp, r)
                 }
                 let n = Word.b(w)
                 Interpreter.gatherArguments(n, from: fp, slots: pc + 2, to: newFP)
@@ -62,7 +62,7 @@ private func makeHandler(_ op: Op) -> Handler {
                 let w = pc.pointee
                 let newFP = fp + Word.a(w)
                 if r.pointee.frame == r.pointee.framesEnd || newFP + callee.pointee.frameSize > r.pointee.stackEnd {
-                    return Interpreter.trap(.callStackExhausted, pc, fp, r)
+                    return Interpreter.callStackExhausted(callee, pc, fp, r)
                 }
                 let n = Word.c(w)
                 Interpreter.gatherArguments(n, from: fp, slots: pc + 2, to: newFP)
@@ -71,7 +71,7 @@ private func makeHandler(_ op: Op) -> Handler {
         case .returnCall:
             return { pc, fp, m, ms, t, r in
                 let callee = UnsafeMutablePointer<FunctionInfo>(bitPattern: UInt(truncatingIfNeeded: pc[1])).unsafelyUnwrapped
-                if fp + callee.pointee.frameSize > r.pointee.stackEnd { return Interpreter.trap(.callStackExhausted, pc, fp, r) }
+                if fp + callee.pointee.frameSize > r.pointee.stackEnd { return Interpreter.callStackExhausted(callee, pc, fp, r) }
                 Interpreter.initFrame(fp, callee)
                 r.pointee.cur = callee
                 return Interpreter.then(callee.pointee.code, fp, m, ms, t, r)
@@ -80,11 +80,13 @@ private func makeHandler(_ op: Op) -> Handler {
             return { pc, fp, m, ms, t, r in
                 let (target, e) = Interpreter.indirectCallee(pc, fp, r)
                 guard let callee = target else { return e }
-                if fp + callee.pointee.frameSize > r.pointee.stackEnd { return Interpreter.trap(.callStackExhausted, pc, fp, r) }
+                if fp + callee.pointee.frameSize > r.pointee.stackEnd { return Interpreter.callStackExhausted(callee, pc, fp, r) }
                 Interpreter.initFrame(fp, callee)
                 r.pointee.cur = callee
                 return Interpreter.then(callee.pointee.code, fp, m, ms, t, r)
             }
+        case .lazyEntry:
+            return { pc, fp, m, ms, t, r in Interpreter.exit(.slow, pc, fp, r) }
         case .callImport, .returnCallImport, .callIndirectSlow, .returnCallIndirectSlow, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill,
             .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop:
             return { pc, fp, m, ms, t, r in Interpreter.exit(.slow, pc, fp, r) }

@@ -38,7 +38,16 @@ extension Interpreter {
         while true {
             switch run(&r) {
             case .returned: return
-            case .trap: throw makeTrap(r.trap, r)
+            case .trap:
+                if let callee = r.pendingCallee {
+                    r.pendingCallee = nil
+                    // An untranslated callee: translate it and run the call instruction again.
+                    if r.trap == .callStackExhausted && !InterpreterModuleCode.isTranslated(callee) {
+                        try InterpreterModuleCode.ensureTranslated(callee)
+                        continue
+                    }
+                }
+                throw makeTrap(r.trap, r)
             case .switchInstance: loadInstance(&r)
             case .slow: try executeSlow(&r, state: state)
             case .next: continue
@@ -106,6 +115,15 @@ extension Interpreter {
         var c: Int { Int(u32(fp[Word.c(w)])) }
         let inst = instance(r.instance)
         switch Word.op(w) {
+        case .lazyEntry:
+            // A function entered before its translation was published (another thread's).
+            let callee = r.cur
+            try InterpreterModuleCode.ensureTranslated(callee)
+            r.pc = callee.pointee.code
+            guard InterpreterModuleCode.frameSize(callee) <= r.stackEnd - r.fp else {
+                throw makeTrap(.callStackExhausted, r)
+            }
+            initFrame(r.fp, callee)
         case .callImport:
             let raw = r.ctx.pointee.functions[Int(truncatingIfNeeded: pc[1])]
             let n = Word.b(w)
@@ -213,6 +231,7 @@ extension Interpreter {
         let function = Function.fromRawReference(raw)!
         guard r.frame != r.framesEnd else { throw makeTrap(.callStackExhausted, r) }
         if !traced(r), let (callee, calleeInstance) = wasmTarget(function) {
+            try InterpreterModuleCode.ensureTranslated(callee)
             guard callee.pointee.frameSize <= r.stackEnd - args else { throw makeTrap(.callStackExhausted, r) }
             r.frame.pointee = CallFrame(returnPC: returnPC, fp: r.fp, info: r.cur, instance: r.instance)
             r.frame += 1
@@ -232,6 +251,7 @@ extension Interpreter {
     static func tailCall(_ raw: UInt64, _ r: inout Registers, state: UnsafeMutablePointer<ThreadState>) throws {
         let function = Function.fromRawReference(raw)!
         if !traced(r), let (callee, calleeInstance) = wasmTarget(function) {
+            try InterpreterModuleCode.ensureTranslated(callee)
             guard callee.pointee.frameSize <= r.stackEnd - r.fp else { throw makeTrap(.callStackExhausted, r) }
             initFrame(r.fp, callee)
             r.cur = callee
@@ -295,7 +315,7 @@ extension Interpreter {
         let position = pc - info.pointee.code
         var moduleOffset: UInt32?
         var functionOffset: UInt32?
-        if defined >= 0 && defined < owner.sourceMaps.count && position >= 0,
+        if defined >= 0 && defined < owner.module.codes.count && position >= 0,
             let offset = owner.wasmOffset(definedIndex: defined, codePosition: position)
         {
             moduleOffset = offset

@@ -23,6 +23,9 @@ struct Registers {
     let stackEnd: UnsafeMutablePointer<UInt64>
     /// Set when the chain exits with `.trap`.
     var trap: TrapCode = .unreachable
+    /// Set with a `callStackExhausted` trap of a call instruction: its callee, which may
+    /// only need translating (`InterpreterModuleCode.untranslatedFrameSize`).
+    var pendingCallee: UnsafeMutablePointer<FunctionInfo>? = nil
     /// Profiling (`WASMOON_INTERP_PROFILE`): the real handler table and per-opcode counts.
     var profileTable: UnsafeRawPointer? = nil
     var profileCounts: UnsafeMutablePointer<UInt64>? = nil
@@ -68,6 +71,13 @@ enum Interpreter {
     nonisolated(unsafe) static let returnStub: UnsafeMutablePointer<UInt64> = {
         let p = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
         p.initialize(to: Word.make(.ret))
+        return p
+    }()
+
+    /// The code of every function not translated yet: one `lazyEntry` instruction.
+    nonisolated(unsafe) static let lazyEntry: UnsafeMutablePointer<UInt64> = {
+        let p = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+        p.initialize(to: Word.make(.lazyEntry))
         return p
     }()
 
@@ -157,6 +167,17 @@ enum Interpreter {
         r.pointee.pc = pc
         r.pointee.fp = fp
         return e
+    }
+
+    /// A call instruction found no room for `callee`'s frame: a trap, unless the
+    /// callee is only untranslated (the driver decides, see `pendingCallee`).
+    @inline(never)
+    static func callStackExhausted(
+        _ callee: UnsafeMutablePointer<FunctionInfo>, _ pc: UnsafeMutablePointer<UInt64>,
+        _ fp: UnsafeMutablePointer<UInt64>, _ r: UnsafeMutablePointer<Registers>
+    ) -> Exit {
+        r.pointee.pendingCallee = callee
+        return trap(.callStackExhausted, pc, fp, r)
     }
 
     @inline(__always)

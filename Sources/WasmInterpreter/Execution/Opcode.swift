@@ -39,6 +39,9 @@ enum Op: UInt16, CaseIterable {
     case returnCallIndirect
     /// `callIndirect` and `returnCallIndirect` always done by the driver (call tracing).
     case callIndirectSlow, returnCallIndirectSlow
+    /// The code of a function not translated yet (`Interpreter.lazyEntry`): the driver
+    /// translates the running function and continues at its first instruction.
+    case lazyEntry
     /// `fp[C] = fp[w1] != 0 ? fp[A] : fp[B]`
     case select
     /// `fp[C] = *globals[bits 16..<48]`

@@ -311,7 +311,14 @@ struct FunctionTranslator {
         return (code, frameSize)
     }
 
+    /// Frame slots are 16-bit operand fields.
+    static let maxFrameSlots = 0xFFFF
+
     func frameTooLarge(_ slots: Int) -> InterpreterError {
+        Self.frameTooLarge(slots, functionIndex: functionIndex)
+    }
+
+    static func frameTooLarge(_ slots: Int, functionIndex: UInt32) -> InterpreterError {
         InterpreterError("function \(functionIndex) needs \(slots) frame slots; the interpreter supports at most 65535")
     }
 }

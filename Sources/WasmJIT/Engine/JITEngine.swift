@@ -179,10 +179,16 @@ public final class JITEngine: ExecutionEngine {
     /// The x86-64 extensions the code may use (`CPUFeatures.configured` unless told).
     public let features: CPUFeatures
 
-    public init(callTracer: (any CallTracer)? = nil, features: CPUFeatures = .configured) {
+    /// When functions are compiled.
+    public let compileMode: CompileMode
+
+    public init(
+        callTracer: (any CallTracer)? = nil, features: CPUFeatures = .configured, compileMode: CompileMode = .lazy
+    ) {
         listing = false
         self.callTracer = callTracer
         self.features = features
+        self.compileMode = compileMode
         wasmoon_install_signal_handlers()
     }
 
@@ -190,6 +196,7 @@ public final class JITEngine: ExecutionEngine {
         self.listing = listing
         callTracer = nil
         self.features = features
+        compileMode = .eager
         wasmoon_install_signal_handlers()
     }
 
