@@ -121,10 +121,37 @@ public struct Runtime: Sendable {
             throw .file(path: path, reason: "No such file or directory")
         }
         guard !isDirectory.boolValue else { throw .file(path: path, reason: "Is a directory") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .file(path: path, reason: "cannot read file")
+        // Straight into the array with read(2): going through `Data` touched every page twice.
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .file(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw .file(path: path, reason: String(cString: strerror(errno))) }
+        let size = Int(status.st_size)
+        var failure: Int32 = 0
+        var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = 0
+            while count < size {
+                let n = read(fd, buffer.baseAddress! + count, size - count)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    failure = n < 0 ? errno : 0
+                    break
+                }
+                count += n
+            }
         }
-        return [UInt8](data)
+        if failure != 0 { throw .file(path: path, reason: String(cString: strerror(failure))) }
+        // A file that grew while read (or a pipe-like file with no size): read the rest.
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(fd, &chunk, chunk.count)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw .file(path: path, reason: String(cString: strerror(errno))) }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return bytes
     }
 
     static func compile(bytes: [UInt8], engine: Engine, source: String?) throws(WasmoonError) -> CompiledModule {

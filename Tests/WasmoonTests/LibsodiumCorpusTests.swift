@@ -10,12 +10,18 @@ import Testing
 /// By default: the programs marked `"ci": true`; those listed in
 /// `tests/libsodium-interpreter-skip.txt` (too slow for CI's budget under the interpreter)
 /// run under the JIT only. `WASMOON_CORPUS=all` runs every verified program on both tiers.
+///
+/// Runs use lazy compilation (the default); each program also runs with `--compile eager`
+/// on the JIT, and one in four on the interpreter too, and must give the same stdout and
+/// final memory as the lazy run.
 @Suite("libsodium corpus (command line, both tiers)")
 struct LibsodiumCorpusTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String
         /// Run under the interpreter too (and compare the tiers)?
         var interpreter: Bool
+        /// Also run the interpreter with `--compile eager`?
+        var eagerInterpreter = false
         var exit: Int
         var stdoutRegex: String
         var testDescription: String { name }
@@ -49,7 +55,7 @@ struct LibsodiumCorpusTests {
     static func cases() -> [Case] {
         let all = expectations()
         let skip = skipped()
-        return all.keys.sorted().compactMap { name in
+        let cases: [Case] = all.keys.sorted().compactMap { name in
             let entry = all[name]!
             guard entry["verified"] as? Bool == true else { return nil }
             if !runAll {
@@ -58,6 +64,15 @@ struct LibsodiumCorpusTests {
             return Case(
                 name: name, interpreter: runAll || !skip.contains(name), exit: (entry["exit"] as? Int) ?? 0,
                 stdoutRegex: (entry["stdout_regex"] as? String) ?? "^[0-9]+\\n$")
+        }
+        var interpreterCases = 0
+        return cases.map { test in
+            var test = test
+            if test.interpreter {
+                test.eagerInterpreter = runAll || interpreterCases % 4 == 0
+                interpreterCases += 1
+            }
+            return test
         }
     }
 
@@ -72,14 +87,17 @@ struct LibsodiumCorpusTests {
         #expect(!Self.cases().isEmpty)
     }
 
-    /// Swift Testing runs the programs in parallel; each runs the JIT, then the interpreter.
+    /// Swift Testing runs the programs in parallel; each runs the JIT (lazy, then eager), then
+    /// the interpreter.
     @Test(arguments: cases())
     func program(_ test: Case) throws {
         guard let url = SharedData.path("\(Self.corpus)/\(test.name).wasm") else { return }
         let regex = try Regex(test.stdoutRegex)
         var runs: [(tier: String, output: CLI.Output)] = []
-        for tier in test.interpreter ? ["jit", "interpreter"] : ["jit"] {
-            let flags = tier == "jit" ? [] : ["--no-jit"]
+        var configurations = [("jit", [String]()), ("jit --compile eager", ["--compile", "eager"])]
+        if test.interpreter { configurations.append(("interpreter", ["--no-jit"])) }
+        if test.eagerInterpreter { configurations.append(("interpreter --compile eager", ["--no-jit", "--compile", "eager"])) }
+        for (tier, flags) in configurations {
             let result = try CLI.run(["run"] + flags + ["--wasi-deterministic", "--memory-hash", url.path])
             #expect(
                 Int(result.status) == test.exit,
@@ -90,12 +108,13 @@ struct LibsodiumCorpusTests {
             #expect(!Self.memoryHashes(result.stderr).isEmpty, "\(tier): no memory-hash line in \(result.stderr.suffix(300))")
             runs.append((tier, result))
         }
-        guard runs.count == 2 else { return }
-        let (jit, interpreter) = (runs[0].output, runs[1].output)
-        #expect(jit.stdout == interpreter.stdout, "stdout differs between the tiers")
-        #expect(
-            Self.memoryHashes(jit.stderr) == Self.memoryHashes(interpreter.stderr),
-            "final memory differs between the tiers")
+        let (first, reference) = (runs[0].tier, runs[0].output)
+        for (tier, output) in runs.dropFirst() {
+            #expect(output.stdout == reference.stdout, "stdout differs: \(first) and \(tier)")
+            #expect(
+                Self.memoryHashes(output.stderr) == Self.memoryHashes(reference.stderr),
+                "final memory differs: \(first) and \(tier)")
+        }
     }
 
     /// The `memory-hash` lines of a run's stderr.

@@ -4,7 +4,7 @@ import Wasmoon
 
 /// The spec gate in-process: every gate file (`SharedData.gateFiles()`, from
 /// `scripts/spec-gate --list`: wasm-2.0 without SIMD, plus the two tail-call scripts, each
-/// distinct content once) on both tiers (interpreter and JIT); any failed assertion fails
+/// distinct content once) on both tiers (interpreter and JIT), compiling lazily and eagerly; any failed assertion fails
 /// the test. "Message differs" counts are printed, not failed. CI runs the gate only here;
 /// `scriptRunsTheCommandLine` checks the command-line path (`scripts/spec-gate FILE...`,
 /// `wasmoon test` on both tiers) on two of the files.
@@ -12,15 +12,29 @@ import Wasmoon
 struct SpecGateTests {
     static let files: [String] = SharedData.gateFiles().map(\.path)
 
-    @Test(arguments: files, [Tier.interpreter, Tier.jit])
-    func specScript(_ path: String, _ tier: Tier) throws {
-        let runner = WastRunner(engine: try Runtime(tier: tier).engine)
+    /// Both tiers, each with lazy (the default) and eager compilation.
+    static let configurations = [
+        Configuration(tier: .interpreter, mode: .lazy), Configuration(tier: .jit, mode: .lazy),
+        Configuration(tier: .interpreter, mode: .eager), Configuration(tier: .jit, mode: .eager),
+    ]
+
+    /// A tier and when it compiles.
+    struct Configuration: Sendable, CustomTestStringConvertible {
+        var tier: Tier
+        var mode: CompileMode
+        var testDescription: String { "\(tier) \(mode)" }
+    }
+
+    @Test(arguments: files, configurations)
+    func specScript(_ path: String, _ configuration: Configuration) throws {
+        let tier = configuration.tier
+        let runner = WastRunner(engine: try Runtime(tier: tier, compile: configuration.mode).engine)
         let result = runner.run(path: path)
         let name = (path as NSString).lastPathComponent
         if result.messageDiffers > 0 {
             print("\(name): \(result.messageDiffers) message differs, first: \(result.messageDifferences[0])")
         }
-        let summary = "\(name) [\(tier)]: \(result.passed) passed, \(result.failed) failed\n"
+        let summary = "\(name) [\(configuration.testDescription)]: \(result.passed) passed, \(result.failed) failed\n"
             + result.failures.prefix(10).map { "  \($0)" }.joined(separator: "\n")
         #expect(result.failed == 0, Comment(rawValue: summary))
     }

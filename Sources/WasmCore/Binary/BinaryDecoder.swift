@@ -48,11 +48,8 @@ struct ModuleParser {
     /// Scratch stacks reused across function bodies.
     var controlStack: [UInt8] = []
     var scratchOffsets: [UInt32] = []
-    /// Function bodies are decoded into these, then copied out at their exact size (an
-    /// estimate reserved per body over-allocates by a sixth and regrows where it falls
-    /// short: 80 MB of GCC's cc1).
-    var scratchInstructions: [Instruction] = []
-    var scratchBodyOffsets: [UInt32] = []
+    /// The validator of function bodies, reused from one body to the next (its stacks keep their capacity).
+    var scratchValidator: FunctionValidator?
 
     init(_ bytes: [UInt8]) {
         reader = ByteReader(bytes)

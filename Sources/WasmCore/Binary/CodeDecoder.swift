@@ -38,28 +38,35 @@ extension ModuleParser {
             throw DecodeError("too many locals", offset: localsStart)
         }
         let codeOffset = reader.position
-        var instructions = scratchInstructions, offsets = scratchBodyOffsets
-        scratchInstructions = []
-        scratchBodyOffsets = []
-        instructions.removeAll(keepingCapacity: true)
-        offsets.removeAll(keepingCapacity: true)
-        defer {
-            scratchInstructions = instructions
-            scratchBodyOffsets = offsets
-        }
-        try decodeExpression(into: &instructions, offsets: &offsets, inFunction: true)
         var body = FunctionBody(
             localDeclarations: declarations, bytes: reader.bytes, bodyOffset: UInt32(truncatingIfNeeded: bodyOffset),
-            codeOffset: UInt32(truncatingIfNeeded: codeOffset), codeEnd: UInt32(truncatingIfNeeded: reader.position),
-            instructionCount: UInt32(instructions.count))
+            codeOffset: UInt32(truncatingIfNeeded: codeOffset), codeEnd: 0, instructionCount: 0)
         if let context, validationError == nil {
-            do {
-                let height = try FunctionValidator.validate(
-                    instructions, offsets: offsets, bodyOffset: body.bodyOffset, localDeclarations: declarations,
-                    functionIndex: functionIndex, context: context)
-                body.maxOperandHeight = UInt32(truncatingIfNeeded: height)
-            } catch { validationError = error }
+            var sink = ValidatingSink(validator: scratchValidator ?? FunctionValidator(context: context))
+            scratchValidator = nil
+            do { try sink.validator.reset(functionIndex: functionIndex, localDeclarations: declarations) } catch {
+                validationError = error
+            }
+            if validationError == nil {
+                try decodeExpression(into: &sink, inFunction: true)
+                if sink.error == nil {
+                    do { try sink.validator.finish() } catch { sink.error = error }
+                }
+                validationError = sink.error
+                body.maxOperandHeight = UInt32(truncatingIfNeeded: sink.validator.maxOperandHeight)
+                body.instructionCount = sink.count
+                scratchValidator = sink.validator
+            } else {
+                var counter = CountingSink()
+                try decodeExpression(into: &counter, inFunction: true)
+                body.instructionCount = counter.count
+            }
+        } else {
+            var counter = CountingSink()
+            try decodeExpression(into: &counter, inFunction: true)
+            body.instructionCount = counter.count
         }
+        body.codeEnd = UInt32(truncatingIfNeeded: reader.position)
         return body
     }
 
@@ -137,6 +144,22 @@ extension ModuleParser {
     mutating func decodeExpression(
         into instructions: inout [Instruction], offsets: inout [UInt32], inFunction: Bool
     ) throws(DecodeError) {
+        var sink = ArraySink(instructions: instructions, offsets: offsets)
+        instructions = []
+        offsets = []
+        defer {
+            instructions = sink.instructions
+            offsets = sink.offsets
+        }
+        try decodeExpression(into: &sink, inFunction: inFunction)
+    }
+
+    /// Decodes instructions through the `end` that closes the outermost level, handing
+    /// each one (that `end` included) and its byte offset to `sink`.
+    @inline(__always)
+    mutating func decodeExpression<Sink: InstructionSink>(
+        into sink: inout Sink, inFunction: Bool
+    ) throws(DecodeError) {
         controlStack.removeAll(keepingCapacity: true)
         while true {
             let opOffset = reader.position
@@ -161,8 +184,7 @@ extension ModuleParser {
                 controlStack[controlStack.count - 1] = Self.frameElse
                 inst = .else
             case 0x0B:
-                instructions.append(.end)
-                offsets.append(UInt32(truncatingIfNeeded: opOffset))
+                sink.append(.end, offset: UInt32(truncatingIfNeeded: opOffset))
                 if controlStack.isEmpty { return }
                 controlStack.removeLast()
                 continue
@@ -257,8 +279,7 @@ extension ModuleParser {
                 }
                 throw DecodeError("illegal opcode " + Self.hex2(UInt32(op)), offset: opOffset)
             }
-            instructions.append(inst)
-            offsets.append(UInt32(truncatingIfNeeded: opOffset))
+            sink.append(inst, offset: UInt32(truncatingIfNeeded: opOffset))
         }
     }
 
@@ -282,4 +303,45 @@ extension ModuleParser {
         0xD5: ("typed function references", "opcode 0xd5 br_on_null"),
         0xD6: ("typed function references", "opcode 0xd6 br_on_non_null"),
     ]
+}
+
+/// Where `decodeExpression` puts what it decodes.
+protocol InstructionSink {
+    mutating func append(_ instruction: Instruction, offset: UInt32)
+}
+
+/// Keeps the instructions and their offsets.
+struct ArraySink: InstructionSink {
+    var instructions: [Instruction]
+    var offsets: [UInt32]
+
+    @inline(__always)
+    mutating func append(_ instruction: Instruction, offset: UInt32) {
+        instructions.append(instruction)
+        offsets.append(offset)
+    }
+}
+
+/// Counts the instructions (a body that is decoded only to check its form).
+struct CountingSink: InstructionSink {
+    var count: UInt32 = 0
+
+    @inline(__always)
+    mutating func append(_ instruction: Instruction, offset: UInt32) { count &+= 1 }
+}
+
+/// Validates each instruction as it is decoded, so no body is ever stored decoded.
+/// After the first error it only counts: the decoder goes on, because a malformed
+/// instruction further on is reported before any validation error.
+struct ValidatingSink: InstructionSink {
+    var validator: FunctionValidator
+    var error: ValidationError?
+    var count: UInt32 = 0
+
+    @inline(__always)
+    mutating func append(_ instruction: Instruction, offset: UInt32) {
+        count &+= 1
+        if error != nil { return }
+        do { try validator.visit(instruction, offset: offset) } catch { self.error = error }
+    }
 }

@@ -31,11 +31,11 @@ public struct FunctionValidator: Sendable {
 
     public let context: ValidationContext
     /// Index of the function in the function index space (for error reports).
-    public let functionIndex: UInt32
+    public private(set) var functionIndex: UInt32
     /// The function's signature.
-    public let type: FuncType
+    public private(set) var type: FuncType
     /// Parameters followed by declared locals.
-    public let locals: LocalTypes
+    public private(set) var locals: LocalTypes
     /// The operand stack; `nil` entries are of unknown type.
     public private(set) var operands: [ValueType?] = []
     /// The control stack; index 0 is the function frame. Empty once the final `end` was visited.
@@ -59,6 +59,26 @@ public struct FunctionValidator: Sendable {
     public init(
         context: ValidationContext, functionIndex: UInt32, localDeclarations: [(count: UInt32, type: ValueType)]
     ) throws(ValidationError) {
+        self.init(context: context)
+        try reset(functionIndex: functionIndex, localDeclarations: localDeclarations)
+    }
+
+    /// A validator for the bodies of `context`, to be `reset` to each body in turn
+    /// (its stacks keep their capacity from one body to the next).
+    public init(context: ValidationContext) {
+        self.context = context
+        functionIndex = 0
+        type = FuncType(params: [], results: [])
+        locals = LocalTypes([])
+        operands.reserveCapacity(32)
+        controls.reserveCapacity(16)
+    }
+
+    /// Starts validating the body of function `functionIndex`, with the body's local
+    /// declarations as written (parameters excluded).
+    public mutating func reset(
+        functionIndex: UInt32, localDeclarations: [(count: UInt32, type: ValueType)]
+    ) throws(ValidationError) {
         guard Int(functionIndex) < context.functionTypeIndices.count else {
             throw ValidationError("unknown function \(functionIndex)")
         }
@@ -66,12 +86,15 @@ public struct FunctionValidator: Sendable {
         guard Int(typeIndex) < context.types.count else {
             throw ValidationError("unknown type \(typeIndex)", functionIndex: functionIndex)
         }
-        self.context = context
         self.functionIndex = functionIndex
-        self.type = context.types[Int(typeIndex)]
-        self.locals = LocalTypes(params: type.params, declarations: localDeclarations)
-        operands.reserveCapacity(32)
-        controls.reserveCapacity(16)
+        type = context.types[Int(typeIndex)]
+        locals = LocalTypes(params: type.params, declarations: localDeclarations)
+        operands.removeAll(keepingCapacity: true)
+        controls.removeAll(keepingCapacity: true)
+        topHeight = 0
+        topUnreachable = false
+        offset = 0
+        maxOperandHeight = 0
         controls.append(
             ControlFrame(
                 kind: .function, blockType: .typeIndex(typeIndex), startTypes: [], endTypes: type.results,
@@ -179,7 +202,9 @@ public struct FunctionValidator: Sendable {
     /// Checks, without popping, that the top operands match `types` (what
     /// `push_vals(pop_vals(types))` verifies); missing operands of an
     /// unreachable frame are unknown and match anything.
-    private func peek(_ types: [ValueType]) throws(ValidationError) {
+    // `mutating` only so that self is passed by address: a non-mutating call from `visit`
+    // copies the whole validator (168 bytes) for each lookup.
+    private mutating func peek(_ types: [ValueType]) throws(ValidationError) {
         var position = operands.count
         for t in types.reversed() {
             position -= 1
@@ -226,12 +251,12 @@ public struct FunctionValidator: Sendable {
 
     // MARK: Lookups
 
-    private func label(_ depth: UInt32) throws(ValidationError) -> ControlFrame {
+    private mutating func label(_ depth: UInt32) throws(ValidationError) -> ControlFrame {
         guard Int(depth) < controls.count else { throw error("unknown label \(depth)") }
         return controls[controls.count - 1 - Int(depth)]
     }
 
-    private func blockTypes(_ blockType: BlockType) throws(ValidationError) -> (start: [ValueType], end: [ValueType]) {
+    private mutating func blockTypes(_ blockType: BlockType) throws(ValidationError) -> (start: [ValueType], end: [ValueType]) {
         switch blockType {
         case .empty: return ([], [])
         case .value(let t): return ([], SingleTypes.list(t))
@@ -242,45 +267,45 @@ public struct FunctionValidator: Sendable {
         }
     }
 
-    private func funcType(_ index: UInt32) throws(ValidationError) -> FuncType {
+    private mutating func funcType(_ index: UInt32) throws(ValidationError) -> FuncType {
         guard Int(index) < context.types.count else { throw error("unknown type \(index)") }
         return context.types[Int(index)]
     }
 
-    private func function(_ index: UInt32) throws(ValidationError) -> FuncType {
+    private mutating func function(_ index: UInt32) throws(ValidationError) -> FuncType {
         guard Int(index) < context.functionTypeIndices.count else { throw error("unknown function \(index)") }
         return try funcType(context.functionTypeIndices[Int(index)])
     }
 
-    private func table(_ index: UInt32) throws(ValidationError) -> TableType {
+    private mutating func table(_ index: UInt32) throws(ValidationError) -> TableType {
         guard Int(index) < context.tables.count else { throw error("unknown table \(index)") }
         return context.tables[Int(index)]
     }
 
-    private func checkMemory(_ index: UInt32) throws(ValidationError) {
+    private mutating func checkMemory(_ index: UInt32) throws(ValidationError) {
         guard Int(index) < context.memories.count else { throw error("unknown memory \(index)") }
     }
 
-    private func global(_ index: UInt32) throws(ValidationError) -> GlobalType {
+    private mutating func global(_ index: UInt32) throws(ValidationError) -> GlobalType {
         guard Int(index) < context.globals.count else { throw error("unknown global \(index)") }
         return context.globals[Int(index)]
     }
 
-    private func local(_ index: UInt32) throws(ValidationError) -> ValueType {
+    private mutating func local(_ index: UInt32) throws(ValidationError) -> ValueType {
         guard let type = locals[index] else { throw error("unknown local \(index)") }
         return type
     }
 
-    private func element(_ index: UInt32) throws(ValidationError) -> RefType {
+    private mutating func element(_ index: UInt32) throws(ValidationError) -> RefType {
         guard Int(index) < context.elementTypes.count else { throw error("unknown elem segment \(index)") }
         return context.elementTypes[Int(index)]
     }
 
-    private func checkData(_ index: UInt32) throws(ValidationError) {
+    private mutating func checkData(_ index: UInt32) throws(ValidationError) {
         guard Int(index) < context.dataCount else { throw error("unknown data segment \(index)") }
     }
 
-    private func checkMemArg(_ arg: MemArg, natural: UInt32) throws(ValidationError) {
+    private mutating func checkMemArg(_ arg: MemArg, natural: UInt32) throws(ValidationError) {
         try checkMemory(arg.memory)
         if arg.align > natural { throw error("alignment must not be larger than natural") }
     }
@@ -299,7 +324,8 @@ public struct FunctionValidator: Sendable {
             push(ValueType(rawValue: sig.result)!)
 
         case .localGet(let x):
-            push(try local(x))
+            let t = try local(x)
+            push(t)
         case .localSet(let x):
             try pop(try local(x))
         case .localTee(let x):
@@ -307,7 +333,8 @@ public struct FunctionValidator: Sendable {
             try pop(t)
             push(t)
         case .globalGet(let x):
-            push(try global(x).valueType)
+            let t = try global(x).valueType
+            push(t)
         case .globalSet(let x):
             let g = try global(x)
             if g.mutability != .variable { throw error("global is immutable") }
