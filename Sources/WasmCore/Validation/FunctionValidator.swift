@@ -37,7 +37,9 @@ public struct FunctionValidator: Sendable {
     /// Parameters followed by declared locals.
     public private(set) var locals: LocalTypes
     /// The operand stack; `nil` entries are of unknown type.
-    public private(set) var operands: [ValueType?] = []
+    public var operands: [ValueType?] { stack.elements }
+    /// Its storage (validation's hottest data: no copy-on-write check per push and pop).
+    private var stack = OperandStack()
     /// The control stack; index 0 is the function frame. Empty once the final `end` was visited.
     public private(set) var controls: [ControlFrame] = []
     /// The most operands on the stack at once so far.
@@ -70,7 +72,6 @@ public struct FunctionValidator: Sendable {
         functionIndex = 0
         type = FuncType(params: [], results: [])
         locals = LocalTypes([])
-        operands.reserveCapacity(32)
         controls.reserveCapacity(16)
     }
 
@@ -89,7 +90,7 @@ public struct FunctionValidator: Sendable {
         self.functionIndex = functionIndex
         type = context.types[Int(typeIndex)]
         locals = LocalTypes(params: type.params, declarations: localDeclarations)
-        operands.removeAll(keepingCapacity: true)
+        stack.reset()
         controls.removeAll(keepingCapacity: true)
         topHeight = 0
         topUnreachable = false
@@ -140,7 +141,7 @@ public struct FunctionValidator: Sendable {
     public var isUnreachable: Bool { topUnreachable }
 
     /// The number of operands of the innermost frame (above its base height).
-    public var frameOperandCount: Int { operands.count - topHeight }
+    public var frameOperandCount: Int { stack.count - topHeight }
 
     /// The frame a branch of depth `depth` targets, or nil for an unknown label.
     public func frame(atDepth depth: UInt32) -> ControlFrame? {
@@ -164,24 +165,24 @@ public struct FunctionValidator: Sendable {
 
     @inline(__always)
     private mutating func push(_ type: ValueType?) {
-        operands.append(type)
-        if operands.count > maxOperandHeight { maxOperandHeight = operands.count }
+        stack.append(type)
+        if stack.count > maxOperandHeight { maxOperandHeight = stack.count }
     }
 
     @inline(__always)
     private mutating func push(_ types: [ValueType]) {
-        for t in types { operands.append(t) }
-        if operands.count > maxOperandHeight { maxOperandHeight = operands.count }
+        for t in types { stack.append(t) }
+        if stack.count > maxOperandHeight { maxOperandHeight = stack.count }
     }
 
     /// pop_val(): the top operand, or unknown in an unreachable, empty frame.
     @inline(__always)
     private mutating func pop() throws(ValidationError) -> ValueType? {
-        if operands.count == topHeight {
+        if stack.count == topHeight {
             if topUnreachable { return nil }
             throw mismatch()
         }
-        return operands.removeLast()
+        return stack.removeLast()
     }
 
     /// pop_val(expected)
@@ -205,14 +206,14 @@ public struct FunctionValidator: Sendable {
     // `mutating` only so that self is passed by address: a non-mutating call from `visit`
     // copies the whole validator (168 bytes) for each lookup.
     private mutating func peek(_ types: [ValueType]) throws(ValidationError) {
-        var position = operands.count
+        var position = stack.count
         for t in types.reversed() {
             position -= 1
             if position < topHeight {
                 if topUnreachable { return }
                 throw mismatch()
             }
-            if let actual = operands[position], actual != t { throw mismatch() }
+            if let actual = stack[position], actual != t { throw mismatch() }
         }
     }
 
@@ -220,8 +221,8 @@ public struct FunctionValidator: Sendable {
         controls.append(
             ControlFrame(
                 kind: kind, blockType: blockType, startTypes: start, endTypes: end,
-                height: operands.count, unreachable: false))
-        topHeight = operands.count
+                height: stack.count, unreachable: false))
+        topHeight = stack.count
         topUnreachable = false
         push(start)
     }
@@ -230,7 +231,7 @@ public struct FunctionValidator: Sendable {
     private mutating func popControl() throws(ValidationError) -> ControlFrame {
         let frame = controls[controls.count - 1]
         try pop(frame.endTypes)
-        if operands.count != frame.height { throw mismatch() }
+        if stack.count != frame.height { throw mismatch() }
         controls.removeLast()
         if let top = controls.last {
             topHeight = top.height
@@ -244,7 +245,7 @@ public struct FunctionValidator: Sendable {
 
     /// unreachable(): drops the frame's operands and makes it stack-polymorphic.
     private mutating func markUnreachable() {
-        operands.removeSubrange(topHeight...)
+        stack.truncate(to: topHeight)
         controls[controls.count - 1].unreachable = true
         topUnreachable = true
     }
