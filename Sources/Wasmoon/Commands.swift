@@ -125,7 +125,9 @@ public enum Commands {
             : Runtime(tier: tier, compile: mode)
         let module = try runtime.loadModule(path: options.module)
         clock.finish("compile")
-        if options.jitStats { reportJITStats(module, output: output) }
+        // Lazily compiled: what the run compiled, reported when it ends (also by a trap).
+        if options.jitStats && mode == .eager { reportJITStats(module, output: output) }
+        defer { if options.jitStats && mode == .lazy { reportJITStats(module, output: output) } }
         let store = Store(engine: runtime.engine)
         let linker = Linker(store: store)
         // WASI preview1 is always available to the guest (as in Wasmtime); the guest
@@ -404,8 +406,8 @@ public enum Commands {
         let imports = module.module.importedFunctionTypes.count
         var text = "jit-stats: \(s.functions.count) functions compiled in \(String(format: "%.3f", s.seconds * 1000)) ms, "
             + "\(s.codeSize) bytes of code\n"
-        for (i, t) in s.functions.enumerated() {
-            let index = UInt32(imports + i)
+        for (definedIndex, t) in s.functions {
+            let index = UInt32(imports + definedIndex)
             let name = module.module.functionName(index).map { " '\($0)'" } ?? ""
             text += "jit-stats:   function \(index)\(name): \(String(format: "%.3f", t * 1000)) ms\n"
         }

@@ -121,6 +121,62 @@ struct LazyCompileTests {
         }
     }
 
+    /// A function of another module, never called before, called through an import
+    /// (its `VMFuncRef` entry: the JIT's stub); a trap in it shows both modules' frames.
+    @Test(arguments: configurations)
+    func callsIntoAnotherModule(_ tier: Tier, _ mode: CompileMode) throws {
+        let runtime = try Runtime(tier: tier, compile: mode)
+        let library = try runtime.compile(wat: """
+            (module
+              (func (export "triple") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+              (func (export "fail") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0))))
+            """)
+        let client = try runtime.compile(wat: """
+            (module
+              (import "lib" "triple" (func $triple (param i32) (result i32)))
+              (import "lib" "fail" (func $fail (param i32) (result i32)))
+              (func (export "run") (param i32) (result i32) (i32.add (call $triple (local.get 0)) (i32.const 1)))
+              (func (export "fail") (param i32) (result i32) (call $fail (local.get 0))))
+            """)
+        let store = Store(engine: runtime.engine)
+        defer { withExtendedLifetime(store) {} }
+        let linker = Linker(store: store)
+        linker.define(instance: try linker.instantiate(library), as: "lib")
+        let instance = try linker.instantiate(client)
+        #expect(try instance.function("run")!.call([.i32(4)]) == [.i32(13)], "\(tier) \(mode)")
+        do {
+            _ = try instance.function("fail")!.call([.i32(0)])
+            Issue.record("\(tier) \(mode): no trap")
+        } catch let trap as Trap {
+            #expect(trap.code == .integerDivideByZero)
+            #expect(trap.backtrace.count == 2, "\(tier) \(mode): \(trap.backtrace)")
+        }
+    }
+
+    /// A function whose frame is beyond a tier's limit makes the module fail to load,
+    /// in lazy mode as in eager mode and with the same message, before anything runs.
+    @Test(arguments: [Tier.interpreter, .jit])
+    func frameTooLargeIsRefusedUpFront(_ tier: Tier) throws {
+        // One function with 2,000,000 i64 locals (one local declaration).
+        var bytes: [UInt8] = [
+            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+            0x01, 0x04, 0x01, 0x60, 0x00, 0x00,  // type 0: [] -> []
+            0x03, 0x02, 0x01, 0x00,  // one function of type 0
+            0x07, 0x08, 0x01, 0x04, 0x68, 0x75, 0x67, 0x65, 0x00, 0x00,  // export "huge"
+        ]
+        let body: [UInt8] = [0x01, 0x80, 0x89, 0x7a, 0x7e, 0x0b]  // 1 run: 2,000,000 x i64; end
+        bytes += [0x0a, UInt8(body.count + 2), 0x01, UInt8(body.count)] + body
+        func loadError(_ mode: CompileMode) throws -> String? {
+            let runtime = try Runtime(tier: tier, compile: mode)
+            do {
+                _ = try runtime.compile(bytes: bytes)
+                return nil
+            } catch { return "\(error)" }
+        }
+        let lazy = try loadError(.lazy), eager = try loadError(.eager)
+        #expect(lazy != nil && lazy == eager, "\(tier): lazy \(lazy ?? "loaded"), eager \(eager ?? "loaded")")
+    }
+
     /// What each thread got, behind a lock.
     final class Results: @unchecked Sendable {
         private var values: [Int: [Value]?] = [:]
@@ -143,6 +199,12 @@ struct LazyCompileTests {
                 let r = try CLI.runProgram(binary, ["run"] + tier + ["--compile", mode, "--invoke", "run", file.path, "5"])
                 #expect(r.status == 0 && r.stdout == "157\n", "\(tier) \(mode): \(r.stderr)")
             }
+        }
+        // --jit-stats after a lazy run counts what the run compiled: run, tail, double,
+        // square (through the table) and fact, not the module's other six functions.
+        if Runtime.jitAvailable {
+            let r = try CLI.runProgram(binary, ["run", "--jit-stats", "--compile", "lazy", "--invoke", "run", file.path, "5"])
+            #expect(r.status == 0 && r.stderr.hasPrefix("jit-stats: 5 functions compiled"), "\(r.stderr)")
         }
         let bad = try CLI.runProgram(binary, ["run", "--compile", "sometimes", file.path])
         #expect(bad.status == 2, "\(bad.stderr)")

@@ -60,6 +60,11 @@ enum {
 /// This CPU's extensions among the above (0 on other architectures).
 uint32_t wasmoon_cpu_features(void);
 
+/// An anonymous in-memory file (memfd, close-on-exec) whose pages JIT code maps twice:
+/// read-execute where it runs, read-write where the compiler writes. Returns the file
+/// descriptor, or -1 with errno set (ENOSYS where there is no memfd).
+int wasmoon_memfd_create(const char *name);
+
 /// Atomic word accesses for publishing code that is translated or compiled lazily:
 /// a writer fills in a function's fields, then stores the one a reader checks first
 /// with release order; the reader loads it with acquire order.

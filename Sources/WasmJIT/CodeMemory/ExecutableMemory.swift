@@ -118,4 +118,6 @@ public enum ExecutableMemoryError: Error, Equatable {
     case protectFailed(errno: Int32)
     /// The assembler's code is incomplete or wrong (`X64Assembler.completionError`).
     case assemblerFailed(String)
+    /// A growing code space (`CodeSpace`) has no room left for more code.
+    case spaceExhausted(capacity: Int)
 }

@@ -17,10 +17,10 @@ public enum JITExplorer {
         let text = a.listingText().split(separator: "\n", omittingEmptySubsequences: false)
         // listingText() prints one text line per listing line.
         var out = ""
-        for i in 0..<code.functionOffsets.count {
+        for (i, range) in code.functionRanges.enumerated() {
             let index = UInt32(code.importCount + i)
             if let functions, !functions.contains(index) { continue }
-            let start = code.functionOffsets[i], end = code.functionEnds[i]
+            let start = range.lowerBound, end = range.upperBound
             let name = module.functionName(index).map { " '\($0)'" } ?? ""
             let type = module.types[Int(module.functions[i])]
             out += "function \(index)\(name) \(type): \(end - start) bytes\n"
@@ -34,9 +34,14 @@ public enum JITExplorer {
         return out
     }
 
-    /// Compile statistics of a prepared module, or nil when it was not compiled by the JIT.
-    public static func statistics(_ code: any EngineModuleCode) -> (seconds: Double, codeSize: Int, functions: [Double])? {
+    /// Compile statistics of a prepared module (lazy: of the functions compiled so far):
+    /// total seconds, code bytes, and each compiled function's defined index and seconds,
+    /// in compile order. Nil when the module was not compiled by the JIT.
+    public static func statistics(
+        _ code: any EngineModuleCode
+    ) -> (seconds: Double, codeSize: Int, functions: [(definedIndex: Int, seconds: Double)])? {
         guard let c = code as? JITModuleCode else { return nil }
-        return (c.compileSeconds, c.codeSize, c.perFunctionSeconds)
+        let functions = c.lock.withLock { Array(zip(c.map.definedIndices, c.map.seconds)) }
+        return (c.compileSeconds, c.codeSize, functions.map { (definedIndex: $0.0, seconds: $0.1) })
     }
 }

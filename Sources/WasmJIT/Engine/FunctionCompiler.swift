@@ -84,6 +84,8 @@ struct FunctionCompiler {
     var nextHidden = 0
     /// (code offset, wasm instruction index) for listings and backtraces.
     var sourceMap: [(Int, Int)] = []
+    /// Labels of the code-space table words this function calls through (lazy compiles).
+    var tableLabels: [Int: Label] = [:]
 
     init(module: WasmCore.Module, env: ModuleEnv, definedIndex: Int) throws {
         self.module = module
@@ -554,7 +556,10 @@ struct FunctionCompiler {
         need(base + k)
         if f >= env.importCount {
             a.lea(.i64, .rsp, slot(base + k - 1))
-            a.call(env.functionLabels[f - env.importCount])
+            switch env.calls {
+            case .direct(let labels): a.call(labels[f - env.importCount])
+            case .throughTable: a.call(Mem.rip(tableLabel(f - env.importCount, &a)))
+            }
             resetRsp(&a)
         } else {
             a.mov(.i64, .rax, Mem(.r15, 24))
@@ -563,6 +568,17 @@ struct FunctionCompiler {
         }
         sp = base + r
         need(sp)
+    }
+
+    /// A label at the code-space table word of defined function `definedIndex` (lazy
+    /// compiles, `ModuleEnv.Calls.throughTable`): one per callee and compile.
+    mutating func tableLabel(_ definedIndex: Int, _ a: inout X64Assembler) -> Label {
+        if let label = tableLabels[definedIndex] { return label }
+        guard case .throughTable(let space, let origin) = env.calls else { return a.newLabel() }
+        let label = a.newLabel()
+        a.bind(label, toOffset: Int(bitPattern: space.tableAddress(definedIndex)) - Int(bitPattern: origin))
+        tableLabels[definedIndex] = label
+        return label
     }
 
     /// rax = VMFuncRef*; the call may switch instance or go to the host.
@@ -623,8 +639,14 @@ struct FunctionCompiler {
     mutating func emitReturnCall(function f: Int, _ a: inout X64Assembler) throws {
         let t = module.types[Int(env.functionTypes[f])]
         if f >= env.importCount {
-            let target = env.functionLabels[f - env.importCount]
-            tailJump(t, &a) { a, _ in a.jmp(target) }
+            switch env.calls {
+            case .direct(let labels):
+                let target = labels[f - env.importCount]
+                tailJump(t, &a) { a, _ in a.jmp(target) }
+            case .throughTable:
+                let slot = tableLabel(f - env.importCount, &a)
+                tailJump(t, &a) { a, _ in a.jmp(Mem.rip(slot)) }
+            }
         } else {
             a.mov(.i64, .rax, Mem(.r15, 24))
             a.mov(.i64, .rax, Mem(.rax, Int32(8 * f)))

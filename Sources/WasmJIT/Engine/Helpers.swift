@@ -177,6 +177,19 @@ enum Helpers {
         return 0
     } as HTrace)
 
+    /// Compiles a function on its first call (see JITModuleCode+Lazy.swift): returns
+    /// its code address, or 0 after storing the error.
+    static let compileOnFirstCall: UInt = address({ (code, index, thread) in
+        let module = Unmanaged<JITModuleCode>.fromOpaque(code).takeUnretainedValue()
+        do {
+            return try module.compileOnFirstCall(definedIndex: Int(index))
+        } catch {
+            let state = thread.assumingMemoryBound(to: JITThreadState.self)
+            state.pointee.pendingError = Unmanaged.passRetained(ErrorBox(error)).toOpaque()
+            return 0
+        }
+    } as @convention(c) (UnsafeMutableRawPointer, UInt32, UnsafeMutableRawPointer) -> UInt)
+
     static let hostCall: UInt = address({ (funcRef, area, callerCtx, thread) in
         let ref = funcRef.assumingMemoryBound(to: VMFuncRef.self)
         let function = ref.pointee.function!.takeUnretainedValue()

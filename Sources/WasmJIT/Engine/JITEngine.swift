@@ -9,10 +9,20 @@ import WasmRuntime
 
 /// Per-module facts the function compiler needs.
 struct ModuleEnv {
+    /// How code calls the module's own functions.
+    enum Calls {
+        /// `call label`: every function is compiled into the same assembler (eager).
+        case direct([Label])
+        /// `call [rip + table slot]`: the function is compiled alone (on first call) into a
+        /// code space whose table holds every function's current address; `origin` is
+        /// the address the code will start at.
+        case throughTable(CodeSpace, origin: UnsafeRawPointer)
+    }
+
     var importCount: Int
     var functionTypes: [UInt32]
     var typeIDs: [Int32]
-    var functionLabels: [Label]
+    var calls: Calls
     var trapTail: Label
     var hostStub: Label
     var listing: Bool
@@ -20,6 +30,19 @@ struct ModuleEnv {
     var traced = false
     /// The extensions the code may use; the others get fallback sequences.
     var features: CPUFeatures = .configured
+
+    init(module: WasmCore.Module, calls: Calls, trapTail: Label, hostStub: Label, listing: Bool, traced: Bool,
+         features: CPUFeatures) {
+        importCount = module.importedFunctionTypes.count
+        functionTypes = module.allFunctionTypeIndices
+        typeIDs = module.types.map { TypeRegistry.shared.id(for: $0) }
+        self.calls = calls
+        self.trapTail = trapTail
+        self.hostStub = hostStub
+        self.listing = listing
+        self.traced = traced
+        self.features = features
+    }
 }
 
 /// Per-thread state the JIT code reaches through r13.
@@ -72,97 +95,6 @@ extension JITThreadState {
     }
 }
 
-/// Machine code of one module: trampolines, stubs and every defined function.
-public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
-    let memory: ExecutableMemory
-    let functionOffsets: [Int]
-    let functionEnds: [Int]
-    let importCount: Int
-    let entryOffset: Int
-    let module: WasmCore.Module
-    let registration: Int32
-    /// Per defined function: code offsets (ascending) and the module offsets of their wasm instructions.
-    /// Per defined function, ascending code offsets (from the module code's start) and the
-    /// module offset of the wasm instruction whose code starts there; an instruction that
-    /// emitted no code shares its offset with the next one and is left out.
-    let codeOffsets: [[UInt32]]
-    let wasmOffsets: [[UInt32]]
-    /// Return address (code offset) of each explicit trap site -> module offset.
-    let trapSites: [Int: UInt32]
-    /// Compile time of the whole module, in seconds.
-    public let compileSeconds: Double
-    public let perFunctionSeconds: [Double]
-    public var codeSize: Int { memory.codeSize }
-    public var functionCount: Int { functionOffsets.count }
-
-    init(memory: ExecutableMemory, functionOffsets: [Int], functionEnds: [Int], importCount: Int, entryOffset: Int,
-         trapStubOffset: Int, module: WasmCore.Module, compileSeconds: Double, perFunctionSeconds: [Double],
-         codeOffsets: [[UInt32]], wasmOffsets: [[UInt32]], trapSites: [Int: UInt32]) {
-        self.codeOffsets = codeOffsets
-        self.wasmOffsets = wasmOffsets
-        self.trapSites = trapSites
-        self.memory = memory
-        self.functionOffsets = functionOffsets
-        self.functionEnds = functionEnds
-        self.importCount = importCount
-        self.entryOffset = entryOffset
-        self.module = module
-        self.compileSeconds = compileSeconds
-        self.perFunctionSeconds = perFunctionSeconds
-        let start = UInt(bitPattern: memory.base)
-        registration = wasmoon_register_code(start, start + UInt(memory.codeSize),
-                                             UInt(bitPattern: memory.base + trapStubOffset))
-    }
-
-    deinit { wasmoon_unregister_code(registration) }
-
-    public func entry(definedIndex: Int) -> UnsafeRawPointer? { memory.base + functionOffsets[definedIndex] }
-
-    typealias EntryFn = @convention(c) (UnsafeMutableRawPointer?, UnsafeRawPointer, UnsafeMutablePointer<UInt64>,
-                                        UnsafeMutableRawPointer, Int) -> Int32
-    var entryFunction: EntryFn { memory.function(at: entryOffset) }
-
-    /// The defined function containing a code offset.
-    func definedFunction(at offset: Int) -> Int? {
-        var lo = 0, hi = functionOffsets.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if functionOffsets[mid] <= offset { lo = mid + 1 } else { hi = mid }
-        }
-        let i = lo - 1
-        guard i >= 0, offset < functionEnds[i] else { return nil }
-        return i
-    }
-
-    func backtrace(_ pcs: UnsafeBufferPointer<UInt>) -> [Trap.Frame] {
-        var frames: [Trap.Frame] = []
-        let base = UInt(bitPattern: memory.base)
-        for (n, pc) in pcs.enumerated() {
-            guard pc >= base, pc < base + UInt(memory.codeSize) else { continue }
-            let offset = Int(pc - base)
-            var moduleOffset: UInt32? = n == 0 ? trapSites[offset] : nil
-            // Faulting PC (innermost) or a return address (callers, trap sites): look up the instruction before it.
-            let target = n == 0 && moduleOffset == nil ? offset : offset - 1
-            guard let f = definedFunction(at: target) else { continue }
-            let index = UInt32(importCount + f)
-            if moduleOffset == nil {
-                let offs = codeOffsets[f]
-                var lo = 0, hi = offs.count
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if Int(offs[mid]) <= target { lo = mid + 1 } else { hi = mid }
-                }
-                if lo > 0 { moduleOffset = wasmOffsets[f][lo - 1] }
-            }
-            let bodyOffset = module.codes[f].bodyOffset
-            let functionOffset = moduleOffset.flatMap { $0 >= bodyOffset ? $0 - bodyOffset : nil }
-            frames.append(Trap.Frame(functionIndex: index, functionName: module.functionName(index),
-                                     moduleOffset: moduleOffset, functionOffset: functionOffset))
-        }
-        return frames
-    }
-}
-
 /// The baseline x86-64 JIT tier: compiles every defined function of a module
 /// when it is prepared; runs wasm on the calling thread's stack.
 public final class JITEngine: ExecutionEngine {
@@ -201,59 +133,40 @@ public final class JITEngine: ExecutionEngine {
     }
 
     public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
+        if compileMode == .lazy && !listing {
+            return try JITModuleCode.prepareLazily(module, traced: callTracer != nil, features: features)
+        }
         var a = X64Assembler(capacity: 64 * 1024, listing: listing)
         return try JITEngine.compile(module, &a, listing: listing, traced: callTracer != nil, features: features)
     }
 
+    /// Compiles every defined function into one assembler (eager mode, listings).
     static func compile(
         _ module: WasmCore.Module, _ a: inout X64Assembler, listing: Bool, traced: Bool = false,
         features: CPUFeatures
     ) throws -> JITModuleCode {
         let t0 = clock()
-        let functionTypes = module.allFunctionTypeIndices
         let importCount = module.importedFunctionTypes.count
         var labels: [Label] = []
         for i in 0..<module.codes.count { labels.append(a.newLabel("func\(importCount + i)")) }
         let stubs = Stubs.emit(&a)
-        let env = ModuleEnv(importCount: importCount, functionTypes: functionTypes,
-                            typeIDs: module.types.map { TypeRegistry.shared.id(for: $0) }, functionLabels: labels,
-                            trapTail: stubs.trapTail, hostStub: stubs.hostStub, listing: listing, traced: traced,
-                            features: features)
-        var offsets: [Int] = [], ends: [Int] = [], times: [Double] = []
-        var codeOffsets: [[UInt32]] = [], wasmOffsets: [[UInt32]] = [], trapSites: [Int: UInt32] = [:]
+        let env = ModuleEnv(module: module, calls: .direct(labels), trapTail: stubs.trapTail, hostStub: stubs.hostStub,
+                            listing: listing, traced: traced, features: features)
+        var map = CodeMap()
         for i in 0..<module.codes.count {
             let f0 = clock()
             a.align(16)
-            offsets.append(a.offset)
+            let start = a.offset
             var fc = try FunctionCompiler(module: module, env: env, definedIndex: i)
             try fc.compile(&a, entry: labels[i])
-            ends.append(a.offset)
-            let instructionOffsets = fc.code.offsets
-            // The lookup takes the last entry at or before a PC, so of the entries sharing a
-            // code offset only the last matters.
-            var code: [UInt32] = [], wasm: [UInt32] = []
-            code.reserveCapacity(fc.sourceMap.count)
-            wasm.reserveCapacity(fc.sourceMap.count)
-            for (at, instruction) in fc.sourceMap {
-                if code.last == UInt32(at) {
-                    wasm[wasm.count - 1] = instructionOffsets[instruction]
-                } else {
-                    code.append(UInt32(at))
-                    wasm.append(instructionOffsets[instruction])
-                }
-            }
-            codeOffsets.append(code.withUnsafeBufferPointer { Array($0) })  // a copy of exactly its size
-            wasmOffsets.append(wasm.withUnsafeBufferPointer { Array($0) })
-            for (ret, ins) in fc.trapReturns { trapSites[ret] = instructionOffsets[ins] }
-            times.append(Double(clock() - f0) / Double(CLOCKS_PER_SEC))
+            map.add(fc, definedIndex: i, start: start, end: a.offset, origin: 0,
+                    seconds: Double(clock() - f0) / Double(CLOCKS_PER_SEC))
         }
         a.finish()
         if let error = a.completionError { throw JITError("internal compiler error: \(error)") }
-        let mem = try ExecutableMemory(a)
-        return JITModuleCode(memory: mem, functionOffsets: offsets, functionEnds: ends, importCount: importCount,
-                             entryOffset: stubs.entry, trapStubOffset: stubs.trapStub, module: module,
-                             compileSeconds: Double(clock() - t0) / Double(CLOCKS_PER_SEC), perFunctionSeconds: times,
-                             codeOffsets: codeOffsets, wasmOffsets: wasmOffsets, trapSites: trapSites)
+        let memory = try ExecutableMemory(a)
+        return JITModuleCode(eager: memory, module: module, map: map, entryOffset: stubs.entry,
+                             trapStubOffset: stubs.trapStub, compileSeconds: Double(clock() - t0) / Double(CLOCKS_PER_SEC))
     }
 
     public func invoke(_ function: Function, arguments: [Value]) throws -> [Value] {
@@ -281,7 +194,7 @@ public final class JITEngine: ExecutionEngine {
                 throw error
             }
             let trapCode = TrapCode(rawValue: UInt8(truncatingIfNeeded: rc)) ?? .unreachable
-            let bt = code.backtrace(UnsafeBufferPointer(start: state.pointee.backtrace,
+            let bt = JITModuleCode.backtrace(UnsafeBufferPointer(start: state.pointee.backtrace,
                                                         count: state.pointee.backtraceCount))
             let trap = Trap(trapCode, backtrace: bt)
             if let traceStack, let tracer = callTracer { traceStack.unwind(to: traceHeight, tracer: tracer, trap: trap) }

@@ -227,7 +227,7 @@ public struct X64Assembler: ~Copyable {
     public mutating func emitLabelDelta32(_ target: Label, from base: Label) {
         let start = offset
         let baseOffset = labels[Int(base.id)].offset
-        require(baseOffset >= 0, "emitLabelDelta32: base label must be bound")
+        require(baseOffset != LabelState.unbound, "emitLabelDelta32: base label must be bound")
         ensure(4)
         put32(0)
         reference(target, fieldAt: start, end: Int(baseOffset), addend: 0, short: false)
@@ -262,8 +262,18 @@ public struct X64Assembler: ~Copyable {
 
     /// Binds `label` to the current offset and patches every earlier reference to it.
     public mutating func bind(_ label: Label) {
-        let target = offset
-        if labels[Int(label.id)].offset >= 0 {
+        bind(label, toOffset: offset)
+        if isListingEnabled { lines.append(ListingLine(kind: .label, offset: offset, length: 0, text: name(of: label))) }
+    }
+
+    /// Binds `label` to `target`, an offset from the buffer's start that may lie outside
+    /// the buffer, even before it (negative): code or data already in memory at a known
+    /// distance from where this code will be placed. Patches every earlier reference.
+    public mutating func bind(_ label: Label, toOffset target: Int) {
+        guard require(target > Int(LabelState.unbound) && target <= Int(Int32.max), "label target out of range") else {
+            return
+        }
+        if labels[Int(label.id)].offset != LabelState.unbound {
             fail("label L\(label.id) bound twice")
             return
         }
@@ -278,13 +288,12 @@ public struct X64Assembler: ~Copyable {
             freeFixup = f
             f = fixup.next
         }
-        if isListingEnabled { lines.append(ListingLine(kind: .label, offset: target, length: 0, text: name(of: label))) }
     }
 
     /// The offset `label` is bound to, or nil if it is not bound yet.
     public func offset(of label: Label) -> Int? {
         let o = labels[Int(label.id)].offset
-        return o >= 0 ? Int(o) : nil
+        return o != LabelState.unbound ? Int(o) : nil
     }
 
     /// The label's name in the listing.
@@ -299,7 +308,7 @@ public struct X64Assembler: ~Copyable {
     mutating func reference(_ label: Label, fieldAt position: Int, end: Int, addend: Int32, short: Bool) {
         let fixup = Fixup(position: Int32(position), end: Int32(end), addend: addend, next: labels[Int(label.id)].firstFixup, short: short)
         let bound = labels[Int(label.id)].offset
-        if bound >= 0 {
+        if bound != LabelState.unbound {
             patch(fixup, target: Int(bound))
         } else if freeFixup >= 0 {
             let slot = freeFixup
@@ -353,7 +362,9 @@ public struct X64Assembler: ~Copyable {
 
 /// Per-label bookkeeping.
 struct LabelState {
-    var offset: Int32 = -1
+    /// The offset of a label not bound yet.
+    static let unbound = Int32.min
+    var offset: Int32 = unbound
     var firstFixup: Int32 = -1
 }
 

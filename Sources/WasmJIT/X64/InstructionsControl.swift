@@ -15,7 +15,7 @@ extension X64Assembler {
     @inline(__always)
     mutating func branch(short8: UInt8, near: Opcode, _ label: Label, _ width: BranchWidth) {
         let bound = labels[Int(label.id)].offset
-        if bound >= 0 && width != .near {
+        if bound != LabelState.unbound && width != .near {
             let rel = Int(bound) &- (offset &+ 2)
             if fitsInt8(rel) {
                 put(short8)
