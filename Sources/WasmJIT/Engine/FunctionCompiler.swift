@@ -84,8 +84,9 @@ struct FunctionCompiler {
     var nextHidden = 0
     /// (code offset, wasm instruction index) for listings and backtraces.
     var sourceMap: [(Int, Int)] = []
-    /// Labels of the code-space table words this function calls through (lazy compiles).
-    var tableLabels: [Int: Label] = [:]
+    /// Lazy compiles: the targets of the defined functions this one calls, and its own entry.
+    var calleeLabels: [Int: DefinedTarget] = [:]
+    var entryLabel: Label?
 
     init(module: WasmCore.Module, env: ModuleEnv, definedIndex: Int) throws {
         self.module = module
@@ -233,6 +234,7 @@ struct FunctionCompiler {
 
     mutating func compile(_ a: inout X64Assembler, entry: Label) throws {
         try checkFrameSize()
+        entryLabel = entry
         let firstListingLine = a.lines.count
         a.bind(entry)
         a.push(.rbp)
@@ -556,9 +558,9 @@ struct FunctionCompiler {
         need(base + k)
         if f >= env.importCount {
             a.lea(.i64, .rsp, slot(base + k - 1))
-            switch env.calls {
-            case .direct(let labels): a.call(labels[f - env.importCount])
-            case .throughTable: a.call(Mem.rip(tableLabel(f - env.importCount, &a)))
+            switch definedTarget(f - env.importCount, &a) {
+            case .code(let label): a.call(label)
+            case .tableWord(let label): a.call(Mem.rip(label))
             }
             resetRsp(&a)
         } else {
@@ -570,15 +572,38 @@ struct FunctionCompiler {
         need(sp)
     }
 
-    /// A label at the code-space table word of defined function `definedIndex` (lazy
-    /// compiles, `ModuleEnv.Calls.throughTable`): one per callee and compile.
-    mutating func tableLabel(_ definedIndex: Int, _ a: inout X64Assembler) -> Label {
-        if let label = tableLabels[definedIndex] { return label }
-        guard case .throughTable(let space, let origin) = env.calls else { return a.newLabel() }
-        let label = a.newLabel()
-        a.bind(label, toOffset: Int(bitPattern: space.tableAddress(definedIndex)) - Int(bitPattern: origin))
-        tableLabels[definedIndex] = label
-        return label
+    /// Where a call to a defined function goes.
+    enum DefinedTarget {
+        /// The callee's code: `call label`.
+        case code(Label)
+        /// The callee's word in the code-space table: `call [rip + label]` (lazy
+        /// compiles, for a callee not compiled yet).
+        case tableWord(Label)
+    }
+
+    /// The target of a call to defined function `definedIndex`. Compiled alone (lazy), a
+    /// function calls itself and functions already compiled directly (their code never
+    /// moves), the others through their table word: one label per callee and compile.
+    mutating func definedTarget(_ definedIndex: Int, _ a: inout X64Assembler) -> DefinedTarget {
+        switch env.calls {
+        case .direct(let labels): return .code(labels[definedIndex])
+        case .throughTable(let space, let origin, let stubs):
+            if definedIndex == functionIndex - env.importCount, let entry = entryLabel { return .code(entry) }
+            if let target = calleeLabels[definedIndex] { return target }
+            let label = a.newLabel()
+            let word = space.table[definedIndex]
+            let target: DefinedTarget
+            if word != UInt(bitPattern: stubs + JITModuleCode.stubSize * definedIndex + 6) {
+                // Compiled (the word is written under the module lock, which this compile holds).
+                a.bind(label, toOffset: Int(bitPattern: word) - Int(bitPattern: origin))
+                target = .code(label)
+            } else {
+                a.bind(label, toOffset: Int(bitPattern: space.tableAddress(definedIndex)) - Int(bitPattern: origin))
+                target = .tableWord(label)
+            }
+            calleeLabels[definedIndex] = target
+            return target
+        }
     }
 
     /// rax = VMFuncRef*; the call may switch instance or go to the host.
@@ -639,13 +664,9 @@ struct FunctionCompiler {
     mutating func emitReturnCall(function f: Int, _ a: inout X64Assembler) throws {
         let t = module.types[Int(env.functionTypes[f])]
         if f >= env.importCount {
-            switch env.calls {
-            case .direct(let labels):
-                let target = labels[f - env.importCount]
-                tailJump(t, &a) { a, _ in a.jmp(target) }
-            case .throughTable:
-                let slot = tableLabel(f - env.importCount, &a)
-                tailJump(t, &a) { a, _ in a.jmp(Mem.rip(slot)) }
+            switch definedTarget(f - env.importCount, &a) {
+            case .code(let label): tailJump(t, &a) { a, _ in a.jmp(label) }
+            case .tableWord(let label): tailJump(t, &a) { a, _ in a.jmp(Mem.rip(label)) }
             }
         } else {
             a.mov(.i64, .rax, Mem(.r15, 24))

@@ -13,10 +13,11 @@ struct ModuleEnv {
     enum Calls {
         /// `call label`: every function is compiled into the same assembler (eager).
         case direct([Label])
-        /// `call [rip + table slot]`: the function is compiled alone (on first call) into a
-        /// code space whose table holds every function's current address; `origin` is
-        /// the address the code will start at.
-        case throughTable(CodeSpace, origin: UnsafeRawPointer)
+        /// `call [rip + table word]`, or a direct call to code already compiled: the function
+        /// is compiled alone (on first call) into a code space whose table holds every
+        /// function's current address; `origin` is the address the code will start at,
+        /// `stubs` the first per-function stub's (see JITModuleCode+Lazy.swift).
+        case throughTable(CodeSpace, origin: UnsafeRawPointer, stubs: UnsafeRawPointer)
     }
 
     var importCount: Int

@@ -18,7 +18,7 @@ import WasmRuntime
 ///              jmp  compile_on_first_call
 ///
 /// Compiled code calls the module's functions with `call [rip + table_i]` (no stub on
-/// the way). `compile_on_first_call` saves r10/r11 (wasm's callee-saved pinned locals
+/// the way), or directly when the callee is itself or was compiled before it. `compile_on_first_call` saves r10/r11 (wasm's callee-saved pinned locals
 /// that C may clobber), calls `Helpers.compileOnFirstCall`, and jumps to the code it
 /// returns as if the caller had called it: the return address and arguments are where
 /// the caller left them. A failed compile leaves like a failed host call (the error
@@ -131,7 +131,7 @@ extension JITModuleCode {
             let trapTail = a.newLabel(), hostStub = a.newLabel(), entry = a.newLabel()
             a.bind(trapTail, toOffset: trapTailOffset - origin)
             a.bind(hostStub, toOffset: hostStubOffset - origin)
-            env.calls = .throughTable(space, origin: codeBase + origin)
+            env.calls = .throughTable(space, origin: codeBase + origin, stubs: codeBase + stubsOffset)
             env.trapTail = trapTail
             env.hostStub = hostStub
             var compiler = try FunctionCompiler(module: module, env: env, definedIndex: definedIndex)
