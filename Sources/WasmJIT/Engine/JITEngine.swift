@@ -96,8 +96,9 @@ extension JITThreadState {
     }
 }
 
-/// The baseline x86-64 JIT tier: compiles every defined function of a module
-/// when it is prepared; runs wasm on the calling thread's stack.
+/// The baseline x86-64 JIT tier: compiles each defined function of a module on its first call
+/// (`CompileMode.lazy`) or all of them when it is prepared (`.eager`); runs wasm on the calling
+/// thread's stack.
 public final class JITEngine: ExecutionEngine {
     /// Keep listings (for `wasmoon explore`).
     let listing: Bool

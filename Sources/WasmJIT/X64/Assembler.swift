@@ -85,7 +85,10 @@ public struct X64Assembler: ~Copyable {
     /// Creates an assembler with `capacity` bytes reserved (it grows as needed).
     /// With `listing: true` it records every instruction's offset, length and text.
     public init(capacity: Int = 4096, listing: Bool = false) {
-        let cap = max(capacity, 64)
+        // At most 64 KB up front: a larger request (a module's stubs) grows through `grow`,
+        // whose failure is an error the caller sees, not an abort. Failing to get 64 KB is
+        // the host being out of memory, as for any Swift allocation.
+        let cap = min(max(capacity, 64), 64 * 1024)
         // malloc/realloc rather than allocate/deallocate: realloc can grow a large
         // block in place (mremap) instead of copying it.
         guard let p = malloc(cap) else { fatalError("X64Assembler: out of memory") }
