@@ -10,9 +10,9 @@
 ;;    124  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
 ;;    12b  49 3b 65 00                    cmp rsp, qword ptr [r13]
 ;;    12f  0f 82 14 00 00 00              jb trap_callStackExhausted
-;;         ; @23 localGet(0)
-;;         ; @25 localGet(1)
-;;         ; @27 i32Add
+;;         ; @23 local.get 0
+;;         ; @25 local.get 1
+;;         ; @27 i32.add
 ;;    135  8b 45 18                       mov eax, dword ptr [rbp + 0x18]
 ;;    138  03 45 10                       add eax, dword ptr [rbp + 0x10]
 ;;         ; @28 end

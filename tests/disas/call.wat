@@ -11,9 +11,9 @@
 ;;    124  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
 ;;    12b  49 3b 65 00                    cmp rsp, qword ptr [r13]
 ;;    12f  0f 82 19 00 00 00              jb trap_callStackExhausted
-;;         ; @20 localGet(0)
-;;         ; @22 localGet(0)
-;;         ; @24 f64Mul
+;;         ; @20 local.get 0
+;;         ; @22 local.get 0
+;;         ; @24 f64.mul
 ;;    135  f2 0f 10 45 10                 movsd xmm0, qword ptr [rbp + 0x10]
 ;;    13a  f2 0f 59 45 10                 mulsd xmm0, qword ptr [rbp + 0x10]
 ;;         ; @25 end
@@ -34,21 +34,21 @@
 ;;    164  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
 ;;    16b  49 3b 65 00                    cmp rsp, qword ptr [r13]
 ;;    16f  0f 82 49 00 00 00              jb trap_callStackExhausted
-;;         ; @28 localGet(0)
-;;         ; @2a call(0)
+;;         ; @28 local.get 0
+;;         ; @2a call 0
 ;;    175  48 8b 45 18                    mov rax, qword ptr [rbp + 0x18]
 ;;    179  48 89 45 d8                    mov qword ptr [rbp - 0x28], rax
 ;;    17d  48 8d 65 d8                    lea rsp, [rbp - 0x28]
 ;;    181  e8 9a ff ff ff                 call func0
 ;;    186  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
-;;         ; @2c localGet(1)
-;;         ; @2e call(0)
+;;         ; @2c local.get 1
+;;         ; @2e call 0
 ;;    18d  48 8b 45 10                    mov rax, qword ptr [rbp + 0x10]
 ;;    191  48 89 45 d0                    mov qword ptr [rbp - 0x30], rax
 ;;    195  48 8d 65 d0                    lea rsp, [rbp - 0x30]
 ;;    199  e8 82 ff ff ff                 call func0
 ;;    19e  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
-;;         ; @30 f64Add
+;;         ; @30 f64.add
 ;;    1a5  f2 0f 10 45 d8                 movsd xmm0, qword ptr [rbp - 0x28]
 ;;    1aa  f2 0f 58 45 d0                 addsd xmm0, qword ptr [rbp - 0x30]
 ;;         ; @31 end

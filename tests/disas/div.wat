@@ -10,9 +10,9 @@
 ;;    124  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
 ;;    12b  49 3b 65 00                    cmp rsp, qword ptr [r13]
 ;;    12f  0f 82 35 00 00 00              jb trap_callStackExhausted
-;;         ; @1a localGet(0)
-;;         ; @1c localGet(1)
-;;         ; @1e i32DivS
+;;         ; @1a local.get 0
+;;         ; @1c local.get 1
+;;         ; @1e i32.div_s
 ;;    135  8b 75 10                       mov esi, dword ptr [rbp + 0x10]
 ;;    138  8b 45 18                       mov eax, dword ptr [rbp + 0x18]
 ;;    13b  85 f6                          test esi, esi

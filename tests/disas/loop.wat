@@ -19,24 +19,24 @@
 ;;    141  4c 89 65 e0                    mov qword ptr [rbp - 0x20], r12
 ;;    145  44 8b 65 10                    mov r12d, dword ptr [rbp + 0x10]
 ;;    149  31 db                          xor ebx, ebx
-;;         ; @1f loop(WasmCore.BlockType.empty)
+;;         ; @1f loop WasmCore.BlockType.empty
 ;; loop:
-;;         ; @21 localGet(1)
-;;         ; @23 i32Const(1)
-;;         ; @25 store(WasmCore.StoreOp.i32Store8, WasmCore.MemArg(align: 0, offset: 0, memory: 0))
+;;         ; @21 local.get 1
+;;         ; @23 i32.const 1
+;;         ; @25 i32.store8 align=1
 ;;    14b  41 c6 04 1e 01                 mov byte ptr [r14 + rbx], 1
-;;         ; @28 localGet(1)
-;;         ; @2a i32Const(1)
-;;         ; @2c i32Add
+;;         ; @28 local.get 1
+;;         ; @2a i32.const 1
+;;         ; @2c i32.add
 ;;    150  89 d8                          mov eax, ebx
 ;;    152  83 c0 01                       add eax, 1
-;;         ; @2d localSet(1)
+;;         ; @2d local.set 1
 ;;    155  89 c3                          mov ebx, eax
-;;         ; @2f localGet(1)
-;;         ; @31 localGet(0)
-;;         ; @33 i32LtU
+;;         ; @2f local.get 1
+;;         ; @31 local.get 0
+;;         ; @33 i32.lt_u
 ;;    157  44 39 e3                       cmp ebx, r12d
-;;         ; @34 brIf(0) (fused)
+;;         ; @34 br_if 0 (fused)
 ;;    15a  72 ef                          jb loop
 ;;         ; @36 end
 ;;         ; @37 end

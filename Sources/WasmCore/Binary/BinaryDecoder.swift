@@ -45,6 +45,8 @@ struct ModuleParser {
     var module = Module()
     /// Set when a function body uses `memory.init` or `data.drop`, which need a data count section.
     var usesDataIndices = false
+    /// Whether `decodeExpression` is decoding a function body (not a constant expression).
+    var decodingFunction = false
     /// Scratch stacks reused across function bodies.
     var controlStack: [UInt8] = []
     var scratchOffsets: [UInt32] = []

@@ -161,148 +161,55 @@ extension ModuleParser {
         into sink: inout Sink, inFunction: Bool
     ) throws(DecodeError) {
         controlStack.removeAll(keepingCapacity: true)
+        decodingFunction = inFunction
         while true {
             let opOffset = reader.position
             let op = try reader.readByte()
-            let inst: Instruction
-            switch op {
-            case 0x00: inst = .unreachable
-            case 0x01: inst = .nop
-            case 0x02:
-                inst = .block(try readBlockType())
-                controlStack.append(Self.frameBlock)
-            case 0x03:
-                inst = .loop(try readBlockType())
-                controlStack.append(Self.frameBlock)
-            case 0x04:
-                inst = .if(try readBlockType())
-                controlStack.append(Self.frameIf)
-            case 0x05:
-                guard let top = controlStack.last, top == Self.frameIf else {
-                    throw DecodeError("END opcode expected", offset: opOffset)
+            let inst = try decodeOperator(op, at: opOffset)
+            if op <= 0x0B {
+                switch op {
+                case 0x02, 0x03: controlStack.append(Self.frameBlock)
+                case 0x04: controlStack.append(Self.frameIf)
+                case 0x05:
+                    guard let top = controlStack.last, top == Self.frameIf else {
+                        throw DecodeError("END opcode expected", offset: opOffset)
+                    }
+                    controlStack[controlStack.count - 1] = Self.frameElse
+                case 0x0B:
+                    sink.append(.end, offset: UInt32(truncatingIfNeeded: opOffset))
+                    if controlStack.isEmpty { return }
+                    controlStack.removeLast()
+                    continue
+                default: break
                 }
-                controlStack[controlStack.count - 1] = Self.frameElse
-                inst = .else
-            case 0x0B:
-                sink.append(.end, offset: UInt32(truncatingIfNeeded: opOffset))
-                if controlStack.isEmpty { return }
-                controlStack.removeLast()
-                continue
-            case 0x0C: inst = .br(try reader.readU32())
-            case 0x0D: inst = .brIf(try reader.readU32())
-            case 0x0E:
-                let n = try readCount()
-                var targets: [UInt32] = []
-                targets.reserveCapacity(n)
-                for _ in 0..<n { targets.append(try reader.readU32()) }
-                let defaultTarget = try reader.readU32()
-                inst = .brTable(BrTable(targets: targets, defaultTarget: defaultTarget))
-            case 0x0F: inst = .return
-            case 0x10: inst = .call(try reader.readU32())
-            case 0x11:
-                let type = try reader.readU32()
-                let table = try reader.readU32()
-                inst = .callIndirect(typeIndex: type, tableIndex: table)
-            case 0x12: inst = .returnCall(try reader.readU32())
-            case 0x13:
-                let type = try reader.readU32()
-                let table = try reader.readU32()
-                inst = .returnCallIndirect(typeIndex: type, tableIndex: table)
-            case 0x1A: inst = .drop
-            case 0x1B: inst = .select
-            case 0x1C: inst = .typedSelect(try readResultType())
-            case 0x20: inst = .localGet(try reader.readU32())
-            case 0x21: inst = .localSet(try reader.readU32())
-            case 0x22: inst = .localTee(try reader.readU32())
-            case 0x23: inst = .globalGet(try reader.readU32())
-            case 0x24: inst = .globalSet(try reader.readU32())
-            case 0x25: inst = .tableGet(try reader.readU32())
-            case 0x26: inst = .tableSet(try reader.readU32())
-            case 0x28...0x35: inst = .load(LoadOp(rawValue: op)!, try readMemArg())
-            case 0x36...0x3E: inst = .store(StoreOp(rawValue: op)!, try readMemArg())
-            case 0x3F:
-                try readZeroByte()
-                inst = .memorySize(0)
-            case 0x40:
-                try readZeroByte()
-                inst = .memoryGrow(0)
-            case 0x41: inst = .i32Const(try reader.readS32())
-            case 0x42: inst = .i64Const(try reader.readS64())
-            case 0x43: inst = .f32Const(try reader.readUInt32LE())
-            case 0x44: inst = .f64Const(try reader.readUInt64LE())
-            case 0x45...0xC4:
-                guard let numeric = NumericOp(rawValue: UInt16(op)) else {
-                    throw DecodeError("illegal opcode " + Self.hex2(UInt32(op)), offset: opOffset)
-                }
-                inst = .numeric(numeric)
-            case 0xD0: inst = .refNull(try readRefType())
-            case 0xD1: inst = .refIsNull
-            case 0xD2: inst = .refFunc(try reader.readU32())
-            case 0xFC:
-                let sub = try reader.readU32()
-                switch sub {
-                case 0...7:
-                    inst = .numeric(NumericOp(rawValue: 0xFC00 | UInt16(sub))!)
-                case 8:
-                    let data = try reader.readU32()
-                    try readZeroByte()
-                    inst = .memoryInit(dataIndex: data, memory: 0)
-                    if inFunction { usesDataIndices = true }
-                case 9:
-                    inst = .dataDrop(try reader.readU32())
-                    if inFunction { usesDataIndices = true }
-                case 10:
-                    try readZeroByte()
-                    try readZeroByte()
-                    inst = .memoryCopy(dstMemory: 0, srcMemory: 0)
-                case 11:
-                    try readZeroByte()
-                    inst = .memoryFill(0)
-                case 12:
-                    let elem = try reader.readU32()
-                    let table = try reader.readU32()
-                    inst = .tableInit(elemIndex: elem, tableIndex: table)
-                case 13: inst = .elemDrop(try reader.readU32())
-                case 14:
-                    let dst = try reader.readU32()
-                    let src = try reader.readU32()
-                    inst = .tableCopy(dstTable: dst, srcTable: src)
-                case 15: inst = .tableGrow(try reader.readU32())
-                case 16: inst = .tableSize(try reader.readU32())
-                case 17: inst = .tableFill(try reader.readU32())
-                default:
-                    throw DecodeError("illegal opcode fc " + Self.hex2(sub), offset: opOffset)
-                }
-            default:
-                if let (feature, what) = Self.proposalOpcodes[op] {
-                    throw DecodeError.unsupported(feature, what, offset: opOffset)
-                }
-                throw DecodeError("illegal opcode " + Self.hex2(UInt32(op)), offset: opOffset)
             }
             sink.append(inst, offset: UInt32(truncatingIfNeeded: opOffset))
         }
     }
 
-    /// Opcodes of proposals not implemented yet, named in the error instead of
-    /// "illegal opcode". (Not 0x0a, throw_ref: the 2.0 suite asserts it is an illegal opcode.)
-    static let proposalOpcodes: [UInt8: (String, String)] = [
-        0xFD: ("SIMD", "0xfd prefix"),
-        0xFB: ("GC", "0xfb prefix"),
-        0xFE: ("threads", "0xfe prefix"),
-        0x06: ("exception handling", "opcode 0x06 try"),
-        0x07: ("exception handling", "opcode 0x07 catch"),
-        0x08: ("exception handling", "opcode 0x08 throw"),
-        0x09: ("exception handling", "opcode 0x09 rethrow"),
-        0x18: ("exception handling", "opcode 0x18 delegate"),
-        0x19: ("exception handling", "opcode 0x19 catch_all"),
-        0x1F: ("exception handling", "opcode 0x1f try_table"),
-        0x14: ("typed function references", "opcode 0x14 call_ref"),
-        0x15: ("typed function references", "opcode 0x15 return_call_ref"),
-        0xD3: ("GC", "opcode 0xd3 ref.eq"),
-        0xD4: ("typed function references", "opcode 0xd4 ref.as_non_null"),
-        0xD5: ("typed function references", "opcode 0xd5 br_on_null"),
-        0xD6: ("typed function references", "opcode 0xd6 br_on_non_null"),
-    ]
+    /// The immediates of `br_table`: a vector of labels, then the default label.
+    mutating func readBrTable() throws(DecodeError) -> BrTable {
+        let n = try readCount()
+        var targets: [UInt32] = []
+        targets.reserveCapacity(n)
+        for _ in 0..<n { targets.append(try reader.readU32()) }
+        let defaultTarget = try reader.readU32()
+        return BrTable(targets: targets, defaultTarget: defaultTarget)
+    }
+
+    /// A data segment index; in a function body it requires the data count section.
+    @inline(__always)
+    mutating func readDataIndex() throws(DecodeError) -> UInt32 {
+        if decodingFunction { usesDataIndices = true }
+        return try reader.readU32()
+    }
+
+    /// A memory index: a reserved zero byte until multi-memory.
+    @inline(__always)
+    mutating func readMemoryIndex() throws(DecodeError) -> UInt32 {
+        try readZeroByte()
+        return 0
+    }
 }
 
 /// Where `decodeExpression` puts what it decodes.

@@ -557,15 +557,12 @@ enum NumericSignatures {
         var result: UInt8 = 0
     }
 
-    /// Dense slot of an op: one-byte opcodes map to themselves, 0xFC-prefixed ones follow at 256.
+    /// The slot of an op: its dense raw value.
     @inline(__always)
-    static func slot(_ op: NumericOp) -> Int {
-        let raw = Int(op.rawValue)
-        return raw < 0x100 ? raw : 0x100 + (raw & 0xFF)
-    }
+    static func slot(_ op: NumericOp) -> Int { Int(op.rawValue) }
 
     static let table: [Entry] = {
-        var table = Array(repeating: Entry(), count: 0x100 + 0x20)
+        var table = Array(repeating: Entry(), count: NumericOp.allCases.count)
         for op in NumericOp.allCases {
             let sig = op.signature
             var e = Entry(first: sig.operands[0].rawValue, second: 0, result: sig.result.rawValue)

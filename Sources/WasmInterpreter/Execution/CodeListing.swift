@@ -64,11 +64,11 @@ extension InterpreterModuleCode {
                 if Fusion.isFused(op) && !Fusion.isChain(op) || Word.k(w) != 0 { line += " k=\(Word.k(w))" }
                 if length == 2 {
                     let imm = code[pc + 1]
-                    if op.rawValue >= Op.addBrI32Eq.rawValue && op.rawValue <= Op.addBrI32GeU.rawValue {
+                    if op.isAddBranch {
                         let target = pc + Int(Int32(truncatingIfNeeded: imm))
                         line += " z=\(imm >> 32) -> \(target)"
                         end = max(end, target)
-                    } else if op.rawValue >= Op.brAndNZ.rawValue && op.rawValue <= Op.brI64GeU.rawValue {
+                    } else if op.isConditionalBranch {
                         line += " -> \(pc + Int(Int64(bitPattern: imm)))"
                         end = max(end, pc + Int(Int64(bitPattern: imm)))
                     } else {

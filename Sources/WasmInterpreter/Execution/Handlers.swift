@@ -406,7 +406,7 @@ private func makeHandler(_ op: Op) -> Handler {
                 let w = pc.pointee
                 let x = f32(fp[Word.a(w)])
                 if x.isNaN { return Interpreter.trap(.invalidConversionToInteger, pc, fp, r) }
-                if !(x >= -2147483648.0 && x < 2147483648.0) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
+                if !TruncationRange.of(to64: false, signed: true, fromF64: false).contains(Double(x)) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
                 fp[Word.c(w)] = slot(Int32(x))
                 return Interpreter.then(pc + 1, fp, m, ms, t, r)
             }
@@ -415,7 +415,7 @@ private func makeHandler(_ op: Op) -> Handler {
                 let w = pc.pointee
                 let x = f32(fp[Word.a(w)])
                 if x.isNaN { return Interpreter.trap(.invalidConversionToInteger, pc, fp, r) }
-                if !(x > -1.0 && x < 4294967296.0) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
+                if !TruncationRange.of(to64: false, signed: false, fromF64: false).contains(Double(x)) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
                 fp[Word.c(w)] = slot(UInt32(x))
                 return Interpreter.then(pc + 1, fp, m, ms, t, r)
             }
@@ -424,7 +424,7 @@ private func makeHandler(_ op: Op) -> Handler {
                 let w = pc.pointee
                 let x = f64(fp[Word.a(w)])
                 if x.isNaN { return Interpreter.trap(.invalidConversionToInteger, pc, fp, r) }
-                if !(x > -2147483649.0 && x < 2147483648.0) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
+                if !TruncationRange.of(to64: false, signed: true, fromF64: true).contains(x) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
                 fp[Word.c(w)] = slot(Int32(x))
                 return Interpreter.then(pc + 1, fp, m, ms, t, r)
             }
@@ -433,7 +433,7 @@ private func makeHandler(_ op: Op) -> Handler {
                 let w = pc.pointee
                 let x = f64(fp[Word.a(w)])
                 if x.isNaN { return Interpreter.trap(.invalidConversionToInteger, pc, fp, r) }
-                if !(x > -1.0 && x < 4294967296.0) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
+                if !TruncationRange.of(to64: false, signed: false, fromF64: true).contains(x) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
                 fp[Word.c(w)] = slot(UInt32(x))
                 return Interpreter.then(pc + 1, fp, m, ms, t, r)
             }
@@ -443,7 +443,7 @@ private func makeHandler(_ op: Op) -> Handler {
                 let w = pc.pointee
                 let x = f32(fp[Word.a(w)])
                 if x.isNaN { return Interpreter.trap(.invalidConversionToInteger, pc, fp, r) }
-                if !(x >= -9223372036854775808.0 && x < 9223372036854775808.0) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
+                if !TruncationRange.of(to64: true, signed: true, fromF64: false).contains(Double(x)) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
                 fp[Word.c(w)] = slot(Int64(x))
                 return Interpreter.then(pc + 1, fp, m, ms, t, r)
             }
@@ -452,7 +452,7 @@ private func makeHandler(_ op: Op) -> Handler {
                 let w = pc.pointee
                 let x = f32(fp[Word.a(w)])
                 if x.isNaN { return Interpreter.trap(.invalidConversionToInteger, pc, fp, r) }
-                if !(x > -1.0 && x < 18446744073709551616.0) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
+                if !TruncationRange.of(to64: true, signed: false, fromF64: false).contains(Double(x)) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
                 fp[Word.c(w)] = UInt64(x)
                 return Interpreter.then(pc + 1, fp, m, ms, t, r)
             }
@@ -461,7 +461,7 @@ private func makeHandler(_ op: Op) -> Handler {
                 let w = pc.pointee
                 let x = f64(fp[Word.a(w)])
                 if x.isNaN { return Interpreter.trap(.invalidConversionToInteger, pc, fp, r) }
-                if !(x >= -9223372036854775808.0 && x < 9223372036854775808.0) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
+                if !TruncationRange.of(to64: true, signed: true, fromF64: true).contains(x) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
                 fp[Word.c(w)] = slot(Int64(x))
                 return Interpreter.then(pc + 1, fp, m, ms, t, r)
             }
@@ -470,7 +470,7 @@ private func makeHandler(_ op: Op) -> Handler {
                 let w = pc.pointee
                 let x = f64(fp[Word.a(w)])
                 if x.isNaN { return Interpreter.trap(.invalidConversionToInteger, pc, fp, r) }
-                if !(x > -1.0 && x < 18446744073709551616.0) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
+                if !TruncationRange.of(to64: true, signed: false, fromF64: true).contains(x) { return Interpreter.trap(.integerOverflow, pc, fp, r) }
                 fp[Word.c(w)] = UInt64(x)
                 return Interpreter.then(pc + 1, fp, m, ms, t, r)
             }

@@ -103,32 +103,36 @@ enum Op: UInt16, CaseIterable {
     case brI32Eq, brI32Ne, brI32LtS, brI32LtU, brI32GtS, brI32GtU, brI32LeS, brI32LeU, brI32GeS, brI32GeU
     case brI64Eq, brI64Ne, brI64LtS, brI64LtU, brI64GtS, brI64GtU, brI64LeS, brI64LeU, brI64GeS, brI64GeU
     /// A counted loop's step and test: `fp[C] = u32(fp[A] + fp[B])`, then taken when
-    /// `fp[C] op fp[z]`; w1 = rel (low 32 bits, signed) | z << 32. Same condition order as `brI32Eq…`.
+    /// `fp[C] op fp[z]`; w1 = rel (low 32 bits, signed) | z << 32 (`Op.afterAdd`).
     case addBrI32Eq, addBrI32Ne, addBrI32LtS, addBrI32LtU, addBrI32GtS, addBrI32GtU, addBrI32LeS, addBrI32LeU
     case addBrI32GeS, addBrI32GeU
 
     // MARK: Numeric: binary `fp[C] = fp[A] op fp[B]`, unary `fp[C] = op fp[A]`.
-    // Same order as `NumericOp` (see `Op.numeric`).
-    case i32Eqz, i32Eq, i32Ne, i32LtS, i32LtU, i32GtS, i32GtU, i32LeS, i32LeU, i32GeS, i32GeU
-    case i64Eqz, i64Eq, i64Ne, i64LtS, i64LtU, i64GtS, i64GtU, i64LeS, i64LeU, i64GeS, i64GeU
-    case f32Eq, f32Ne, f32Lt, f32Gt, f32Le, f32Ge
-    case f64Eq, f64Ne, f64Lt, f64Gt, f64Le, f64Ge
-    case i32Clz, i32Ctz, i32Popcnt, i32Add, i32Sub, i32Mul, i32DivS, i32DivU, i32RemS, i32RemU
-    case i32And, i32Or, i32Xor, i32Shl, i32ShrS, i32ShrU, i32Rotl, i32Rotr
-    case i64Clz, i64Ctz, i64Popcnt, i64Add, i64Sub, i64Mul, i64DivS, i64DivU, i64RemS, i64RemU
-    case i64And, i64Or, i64Xor, i64Shl, i64ShrS, i64ShrU, i64Rotl, i64Rotr
-    case f32Abs, f32Neg, f32Ceil, f32Floor, f32Trunc, f32Nearest, f32Sqrt
-    case f32Add, f32Sub, f32Mul, f32Div, f32Min, f32Max, f32Copysign
-    case f64Abs, f64Neg, f64Ceil, f64Floor, f64Trunc, f64Nearest, f64Sqrt
-    case f64Add, f64Sub, f64Mul, f64Div, f64Min, f64Max, f64Copysign
-    case i32WrapI64, i32TruncF32S, i32TruncF32U, i32TruncF64S, i32TruncF64U
-    case i64ExtendI32S, i64ExtendI32U, i64TruncF32S, i64TruncF32U, i64TruncF64S, i64TruncF64U
-    case f32ConvertI32S, f32ConvertI32U, f32ConvertI64S, f32ConvertI64U, f32DemoteF64
-    case f64ConvertI32S, f64ConvertI32U, f64ConvertI64S, f64ConvertI64U, f64PromoteF32
-    case i32ReinterpretF32, i64ReinterpretF64, f32ReinterpretI32, f64ReinterpretI64
-    case i32Extend8S, i32Extend16S, i64Extend8S, i64Extend16S, i64Extend32S
-    case i32TruncSatF32S, i32TruncSatF32U, i32TruncSatF64S, i32TruncSatF64U
-    case i64TruncSatF32S, i64TruncSatF32U, i64TruncSatF64S, i64TruncSatF64U
+    // One per `NumericOp`, of the same name (`Op.numeric(_:)`).
+    // BEGIN NUMERIC OPS (scripts/gen-instructions.py)
+    // test
+    case i32Eqz, i64Eqz
+    // compare
+    case i32Eq, i32Ne, i32LtS, i32LtU, i32GtS, i32GtU, i32LeS, i32LeU, i32GeS, i32GeU, i64Eq, i64Ne, i64LtS, i64LtU,
+             i64GtS, i64GtU, i64LeS, i64LeU, i64GeS, i64GeU, f32Eq, f32Ne, f32Lt, f32Gt, f32Le, f32Ge, f64Eq, f64Ne,
+             f64Lt, f64Gt, f64Le, f64Ge
+    // unary
+    case i32Clz, i32Ctz, i32Popcnt, i64Clz, i64Ctz, i64Popcnt, f32Abs, f32Neg, f32Ceil, f32Floor, f32Trunc, f32Nearest,
+             f32Sqrt, f64Abs, f64Neg, f64Ceil, f64Floor, f64Trunc, f64Nearest, f64Sqrt, i32Extend8S, i32Extend16S,
+             i64Extend8S, i64Extend16S, i64Extend32S
+    // binary
+    case i32Add, i32Sub, i32Mul, i32DivS, i32DivU, i32RemS, i32RemU, i32And, i32Or, i32Xor, i32Shl, i32ShrS, i32ShrU,
+             i32Rotl, i32Rotr, i64Add, i64Sub, i64Mul, i64DivS, i64DivU, i64RemS, i64RemU, i64And, i64Or, i64Xor,
+             i64Shl, i64ShrS, i64ShrU, i64Rotl, i64Rotr, f32Add, f32Sub, f32Mul, f32Div, f32Min, f32Max, f32Copysign,
+             f64Add, f64Sub, f64Mul, f64Div, f64Min, f64Max, f64Copysign
+    // convert
+    case i32WrapI64, i32TruncF32S, i32TruncF32U, i32TruncF64S, i32TruncF64U, i64ExtendI32S, i64ExtendI32U,
+             i64TruncF32S, i64TruncF32U, i64TruncF64S, i64TruncF64U, f32ConvertI32S, f32ConvertI32U, f32ConvertI64S,
+             f32ConvertI64U, f32DemoteF64, f64ConvertI32S, f64ConvertI32U, f64ConvertI64S, f64ConvertI64U,
+             f64PromoteF32, i32ReinterpretF32, i64ReinterpretF64, f32ReinterpretI32, f64ReinterpretI64,
+             i32TruncSatF32S, i32TruncSatF32U, i32TruncSatF64S, i32TruncSatF64U, i64TruncSatF32S, i64TruncSatF32U,
+             i64TruncSatF64S, i64TruncSatF64U
+    // END NUMERIC OPS
 
     // MARK: Fused pairs (`Fusion`): generated, in the order `Fusion` computes.
     // BEGIN FUSED OPS (scripts/gen-fused-ops.py)
@@ -177,16 +181,17 @@ enum Op: UInt16, CaseIterable {
 /// i32 and i64 (k = `Word.k`, a constant shift amount; z = the slot in w1):
 /// `(x op y) sh k` and `(x sh k) op y` in one word, `(x op1 y) op2 z` in two; op one of
 /// add, sub, mul, and, or, xor; sh one of shl, shr_s, shr_u, rotl (rotr is rotl by width - k).
+/// The fused op of each pair and the membership tests are generated (`FusedOps.swift`).
 enum Fusion {
-    static let ops: [Op] = [.i32Add, .i32Sub, .i32Mul, .i32And, .i32Or, .i32Xor]
-    static let ops64: [Op] = [.i64Add, .i64Sub, .i64Mul, .i64And, .i64Or, .i64Xor]
-    enum Shift: Int { case shl, shrS, shrU, rotl }
+    enum Shift { case shl, shrS, shrU, rotl }
 
-    /// The index of a fusable binary op in `ops`/`ops64` and whether it is i64.
-    static func binary(_ op: Op) -> (index: Int, wide: Bool)? {
-        if let i = ops.firstIndex(of: op) { return (i, false) }
-        if let i = ops64.firstIndex(of: op) { return (i, true) }
-        return nil
+    /// Whether a fusable binary op (add, sub, mul, and, or, xor) is i64; nil for any other op.
+    static func binaryIsWide(_ op: Op) -> Bool? {
+        switch op {
+        case .i32Add, .i32Sub, .i32Mul, .i32And, .i32Or, .i32Xor: false
+        case .i64Add, .i64Sub, .i64Mul, .i64And, .i64Or, .i64Xor: true
+        default: nil
+        }
     }
 
     /// A shift or rotation: its kind, whether it is i64 and whether it is a rotr.
@@ -208,42 +213,61 @@ enum Fusion {
 
     /// `(x op y) sh k`
     static func opThenShift(_ op: Op, _ sh: Op) -> Op? {
-        guard let (i, wide) = binary(op), let (s, shWide, _) = shift(sh), wide == shWide else { return nil }
-        return Op(rawValue: Op.i32AddShl.rawValue + UInt16((wide ? 24 : 0) + i * 4 + s.rawValue))
+        guard let (s, wide, _) = shift(sh), binaryIsWide(op) == wide else { return nil }
+        return opThenShift(op, s)
     }
 
     /// `(x sh k) op y`
     static func shiftThenOp(_ sh: Op, _ op: Op) -> Op? {
-        guard let (i, wide) = binary(op), let (s, shWide, _) = shift(sh), wide == shWide else { return nil }
-        return Op(rawValue: Op.i32ShlAdd.rawValue + UInt16((wide ? 24 : 0) + s.rawValue * 6 + i))
-    }
-
-    /// `(x op1 y) op2 z`
-    static func opThenOp(_ op1: Op, _ op2: Op) -> Op? {
-        guard let (i, wide) = binary(op1), let (j, wide2) = binary(op2), wide == wide2 else { return nil }
-        return Op(rawValue: Op.i32AddAdd.rawValue + UInt16((wide ? 36 : 0) + i * 6 + j))
+        guard let (s, wide, _) = shift(sh), binaryIsWide(op) == wide else { return nil }
+        return shiftThenOp(s, op)
     }
 
     /// Whether a binary op may take its operands in either order.
     static func isCommutative(_ op: Op) -> Bool { op != .i32Sub && op != .i64Sub }
-
-    /// A fused op of the two-word `(x op1 y) op2 z` family.
-    static func isChain(_ op: Op) -> Bool { op.rawValue >= Op.i32AddAdd.rawValue }
-    /// A fused op of any family.
-    static func isFused(_ op: Op) -> Bool { op.rawValue >= Op.i32AddShl.rawValue }
 }
 
 extension Op {
-    /// The handler for a `NumericOp`: the numeric cases are declared in the same order.
-    static let numericTable: [NumericOp: Op] = {
-        var table: [NumericOp: Op] = [:]
-        let base = Op.i32Eqz.rawValue
-        for (i, op) in NumericOp.allCases.enumerated() { table[op] = Op(rawValue: base + UInt16(i))! }
-        precondition(table[.i64TruncSatF64U] == .i64TruncSatF64U, "Op numeric cases out of order")
-        return table
-    }()
+    /// Conditional branches whose w1 is the branch offset (`brAndNZ` through `brI64GeU`).
+    var isConditionalBranch: Bool {
+        switch self {
+        case .brAndNZ, .brAndZ, .brI32Eq, .brI32Ne, .brI32LtS, .brI32LtU, .brI32GtS, .brI32GtU, .brI32LeS, .brI32LeU,
+            .brI32GeS, .brI32GeU, .brI64Eq, .brI64Ne, .brI64LtS, .brI64LtU, .brI64GtS, .brI64GtU, .brI64LeS, .brI64LeU,
+            .brI64GeS, .brI64GeU:
+            true
+        default: false
+        }
+    }
 
-    static func numeric(_ op: NumericOp) -> Op { numericTable[op]! }
+    /// The counted-loop op (`addBrI32…`) that adds, then branches like this i32 compare-and-branch.
+    var afterAdd: Op? {
+        switch self {
+        case .brI32Eq: .addBrI32Eq
+        case .brI32Ne: .addBrI32Ne
+        case .brI32LtS: .addBrI32LtS
+        case .brI32LtU: .addBrI32LtU
+        case .brI32GtS: .addBrI32GtS
+        case .brI32GtU: .addBrI32GtU
+        case .brI32LeS: .addBrI32LeS
+        case .brI32LeU: .addBrI32LeU
+        case .brI32GeS: .addBrI32GeS
+        case .brI32GeU: .addBrI32GeU
+        default: nil
+        }
+    }
+
+    /// A counted-loop op (`addBrI32…`): w1 = rel (low 32 bits, signed) | z << 32.
+    var isAddBranch: Bool {
+        switch self {
+        case .addBrI32Eq, .addBrI32Ne, .addBrI32LtS, .addBrI32LtU, .addBrI32GtS, .addBrI32GtU, .addBrI32LeS,
+            .addBrI32LeU, .addBrI32GeS, .addBrI32GeU:
+            true
+        default: false
+        }
+    }
+
+    /// A numeric op or a fused pair of them: reads slots A and B (and z), writes C.
+    var isNumericOrFused: Bool { numericOp != nil || Fusion.isFused(self) }
 }
 
 /// Head-word field accessors and builders.

@@ -128,7 +128,7 @@ extension FunctionTranslator {
                 let branchOp = try FunctionTranslator.fusedBranch(cmp.op, negated: !whenTrue)
                 // `x = y + z; if x op w`: one `addBrI32…` when the add came right before.
                 if compareAfterAdd >= 0, compareAfterAdd == code.count - 1, compareAfterAdd >= labelPosition,
-                    branchOp.rawValue >= Op.brI32Eq.rawValue, branchOp.rawValue <= Op.brI32GeU.rawValue,
+                    branchOp.afterAdd != nil,
                     Word.c(code[compareAfterAdd]) == cmp.a || Word.c(code[compareAfterAdd]) == cmp.b
                 {
                     let add = code.removeLast()
@@ -137,7 +137,7 @@ extension FunctionTranslator {
                     // The sum is the left operand: swap the comparison when it is the right one.
                     let (op, other) = sum == cmp.a ? (branchOp, cmp.b) : (FunctionTranslator.swapped(branchOp), cmp.a)
                     let pos = code.count
-                    let fused = Op(rawValue: Op.addBrI32Eq.rawValue + (op.rawValue - Op.brI32Eq.rawValue))!
+                    let fused = op.afterAdd!
                     emit(Word.make(fused, a: Word.a(add), b: Word.b(add), c: sum))
                     code.append(UInt64(other) << 32)
                     return Fixup(at: pos + 1, base: pos, inHead: false, low32: true)

@@ -190,11 +190,7 @@ extension FunctionTranslator {
     static func isPure(_ op: Op) -> Bool {
         switch op {
         case .select, .globalGet: return true
-        case .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i64DivS, .i64DivU, .i64RemS, .i64RemU,
-            .i32TruncF32S, .i32TruncF32U, .i32TruncF64S, .i32TruncF64U,
-            .i64TruncF32S, .i64TruncF32U, .i64TruncF64S, .i64TruncF64U:
-            return false
-        default: return op.rawValue >= Op.i32Eqz.rawValue
+        default: return op.numericOp.map { !$0.canTrap } ?? Fusion.isFused(op)
         }
     }
 
@@ -209,18 +205,11 @@ extension FunctionTranslator {
         sourceMap.append((UInt32(to), moved))
     }
 
-    static func isBinary(_ op: NumericOp) -> Bool {
-        switch op.rawValue {
-        case 0x46...0x4F, 0x51...0x5A, 0x5B...0x66, 0x6A...0x78, 0x7C...0x8A, 0x92...0x98, 0xA0...0xA6: true
-        default: false
-        }
-    }
+    static func isBinary(_ op: NumericOp) -> Bool { op.arity == 2 }
 
+    /// `eqz` and the integer comparisons.
     static func isIntegerCompare(_ op: NumericOp) -> Bool {
-        switch op.rawValue {
-        case 0x45...0x5A: true
-        default: false
-        }
+        (op.kind == .test || op.kind == .compare) && (op.operandType == .i32 || op.operandType == .i64)
     }
 
     mutating func numeric(_ op: NumericOp) {
@@ -345,7 +334,7 @@ extension FunctionTranslator {
                 .load32Shl, .load64Shl, .load32OrShl, .load64OrShl, .load32AddShl, .load64AddShl:
                 i += 2
             default:
-                guard op.rawValue >= Op.i32Eqz.rawValue else { return nil }
+                guard op.isNumericOrFused else { return nil }
                 i += op.length
             }
         }

@@ -106,9 +106,9 @@ extension FunctionCompiler {
             }
             finishCondition(.e, &a)
         case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU:
-            fastCompare(.i32, Self.conditions[Int(op.rawValue - NumericOp.i32Eq.rawValue)], &a)
+            fastCompare(.i32, Self.integerCondition(op.comparison!), &a)
         case .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU:
-            fastCompare(.i64, Self.conditions[Int(op.rawValue - NumericOp.i64Eq.rawValue)], &a)
+            fastCompare(.i64, Self.integerCondition(op.comparison!), &a)
         case .i32Add: fastALU(.add, .i32, &a)
         case .i32Sub: fastALU(.sub, .i32, &a)
         case .i32And: fastALU(.and, .i32, &a)
@@ -460,9 +460,9 @@ extension FunctionCompiler {
             freeGPR(t)
             pushGPR(r)
         case .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge:
-            fastFCompare(false, Int(op.rawValue - NumericOp.f32Eq.rawValue), &a)
+            fastFCompare(false, op.comparison!, &a)
         case .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge:
-            fastFCompare(true, Int(op.rawValue - NumericOp.f64Eq.rawValue), &a)
+            fastFCompare(true, op.comparison!, &a)
         case .f32Min: fastMinMax(false, min: true, &a)
         case .f32Max: fastMinMax(false, min: false, &a)
         case .f64Min: fastMinMax(true, min: true, &a)
@@ -526,7 +526,8 @@ extension FunctionCompiler {
         pushVal(.xmm(x))
     }
 
-    mutating func fastFCompare(_ f64: Bool, _ k: Int, _ a: inout X64Assembler) {
+    /// A float comparison: `ucomis*` sets the flags of an unsigned compare, and parity on NaN.
+    mutating func fastFCompare(_ f64: Bool, _ comparison: Comparison, _ a: inout X64Assembler) {
         let b = pop(), v = pop()
         func ucomi(_ a: inout X64Assembler, _ x: XMM, _ o: Opnd, _ fc: inout FunctionCompiler) {
             if case .mem(let m) = o {
@@ -537,23 +538,23 @@ extension FunctionCompiler {
                 fc.freeXMM(y)
             }
         }
-        switch k {
-        case 2, 4:  // a < b  <=>  b > a;  a <= b  <=>  b >= a
+        switch comparison {
+        case .lt, .le:  // a < b  <=>  b > a;  a <= b  <=>  b >= a
             let x = intoXMM(b, f64: f64, &a)
             ucomi(&a, x, v, &self)
             freeXMM(x)
-            finishCondition(k == 2 ? .a : .ae, &a)
-        case 3, 5:
+            finishCondition(comparison == .lt ? .a : .ae, &a)
+        case .gt, .ge:
             let x = intoXMM(v, f64: f64, &a)
             ucomi(&a, x, b, &self)
             freeXMM(x)
-            finishCondition(k == 3 ? .a : .ae, &a)
+            finishCondition(comparison == .gt ? .a : .ae, &a)
         default:
             let x = intoXMM(v, f64: f64, &a)
             let r = allocGPR(&a), t = allocGPR(&a)
             ucomi(&a, x, b, &self)
             freeXMM(x)
-            if k == 0 {
+            if comparison == .eq {
                 a.setcc(.e, r)
                 a.setcc(.np, t)
                 a.and(.i8, r, t)

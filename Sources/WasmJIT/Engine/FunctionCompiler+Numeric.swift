@@ -61,7 +61,21 @@ extension FunctionCompiler {
 
     // MARK: Integer helpers
 
-    static let conditions: [Condition] = [.e, .ne, .l, .b, .g, .a, .le, .be, .ge, .ae]
+    /// The x86 condition of an integer comparison.
+    static func integerCondition(_ comparison: Comparison) -> Condition {
+        switch comparison {
+        case .eq: .e
+        case .ne: .ne
+        case .ltS, .lt: .l
+        case .ltU: .b
+        case .gtS, .gt: .g
+        case .gtU: .a
+        case .leS, .le: .le
+        case .leU: .be
+        case .geS, .ge: .ge
+        case .geU: .ae
+        }
+    }
 
     mutating func divide(_ s: OperandSize, signed: Bool, rem: Bool, _ a: inout X64Assembler) {
         a.mov(s, .rcx, top)
@@ -163,20 +177,9 @@ extension FunctionCompiler {
         loadF(f64, .xmm0, top, &a)
         ucomi(f64, .xmm0, .xmm0, &a)
         a.j(.p, nan)
-        // Lower bound: exclusive (value must be > lo) or inclusive (>= lo).
-        let lo: Double, loInclusive: Bool, hi: Double
-        if signed {
-            if s == .i32 {
-                hi = 2147483648.0
-                if f64 { lo = -2147483649.0; loInclusive = false } else { lo = -2147483648.0; loInclusive = true }
-            } else {
-                hi = 9223372036854775808.0
-                lo = -9223372036854775808.0; loInclusive = true
-            }
-        } else {
-            lo = -1.0; loInclusive = false
-            hi = s == .i32 ? 4294967296.0 : 18446744073709551616.0
-        }
+        // The bounds the interpreter checks too (`TruncationRange`).
+        let range = TruncationRange.of(to64: s == .i64, signed: signed, fromF64: f64)
+        let lo = range.lower, loInclusive = range.lowerInclusive, hi = range.upper
         loadConstF(f64, .xmm1, lo, &a)
         ucomi(f64, .xmm0, .xmm1, &a)
         a.j(loInclusive ? .b : .be, under)

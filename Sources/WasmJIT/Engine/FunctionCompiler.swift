@@ -213,9 +213,18 @@ struct FunctionCompiler {
 
     // MARK: Driver
 
+    /// The text-format name and immediates of an instruction, for listings.
     static func describe(_ ins: Instruction) -> String {
-        if case .numeric(let op) = ins { return "\(op)" }
-        return "\(ins)"
+        switch ins {
+        case .numeric(let op): return op.name
+        case .load(_, let arg), .store(_, let arg):
+            return ins.name + (arg.offset != 0 ? " offset=\(arg.offset)" : "") + " align=\(1 << arg.align)"
+        default:
+            // The immediates as Swift prints the case's associated values.
+            let text = "\(ins)"
+            guard let open = text.firstIndex(of: "("), text.hasSuffix(")") else { return ins.name }
+            return ins.name + " " + text[text.index(after: open)..<text.index(before: text.endIndex)]
+        }
     }
 
     /// Implementation limit: frame slots (locals, hidden slots, operand stack) per function.

@@ -31,21 +31,27 @@ enum Helpers {
     typealias HRound = @convention(c) (UnsafeMutableRawPointer, UInt64, UInt32) -> UInt64
 
     /// ceil/floor/trunc/nearest of f32 (kinds 0-3) or f64 (4-7) bits, for CPUs without
-    /// SSE4.1. Swift's `rounded(_:)` is IEEE's roundToIntegral (nearest: ties to even);
-    /// a NaN comes back quieted, as `roundss`/`roundsd` return it.
+    /// SSE4.1: the interpreter's `FloatOps` (a NaN comes back quieted, as `roundss`/`roundsd`
+    /// return it).
     static let round: UInt = address({ (_, bits, kind) in
-        let rule: FloatingPointRoundingRule = switch kind & 3 {
-        case 0: .up
-        case 1: .down
-        case 2: .towardZero
-        default: .toNearestOrEven
-        }
         if kind < 4 {
             let x = Float(bitPattern: UInt32(truncatingIfNeeded: bits))
-            return UInt64(x.isNaN ? (x + x).bitPattern : x.rounded(rule).bitPattern)
+            let r: Float = switch kind & 3 {
+            case 0: FloatOps.ceil(x)
+            case 1: FloatOps.floor(x)
+            case 2: FloatOps.trunc(x)
+            default: FloatOps.nearest(x)
+            }
+            return UInt64(r.bitPattern)
         }
         let x = Double(bitPattern: bits)
-        return x.isNaN ? (x + x).bitPattern : x.rounded(rule).bitPattern
+        let r: Double = switch kind & 3 {
+        case 0: FloatOps.ceil(x)
+        case 1: FloatOps.floor(x)
+        case 2: FloatOps.trunc(x)
+        default: FloatOps.nearest(x)
+        }
+        return r.bitPattern
     } as HRound)
 
     static let memoryGrow: UInt = address({ (ctx, delta) in
