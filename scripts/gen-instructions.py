@@ -6,6 +6,7 @@ exits 1 when a committed file differs from what this script makes (a test runs i
 Outputs:
   Sources/WasmCore/Generated/NumericOp.swift          the `NumericOp` enum, its names, types, kinds
   Sources/WasmCore/Generated/MemoryOps.swift          `LoadOp`, `StoreOp`
+  Sources/WasmCore/Generated/VectorOps.swift          `VectorOp`, `VectorLaneOp`, `LaneMemoryOp`
   Sources/WasmCore/Generated/OperatorDecoder.swift    the decoder's opcode switch
   Sources/WasmCore/Generated/InstructionNames.swift   `Instruction.name`
   Sources/WasmInterpreter/Generated/NumericOps.swift  `Op` <-> `NumericOp`
@@ -39,12 +40,15 @@ READERS = {
     "i64": "try reader.readS64()",
     "f32": "try reader.readUInt32LE()",
     "f64": "try reader.readUInt64LE()",
+    "v128": "try readV128()",
+    "lane": "try reader.readByte()",
+    "shuffle": "try readV128()",
 }
-VALUE_TYPES = {"i32", "i64", "f32", "f64"}
+VALUE_TYPES = {"i32", "i64", "f32", "f64", "v128"}
 KINDS = {"test", "compare", "unary", "binary", "convert"}
 COMPARISONS = {"eq", "ne", "ltS", "ltU", "gtS", "gtU", "leS", "leU", "geS", "geU", "lt", "gt", "le", "ge"}
 CLASSES = {"numeric", "load", "store", "constant", "control", "parametric", "variable", "table", "memory",
-           "reference", "unsupported"}
+           "reference", "unsupported", "vector", "lane", "lane-memory", "shuffle"}
 
 
 class Row:
@@ -95,6 +99,12 @@ class Row:
                 self.fail(f"unknown condition {self.details['compare']}")
         if self.cls == "unsupported" and "feature" not in self.details:
             self.fail("an unsupported row names its feature")
+        if self.cls == "vector" and (self.immediates or len(self.results) != 1 or not 1 <= len(self.operands) <= 3):
+            self.fail("a vector row has no immediates, 1-3 operands and one result")
+        if self.cls in ("lane", "lane-memory") and "lanes" not in self.details:
+            self.fail("a lane row gives its lane count: lanes=N")
+        if self.cls == "lane-memory" and "bytes" not in self.details:
+            self.fail("a lane-memory row gives the bytes it accesses: bytes=N")
 
     @property
     def encoding(self):
@@ -228,10 +238,12 @@ def wrap(prefix, members, suffix, width=120):
 # MARK: LoadOp, StoreOp
 
 def byte_width(r, value_type):
+    if "bytes" in r.details:
+        return int(r.details["bytes"])
     m = re.search(r"(?:load|store)(\d+)", r.name)
     if m:
         return int(m.group(1)) // 8
-    return {"i32": 4, "f32": 4, "i64": 8, "f64": 8}[value_type]
+    return {"i32": 4, "f32": 4, "i64": 8, "f64": 8, "v128": 16}[value_type]
 
 
 def gen_memory_ops(rows):
@@ -252,11 +264,12 @@ def gen_memory_ops(rows):
         for r in ops:
             out.append(f"        case .{r.case}: \"{r.name}\"")
         out.append("        }\n    }\n")
-        out.append("    /// The opcode byte.")
+        out.append("    /// The binary encoding: the opcode byte, or a prefix byte and its sub-opcode.")
         out.append("    public var encoding: Opcode {")
         out.append("        switch self {")
         for r in ops:
-            out.append(f"        case .{r.case}: Opcode(0x{r.byte:02X})")
+            arg = f"0x{r.byte:02X}" if r.sub is None else f"0x{r.byte:02X}, {r.sub}"
+            out.append(f"        case .{r.case}: Opcode({arg})")
         out.append("        }\n    }\n")
         out.append("    /// Bytes accessed in memory.")
         out.append("    public var byteWidth: Int {")
@@ -284,6 +297,107 @@ def gen_memory_ops(rows):
     return "\n".join(out)
 
 
+# MARK: Vector ops
+
+def simple_enum(out, ops, enum, doc):
+    """An enum with dense raw values, `name` and `encoding`."""
+    out.append(doc)
+    out.append(f"public enum {enum}: UInt16, Hashable, Sendable, CaseIterable {{")
+    for i, r in enumerate(ops):
+        out.append(f"    case {r.case} = {i}")
+    out.append("")
+    out.append("    /// The text-format name.")
+    out.append("    public var name: String {")
+    out.append("        switch self {")
+    for r in ops:
+        out.append(f"        case .{r.case}: \"{r.name}\"")
+    out.append("        }\n    }\n")
+    out.append("    /// The binary encoding: the prefix byte and its sub-opcode.")
+    out.append("    public var encoding: Opcode {")
+    out.append("        switch self {")
+    for r in ops:
+        out.append(f"        case .{r.case}: Opcode(0x{r.byte:02X}, {r.sub})")
+    out.append("        }\n    }\n")
+
+
+def signature_switch(out, ops, doc="Operand types popped (in push order) and the single result type pushed."):
+    out.append(f"    /// {doc}")
+    out.append("    public var signature: (operands: [ValueType], result: ValueType) {")
+    out.append("        switch self {")
+    groups = {}
+    for r in ops:
+        groups.setdefault((tuple(r.operands), r.results[0]), []).append(f".{r.case}")
+    for (operands, result), members in groups.items():
+        sig = "[" + ", ".join("." + t for t in operands) + f"], .{result}"
+        out.append(wrap("        case ", members, f": ({sig})"))
+    out.append("        }\n    }")
+
+
+def gen_vector(rows):
+    out = [HEADER]
+    ops = [r for r in rows if r.cls == "vector"]
+    simple_enum(out, ops, "VectorOp", """/// Every instruction of class `vector` in the instruction table: SIMD operations without
+/// immediates (lane-wise arithmetic, comparisons, conversions, splats, bit operations, relaxed
+/// SIMD). The raw value is a dense index for tables; the binary encoding is `encoding`.""")
+    signature_switch(out, ops)
+    out.append("")
+    out.append("    /// Number of operands popped (1 to 3).")
+    out.append("    public var arity: Int {")
+    out.append("        switch self {")
+    for n in (3, 2):
+        members = [f".{r.case}" for r in ops if len(r.operands) == n]
+        out.append(wrap("        case ", members, f": {n}"))
+    out.append("        default: 1")
+    out.append("        }\n    }\n")
+    out.append("    /// A relaxed SIMD instruction (its result may depend on the platform; Wasmoon's is deterministic).")
+    out.append("    public var isRelaxed: Bool {")
+    out.append("        switch self {")
+    members = [f".{r.case}" for r in ops if "relaxed" in r.flags]
+    out.append(wrap("        case ", members, ": true"))
+    out.append("        default: false")
+    out.append("        }\n    }")
+    out.append("}\n")
+
+    ops = [r for r in rows if r.cls == "lane"]
+    simple_enum(out, ops, "VectorLaneOp", """/// `extract_lane` and `replace_lane` (class `lane`): a lane index follows the opcode.""")
+    out.append("    /// Lanes of the vector shape: the lane index must be below it.")
+    out.append("    public var laneCount: UInt8 {")
+    out.append("        switch self {")
+    counts = {}
+    for r in ops:
+        counts.setdefault(int(r.details["lanes"]), []).append(f".{r.case}")
+    for n, members in sorted(counts.items()):
+        out.append(wrap("        case ", members, f": {n}"))
+    out.append("        }\n    }\n")
+    signature_switch(out, ops)
+    out.append("}\n")
+
+    ops = [r for r in rows if r.cls == "lane-memory"]
+    simple_enum(out, ops, "LaneMemoryOp", """/// `v128.loadN_lane` and `v128.storeN_lane` (class `lane-memory`): a memarg, then a lane index.""")
+    out.append("    /// Bytes accessed in memory (the lane's width).")
+    out.append("    public var byteWidth: Int {")
+    out.append("        switch self {")
+    widths = {}
+    for r in ops:
+        widths.setdefault(int(r.details["bytes"]), []).append(f".{r.case}")
+    for n, members in sorted(widths.items()):
+        out.append(wrap("        case ", members, f": {n}"))
+    out.append("        }\n    }\n")
+    out.append("    /// Largest alignment exponent allowed (log2 of `byteWidth`).")
+    out.append("    public var naturalAlignment: UInt32 { UInt32(byteWidth.trailingZeroBitCount) }\n")
+    out.append("    /// Lanes of the vector shape: the lane index must be below it.")
+    out.append("    public var laneCount: UInt8 { UInt8(16 / byteWidth) }\n")
+    out.append("    /// A store: pops the address and the vector, pushes nothing.")
+    out.append("    public var isStore: Bool {")
+    out.append("        switch self {")
+    members = [f".{r.case}" for r in ops if not r.results]
+    out.append(wrap("        case ", members, ": true"))
+    out.append("        default: false")
+    out.append("        }\n    }")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
 # MARK: Decoder
 
 def construct(r):
@@ -292,6 +406,14 @@ def construct(r):
         return f".numeric(.{r.case})"
     if r.cls in ("load", "store"):
         return f".{r.cls}(.{r.case}, try readMemArg())"
+    if r.cls == "vector":
+        return f".vector(.{r.case})"
+    if r.cls == "lane":
+        return f".vectorLane(.{r.case}, lane: try reader.readByte())"
+    if r.cls == "lane-memory":
+        return f".laneMemory(.{r.case}, try readMemArg(), lane: try reader.readByte())"
+    if r.cls == "shuffle":
+        return f".{r.case}(try readV128())"
     if not r.immediates:
         return f".{r.case}"
     args = []
@@ -347,12 +469,15 @@ def gen_names(rows):
     public var name: String {
         switch self {""")
     for r in rows:
-        if r.cls in ("unsupported", "numeric", "load", "store"):
+        if r.cls in ("unsupported", "numeric", "load", "store", "vector", "lane", "lane-memory"):
             continue
         out.append(f"        case .{r.case}: \"{r.name}\"")
     out.append("        case .numeric(let op): op.name")
     out.append("        case .load(let op, _): op.name")
     out.append("        case .store(let op, _): op.name")
+    out.append("        case .vector(let op): op.name")
+    out.append("        case .vectorLane(let op, _): op.name")
+    out.append("        case .laneMemory(let op, _, _): op.name")
     out.append("        }\n    }\n}")
     return "\n".join(out) + "\n"
 
@@ -397,6 +522,7 @@ def main():
     files = {
         "Sources/WasmCore/Generated/NumericOp.swift": gen_numeric(rows),
         "Sources/WasmCore/Generated/MemoryOps.swift": gen_memory_ops(rows),
+        "Sources/WasmCore/Generated/VectorOps.swift": gen_vector(rows),
         "Sources/WasmCore/Generated/OperatorDecoder.swift": gen_decoder(rows),
         "Sources/WasmCore/Generated/InstructionNames.swift": gen_names(rows),
         "Sources/WasmInterpreter/Generated/NumericOps.swift": gen_interpreter(rows),

@@ -67,6 +67,17 @@ public enum Instruction: Hashable, Sendable {
 
     // Everything that only pops and pushes numbers.
     case numeric(NumericOp)
+
+    // SIMD
+    case v128Const(V128)
+    /// SIMD operations without immediates.
+    case vector(VectorOp)
+    /// `extract_lane` / `replace_lane` with the lane index.
+    case vectorLane(VectorLaneOp, lane: UInt8)
+    /// `v128.loadN_lane` / `v128.storeN_lane`.
+    case laneMemory(LaneMemoryOp, MemArg, lane: UInt8)
+    /// The 16 lane indices (each below 32) as a vector, lane 0 in the lowest byte.
+    case i8x16Shuffle(V128)
 }
 
 /// The immediates of `br_table`: the label targets and the default label.

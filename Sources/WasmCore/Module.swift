@@ -24,6 +24,8 @@ public struct Module: Sendable {
     public var customSections: [CustomSection] = []
     /// Decoded `name` custom section, when present and well formed.
     public var names: NameSection?
+    /// The module uses SIMD: a v128 type or a 0xFD-prefixed instruction (set by the decoder).
+    public var usesSIMD = false
 
     public init() {}
 

@@ -7,6 +7,8 @@ public enum ValueType: UInt8, Hashable, Sendable, CustomStringConvertible {
     case i64 = 0x7E
     case f32 = 0x7D
     case f64 = 0x7C
+    /// A 128-bit SIMD vector (`V128`).
+    case v128 = 0x7B
     case funcref = 0x70
     case externref = 0x6F
 
@@ -19,9 +21,50 @@ public enum ValueType: UInt8, Hashable, Sendable, CustomStringConvertible {
         case .i64: "i64"
         case .f32: "f32"
         case .f64: "f64"
+        case .v128: "v128"
         case .funcref: "funcref"
         case .externref: "externref"
         }
+    }
+}
+
+/// A 128-bit SIMD value: lane 0 is in the lowest bits of `low` (memory order, little-endian).
+public struct V128: Hashable, Sendable, CustomStringConvertible {
+    /// Bytes 0..<8 (lanes 0 upwards), as a little-endian integer.
+    public var low: UInt64
+    /// Bytes 8..<16.
+    public var high: UInt64
+
+    public init(low: UInt64, high: UInt64) {
+        self.low = low
+        self.high = high
+    }
+
+    public static let zero = V128(low: 0, high: 0)
+
+    /// The 16 bytes in memory order.
+    public init(bytes: [UInt8]) {
+        precondition(bytes.count == 16, "V128 takes 16 bytes")
+        var low: UInt64 = 0, high: UInt64 = 0
+        for i in 0..<8 {
+            low |= UInt64(bytes[i]) << (8 * i)
+            high |= UInt64(bytes[8 + i]) << (8 * i)
+        }
+        self.init(low: low, high: high)
+    }
+
+    /// The 16 bytes in memory order.
+    public var bytes: [UInt8] {
+        (0..<16).map { i in UInt8(truncatingIfNeeded: (i < 8 ? low : high) >> (8 * (i % 8))) }
+    }
+
+    /// `0x` and 32 hex digits: the vector as one little-endian 128-bit number (cli.md).
+    public var description: String {
+        func hex16(_ v: UInt64) -> String {
+            let digits = String(v, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return "0x" + hex16(high) + hex16(low)
     }
 }
 

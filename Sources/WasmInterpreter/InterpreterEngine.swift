@@ -26,6 +26,7 @@ public final class InterpreterEngine: ExecutionEngine {
     }
 
     public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
+        if module.usesSIMD { throw InterpreterError("unsupported feature: SIMD is not run by the interpreter yet") }
         let code = InterpreterModuleCode(module: module, traced: callTracer != nil)
         let owner = UnsafeRawPointer(Unmanaged.passUnretained(code).toOpaque())
         let importCount = code.importedFunctionCount

@@ -116,8 +116,13 @@ enum Instantiation {
         for tableType in module.tables { instance.tables.append(try Table(type: tableType)) }
         for memoryType in module.memories { instance.memories.append(try Memory(type: memoryType)) }
         for global in module.globals {
-            let raw = try evaluate(global.initializer, instance: instance)
-            instance.globals.append(Global(type: global.type, value: RawValue.decode(raw, as: global.type.valueType)))
+            let value: Value
+            if global.type.valueType == .v128 {
+                value = try evaluateVector(global.initializer, instance: instance)
+            } else {
+                value = RawValue.decode(try evaluate(global.initializer, instance: instance), as: global.type.valueType)
+            }
+            instance.globals.append(Global(type: global.type, value: value))
         }
         for export in module.exports {
             let value: ExternalValue
@@ -167,6 +172,15 @@ enum Instantiation {
     }
 
     /// Evaluates a constant expression to a raw slot value.
+    /// A validated constant expression of type v128: `v128.const` or `global.get`.
+    static func evaluateVector(_ expr: ConstExpr, instance: Instance) throws -> Value {
+        switch expr.instructions.first {
+        case .v128Const(let v)?: return .v128(v)
+        case .globalGet(let i)?: return instance.globals[Int(i)].value
+        default: throw ValidationError("constant expression required")
+        }
+    }
+
     static func evaluate(_ expr: ConstExpr, instance: Instance) throws -> UInt64 {
         var stack: [UInt64] = []
         for ins in expr.instructions {

@@ -82,20 +82,22 @@ public final class Global: @unchecked Sendable {
     public let type: GlobalType
     package let storage: UnsafeMutablePointer<UInt64>
 
+    /// Two slots for every global, so a v128 fits (`RawValue`).
     public init(type: GlobalType, value: Value) {
         self.type = type
-        storage = .allocate(capacity: 1)
-        storage.initialize(to: RawValue.encode(value))
+        storage = .allocate(capacity: 2)
+        storage.initialize(repeating: 0, count: 2)
+        RawValue.store(value, to: storage)
     }
 
     deinit { storage.deallocate() }
 
-    public var value: Value { RawValue.decode(storage.pointee, as: type.valueType) }
+    public var value: Value { RawValue.load(storage, as: type.valueType) }
 
     /// Sets a mutable global's value (type must match).
     public func set(_ value: Value) throws {
         guard type.mutability == .variable else { throw CallError("global is immutable") }
         guard value.type == type.valueType else { throw CallError("type mismatch") }
-        storage.pointee = RawValue.encode(value)
+        RawValue.store(value, to: storage)
     }
 }

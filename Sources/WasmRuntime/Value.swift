@@ -7,6 +7,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     case i64(UInt64)
     case f32(UInt32)
     case f64(UInt64)
+    case v128(V128)
     case funcRef(Function?)
     case externRef(ExternRef?)
 
@@ -16,6 +17,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .i64: .i64
         case .f32: .f32
         case .f64: .f64
+        case .v128: .v128
         case .funcRef: .funcref
         case .externRef: .externref
         }
@@ -28,6 +30,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .i64: .i64(0)
         case .f32: .f32(0)
         case .f64: .f64(0)
+        case .v128: .v128(.zero)
         case .funcref: .funcRef(nil)
         case .externref: .externRef(nil)
         }
@@ -39,6 +42,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .i64(let v): "i64:\(Int64(bitPattern: v))"
         case .f32(let v): "f32:\(Float(bitPattern: v))"
         case .f64(let v): "f64:\(Double(bitPattern: v))"
+        case .v128(let v): "v128:\(v)"
         case .funcRef(let f): f.map { "funcref:\($0.debugName)" } ?? "funcref:null"
         case .externRef(let e): e.map { "externref:\($0.id)" } ?? "externref:null"
         }
@@ -58,10 +62,23 @@ public struct ExternRef: Hashable, Sendable {
 
 // MARK: - Raw 64-bit slot encoding shared by both engines
 
-/// Every value lives in a 64-bit slot inside the engines: i32/f32 in the low
-/// 32 bits (upper bits zero), i64/f64 as is, funcref as the address of its
-/// `Function` object (0 = null), externref as `id + 1` (0 = null).
+/// Every value lives in 64-bit slots inside the engines: i32/f32 in the low 32 bits (upper
+/// bits zero), i64/f64 as is, funcref as the address of its `Function` object (0 = null),
+/// externref as `id + 1` (0 = null); a v128 takes two consecutive slots, its low half first.
+/// Arguments, results, frames and globals are laid out by `slotCount`.
 package enum RawValue {
+    /// Slots a value of `type` takes: 2 for v128, 1 for every other type.
+    @inline(__always)
+    package static func slotCount(_ type: ValueType) -> Int { type == .v128 ? 2 : 1 }
+
+    /// Slots of a sequence of values (a parameter or result list).
+    package static func slotCount(_ types: [ValueType]) -> Int {
+        var n = 0
+        for t in types { n += slotCount(t) }
+        return n
+    }
+
+    /// The slot of a single-slot value (not a v128: see `store`).
     @inline(__always)
     package static func encode(_ value: Value) -> UInt64 {
         switch value {
@@ -69,11 +86,58 @@ package enum RawValue {
         case .i64(let v): v
         case .f32(let v): UInt64(v)
         case .f64(let v): v
+        case .v128(let v): v.low
         case .funcRef(let f): f.map { $0.rawReference } ?? 0
         case .externRef(let e): e.map { $0.id &+ 1 } ?? 0
         }
     }
 
+    /// Writes `value` to `slots` (one slot, or two for a v128); returns the slots written.
+    @discardableResult @inline(__always)
+    package static func store(_ value: Value, to slots: UnsafeMutablePointer<UInt64>) -> Int {
+        if case .v128(let v) = value {
+            slots[0] = v.low
+            slots[1] = v.high
+            return 2
+        }
+        slots[0] = encode(value)
+        return 1
+    }
+
+    /// The value of `type` in `slots`.
+    @inline(__always)
+    package static func load(_ slots: UnsafePointer<UInt64>, as type: ValueType) -> Value {
+        type == .v128 ? .v128(V128(low: slots[0], high: slots[1])) : decode(slots[0], as: type)
+    }
+
+    /// Values laid out in consecutive slots.
+    package static func encode(_ values: [Value]) -> [UInt64] {
+        var slots: [UInt64] = []
+        slots.reserveCapacity(values.count)
+        for v in values {
+            if case .v128(let x) = v {
+                slots.append(x.low)
+                slots.append(x.high)
+            } else {
+                slots.append(encode(v))
+            }
+        }
+        return slots
+    }
+
+    /// The values of `types` laid out in consecutive slots from `slots`.
+    package static func decode(_ slots: UnsafePointer<UInt64>, as types: [ValueType]) -> [Value] {
+        var values: [Value] = []
+        values.reserveCapacity(types.count)
+        var at = 0
+        for t in types {
+            values.append(load(slots + at, as: t))
+            at += slotCount(t)
+        }
+        return values
+    }
+
+    /// The value of a single-slot type (a v128 needs `load`; given one slot it reads it as the low half).
     @inline(__always)
     package static func decode(_ raw: UInt64, as type: ValueType) -> Value {
         switch type {
@@ -81,6 +145,7 @@ package enum RawValue {
         case .i64: .i64(raw)
         case .f32: .f32(UInt32(truncatingIfNeeded: raw))
         case .f64: .f64(raw)
+        case .v128: .v128(V128(low: raw, high: 0))
         case .funcref: .funcRef(Function.fromRawReference(raw))
         case .externref: .externRef(raw == 0 ? nil : ExternRef(id: raw &- 1))
         }

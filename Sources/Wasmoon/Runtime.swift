@@ -15,6 +15,7 @@ import WasmJIT
 @_exported import struct WasmCore.ValidationError
 @_exported import struct WasmCore.FuncType
 @_exported import enum WasmCore.ValueType
+@_exported import struct WasmCore.V128
 @_exported import enum WasmCore.RefType
 @_exported import struct WasmCore.Limits
 @_exported import struct WasmCore.MemoryType

@@ -7,7 +7,7 @@ import WasmParser
 public enum TextFormat {
     /// The proposals the text parser accepts beyond the wasm 1.0 core.
     /// (Multi-value, bulk memory, sign extension and saturating conversions are always on.)
-    package static let features: WasmFeatureSet = [.referenceTypes, .tailCall]
+    package static let features: WasmFeatureSet = [.referenceTypes, .tailCall, .simd]
 
     /// Translates a `.wat` text into a binary module.
     /// - Parameter nameSection: emit a `name` section (function names for backtraces).

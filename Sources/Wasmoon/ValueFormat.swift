@@ -1,9 +1,13 @@
+import WasmCore
+
 /// How values look on the command line (cli.md): results printed by `--invoke`
 /// and arguments parsed by parameter type.
 ///
 /// - i32/i64: signed decimal.
 /// - f32/f64: the shortest decimal that round-trips (`1`, `0.1`, `1e+20`), `inf`, `-inf`,
 ///   `nan` / `-nan` for the canonical NaN, `nan:0x…` / `-nan:0x…` (significand bits) otherwise.
+/// - v128: `0x` and 32 hex digits, the vector as one little-endian 128-bit number (lane 0 in
+///   the lowest bits); parsed from that or from the number in decimal.
 /// - references: `null`, `func:N` (N = index in the defining module's function space), `extern`.
 public enum ValueFormat {
     /// The text of one result value.
@@ -13,6 +17,7 @@ public enum ValueFormat {
         case .i64(let v): return String(Int64(bitPattern: v))
         case .f32(let bits): return formatF32(bits)
         case .f64(let bits): return formatF64(bits)
+        case .v128(let v): return v.description
         case .funcRef(let f): return f.map { "func:\($0.index)" } ?? "null"
         case .externRef(let e): return e == nil ? "null" : "extern"
         }
@@ -63,12 +68,34 @@ public enum ValueFormat {
         case .i64: return parseInteger(text, bits: 64).map { .i64($0) }
         case .f32: return parseF32(text).map { .f32($0) }
         case .f64: return parseF64(text).map { .f64($0) }
+        case .v128: return parseV128(text).map { .v128($0) }
         case .funcref: return text == "null" ? .funcRef(nil) : nil
         case .externref:
             if text == "null" { return .externRef(nil) }
             if let id = UInt64(text), id != .max { return .externRef(ExternRef(id: id)) }
             return nil
         }
+    }
+
+    /// A v128 as one unsigned 128-bit number: `0x` and up to 32 hex digits, or decimal.
+    static func parseV128(_ text: String) -> WasmCore.V128? {
+        var s = Substring(text)
+        var radix: UInt128 = 10
+        if s.hasPrefix("0x") || s.hasPrefix("0X") {
+            radix = 16
+            s = s.dropFirst(2)
+        }
+        let digits = s.filter { $0 != "_" }
+        guard !digits.isEmpty, !s.hasPrefix("_"), !s.hasSuffix("_"), !s.contains("__") else { return nil }
+        var value: UInt128 = 0
+        for c in digits {
+            guard let d = c.hexDigitValue, UInt128(d) < radix else { return nil }
+            let (shifted, o1) = value.multipliedReportingOverflow(by: radix)
+            let (sum, o2) = shifted.addingReportingOverflow(UInt128(d))
+            if o1 || o2 { return nil }
+            value = sum
+        }
+        return WasmCore.V128(low: UInt64(truncatingIfNeeded: value), high: UInt64(truncatingIfNeeded: value >> 64))
     }
 
     /// Two's-complement bits of an integer literal that fits in `bits` bits either

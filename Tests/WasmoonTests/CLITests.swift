@@ -24,9 +24,6 @@ struct CLITests {
     /// A module of a proposal not implemented yet names it (exit 1), instead of being
     /// called malformed.
     @Test(arguments: [
-        (#"(module (func (export "f") (result i32) (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4))))"#,
-         "unsupported feature: SIMD (0xfd prefix)"),
-        ("(module (func (param v128)))", "unsupported feature: SIMD (v128 type)"),
         ("(module (memory i64 1))", "unsupported feature: memory64 (64-bit limits)"),
         (#"(module (tag $e) (func (throw $e)))"#, "unsupported feature: exception handling (tag section)"),
     ])

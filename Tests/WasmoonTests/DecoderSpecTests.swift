@@ -20,11 +20,11 @@ import Wasmoon
         var watFailures = 0
     }
 
-    @Test(arguments: SharedData.gateFiles())
+    @Test(arguments: SharedData.gateFiles() + SharedData.simdGateFiles())
     func decodesSpecFile(_ url: URL) throws {
         let file = url.lastPathComponent
         let text = try String(contentsOf: url, encoding: .utf8)
-        var wast = try parseWAST(text, features: [.referenceTypes, .tailCall])
+        var wast = try parseWAST(text, features: [.referenceTypes, .tailCall, .simd])
         var tally = Tally()
 
         func where_(_ line: Int) -> String { "\(file):\(line)" }
@@ -59,7 +59,7 @@ import Wasmoon
             case .text(let wat):
                 if let bytes = encode(wat, line: line) { expectDecodes(bytes, line: line, what: what) }
             case .quote(let q):
-                guard let wat = try? parseWAT(String(decoding: q, as: UTF8.self), features: [.referenceTypes, .tailCall])
+                guard let wat = try? parseWAT(String(decoding: q, as: UTF8.self), features: [.referenceTypes, .tailCall, .simd])
                 else {
                     tally.skippedQuoted += 1
                     return

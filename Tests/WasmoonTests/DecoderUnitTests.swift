@@ -175,7 +175,8 @@ import WasmCore
         expectError(Self.module(body: [0x00, 0x0A, 0x0B]), "illegal opcode 0a")
         expectError(Self.module(body: [0x00, 0xFC, 0x12, 0x0B]), "illegal opcode fc 12")
         expectError(Self.module(body: [0x00, 0x06, 0x0B]), "unsupported feature: exception handling (opcode 0x06 try)")
-        expectError(Self.module(body: [0x00, 0xFD, 0x0C, 0x0B]), "unsupported feature: SIMD (0xfd prefix)")
+        expectError(Self.module(body: [0x00, 0xFD, 0xFF, 0x03, 0x0B]), "illegal opcode fd 1ff")
+        expectError(Self.module(body: [0x00, 0xFD, 0x0C, 0x0B]), "unexpected end")  // v128.const: 16 bytes
         expectError(Self.module(body: [0x00, 0xFB, 0x00, 0x0B]), "unsupported feature: GC (0xfb prefix)")
         // Body longer than its size.
         expectError(Self.module(body: [0x00, 0x0B, 0x01]), "section size mismatch")

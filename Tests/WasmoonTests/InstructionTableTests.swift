@@ -51,7 +51,7 @@ struct InstructionTableTests {
 
     @Test(arguments: StoreOp.allCases)
     func storeRow(_ op: StoreOp) throws {
-        let value = "\(op.valueType).const 0"
+        let value = op.valueType == .v128 ? "v128.const i64x2 0 0" : "\(op.valueType).const 0"
         let wat = "(module (memory 1) (func i32.const 0 \(value) \(op.name) align=\(op.byteWidth)))"
         let code = try Self.instructions(wat)
         #expect(code.count == 4)
@@ -59,11 +59,60 @@ struct InstructionTableTests {
         #expect(code[2].name == op.name)
     }
 
+    /// Every SIMD operation without immediates, checked as the numeric ones are.
+    @Test(arguments: VectorOp.allCases)
+    func vectorRow(_ op: VectorOp) throws {
+        let sig = op.signature
+        let params = sig.operands.map(\.description).joined(separator: " ")
+        let gets = sig.operands.indices.map { "local.get \($0)" }.joined(separator: " ")
+        let wat = "(module (func (param \(params)) (result \(sig.result)) \(gets) \(op.name)))"
+        let bytes = try TextFormat.wat2wasm(wat)
+        let module = try BinaryDecoder.decode(bytes)
+        try ModuleValidator.validate(module)
+        #expect(module.usesSIMD)
+        let code = try #require(module.codes.first).decoded()
+        #expect(code.instructions == sig.operands.indices.map { .localGet(UInt32($0)) } + [.vector(op), .end])
+        let at = Int(code.offsets[sig.operands.count])
+        #expect(bytes[at] == 0xFD && op.encoding.byte == 0xFD)
+        #expect(code.instructions[sig.operands.count].name == op.name)
+    }
+
+    /// `extract_lane`/`replace_lane`: the last lane is valid, one more is not.
+    @Test(arguments: VectorLaneOp.allCases)
+    func laneRow(_ op: VectorLaneOp) throws {
+        let sig = op.signature
+        let params = sig.operands.map(\.description).joined(separator: " ")
+        let gets = sig.operands.indices.map { "local.get \($0)" }.joined(separator: " ")
+        let last = op.laneCount - 1
+        let wat = "(module (func (param \(params)) (result \(sig.result)) \(gets) \(op.name) \(last)))"
+        let module = try BinaryDecoder.decode(try TextFormat.wat2wasm(wat))
+        try ModuleValidator.validate(module)
+        let code = try #require(module.codes.first).decoded()
+        #expect(code.instructions[sig.operands.count] == .vectorLane(op, lane: last))
+        var bytes = try TextFormat.wat2wasm(wat)
+        let at = bytes.lastIndex(of: last)!
+        bytes[at] = op.laneCount
+        #expect(throws: ValidationError.self) { try ModuleValidator.validate(try BinaryDecoder.decode(bytes)) }
+    }
+
+    @Test(arguments: LaneMemoryOp.allCases)
+    func laneMemoryRow(_ op: LaneMemoryOp) throws {
+        let result = op.isStore ? "" : "(result v128)"
+        let drop = op.isStore ? "" : "drop"
+        let wat = "(module (memory 1) (func \(result) i32.const 0 v128.const i64x2 0 0 \(op.name) align=\(op.byteWidth) 1 \(drop) \(op.isStore ? "" : "v128.const i64x2 0 0")))"
+        let module = try BinaryDecoder.decode(try TextFormat.wat2wasm(wat))
+        try ModuleValidator.validate(module)
+        let code = try #require(module.codes.first).decoded()
+        #expect(code.instructions[2] == .laneMemory(op, MemArg(align: op.naturalAlignment, offset: 0), lane: 1))
+    }
+
     /// Names and encodings are unique across the numeric, load and store enums.
     @Test func namesAndEncodingsAreUnique() {
         let names = NumericOp.allCases.map(\.name) + LoadOp.allCases.map(\.name) + StoreOp.allCases.map(\.name)
+            + VectorOp.allCases.map(\.name) + VectorLaneOp.allCases.map(\.name) + LaneMemoryOp.allCases.map(\.name)
         let encodings = NumericOp.allCases.map(\.encoding) + LoadOp.allCases.map(\.encoding)
-            + StoreOp.allCases.map(\.encoding)
+            + StoreOp.allCases.map(\.encoding) + VectorOp.allCases.map(\.encoding)
+            + VectorLaneOp.allCases.map(\.encoding) + LaneMemoryOp.allCases.map(\.encoding)
         #expect(Set(names).count == names.count)
         #expect(Set(encodings).count == encodings.count)
     }

@@ -45,20 +45,26 @@ enum SharedData {
     /// of files with the same content, only the first).
     static func gateFiles() -> [URL] { gateFileList }
 
-    private static let gateFileList: [URL] = {
+    /// The SIMD gate's files (`scripts/spec-gate --list-simd`).
+    static func simdGateFiles() -> [URL] { simdGateFileList }
+
+    private static let gateFileList: [URL] = specGateList("--list")
+    private static let simdGateFileList: [URL] = specGateList("--list-simd")
+
+    private static func specGateList(_ option: String) -> [URL] {
         guard path("spec/wasm-2.0") != nil else { return [] }
         let script = repoRoot.appendingPathComponent("scripts/spec-gate")
         let output: CLI.Output
         do {
-            output = try CLI.runProgram(script, ["--list"], environment: ["WASMOON_SHARED": sharedRoot.path])
+            output = try CLI.runProgram(script, [option], environment: ["WASMOON_SHARED": sharedRoot.path])
         } catch {
             output = CLI.Output(status: -1, stdout: "", stderr: "\(error)")
         }
         guard output.status == 0 else {
-            let message = "scripts/spec-gate --list failed (\(output.status)): \(output.stderr)"
+            let message = "scripts/spec-gate \(option) failed (\(output.status)): \(output.stderr)"
             if isCI { Issue.record(Comment(rawValue: message)) } else { print("note: skipping the spec gate, \(message)") }
             return []
         }
         return output.stdout.split(separator: "\n").map { URL(fileURLWithPath: String($0)) }
-    }()
+    }
 }

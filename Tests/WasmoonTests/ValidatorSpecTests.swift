@@ -37,7 +37,7 @@ struct ValidatorSpecTests {
             switch source {
             case .text(var wat): bytes = try wat.encode()
             case .binary(let b): bytes = b
-            case .quote(let q): bytes = try wat2wasm(String(decoding: q, as: UTF8.self), features: [.referenceTypes, .tailCall])
+            case .quote(let q): bytes = try wat2wasm(String(decoding: q, as: UTF8.self), features: [.referenceTypes, .tailCall, .simd])
             }
         } catch {
             return .notEncodable("\(error)")
@@ -93,11 +93,11 @@ struct ValidatorSpecTests {
         return out.joined(separator: "\n")
     }
 
-    @Test(arguments: SharedData.gateFiles())
+    @Test(arguments: SharedData.gateFiles() + SharedData.simdGateFiles())
     func specScript(_ url: URL) throws {
         let name = url.lastPathComponent
         let text = try String(contentsOf: url, encoding: .utf8)
-        var wast = try parseWAST(text, features: [.referenceTypes, .tailCall])
+        var wast = try parseWAST(text, features: [.referenceTypes, .tailCall, .simd])
         var tally = Tally()
         var failures: [String] = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

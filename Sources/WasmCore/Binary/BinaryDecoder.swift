@@ -136,6 +136,9 @@ struct ModuleParser {
         case 0x7E: return .i64
         case 0x7D: return .f32
         case 0x7C: return .f64
+        case 0x7B:
+            module.usesSIMD = true
+            return .v128
         case 0x70: return .funcref
         case 0x6F: return .externref
         default:
@@ -149,7 +152,6 @@ struct ModuleParser {
 
     /// Value and reference type bytes of proposals not implemented yet.
     static let proposalTypes: [UInt8: (String, String)] = [
-        0x7B: ("SIMD", "v128 type"),
         0x69: ("exception handling", "exnref type"),
         0x74: ("exception handling", "nullexnref type"),
         0x63: ("typed function references", "(ref null …) type"),

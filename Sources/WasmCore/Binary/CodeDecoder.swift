@@ -166,6 +166,7 @@ extension ModuleParser {
             let opOffset = reader.position
             let op = try reader.readByte()
             let inst = try decodeOperator(op, at: opOffset)
+            if op == 0xFD { module.usesSIMD = true }
             if op <= 0x0B {
                 switch op {
                 case 0x02, 0x03: controlStack.append(Self.frameBlock)
@@ -202,6 +203,14 @@ extension ModuleParser {
     mutating func readDataIndex() throws(DecodeError) -> UInt32 {
         if decodingFunction { usesDataIndices = true }
         return try reader.readU32()
+    }
+
+    /// The 16 bytes of a `v128.const` or of `i8x16.shuffle`'s lane indices.
+    @inline(__always)
+    mutating func readV128() throws(DecodeError) -> V128 {
+        let low = try reader.readUInt64LE()
+        let high = try reader.readUInt64LE()
+        return V128(low: low, high: high)
     }
 
     /// A memory index: a reserved zero byte until multi-memory.

@@ -48,9 +48,14 @@ extension Instruction {
         case .tableGrow: "table.grow"
         case .tableSize: "table.size"
         case .tableFill: "table.fill"
+        case .v128Const: "v128.const"
+        case .i8x16Shuffle: "i8x16.shuffle"
         case .numeric(let op): op.name
         case .load(let op, _): op.name
         case .store(let op, _): op.name
+        case .vector(let op): op.name
+        case .vectorLane(let op, _): op.name
+        case .laneMemory(let op, _, _): op.name
         }
     }
 }

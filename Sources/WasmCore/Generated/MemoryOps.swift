@@ -16,6 +16,19 @@ public enum LoadOp: UInt8, Hashable, Sendable, CaseIterable {
     case i64Load16U = 11
     case i64Load32S = 12
     case i64Load32U = 13
+    case v128Load = 14
+    case v128Load8x8S = 15
+    case v128Load8x8U = 16
+    case v128Load16x4S = 17
+    case v128Load16x4U = 18
+    case v128Load32x2S = 19
+    case v128Load32x2U = 20
+    case v128Load8Splat = 21
+    case v128Load16Splat = 22
+    case v128Load32Splat = 23
+    case v128Load64Splat = 24
+    case v128Load32Zero = 25
+    case v128Load64Zero = 26
 
     /// The text-format name.
     public var name: String {
@@ -34,10 +47,23 @@ public enum LoadOp: UInt8, Hashable, Sendable, CaseIterable {
         case .i64Load16U: "i64.load16_u"
         case .i64Load32S: "i64.load32_s"
         case .i64Load32U: "i64.load32_u"
+        case .v128Load: "v128.load"
+        case .v128Load8x8S: "v128.load8x8_s"
+        case .v128Load8x8U: "v128.load8x8_u"
+        case .v128Load16x4S: "v128.load16x4_s"
+        case .v128Load16x4U: "v128.load16x4_u"
+        case .v128Load32x2S: "v128.load32x2_s"
+        case .v128Load32x2U: "v128.load32x2_u"
+        case .v128Load8Splat: "v128.load8_splat"
+        case .v128Load16Splat: "v128.load16_splat"
+        case .v128Load32Splat: "v128.load32_splat"
+        case .v128Load64Splat: "v128.load64_splat"
+        case .v128Load32Zero: "v128.load32_zero"
+        case .v128Load64Zero: "v128.load64_zero"
         }
     }
 
-    /// The opcode byte.
+    /// The binary encoding: the opcode byte, or a prefix byte and its sub-opcode.
     public var encoding: Opcode {
         switch self {
         case .i32Load: Opcode(0x28)
@@ -54,16 +80,31 @@ public enum LoadOp: UInt8, Hashable, Sendable, CaseIterable {
         case .i64Load16U: Opcode(0x33)
         case .i64Load32S: Opcode(0x34)
         case .i64Load32U: Opcode(0x35)
+        case .v128Load: Opcode(0xFD, 0)
+        case .v128Load8x8S: Opcode(0xFD, 1)
+        case .v128Load8x8U: Opcode(0xFD, 2)
+        case .v128Load16x4S: Opcode(0xFD, 3)
+        case .v128Load16x4U: Opcode(0xFD, 4)
+        case .v128Load32x2S: Opcode(0xFD, 5)
+        case .v128Load32x2U: Opcode(0xFD, 6)
+        case .v128Load8Splat: Opcode(0xFD, 7)
+        case .v128Load16Splat: Opcode(0xFD, 8)
+        case .v128Load32Splat: Opcode(0xFD, 9)
+        case .v128Load64Splat: Opcode(0xFD, 10)
+        case .v128Load32Zero: Opcode(0xFD, 92)
+        case .v128Load64Zero: Opcode(0xFD, 93)
         }
     }
 
     /// Bytes accessed in memory.
     public var byteWidth: Int {
         switch self {
-        case .i32Load8S, .i32Load8U, .i64Load8S, .i64Load8U: 1
-        case .i32Load16S, .i32Load16U, .i64Load16S, .i64Load16U: 2
-        case .i32Load, .f32Load, .i64Load32S, .i64Load32U: 4
-        case .i64Load, .f64Load: 8
+        case .i32Load8S, .i32Load8U, .i64Load8S, .i64Load8U, .v128Load8Splat: 1
+        case .i32Load16S, .i32Load16U, .i64Load16S, .i64Load16U, .v128Load16Splat: 2
+        case .i32Load, .f32Load, .i64Load32S, .i64Load32U, .v128Load32Splat, .v128Load32Zero: 4
+        case .i64Load, .f64Load, .v128Load8x8S, .v128Load8x8U, .v128Load16x4S, .v128Load16x4U, .v128Load32x2S,
+                 .v128Load32x2U, .v128Load64Splat, .v128Load64Zero: 8
+        case .v128Load: 16
         }
     }
 
@@ -77,6 +118,9 @@ public enum LoadOp: UInt8, Hashable, Sendable, CaseIterable {
         case .i64Load, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U: .i64
         case .f32Load: .f32
         case .f64Load: .f64
+        case .v128Load, .v128Load8x8S, .v128Load8x8U, .v128Load16x4S, .v128Load16x4U, .v128Load32x2S, .v128Load32x2U,
+                 .v128Load8Splat, .v128Load16Splat, .v128Load32Splat, .v128Load64Splat, .v128Load32Zero,
+                 .v128Load64Zero: .v128
         }
     }
 }
@@ -92,6 +136,7 @@ public enum StoreOp: UInt8, Hashable, Sendable, CaseIterable {
     case i64Store8 = 6
     case i64Store16 = 7
     case i64Store32 = 8
+    case v128Store = 9
 
     /// The text-format name.
     public var name: String {
@@ -105,10 +150,11 @@ public enum StoreOp: UInt8, Hashable, Sendable, CaseIterable {
         case .i64Store8: "i64.store8"
         case .i64Store16: "i64.store16"
         case .i64Store32: "i64.store32"
+        case .v128Store: "v128.store"
         }
     }
 
-    /// The opcode byte.
+    /// The binary encoding: the opcode byte, or a prefix byte and its sub-opcode.
     public var encoding: Opcode {
         switch self {
         case .i32Store: Opcode(0x36)
@@ -120,6 +166,7 @@ public enum StoreOp: UInt8, Hashable, Sendable, CaseIterable {
         case .i64Store8: Opcode(0x3C)
         case .i64Store16: Opcode(0x3D)
         case .i64Store32: Opcode(0x3E)
+        case .v128Store: Opcode(0xFD, 11)
         }
     }
 
@@ -130,6 +177,7 @@ public enum StoreOp: UInt8, Hashable, Sendable, CaseIterable {
         case .i32Store16, .i64Store16: 2
         case .i32Store, .f32Store, .i64Store32: 4
         case .i64Store, .f64Store: 8
+        case .v128Store: 16
         }
     }
 
@@ -143,6 +191,7 @@ public enum StoreOp: UInt8, Hashable, Sendable, CaseIterable {
         case .i64Store, .i64Store8, .i64Store16, .i64Store32: .i64
         case .f32Store: .f32
         case .f64Store: .f64
+        case .v128Store: .v128
         }
     }
 }

@@ -12,7 +12,7 @@ public enum ConstExprValidator {
         // global is reported while checking constness.
         for instruction in expr.instructions {
             switch instruction {
-            case .i32Const, .i64Const, .f32Const, .f64Const, .refNull, .refFunc:
+            case .i32Const, .i64Const, .f32Const, .f64Const, .v128Const, .refNull, .refFunc:
                 break
             case .globalGet(let x):
                 guard Int(x) < visibleGlobals, Int(x) < context.globals.count else {
@@ -35,6 +35,7 @@ public enum ConstExprValidator {
             case .i64Const: t = .i64
             case .f32Const: t = .f32
             case .f64Const: t = .f64
+            case .v128Const: t = .v128
             case .refNull(let r): t = r.valueType
             case .refFunc(let x):
                 guard Int(x) < context.functionTypeIndices.count else {

@@ -324,6 +324,31 @@ public struct FunctionValidator: Sendable {
             try pop(ValueType(rawValue: sig.first)!)
             push(ValueType(rawValue: sig.result)!)
 
+        case .vector(let op):
+            let sig = VectorSignatures.table[Int(op.rawValue)]
+            if sig.third != 0 { try pop(ValueType(rawValue: sig.third)!) }
+            if sig.second != 0 { try pop(ValueType(rawValue: sig.second)!) }
+            try pop(ValueType(rawValue: sig.first)!)
+            push(ValueType(rawValue: sig.result)!)
+        case .v128Const:
+            push(.v128)
+        case .i8x16Shuffle(let lanes):
+            if lanes.bytes.contains(where: { $0 >= 32 }) { throw error("invalid lane index") }
+            try pop(.v128)
+            try pop(.v128)
+            push(.v128)
+        case .vectorLane(let op, let lane):
+            if lane >= op.laneCount { throw error("invalid lane index") }
+            let sig = op.signature
+            for t in sig.operands.reversed() { try pop(t) }
+            push(sig.result)
+        case .laneMemory(let op, let arg, let lane):
+            try checkMemArg(arg, natural: op.naturalAlignment)
+            if lane >= op.laneCount { throw error("invalid lane index") }
+            try pop(.v128)
+            try pop(.i32)
+            if !op.isStore { push(.v128) }
+
         case .localGet(let x):
             let t = try local(x)
             push(t)
@@ -530,6 +555,7 @@ enum SingleTypes {
     static let i64: [ValueType] = [.i64]
     static let f32: [ValueType] = [.f32]
     static let f64: [ValueType] = [.f64]
+    static let v128: [ValueType] = [.v128]
     static let funcref: [ValueType] = [.funcref]
     static let externref: [ValueType] = [.externref]
 
@@ -540,6 +566,7 @@ enum SingleTypes {
         case .i64: i64
         case .f32: f32
         case .f64: f64
+        case .v128: v128
         case .funcref: funcref
         case .externref: externref
         }
@@ -568,6 +595,26 @@ enum NumericSignatures {
             var e = Entry(first: sig.operands[0].rawValue, second: 0, result: sig.result.rawValue)
             if sig.operands.count == 2 { e.second = sig.operands[1].rawValue }
             table[slot(op)] = e
+        }
+        return table
+    }()
+}
+
+/// `VectorOp.signature` flattened like `NumericSignatures` (up to three operands).
+enum VectorSignatures {
+    struct Entry {
+        var first: UInt8 = 0
+        var second: UInt8 = 0
+        var third: UInt8 = 0
+        var result: UInt8 = 0
+    }
+
+    static let table: [Entry] = {
+        var table = Array(repeating: Entry(), count: VectorOp.allCases.count)
+        for op in VectorOp.allCases {
+            let sig = op.signature
+            let raw = sig.operands.map(\.rawValue) + [0, 0]
+            table[Int(op.rawValue)] = Entry(first: raw[0], second: raw[1], third: raw[2], result: sig.result.rawValue)
         }
         return table
     }()

@@ -48,6 +48,10 @@ extension FunctionCompiler {
         case .i64Load16S: a.movsx(.i64, r, .i16, addr)
         case .i64Load32S: a.movsxd(r, addr)
         case .f32Load, .f64Load: break
+        // Never here: `compileFast` leaves vector loads to the slot-based code.
+        case .v128Load, .v128Load8x8S, .v128Load8x8U, .v128Load16x4S, .v128Load16x4U, .v128Load32x2S, .v128Load32x2U,
+            .v128Load8Splat, .v128Load16Splat, .v128Load32Splat, .v128Load64Splat, .v128Load32Zero, .v128Load64Zero:
+            break
         }
         pushGPR(r)
     }

@@ -376,8 +376,10 @@ extension FunctionCompiler {
             fastBrTable(t, &a)
             markDead()
         case .load(let op, let m):
+            if op.resultType == .v128 { return false }
             fastLoad(op, m, &a)
         case .store(let op, let m):
+            if op.valueType == .v128 { return false }
             fastStore(op, m, &a)
         case .numeric(let op):
             return fastNumeric(op, &a)

@@ -525,6 +525,9 @@ struct FunctionCompiler {
             .globalGet, .globalSet, .load, .store, .i32Const, .i64Const, .f32Const, .f64Const:
             // Always compiled by `compileFast` (FunctionCompiler+ValueStack.swift).
             throw JITError("internal JIT error: \(Self.describe(ins)) has a register form but reached the slot-based code")
+        case .v128Const, .vector, .vectorLane, .laneMemory, .i8x16Shuffle:
+            // `JITEngine.prepare` refuses modules that use SIMD.
+            throw JITError("unsupported feature: SIMD is not compiled by the JIT yet (\(Self.describe(ins)))")
         }
     }
 

@@ -135,6 +135,9 @@ public final class JITEngine: ExecutionEngine {
     }
 
     public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
+        if module.usesSIMD {
+            throw JITError("unsupported feature: SIMD is not compiled by the JIT yet (run it with --no-jit)")
+        }
         if compileMode == .lazy && !listing {
             return try JITModuleCode.prepareLazily(module, traced: callTracer != nil, features: features)
         }
