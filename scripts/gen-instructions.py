@@ -506,6 +506,118 @@ def gen_interpreter(rows):
     return "\n".join(out) + "\n"
 
 
+def vector_handler_kind(r):
+    """The interpreter building block that runs a vector or lane row (see Interpreter+Vector.swift)."""
+    ops, res = r.operands, r.results[0]
+    if r.cls == "lane":
+        return "vectorExtract" if len(ops) == 1 else "vectorReplace"
+    if ops == ["v128"] and res == "v128":
+        return "vectorUnary"
+    if ops == ["v128", "v128"] and res == "v128":
+        return "vectorBinary"
+    if ops == ["v128", "v128", "v128"]:
+        return "vectorTernary"
+    if ops == ["v128", "i32"]:
+        return "vectorShift"
+    if len(ops) == 1 and ops[0] != "v128":
+        return "vectorSplat"
+    if ops == ["v128"] and res != "v128":
+        return "vectorReduce"
+    r.fail(f"no interpreter building block for {ops} -> {res}")
+
+
+def gen_interpreter_vector(rows):
+    ops = [r for r in rows if r.cls in ("vector", "lane")]
+    out = [HEADER]
+    out.append("import WasmCore\nimport WasmRuntime\n")
+    out.append("""/// The handler of a SIMD op of the instruction table (class `vector` or `lane`): the building
+/// block of its signature (Interpreter+Vector.swift) around the `VectorSemantics` function of the
+/// same name. Nil for every other op.
+// swiftlint:disable:next cyclomatic_complexity function_body_length
+func makeTableVectorHandler(_ op: Op) -> Handler? {
+    switch op {""")
+    for r in ops:
+        kind = vector_handler_kind(r)
+        n = len(r.operands)
+        args = {"vectorUnary": "$0", "vectorBinary": "$0, $1", "vectorTernary": "$0, $1, $2", "vectorShift": "$0, $1",
+                "vectorSplat": "$0", "vectorReduce": "$0", "vectorExtract": "$0, lane: $1",
+                "vectorReplace": "$0, $1, lane: $2"}[kind]
+        out.append(f"    case .{r.case}: return {{ pc, fp, m, ms, t, r in Interpreter.{kind}(pc, fp, m, ms, t, r) "
+                   f"{{ VectorSemantics.{r.case}({args}) }} }}")
+    out.append("    default: return nil\n    }\n}\n")
+    out.append("extension Op {")
+    out.append("    /// The op that executes a SIMD instruction without immediates (each has one of the same name).")
+    out.append("    static func vector(_ op: VectorOp) -> Op {")
+    out.append("        switch op {")
+    for r in rows:
+        if r.cls == "vector":
+            out.append(f"        case .{r.case}: .{r.case}")
+    out.append("        }\n    }\n")
+    out.append("    /// The op of an `extract_lane` or `replace_lane` (the lane goes in k).")
+    out.append("    static func vectorLane(_ op: VectorLaneOp) -> Op {")
+    out.append("        switch op {")
+    for r in rows:
+        if r.cls == "lane":
+            out.append(f"        case .{r.case}: .{r.case}")
+    out.append("        }\n    }\n")
+    out.append("    /// Ops of the table's SIMD rows that take two words (the third operand's slot in w1).")
+    out.append("    var isVectorTernary: Bool {")
+    out.append("        switch self {")
+    members = [f".{r.case}" for r in ops if vector_handler_kind(r) == "vectorTernary"]
+    out.append(wrap("        case ", members, ": true"))
+    out.append("        default: false")
+    out.append("        }\n    }")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def gen_vector_dispatch(rows):
+    """`VectorSemantics.apply`: runs a SIMD row on operands in memory (the JIT's runtime call)."""
+    ops = [r for r in rows if r.cls in ("vector", "lane")]
+    out = [HEADER]
+    out.append("import WasmCore\n")
+    out.append("""/// Runs a SIMD instruction of the table on operands in memory, for the JIT's code where it has
+/// no instruction sequence (or the CPU lacks the extension one needs). `a`, `b`, `c` point at
+/// the operands in signature order (16 bytes for a v128, an 8-byte slot for a scalar); the
+/// result is stored at `result` the same way.
+extension VectorSemantics {
+    @inlinable @inline(__always) public static func vector(_ p: UnsafeRawPointer) -> V128 {
+        V128(low: p.loadUnaligned(as: UInt64.self), high: (p + 8).loadUnaligned(as: UInt64.self))
+    }
+    @inlinable @inline(__always) public static func scalar(_ p: UnsafeRawPointer) -> UInt64 { p.loadUnaligned(as: UInt64.self) }
+    @inlinable @inline(__always) public static func put(_ v: V128, _ p: UnsafeMutableRawPointer) {
+        p.storeBytes(of: v.low, as: UInt64.self)
+        (p + 8).storeBytes(of: v.high, as: UInt64.self)
+    }
+    @inlinable @inline(__always) public static func put(_ v: UInt64, _ p: UnsafeMutableRawPointer) { p.storeBytes(of: v, as: UInt64.self) }
+""")
+    args = {"vectorUnary": "vector(a)", "vectorBinary": "vector(a), vector(b)",
+            "vectorTernary": "vector(a), vector(b), vector(c)", "vectorShift": "vector(a), scalar(b)",
+            "vectorSplat": "scalar(a)", "vectorReduce": "vector(a)", "vectorExtract": "vector(a), lane: lane",
+            "vectorReplace": "vector(a), scalar(b), lane: lane"}
+    for cls, name, extra in [("vector", "VectorOp", ""), ("lane", "VectorLaneOp", " lane: Int,")]:
+        out.append(f"    // swiftlint:disable:next cyclomatic_complexity function_body_length")
+        out.append(f"    public static func apply(_ op: {name},{extra} _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, "
+                   f"_ c: UnsafeRawPointer, to result: UnsafeMutableRawPointer) {{")
+        out.append("        switch op {")
+        for r in ops:
+            if r.cls != cls:
+                continue
+            out.append(f"        case .{r.case}: put({r.case}({args[vector_handler_kind(r)]}), result)")
+        out.append("        }\n    }")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def vector_op_cases(rows):
+    lines = []
+    for cls in ["vector", "lane"]:
+        members = [r.case for r in rows if r.cls == cls]
+        lines.append(f"    // {cls}")
+        lines.append(wrap("    case ", members, ""))
+    return "\n".join(lines) + "\n"
+
+
 def op_cases(rows):
     ops = [r for r in rows if r.cls == "numeric"]
     lines = []
@@ -532,7 +644,13 @@ def main():
     begin, end = "    // BEGIN NUMERIC OPS (scripts/gen-instructions.py)\n", "    // END NUMERIC OPS\n"
     head, rest = text.split(begin)
     _, tail = rest.split(end)
-    files[opcode] = head + begin + op_cases(rows) + end + tail
+    text = head + begin + op_cases(rows) + end + tail
+    begin, end = "    // BEGIN VECTOR OPS (scripts/gen-instructions.py)\n", "    // END VECTOR OPS\n"
+    head, rest = text.split(begin)
+    _, tail = rest.split(end)
+    files[opcode] = head + begin + vector_op_cases(rows) + end + tail
+    files["Sources/WasmInterpreter/Generated/VectorHandlers.swift"] = gen_interpreter_vector(rows)
+    files["Sources/WasmRuntime/Generated/VectorDispatch.swift"] = gen_vector_dispatch(rows)
 
     stale = []
     for path, content in files.items():

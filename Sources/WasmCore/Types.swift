@@ -35,12 +35,13 @@ public struct V128: Hashable, Sendable, CustomStringConvertible {
     /// Bytes 8..<16.
     public var high: UInt64
 
+    @inlinable
     public init(low: UInt64, high: UInt64) {
         self.low = low
         self.high = high
     }
 
-    public static let zero = V128(low: 0, high: 0)
+    @inlinable public static var zero: V128 { V128(low: 0, high: 0) }
 
     /// The 16 bytes in memory order.
     public init(bytes: [UInt8]) {

@@ -26,7 +26,6 @@ public final class InterpreterEngine: ExecutionEngine {
     }
 
     public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
-        if module.usesSIMD { throw InterpreterError("unsupported feature: SIMD is not run by the interpreter yet") }
         let code = InterpreterModuleCode(module: module, traced: callTracer != nil)
         let owner = UnsafeRawPointer(Unmanaged.passUnretained(code).toOpaque())
         let importCount = code.importedFunctionCount
@@ -38,7 +37,7 @@ public final class InterpreterEngine: ExecutionEngine {
                 to: FunctionInfo(
                     code: defined ? Interpreter.lazyEntry : Interpreter.returnStub,
                     frameSize: defined ? InterpreterModuleCode.untranslatedFrameSize : 0,
-                    paramCount: type.params.count, resultCount: type.results.count,
+                    paramCount: RawValue.slotCount(type.params), resultCount: RawValue.slotCount(type.results),
                     initCount: 0, initTemplate: Interpreter.returnStub, functionIndex: UInt32(index),
                     moduleFunctions: code.functions, owner: owner))
         }
@@ -48,6 +47,8 @@ public final class InterpreterEngine: ExecutionEngine {
         // the function's first call reports it).
         for (definedIndex, body) in module.codes.enumerated() {
             let index = importCount + definedIndex
+            // (A v128 takes two slots: this count is at most half the slots then, and the
+            // translator checks the rest.)
             let params = module.types[Int(code.functionTypes[index])].params.count
             let slots = params + body.localCount + Int(body.maxOperandHeight)
             if slots > FunctionTranslator.maxFrameSlots {
@@ -89,7 +90,8 @@ public final class InterpreterEngine: ExecutionEngine {
                            moduleOffset: first, functionOffset: first - body.bodyOffset)
             ])
         }
-        for (i, a) in arguments.enumerated() { base[i] = RawValue.encode(a) }
+        var at = 0
+        for a in arguments { at += RawValue.store(a, to: base + at) }
         Interpreter.initFrame(base, info)
         state.pointee.nesting += 1
         defer {
@@ -98,7 +100,7 @@ public final class InterpreterEngine: ExecutionEngine {
             state.pointee.frameTop = frameBase
         }
         if let tracer = callTracer {
-            tracer.enter(function, arguments: Array(UnsafeBufferPointer(start: base, count: arguments.count)))
+            tracer.enter(function, arguments: Array(UnsafeBufferPointer(start: base, count: at)))
             do {
                 try Interpreter.execute(
                     entry: info, entryFP: base, instance: Unmanaged.passUnretained(instance).toOpaque(), state: state)
@@ -106,11 +108,11 @@ public final class InterpreterEngine: ExecutionEngine {
                 tracer.trap(function, trap)
                 throw trap
             }
-            tracer.exit(function, results: Array(UnsafeBufferPointer(start: base, count: function.type.results.count)))
+            tracer.exit(function, results: Array(UnsafeBufferPointer(start: base, count: Int(info.pointee.resultCount))))
         } else {
             try Interpreter.execute(
                 entry: info, entryFP: base, instance: Unmanaged.passUnretained(instance).toOpaque(), state: state)
         }
-        return function.type.results.enumerated().map { RawValue.decode(base[$0.offset], as: $0.element) }
+        return RawValue.decode(base, as: function.type.results)
     }
 }

@@ -54,6 +54,10 @@ final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
     private var sourceMaps: [[(code: UInt32, wasm: UInt32)]]
     /// Allocations to free with the module.
     private var allocations: [UnsafeMutablePointer<UInt64>] = []
+    /// The type of every global (imports first): the translator moves a v128 global as two slots.
+    let globalTypes: [ValueType]
+    /// For the translator's typing of SIMD bodies (built on first use, under `lock`).
+    private var validationContext: ValidationContext?
 
     /// The frame size of a function not translated yet: more slots than any stack has
     /// (2^40 words; added to a frame pointer it stays far below 2^64).
@@ -67,6 +71,7 @@ final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
         functionTypes = module.allFunctionTypeIndices
         functions = .allocate(capacity: max(functionCount, 1))
         sourceMaps = Array(repeating: [], count: module.codes.count)
+        globalTypes = module.allGlobals.map(\.valueType)
     }
 
     deinit {
@@ -110,12 +115,19 @@ final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
             let body = module.codes[definedIndex]
             let decoded = try body.decoded()
             let type = module.types[Int(functionTypes[index])]
+            var typing: FunctionValidator?
+            if module.usesSIMD {
+                if validationContext == nil { validationContext = ValidationContext(module: module) }
+                typing = FunctionValidator(context: validationContext!)
+                try typing!.reset(functionIndex: UInt32(index), localDeclarations: body.localDeclarations)
+            }
             var translator = FunctionTranslator(
                 body: body, decoded: decoded, type: type, functionIndex: UInt32(index), types: module.types,
                 functionTypes: functionTypes, importCount: importedFunctionCount, functionInfos: functions,
-                traced: traced)
+                globalTypes: globalTypes, typing: typing, traced: traced)
             let (words, frameSize) = try translator.translate(decoded)
-            let template = [UInt64](repeating: 0, count: body.localCount) + translator.constValues
+            let localSlots = translator.localsEnd - translator.paramCount
+            let template = [UInt64](repeating: 0, count: localSlots) + translator.constValues
             sourceMaps[definedIndex] = translator.sourceMap.withUnsafeBufferPointer { Array($0) }  // exactly its size
             info.pointee.initTemplate = store(template)
             info.pointee.initCount = template.count

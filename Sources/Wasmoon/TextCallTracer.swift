@@ -24,7 +24,10 @@ public final class TextCallTracer: CallTracer, @unchecked Sendable {
     }
 
     private func values(_ raw: [UInt64], _ types: [ValueType]) -> String {
-        "(" + zip(raw, types).map { ValueFormat.format(RawValue.decode($0, as: $1)) }.joined(separator: " ") + ")"
+        if types.isEmpty { return "()" }
+        guard raw.count >= RawValue.slotCount(types) else { return "(?)" }
+        let values = raw.withUnsafeBufferPointer { RawValue.decode($0.baseAddress!, as: types) }
+        return "(" + values.map { ValueFormat.format($0) }.joined(separator: " ") + ")"
     }
 
     private func line(_ text: String) {

@@ -437,6 +437,7 @@ private struct WastSession {
         case .i64(let v): return .i64(v)
         case .f32(let v): return .f32(v)
         case .f64(let v): return .f64(v)
+        case .v128(let v): return .v128(WasmCore.V128(bytes: v.bytes))
         case .refNull(.abstract(.funcRef)), .refNull(.abstract(.noFunc)): return .funcRef(nil)
         case .refNull(.abstract(.externRef)), .refNull(.abstract(.noExtern)): return .externRef(nil)
         case .refExtern(let v): return .externRef(ExternRef(id: UInt64(v)))
@@ -454,6 +455,8 @@ private struct WastSession {
         case (.f32(let a), .f32ArithmeticNaN): return a & 0x7FC0_0000 == 0x7FC0_0000
         case (.f64(let a), .f64CanonicalNaN): return a & 0x7FFF_FFFF_FFFF_FFFF == 0x7FF8_0000_0000_0000
         case (.f64(let a), .f64ArithmeticNaN): return a & 0x7FF8_0000_0000_0000 == 0x7FF8_0000_0000_0000
+        case (.v128(let a), .v128(let b)): return a.bytes == b.bytes
+        case (.v128(let a), .v128Pattern(let pattern)): return Self.matches(a, pattern)
         case (.funcRef(let f), .refNull(let heap)):
             guard f == nil else { return false }
             switch heap {
@@ -479,6 +482,25 @@ private struct WastSession {
         }
     }
 
+    /// A v128 against a lane pattern: float lanes marked NaN take any NaN, the other bytes must be equal.
+    static func matches(_ value: WasmCore.V128, _ pattern: V128Expectation) -> Bool {
+        let bytes = value.bytes
+        let laneWidth = pattern.shape == .f64x2 ? 8 : 4
+        for lane in 0..<(16 / laneWidth) {
+            let range = lane * laneWidth..<(lane + 1) * laneWidth
+            if pattern.shape != nil, pattern.nanLaneMask & (1 << lane) != 0 {
+                let bits = range.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64(bytes[$1]) }
+                let isNaN = laneWidth == 8
+                    ? bits & 0x7FF0_0000_0000_0000 == 0x7FF0_0000_0000_0000 && bits & 0xF_FFFF_FFFF_FFFF != 0
+                    : bits & 0x7F80_0000 == 0x7F80_0000 && bits & 0x7F_FFFF != 0
+                if !isNaN { return false }
+            } else if Array(bytes[range]) != Array(pattern.bytes[range]) {
+                return false
+            }
+        }
+        return true
+    }
+
     func show(_ values: [Value]) -> String {
         "(" + values.map { "\($0.type):\(ValueFormat.format($0))" }.joined(separator: " ") + ")"
     }
@@ -494,6 +516,8 @@ private struct WastSession {
             case .f32ArithmeticNaN: "f32:nan:arithmetic"
             case .f64CanonicalNaN: "f64:nan:canonical"
             case .f64ArithmeticNaN: "f64:nan:arithmetic"
+            case .v128(let x): "v128:\(WasmCore.V128(bytes: x.bytes))"
+            case .v128Pattern(let p): "v128:\(WasmCore.V128(bytes: p.bytes))" + (p.nanLaneMask != 0 ? " (NaN lanes \(p.nanLaneMask))" : "")
             case .refNull: "ref.null"
             case .refFunc(let i): "ref.func" + (i.map { ":\($0)" } ?? "")
             case .refExtern(let i): "ref.extern" + (i.map { ":\($0)" } ?? "")

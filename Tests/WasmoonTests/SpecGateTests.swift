@@ -25,6 +25,15 @@ struct SpecGateTests {
         var testDescription: String { "\(tier) \(mode)" }
     }
 
+    static let simdFiles: [String] = SharedData.simdGateFiles().map(\.path)
+
+    /// The SIMD gate (`scripts/spec-gate --list-simd`) on the interpreter, lazily and eagerly.
+    /// The JIT compiles no SIMD yet (it refuses such modules with an error): issue #11.
+    @Test(arguments: simdFiles, [Configuration(tier: .interpreter, mode: .lazy), Configuration(tier: .interpreter, mode: .eager)])
+    func simdScript(_ path: String, _ configuration: Configuration) throws {
+        try specScript(path, configuration)
+    }
+
     @Test(arguments: files, configurations)
     func specScript(_ path: String, _ configuration: Configuration) throws {
         let tier = configuration.tier

@@ -42,6 +42,14 @@ public struct FunctionValidator: Sendable {
     private var stack = OperandStack()
     /// The control stack; index 0 is the function frame. Empty once the final `end` was visited.
     public private(set) var controls: [ControlFrame] = []
+    /// The type of the operand `depth` below the top (0 = the top), nil when unknown
+    /// (polymorphic) or absent. Engines that follow a validated body use it for the few
+    /// instructions whose operand type is not written in them (`drop`, `select`).
+    public func operandType(depth: Int) -> ValueType? {
+        let i = stack.count - 1 - depth
+        return i >= 0 ? stack[i] : nil
+    }
+
     /// The most operands on the stack at once so far.
     public private(set) var maxOperandHeight = 0
 

@@ -16,7 +16,12 @@ extension Op {
             .brI64GeS, .brI64GeU, .addBrI32Eq, .addBrI32Ne, .addBrI32LtS, .addBrI32LtU, .addBrI32GtS, .addBrI32GtU,
             .addBrI32LeS, .addBrI32LeU, .addBrI32GeS, .addBrI32GeU:
             2
-        default: Fusion.isChain(self) ? 2 : 1
+        case .const128, .shuffle128: 3
+        case .select128, .load128, .load8x8S, .load8x8U, .load16x4S, .load16x4U, .load32x2S, .load32x2U, .load8Splat,
+            .load16Splat, .load32Splat, .load64Splat, .load32Zero, .load64Zero, .store128, .load8Lane, .load16Lane,
+            .load32Lane, .load64Lane, .store8Lane, .store16Lane, .store32Lane, .store64Lane:
+            2
+        default: Fusion.isChain(self) || isVectorTernary ? 2 : 1
         }
     }
 }

@@ -500,8 +500,8 @@ private func makeHandler(_ op: Op) -> Handler {
         case .i64TruncSatF64S: return { pc, fp, m, ms, t, r in Interpreter.unary(pc, fp, m, ms, t, r) { SaturatingTrunc.i64s(f64($0)) } }
         case .i64TruncSatF64U: return { pc, fp, m, ms, t, r in Interpreter.unary(pc, fp, m, ms, t, r) { SaturatingTrunc.i64u(f64($0)) } }
         default:
-            // Every other op is a fused pair; the generated table has its handler.
-            return makeFusedHandler(op) ?? makeHandler(.unreachable)
+            // Every other op is a fused pair or a SIMD op; their tables have its handler.
+            return makeFusedHandler(op) ?? makeVectorHandler(op) ?? makeHandler(.unreachable)
 
         }
     }

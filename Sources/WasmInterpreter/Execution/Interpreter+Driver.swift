@@ -271,11 +271,9 @@ extension Interpreter {
         _ function: Function, args: UnsafeMutablePointer<UInt64>, _ r: Registers, state: UnsafeMutablePointer<ThreadState>
     ) throws {
         let type = function.type
-        var arguments: [Value] = []
-        arguments.reserveCapacity(type.params.count)
-        for (i, t) in type.params.enumerated() { arguments.append(RawValue.decode(args[i], as: t)) }
+        let arguments = RawValue.decode(args, as: type.params)
         let savedTop = state.pointee.top, savedFrameTop = state.pointee.frameTop
-        state.pointee.top = max(r.fp + r.cur.pointee.frameSize, args + type.params.count)
+        state.pointee.top = max(r.fp + r.cur.pointee.frameSize, args + RawValue.slotCount(type.params))
         state.pointee.frameTop = r.frame
         defer {
             state.pointee.top = savedTop
@@ -288,7 +286,8 @@ extension Interpreter {
         case .wasm:
             results = try function.call(arguments)
         }
-        for (i, v) in results.enumerated() { args[i] = RawValue.encode(v) }
+        var at = 0
+        for v in results { at += RawValue.store(v, to: args + at) }
     }
 
     // MARK: Traps

@@ -134,6 +134,68 @@ enum Op: UInt16, CaseIterable {
              i64TruncSatF64S, i64TruncSatF64U
     // END NUMERIC OPS
 
+    // MARK: SIMD. A v128 takes two consecutive slots (low half first): a vector operand or
+    // result at slot X is `fp[X]`, `fp[X + 1]`. Table rows (generated): binary `C = A op B`,
+    // unary `C = op A`, ternary `C = op(A, B, fp[w1])` (two words), shifts `C = A op fp[B]`,
+    // splats `C = splat fp[A]`, reductions (any_true, all_true, bitmask) `fp[C] = op A`;
+    // lanes: extract `fp[C] = A[k]`, replace `C = A with [k] = fp[B]` (lane k = `Word.k`).
+    // BEGIN VECTOR OPS (scripts/gen-instructions.py)
+    // vector
+    case i8x16Swizzle, i8x16Splat, i16x8Splat, i32x4Splat, i64x2Splat, f32x4Splat, f64x2Splat, i8x16Eq, i8x16Ne,
+             i8x16LtS, i8x16LtU, i8x16GtS, i8x16GtU, i8x16LeS, i8x16LeU, i8x16GeS, i8x16GeU, i16x8Eq, i16x8Ne,
+             i16x8LtS, i16x8LtU, i16x8GtS, i16x8GtU, i16x8LeS, i16x8LeU, i16x8GeS, i16x8GeU, i32x4Eq, i32x4Ne,
+             i32x4LtS, i32x4LtU, i32x4GtS, i32x4GtU, i32x4LeS, i32x4LeU, i32x4GeS, i32x4GeU, f32x4Eq, f32x4Ne, f32x4Lt,
+             f32x4Gt, f32x4Le, f32x4Ge, f64x2Eq, f64x2Ne, f64x2Lt, f64x2Gt, f64x2Le, f64x2Ge, v128Not, v128And,
+             v128Andnot, v128Or, v128Xor, v128Bitselect, v128AnyTrue, f32x4DemoteF64x2Zero, f64x2PromoteLowF32x4,
+             i8x16Abs, i8x16Neg, i8x16Popcnt, i8x16AllTrue, i8x16Bitmask, i8x16NarrowI16x8S, i8x16NarrowI16x8U,
+             f32x4Ceil, f32x4Floor, f32x4Trunc, f32x4Nearest, i8x16Shl, i8x16ShrS, i8x16ShrU, i8x16Add, i8x16AddSatS,
+             i8x16AddSatU, i8x16Sub, i8x16SubSatS, i8x16SubSatU, f64x2Ceil, f64x2Floor, i8x16MinS, i8x16MinU,
+             i8x16MaxS, i8x16MaxU, f64x2Trunc, i8x16AvgrU, i16x8ExtaddPairwiseI8x16S, i16x8ExtaddPairwiseI8x16U,
+             i32x4ExtaddPairwiseI16x8S, i32x4ExtaddPairwiseI16x8U, i16x8Abs, i16x8Neg, i16x8Q15mulrSatS, i16x8AllTrue,
+             i16x8Bitmask, i16x8NarrowI32x4S, i16x8NarrowI32x4U, i16x8ExtendLowI8x16S, i16x8ExtendHighI8x16S,
+             i16x8ExtendLowI8x16U, i16x8ExtendHighI8x16U, i16x8Shl, i16x8ShrS, i16x8ShrU, i16x8Add, i16x8AddSatS,
+             i16x8AddSatU, i16x8Sub, i16x8SubSatS, i16x8SubSatU, f64x2Nearest, i16x8Mul, i16x8MinS, i16x8MinU,
+             i16x8MaxS, i16x8MaxU, i16x8AvgrU, i16x8ExtmulLowI8x16S, i16x8ExtmulHighI8x16S, i16x8ExtmulLowI8x16U,
+             i16x8ExtmulHighI8x16U, i32x4Abs, i32x4Neg, i32x4AllTrue, i32x4Bitmask, i32x4ExtendLowI16x8S,
+             i32x4ExtendHighI16x8S, i32x4ExtendLowI16x8U, i32x4ExtendHighI16x8U, i32x4Shl, i32x4ShrS, i32x4ShrU,
+             i32x4Add, i32x4Sub, i32x4Mul, i32x4MinS, i32x4MinU, i32x4MaxS, i32x4MaxU, i32x4DotI16x8S,
+             i32x4ExtmulLowI16x8S, i32x4ExtmulHighI16x8S, i32x4ExtmulLowI16x8U, i32x4ExtmulHighI16x8U, i64x2Abs,
+             i64x2Neg, i64x2AllTrue, i64x2Bitmask, i64x2ExtendLowI32x4S, i64x2ExtendHighI32x4S, i64x2ExtendLowI32x4U,
+             i64x2ExtendHighI32x4U, i64x2Shl, i64x2ShrS, i64x2ShrU, i64x2Add, i64x2Sub, i64x2Mul, i64x2Eq, i64x2Ne,
+             i64x2LtS, i64x2GtS, i64x2LeS, i64x2GeS, i64x2ExtmulLowI32x4S, i64x2ExtmulHighI32x4S, i64x2ExtmulLowI32x4U,
+             i64x2ExtmulHighI32x4U, f32x4Abs, f32x4Neg, f32x4Sqrt, f32x4Add, f32x4Sub, f32x4Mul, f32x4Div, f32x4Min,
+             f32x4Max, f32x4Pmin, f32x4Pmax, f64x2Abs, f64x2Neg, f64x2Sqrt, f64x2Add, f64x2Sub, f64x2Mul, f64x2Div,
+             f64x2Min, f64x2Max, f64x2Pmin, f64x2Pmax, i32x4TruncSatF32x4S, i32x4TruncSatF32x4U, f32x4ConvertI32x4S,
+             f32x4ConvertI32x4U, i32x4TruncSatF64x2SZero, i32x4TruncSatF64x2UZero, f64x2ConvertLowI32x4S,
+             f64x2ConvertLowI32x4U, i8x16RelaxedSwizzle, i32x4RelaxedTruncF32x4S, i32x4RelaxedTruncF32x4U,
+             i32x4RelaxedTruncF64x2SZero, i32x4RelaxedTruncF64x2UZero, f32x4RelaxedMadd, f32x4RelaxedNmadd,
+             f64x2RelaxedMadd, f64x2RelaxedNmadd, i8x16RelaxedLaneselect, i16x8RelaxedLaneselect,
+             i32x4RelaxedLaneselect, i64x2RelaxedLaneselect, f32x4RelaxedMin, f32x4RelaxedMax, f64x2RelaxedMin,
+             f64x2RelaxedMax, i16x8RelaxedQ15mulrS, i16x8RelaxedDotI8x16I7x16S, i32x4RelaxedDotI8x16I7x16AddS
+    // lane
+    case i8x16ExtractLaneS, i8x16ExtractLaneU, i8x16ReplaceLane, i16x8ExtractLaneS, i16x8ExtractLaneU,
+             i16x8ReplaceLane, i32x4ExtractLane, i32x4ReplaceLane, i64x2ExtractLane, i64x2ReplaceLane,
+             f32x4ExtractLane, f32x4ReplaceLane, f64x2ExtractLane, f64x2ReplaceLane
+    // END VECTOR OPS
+    /// `C = w1, w2` (low, high).
+    case const128
+    /// `C = A` (two slots).
+    case copy128
+    /// `C = fp[w1] != 0 ? A : B` (two slots each).
+    case select128
+    /// `C = *globals[bits 16..<48]` / `*globals[…] = C` (two slots).
+    case globalGet128, globalSet128
+    /// `C = i8x16.shuffle(A, B)`; w1, w2 = the 16 lane indices (low, high).
+    case shuffle128
+    /// Vector loads at `u32(fp[A] + fp[B]) + w1` into C: v128.load, the extending loads
+    /// (8 bytes widened), the splats and the zero-extending loads.
+    case load128, load8x8S, load8x8U, load16x4S, load16x4U, load32x2S, load32x2U
+    case load8Splat, load16Splat, load32Splat, load64Splat, load32Zero, load64Zero
+    /// `v128.store` of C at `u32(fp[A] + fp[B]) + w1`.
+    case store128
+    /// Lane loads `C = B with lane k loaded from u32(fp[A]) + w1`; lane stores of lane k of B.
+    case load8Lane, load16Lane, load32Lane, load64Lane, store8Lane, store16Lane, store32Lane, store64Lane
+
     // MARK: Fused pairs (`Fusion`): generated, in the order `Fusion` computes.
     // BEGIN FUSED OPS (scripts/gen-fused-ops.py)
     // i32: (x op y) sh k

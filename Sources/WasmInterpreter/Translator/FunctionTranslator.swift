@@ -1,4 +1,5 @@
 import WasmCore
+import WasmRuntime
 
 /// A branch offset to patch once its target is known.
 struct Fixup {
@@ -50,7 +51,10 @@ struct ControlFrame {
 /// overwrite a local still referenced, at block boundaries, and for call
 /// arguments and branch values, which must sit at fixed slots.
 ///
-/// Frame layout: `[params][locals][constants][operand stack][scratch]`.
+/// Frame layout: `[params][locals][constants][operand stack][scratch]`. A v128 takes two
+/// consecutive slots everywhere (a parameter, a local, two stack entries, low half first), so
+/// counts of params, results, block values and call arguments are slot counts; SIMD
+/// instructions read and write both slots of the pairs they are given.
 struct FunctionTranslator {
     let types: [FuncType]
     /// Type index of every function in the function index space.
@@ -60,10 +64,20 @@ struct FunctionTranslator {
     let functionInfos: UnsafeMutablePointer<FunctionInfo>
     let functionIndex: UInt32
 
+    /// Slots of the parameters and of the results.
     let paramCount: Int
     let resultCount: Int
     /// End of params + locals: slots below this are locals.
     let localsEnd: Int
+    /// The slot of each local (params first) and whether it is a v128, when the function has a
+    /// v128 param or local; nil when every local takes one slot (local i is slot i).
+    let localSlots: [Int]?
+    let vectorLocals: [Bool]?
+    /// The type of every global (imported first).
+    let globalTypes: [ValueType]
+    /// A validator following the body, for operand types the instructions do not spell out
+    /// (`drop`, `select` of a v128); only in modules that use SIMD.
+    var typing: FunctionValidator?
     /// First operand stack slot (after the constants).
     let stackBase: Int
     /// Pooled constants: raw value → slot.
@@ -104,6 +118,8 @@ struct FunctionTranslator {
     var compareAfterAdd = -1
     /// Head position of the last emitted instruction.
     var lastHead = -1
+    /// Set when `typing` failed (an internal error: the body was validated).
+    var translationError: InterpreterError?
     /// (code position, module byte offset) of each translated instruction.
     var sourceMap: [(code: UInt32, wasm: UInt32)] = []
 
@@ -116,17 +132,37 @@ struct FunctionTranslator {
 
     init(
         body: FunctionBody, decoded: DecodedBody, type: FuncType, functionIndex: UInt32, types: [FuncType], functionTypes: [UInt32],
-        importCount: Int, functionInfos: UnsafeMutablePointer<FunctionInfo>, traced: Bool = false
+        importCount: Int, functionInfos: UnsafeMutablePointer<FunctionInfo>, globalTypes: [ValueType] = [],
+        typing: FunctionValidator? = nil, traced: Bool = false
     ) {
         self.traced = traced
+        self.globalTypes = globalTypes
+        self.typing = typing
         self.types = types
         self.functionTypes = functionTypes
         self.importCount = importCount
         self.functionInfos = functionInfos
         self.functionIndex = functionIndex
-        paramCount = type.params.count
-        resultCount = type.results.count
-        localsEnd = paramCount + body.localCount
+        paramCount = RawValue.slotCount(type.params)
+        resultCount = RawValue.slotCount(type.results)
+        let hasVectorLocal = type.params.contains(.v128) || body.localDeclarations.contains { $0.type == .v128 }
+        if hasVectorLocal, paramCount + body.localCount * 2 <= FunctionTranslator.maxFrameSlots {
+            var slots: [Int] = [], vectors: [Bool] = [], next = 0
+            for t in type.params + body.localDeclarations.flatMap({ Array(repeating: $0.type, count: Int($0.count)) }) {
+                slots.append(next)
+                vectors.append(t == .v128)
+                next += RawValue.slotCount(t)
+            }
+            localSlots = slots
+            vectorLocals = vectors
+            localsEnd = next
+        } else {
+            // Without v128 locals (or with more than a frame can hold: translation fails on the
+            // first instruction), local i is slot i.
+            localSlots = nil
+            vectorLocals = nil
+            localsEnd = hasVectorLocal ? paramCount + body.localCount * 2 : paramCount + body.localCount
+        }
 
         // Pool the most frequent constants into frame slots.
         // Constants are weighted by 8^(enclosing loops), so those in inner loops win slots.
@@ -184,6 +220,16 @@ struct FunctionTranslator {
     // MARK: Operand stack
 
     @inline(__always) func home(_ depth: Int) -> Int { stackBase + depth }
+
+    /// The (first) slot of local `index`.
+    @inline(__always) func slot(ofLocal index: Int) -> Int { localSlots?[index] ?? index }
+
+    /// Whether local `index` is a v128.
+    @inline(__always) func isVectorLocal(_ index: Int) -> Bool { vectorLocals?[index] ?? false }
+
+    /// Whether the operand `depth` values below the top is a v128 (from `typing`; false in
+    /// modules without SIMD, where no value is).
+    func operandIsVector(depth: Int) -> Bool { typing?.operandType(depth: depth) == .v128 }
 
     mutating func push(_ slot: Int) {
         stack.append(slot)
@@ -281,6 +327,15 @@ struct FunctionTranslator {
     mutating func translate(_ body: DecodedBody) throws -> (code: [UInt64], frameSize: Int) {
         controls.append(ControlFrame(kind: .function, height: 0, paramCount: 0, resultCount: resultCount))
         for (i, ins) in body.instructions.enumerated() {
+            defer {
+                // The validator sees every instruction, reachable or not, after it was translated.
+                if typing != nil {
+                    do { try typing!.visit(ins, offset: body.offsets[i]) } catch {
+                        typing = nil
+                        translationError = InterpreterError("internal interpreter error: the typing of function \(functionIndex) failed: \(error)")
+                    }
+                }
+            }
             if !reachable {
                 switch ins {
                 case .block, .loop, .if:
@@ -299,6 +354,7 @@ struct FunctionTranslator {
             while let last = sourceMap.last, last.code >= position { sourceMap.removeLast() }
             sourceMap.append((position, body.offsets[i]))
             try translate(ins)
+            if let translationError { throw translationError }
             // Give up as soon as the frame is too large, not after translating the whole
             // body: a small body can otherwise grow the operand stack quadratically
             // (calls of a function with thousands of results; found by fuzzing).

@@ -1,11 +1,13 @@
 import WasmCore
+import WasmRuntime
 
 extension FunctionTranslator {
+    /// Slots of a block's params and results.
     func blockArity(_ bt: BlockType) -> (params: Int, results: Int) {
         switch bt {
         case .empty: (0, 0)
-        case .value: (0, 1)
-        case .typeIndex(let i): (types[Int(i)].params.count, types[Int(i)].results.count)
+        case .value(let t): (0, RawValue.slotCount(t))
+        case .typeIndex(let i): (RawValue.slotCount(types[Int(i)].params), RawValue.slotCount(types[Int(i)].results))
         }
     }
 
@@ -354,30 +356,30 @@ extension FunctionTranslator {
     /// handler gathers them (no separate copies for locals and constants).
     mutating func call(_ f: Int) {
         let t = functionType(f)
-        let base = stack.count - t.params.count
+        let base = stack.count - RawValue.slotCount(t.params)
         if f < importCount || traced {
-            emit(Word.make(.callImport, a: home(base), b: t.params.count))
+            emit(Word.make(.callImport, a: home(base), b: RawValue.slotCount(t.params)))
             code.append(UInt64(f))
         } else {
-            emit(Word.make(.call, a: home(base), b: t.params.count))
+            emit(Word.make(.call, a: home(base), b: RawValue.slotCount(t.params)))
             code.append(UInt64(UInt(bitPattern: functionInfos + f)))
         }
         // No slice of `stack` may outlive this line: alive during `removeSubrange`, it
         // would make every call copy the whole operand stack (quadratic; found by fuzzing).
         emitArgumentSlots(stack[base...])
         stack.removeSubrange(base...)
-        for _ in t.results { pushTemp() }
+        for _ in 0..<RawValue.slotCount(t.results) { pushTemp() }
     }
 
     mutating func callIndirect(typeIndex: Int, table: Int) {
         let t = types[typeIndex]
         let index = pop()
-        let base = stack.count - t.params.count
-        emit(Word.make(traced ? .callIndirectSlow : .callIndirect, a: home(base), b: index, c: t.params.count))
+        let base = stack.count - RawValue.slotCount(t.params)
+        emit(Word.make(traced ? .callIndirectSlow : .callIndirect, a: home(base), b: index, c: RawValue.slotCount(t.params)))
         code.append(UInt64(typeIndex) | UInt64(table) << 32)
         emitArgumentSlots(stack[base...])  // (no slice alive at removeSubrange: see `call`)
         stack.removeSubrange(base...)
-        for _ in t.results { pushTemp() }
+        for _ in 0..<RawValue.slotCount(t.results) { pushTemp() }
     }
 
     /// Moves the top `n` values (the callee's arguments) to `fp[0..<n]`.
@@ -387,7 +389,7 @@ extension FunctionTranslator {
     }
 
     mutating func returnCall(_ f: Int) {
-        moveTailCallArguments(functionType(f).params.count)
+        moveTailCallArguments(RawValue.slotCount(functionType(f).params))
         if f < importCount || traced {
             emit(Word.make(.returnCallImport))
             code.append(UInt64(f))
@@ -401,7 +403,7 @@ extension FunctionTranslator {
     mutating func returnCallIndirect(typeIndex: Int, table: Int) {
         let t = types[typeIndex]
         let index = pop()
-        let n = t.params.count
+        let n = RawValue.slotCount(t.params)
         let base = stack.count - n
         let moves = (0..<n).map { (dst: $0, src: stack[base + $0]) }
         // Park the element index just above the arguments: no move reads or

@@ -5,7 +5,7 @@ extension FunctionTranslator {
     mutating func translate(_ ins: Instruction) throws {
         switch ins {
         case .v128Const, .vector, .vectorLane, .laneMemory, .i8x16Shuffle:
-            throw InterpreterError("unsupported feature: SIMD is not run by the interpreter yet")
+            vectorInstruction(ins)
         // Control
         case .unreachable:
             emit(Word.make(.unreachable))
@@ -28,15 +28,33 @@ extension FunctionTranslator {
         case .returnCallIndirect(let t, let table): returnCallIndirect(typeIndex: Int(t), table: Int(table))
 
         // Parametric
-        case .drop: _ = pop()
+        case .drop:
+            if operandIsVector(depth: 0) { _ = pop() }
+            _ = pop()
         case .select, .typedSelect:
-            let c = pop(), b = pop(), a = pop()
-            emitProducer(.select, a: a, b: b, extra: UInt64(c))
+            if operandIsVector(depth: 1) {
+                vectorSelect()
+            } else {
+                let c = pop(), b = pop(), a = pop()
+                emitProducer(.select, a: a, b: b, extra: UInt64(c))
+            }
 
         // Variables
-        case .localGet(let i): push(Int(i))
-        case .localSet(let i): localSet(Int(i), tee: false)
-        case .localTee(let i): localSet(Int(i), tee: true)
+        case .localGet(let i):
+            let s = slot(ofLocal: Int(i))
+            push(s)
+            if isVectorLocal(Int(i)) { push(s + 1) }
+        case .localSet(let i):
+            if isVectorLocal(Int(i)) { vectorLocalSet(slot(ofLocal: Int(i)), tee: false) } else { localSet(slot(ofLocal: Int(i)), tee: false) }
+        case .localTee(let i):
+            if isVectorLocal(Int(i)) { vectorLocalSet(slot(ofLocal: Int(i)), tee: true) } else { localSet(slot(ofLocal: Int(i)), tee: true) }
+        case .globalGet(let g) where Int(g) < globalTypes.count && globalTypes[Int(g)] == .v128:
+            let dst = pushVectorTemp()
+            emit(Word.make(.globalGet128, index: Int(g), c: dst))
+        case .globalSet(let g) where Int(g) < globalTypes.count && globalTypes[Int(g)] == .v128:
+            _ = pop()
+            let v = pop()
+            emit(Word.make(.globalSet128, index: Int(g), c: v))
         case .globalGet(let g):
             let dst = home(stack.count)
             let pos = code.count
@@ -77,6 +95,16 @@ extension FunctionTranslator {
             code.append(UInt64(t))
 
         // Memory
+        case .load(let op, let m) where op.resultType == .v128:
+            let addr = pop()
+            let dst = pushVectorTemp()
+            emit(Word.make(FunctionTranslator.vectorLoadOp(op), a: addr, b: zeroSlot, c: dst))
+            code.append(m.offset)
+        case .store(let op, let m) where op.valueType == .v128:
+            _ = pop()
+            let v = pop(), addr = pop()
+            emit(Word.make(.store128, a: addr, b: zeroSlot, c: v))
+            code.append(m.offset)
         case .load(let op, let m):
             let addr = pop()
             let loadOp = FunctionTranslator.loadOp(op)
@@ -410,10 +438,10 @@ extension FunctionTranslator {
         case .i64Load8S: .load8S64
         case .i64Load16S: .load16S64
         case .i64Load32S: .load32S64
-        // Not reached yet: `InterpreterEngine.prepare` refuses modules that use SIMD.
+        // Vector loads have their own ops (`vectorLoadOp`), as they write two slots.
         case .v128Load, .v128Load8x8S, .v128Load8x8U, .v128Load16x4S, .v128Load16x4U, .v128Load32x2S, .v128Load32x2U,
             .v128Load8Splat, .v128Load16Splat, .v128Load32Splat, .v128Load64Splat, .v128Load32Zero, .v128Load64Zero:
-            .unreachable
+            vectorLoadOp(op)
         }
     }
 
@@ -423,7 +451,7 @@ extension FunctionTranslator {
         case .i64Store, .f64Store: .store64
         case .i32Store8, .i64Store8: .store8
         case .i32Store16, .i64Store16: .store16
-        case .v128Store: .unreachable  // not reached yet (see `loadOp`)
+        case .v128Store: .store128  // (translated on its own: it reads two slots)
         }
     }
 }
