@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WAT
 import Wasmoon
@@ -132,6 +133,49 @@ struct InterpreterEdgeTests {
             """
         let result = try InterpreterHarness(wat).call("run", .i32(100_000_000))
         #expect(result == (try InterpreterHarness(tier: .jit, wat).call("run", .i32(100_000_000))))
+    }
+
+    /// The same for SIMD handlers, whose semantics functions once stayed out of line: the
+    /// optimizer merged the handlers that only differed by the function they called into one
+    /// taking it as a stack-passed argument, and a loop of 10^6 `f32x4.ceil` crashed.
+    @Test func longSIMDLoopsRunInConstantNativeStack() throws {
+        let wat = """
+            (module
+              (memory 1)
+              (func (export "run") (param $n i32) (result i32) (local $v v128) (local $w v128) (local $acc i32)
+                (local.set $v (v128.const f32x4 1.5 -2.25 3e9 -0.5))
+                (local.set $w (v128.const i32x4 3 5 7 9))
+                (loop $l
+                  (local.set $v (f32x4.ceil (f32x4.min (local.get $v) (f32x4.sqrt (local.get $v)))))
+                  (local.set $w (i8x16.popcnt (i8x16.shl (i8x16.min_s (local.get $w) (local.get $v)) (local.get $n))))
+                  (local.set $w (i32x4.add (local.get $w) (i32x4.trunc_sat_f32x4_u (local.get $v))))
+                  (local.set $w (i16x8.extmul_low_i8x16_s (local.get $w) (v128.load8x8_s (i32.const 8))))
+                  (local.set $acc (i32.add (local.get $acc)
+                    (i32.add (i8x16.bitmask (local.get $w)) (i32x4.all_true (i16x8.abs (local.get $w))))))
+                  (v128.store (i32.const 8) (i32x4.dot_i16x8_s (local.get $w) (local.get $w)))
+                  (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                (local.get $acc)))
+            """
+        let result = try InterpreterHarness(wat).call("run", .i32(2_000_000))
+        #expect(result == (try InterpreterHarness(tier: .jit, wat).call("run", .i32(2_000_000))))
+    }
+
+    /// `scripts/check-interpreter-loop.sh`: the machine code of every handler (scalar and
+    /// SIMD) ends in a sibling call and makes no calls (needs objdump and the release build).
+    @Test func handlersAreSiblingCallsInTheMachineCode() throws {
+        let objects = SharedData.repoRoot.appendingPathComponent(".build/release/WasmInterpreter.build/Handlers.swift.o")
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/objdump"),
+            FileManager.default.fileExists(atPath: objects.path)
+        else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" {
+                Issue.record("objdump or the release build's object files are missing")
+            } else {
+                print("note: skipping the handler machine-code check (no objdump or no release build)")
+            }
+            return
+        }
+        let result = try CLI.runProgram(URL(fileURLWithPath: "/bin/bash"), ["scripts/check-interpreter-loop.sh", "--no-build"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 
     /// `i32.shl` by a constant feeding a load's address add (`load32Shl`/`load64Shl`), and a

@@ -46,6 +46,18 @@ public enum VectorSemantics {
         return V128(r)
     }
 
+    /// Each lane of `v` converted to the lane type of `To` (sign- or zero-extended by the
+    /// source's signedness; `v` has at least as many lanes). Written here rather than the
+    /// standard library's `init(truncatingIfNeeded:)`, which is not always inlined: an
+    /// interpreter handler must make no calls (scripts/check-interpreter-loop.sh).
+    @inlinable @inline(__always)
+    static func widen<From: SIMD, To: SIMD>(_ v: From, _: To.Type) -> To
+    where From.Scalar: FixedWidthInteger, To.Scalar: FixedWidthInteger {
+        var r = To()
+        for i in r.indices { r[i] = To.Scalar(truncatingIfNeeded: v[i]) }
+        return r
+    }
+
     // MARK: Bitwise
 
     @inlinable @inline(__always) public static func v128Not(_ a: V128) -> V128 { V128(low: ~a.low, high: ~a.high) }
@@ -80,14 +92,14 @@ public enum VectorSemantics {
         for i in x.indices where x[i] < 0 { bits |= 1 << UInt64(i) }
         return bits
     }
-    @inlinable public static func i8x16AllTrue(_ a: V128) -> UInt64 { allTrue(a, U8.self) }
-    @inlinable public static func i16x8AllTrue(_ a: V128) -> UInt64 { allTrue(a, U16.self) }
-    @inlinable public static func i32x4AllTrue(_ a: V128) -> UInt64 { allTrue(a, U32.self) }
-    @inlinable public static func i64x2AllTrue(_ a: V128) -> UInt64 { allTrue(a, U64.self) }
-    @inlinable public static func i8x16Bitmask(_ a: V128) -> UInt64 { bitmask(a, I8.self) }
-    @inlinable public static func i16x8Bitmask(_ a: V128) -> UInt64 { bitmask(a, I16.self) }
-    @inlinable public static func i32x4Bitmask(_ a: V128) -> UInt64 { bitmask(a, I32.self) }
-    @inlinable public static func i64x2Bitmask(_ a: V128) -> UInt64 { bitmask(a, I64.self) }
+    @inlinable @inline(__always) public static func i8x16AllTrue(_ a: V128) -> UInt64 { allTrue(a, U8.self) }
+    @inlinable @inline(__always) public static func i16x8AllTrue(_ a: V128) -> UInt64 { allTrue(a, U16.self) }
+    @inlinable @inline(__always) public static func i32x4AllTrue(_ a: V128) -> UInt64 { allTrue(a, U32.self) }
+    @inlinable @inline(__always) public static func i64x2AllTrue(_ a: V128) -> UInt64 { allTrue(a, U64.self) }
+    @inlinable @inline(__always) public static func i8x16Bitmask(_ a: V128) -> UInt64 { bitmask(a, I8.self) }
+    @inlinable @inline(__always) public static func i16x8Bitmask(_ a: V128) -> UInt64 { bitmask(a, I16.self) }
+    @inlinable @inline(__always) public static func i32x4Bitmask(_ a: V128) -> UInt64 { bitmask(a, I32.self) }
+    @inlinable @inline(__always) public static func i64x2Bitmask(_ a: V128) -> UInt64 { bitmask(a, I64.self) }
 
     // MARK: Splats, lanes, shuffles
 
@@ -104,12 +116,12 @@ public enum VectorSemantics {
         return V128(low: v, high: v)
     }
     @inlinable @inline(__always) public static func splat64(_ x: UInt64) -> V128 { V128(low: x, high: x) }
-    @inlinable public static func i8x16Splat(_ x: UInt64) -> V128 { splat8(x) }
-    @inlinable public static func i16x8Splat(_ x: UInt64) -> V128 { splat16(x) }
-    @inlinable public static func i32x4Splat(_ x: UInt64) -> V128 { splat32(x) }
-    @inlinable public static func i64x2Splat(_ x: UInt64) -> V128 { splat64(x) }
-    @inlinable public static func f32x4Splat(_ x: UInt64) -> V128 { splat32(x) }
-    @inlinable public static func f64x2Splat(_ x: UInt64) -> V128 { splat64(x) }
+    @inlinable @inline(__always) public static func i8x16Splat(_ x: UInt64) -> V128 { splat8(x) }
+    @inlinable @inline(__always) public static func i16x8Splat(_ x: UInt64) -> V128 { splat16(x) }
+    @inlinable @inline(__always) public static func i32x4Splat(_ x: UInt64) -> V128 { splat32(x) }
+    @inlinable @inline(__always) public static func i64x2Splat(_ x: UInt64) -> V128 { splat64(x) }
+    @inlinable @inline(__always) public static func f32x4Splat(_ x: UInt64) -> V128 { splat32(x) }
+    @inlinable @inline(__always) public static func f64x2Splat(_ x: UInt64) -> V128 { splat64(x) }
 
     /// The `width`-bit lane `lane` (zero-extended), for widths 8, 16, 32, 64.
     @inlinable @inline(__always) static func extract(_ a: V128, width: Int, lane: Int) -> UInt64 {
@@ -140,36 +152,36 @@ public enum VectorSemantics {
     @inlinable @inline(__always) public static func replaceLane32(_ a: V128, _ x: UInt64, lane: Int) -> V128 { replace(a, x, width: 32, lane: lane) }
     @inlinable @inline(__always) public static func replaceLane64(_ a: V128, _ x: UInt64, lane: Int) -> V128 { replace(a, x, width: 64, lane: lane) }
 
-    @inlinable public static func i8x16ExtractLaneS(_ a: V128, lane: Int) -> UInt64 {
+    @inlinable @inline(__always) public static func i8x16ExtractLaneS(_ a: V128, lane: Int) -> UInt64 {
         UInt64(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: extractLane8(a, lane: lane)))))
     }
-    @inlinable public static func i8x16ExtractLaneU(_ a: V128, lane: Int) -> UInt64 { extractLane8(a, lane: lane) }
-    @inlinable public static func i16x8ExtractLaneS(_ a: V128, lane: Int) -> UInt64 {
+    @inlinable @inline(__always) public static func i8x16ExtractLaneU(_ a: V128, lane: Int) -> UInt64 { extractLane8(a, lane: lane) }
+    @inlinable @inline(__always) public static func i16x8ExtractLaneS(_ a: V128, lane: Int) -> UInt64 {
         UInt64(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: extractLane16(a, lane: lane)))))
     }
-    @inlinable public static func i16x8ExtractLaneU(_ a: V128, lane: Int) -> UInt64 { extractLane16(a, lane: lane) }
-    @inlinable public static func i32x4ExtractLane(_ a: V128, lane: Int) -> UInt64 { extractLane32(a, lane: lane) }
-    @inlinable public static func i64x2ExtractLane(_ a: V128, lane: Int) -> UInt64 { extractLane64(a, lane: lane) }
-    @inlinable public static func f32x4ExtractLane(_ a: V128, lane: Int) -> UInt64 { extractLane32(a, lane: lane) }
-    @inlinable public static func f64x2ExtractLane(_ a: V128, lane: Int) -> UInt64 { extractLane64(a, lane: lane) }
-    @inlinable public static func i8x16ReplaceLane(_ a: V128, _ x: UInt64, lane: Int) -> V128 { replaceLane8(a, x, lane: lane) }
-    @inlinable public static func i16x8ReplaceLane(_ a: V128, _ x: UInt64, lane: Int) -> V128 { replaceLane16(a, x, lane: lane) }
-    @inlinable public static func i32x4ReplaceLane(_ a: V128, _ x: UInt64, lane: Int) -> V128 { replaceLane32(a, x, lane: lane) }
-    @inlinable public static func i64x2ReplaceLane(_ a: V128, _ x: UInt64, lane: Int) -> V128 { replaceLane64(a, x, lane: lane) }
-    @inlinable public static func f32x4ReplaceLane(_ a: V128, _ x: UInt64, lane: Int) -> V128 { replaceLane32(a, x, lane: lane) }
-    @inlinable public static func f64x2ReplaceLane(_ a: V128, _ x: UInt64, lane: Int) -> V128 { replaceLane64(a, x, lane: lane) }
+    @inlinable @inline(__always) public static func i16x8ExtractLaneU(_ a: V128, lane: Int) -> UInt64 { extractLane16(a, lane: lane) }
+    @inlinable @inline(__always) public static func i32x4ExtractLane(_ a: V128, lane: Int) -> UInt64 { extractLane32(a, lane: lane) }
+    @inlinable @inline(__always) public static func i64x2ExtractLane(_ a: V128, lane: Int) -> UInt64 { extractLane64(a, lane: lane) }
+    @inlinable @inline(__always) public static func f32x4ExtractLane(_ a: V128, lane: Int) -> UInt64 { extractLane32(a, lane: lane) }
+    @inlinable @inline(__always) public static func f64x2ExtractLane(_ a: V128, lane: Int) -> UInt64 { extractLane64(a, lane: lane) }
+    @inlinable @inline(__always) public static func i8x16ReplaceLane(_ a: V128, _ x: UInt64, lane: Int) -> V128 { replaceLane8(a, x, lane: lane) }
+    @inlinable @inline(__always) public static func i16x8ReplaceLane(_ a: V128, _ x: UInt64, lane: Int) -> V128 { replaceLane16(a, x, lane: lane) }
+    @inlinable @inline(__always) public static func i32x4ReplaceLane(_ a: V128, _ x: UInt64, lane: Int) -> V128 { replaceLane32(a, x, lane: lane) }
+    @inlinable @inline(__always) public static func i64x2ReplaceLane(_ a: V128, _ x: UInt64, lane: Int) -> V128 { replaceLane64(a, x, lane: lane) }
+    @inlinable @inline(__always) public static func f32x4ReplaceLane(_ a: V128, _ x: UInt64, lane: Int) -> V128 { replaceLane32(a, x, lane: lane) }
+    @inlinable @inline(__always) public static func f64x2ReplaceLane(_ a: V128, _ x: UInt64, lane: Int) -> V128 { replaceLane64(a, x, lane: lane) }
 
     /// Byte i of the result is byte `s[i]` of `a`, or 0 when `s[i]` ≥ 16.
-    @inlinable public static func i8x16Swizzle(_ a: V128, _ s: V128) -> V128 {
+    @inlinable @inline(__always) public static func i8x16Swizzle(_ a: V128, _ s: V128) -> V128 {
         let x = a.lanes(U8.self), idx = s.lanes(U8.self)
         var r = U8()
         for i in 0..<16 { r[i] = idx[i] < 16 ? x[Int(idx[i])] : 0 }
         return V128(r)
     }
-    @inlinable public static func i8x16RelaxedSwizzle(_ a: V128, _ s: V128) -> V128 { i8x16Swizzle(a, s) }
+    @inlinable @inline(__always) public static func i8x16RelaxedSwizzle(_ a: V128, _ s: V128) -> V128 { i8x16Swizzle(a, s) }
 
     /// Byte i of the result is byte `lanes[i]` of the 32 bytes of `a` then `b` (indices < 32, validated).
-    @inlinable public static func i8x16Shuffle(_ a: V128, _ b: V128, lanes: V128) -> V128 {
+    @inlinable @inline(__always) public static func i8x16Shuffle(_ a: V128, _ b: V128, lanes: V128) -> V128 {
         let x = a.lanes(U8.self), y = b.lanes(U8.self), idx = lanes.lanes(U8.self)
         var r = U8()
         for i in 0..<16 {
@@ -181,12 +193,12 @@ public enum VectorSemantics {
 
     // MARK: Loads that widen or splat (the 8 bytes of `bits`, little-endian)
 
-    @inlinable public static func load8x8S(_ bits: UInt64) -> V128 { V128(I16(truncatingIfNeeded: V128(low: bits, high: 0).lanes(I8.self).lowHalf)) }
-    @inlinable public static func load8x8U(_ bits: UInt64) -> V128 { V128(U16(truncatingIfNeeded: V128(low: bits, high: 0).lanes(U8.self).lowHalf)) }
-    @inlinable public static func load16x4S(_ bits: UInt64) -> V128 { V128(I32(truncatingIfNeeded: V128(low: bits, high: 0).lanes(I16.self).lowHalf)) }
-    @inlinable public static func load16x4U(_ bits: UInt64) -> V128 { V128(U32(truncatingIfNeeded: V128(low: bits, high: 0).lanes(U16.self).lowHalf)) }
-    @inlinable public static func load32x2S(_ bits: UInt64) -> V128 { V128(I64(truncatingIfNeeded: V128(low: bits, high: 0).lanes(I32.self).lowHalf)) }
-    @inlinable public static func load32x2U(_ bits: UInt64) -> V128 { V128(U64(truncatingIfNeeded: V128(low: bits, high: 0).lanes(U32.self).lowHalf)) }
+    @inlinable @inline(__always) public static func load8x8S(_ bits: UInt64) -> V128 { V128(widen(V128(low: bits, high: 0).lanes(I8.self).lowHalf, I16.self)) }
+    @inlinable @inline(__always) public static func load8x8U(_ bits: UInt64) -> V128 { V128(widen(V128(low: bits, high: 0).lanes(U8.self).lowHalf, U16.self)) }
+    @inlinable @inline(__always) public static func load16x4S(_ bits: UInt64) -> V128 { V128(widen(V128(low: bits, high: 0).lanes(I16.self).lowHalf, I32.self)) }
+    @inlinable @inline(__always) public static func load16x4U(_ bits: UInt64) -> V128 { V128(widen(V128(low: bits, high: 0).lanes(U16.self).lowHalf, U32.self)) }
+    @inlinable @inline(__always) public static func load32x2S(_ bits: UInt64) -> V128 { V128(widen(V128(low: bits, high: 0).lanes(I32.self).lowHalf, I64.self)) }
+    @inlinable @inline(__always) public static func load32x2U(_ bits: UInt64) -> V128 { V128(widen(V128(low: bits, high: 0).lanes(U32.self).lowHalf, U64.self)) }
 }
 
 extension V128 {
