@@ -279,6 +279,56 @@ for name in ["psrld", "pslld", "psrad", "psrlq", "psllq"]:
         add("ssePacked", f"a.{name}(.{x}, 1)", f"{name} {x}, 1")
         add("ssePacked", f"a.{name}(.{x}, 63)", f"{name} {x}, 63")
 
+# --- packed (SIMD) ---
+PACKED = ["paddb", "paddw", "paddd", "paddq", "psubb", "psubw", "psubd", "psubq", "pmullw", "pmulhw", "pmulhuw",
+          "pmuludq", "pmaddwd", "paddsb", "paddsw", "paddusb", "paddusw", "psubsb", "psubsw", "psubusb", "psubusw",
+          "pavgb", "pavgw", "pminub", "pmaxub", "pminsw", "pmaxsw", "pand", "pandn", "por", "pxor", "pcmpeqb",
+          "pcmpeqw", "pcmpeqd", "pcmpgtb", "pcmpgtw", "pcmpgtd", "packsswb", "packuswb", "packssdw", "punpcklbw",
+          "punpcklwd", "punpckldq", "punpcklqdq", "punpckhbw", "punpckhwd", "punpckhdq", "punpckhqdq", "psllw",
+          "pslld", "psllq", "psrlw", "psrld", "psrlq", "psraw", "psrad", "movdqa", "addps", "addpd", "subps", "subpd",
+          "mulps", "mulpd", "divps", "divpd", "minps", "minpd", "maxps", "maxpd", "sqrtps", "sqrtpd", "andps", "andpd",
+          "andnps", "andnpd", "orps", "orpd", "xorps", "xorpd", "unpcklps", "unpcklpd", "unpckhps", "unpckhpd",
+          "movlhps", "movhlps", "cvtdq2ps", "cvttps2dq", "cvtdq2pd", "cvttpd2dq", "cvtpd2ps", "cvtps2pd", "movddup",
+          "pshufb", "phaddw", "phaddd", "pmaddubsw", "pmulhrsw", "pabsb", "pabsw", "pabsd", "pmuldq", "pcmpeqq",
+          "packusdw", "pminsb", "pminsd", "pminuw", "pminud", "pmaxsb", "pmaxsd", "pmaxuw", "pmaxud", "pmulld", "ptest",
+          "pmovsxbw", "pmovsxwd", "pmovsxdq", "pmovzxbw", "pmovzxwd", "pmovzxdq", "pcmpgtq"]
+for op in PACKED:
+    for d, s in XREGS[:4]:
+        add("packed", f"a.packed(.{op}, .{d}, .{s})", f"{op} {d}, {s}")
+for op in ["pmovsxbw", "pmovsxwd", "pmovsxdq", "pmovzxbw", "pmovzxwd", "pmovzxdq", "movddup"]:
+    for d, m in zip(["xmm0", "xmm9", "xmm15"], [MEMS[2], MEMS[13], MEMS[4]]):
+        add("packedMem", f"a.packed(.{op}, .{d}, {m.swift()})", f"{op} {d}, {m.text('qword ptr')}")
+for op in ["pshufd", "pshuflw", "pshufhw", "shufps", "shufpd", "cmpps", "cmppd", "palignr", "pblendw", "blendps",
+           "blendpd", "roundps", "roundpd", "insertps"]:
+    for (d, s), v in zip(XREGS[:4], [0, 1, 0x88, 255]):
+        add("packedImm", f"a.packed(.{op}, .{d}, .{s}, {v})", f"{op} {d}, {s}, {v}")
+for op in ["psrlw", "psraw", "psllw", "psrld", "psrad", "pslld", "psrlq", "psllq", "psrldq", "pslldq"]:
+    for x, v in [("xmm0", 1), ("xmm8", 7), ("xmm15", 15)]:
+        add("packedShift", f"a.packed(PackedShiftImm.{op}, .{x}, {v})", f"{op} {x}, {v}")
+for name in ["movdqu", "movq", "movlps", "movhps"]:
+    ptr = "xmmword ptr" if name == "movdqu" else "qword ptr"
+    for d, m in zip(["xmm0", "xmm9", "xmm15", "xmm4"], [MEMS[2], MEMS[4], MEMS[13], MEMS[17]]):
+        add("packedMove", f"a.{name}(.{d}, {m.swift()})", f"{name} {d}, {m.text(ptr)}")
+        if name != "movlps":
+            add("packedMove", f"a.{name}({m.swift()}, .{d})", f"{name} {m.text(ptr)}, {d}")
+for d, s in XREGS[:4]:
+    add("packedMove", f"a.movq(.{d}, .{s})", f"movq {d}, {s}")
+for name in ["pmovmskb", "movmskps", "movmskpd"]:
+    for r, x in [("rax", "xmm0"), ("r9", "xmm1"), ("rcx", "xmm12"), ("r15", "xmm15")]:
+        add("packedMask", f"a.{name}(.{r}, .{x})", f"{name} {rn(r, 'i32')}, {x}")
+LANE_NAMES = {"i8": "b", "i16": "w", "i32": "d", "i64": "q"}
+for size, suffix in LANE_NAMES.items():
+    rsize = "i64" if size == "i64" else "i32"
+    for x, r, lane in [("xmm0", "rax", 1), ("xmm9", "rcx", 0), ("xmm3", "r12", 1), ("xmm15", "r9", 1)]:
+        add("packedLane", f"a.pinsr(.{size}, .{x}, .{r}, {lane})", f"pinsr{suffix} {x}, {rn(r, rsize)}, {lane}")
+        add("packedLane", f"a.pextr(.{size}, .{r}, .{x}, {lane})", f"pextr{suffix} {rn(r, rsize)}, {x}, {lane}")
+    for x, m in zip(["xmm0", "xmm10"], [MEMS[4], MEMS[13]]):
+        add("packedLane", f"a.pinsr(.{size}, .{x}, {m.swift()}, 1)", f"pinsr{suffix} {x}, {m.text(PTR[size])}, 1")
+        add("packedLane", f"a.pextr(.{size}, {m.swift()}, .{x}, 1)", f"pextr{suffix} {m.text(PTR[size])}, {x}, 1")
+for op in ["vfmadd231ps", "vfnmadd231ps", "vfmadd231pd", "vfnmadd231pd"]:
+    for d, s1, s2 in [("xmm0", "xmm1", "xmm2"), ("xmm9", "xmm3", "xmm14"), ("xmm15", "xmm8", "xmm0"), ("xmm4", "xmm12", "xmm12")]:
+        add("fused", f"a.fused(.{op}, .{d}, .{s1}, .{s2})", f"{op} {d}, {s1}, {s2}")
+
 # Cases where our encoding is a valid alternative to llvm-mc's choice (verified with objdump).
 def xchg_bytes(size, a_, b):
     """87 /r with reg=b, rm=a."""

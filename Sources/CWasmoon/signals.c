@@ -177,6 +177,14 @@ uint32_t wasmoon_cpu_features(void) {
     if (__get_cpuid(1, &eax, &ebx, &ecx, &edx)) {
         if (ecx & (1u << 19)) features |= WASMOON_CPU_SSE41;
         if (ecx & (1u << 23)) features |= WASMOON_CPU_POPCNT;
+        if (ecx & (1u << 9)) features |= WASMOON_CPU_SSSE3;
+        if (ecx & (1u << 20)) features |= WASMOON_CPU_SSE42;
+        // VEX instructions fault unless the OS saves the XMM and YMM state (XCR0 bits 1, 2).
+        if ((ecx & (1u << 12)) && (ecx & (1u << 27))) {
+            uint32_t xcr0_low, xcr0_high;
+            __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
+            if ((xcr0_low & 6u) == 6u) features |= WASMOON_CPU_FMA;
+        }
     }
     if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) {
         if (ebx & (1u << 3)) features |= WASMOON_CPU_BMI1;

@@ -6,7 +6,9 @@ import Wasmoon
 
 /// The JIT on CPUs without the x86-64 extensions it prefers (`CPUFeatures`): clz, ctz,
 /// popcnt and rounding through their fallback sequences, against the interpreter, and
-/// the spec gate run with none of the extensions.
+/// the spec gate (SIMD included: its sequences that need SSSE3, SSE4.1, SSE4.2 or FMA3 become
+/// runtime calls) run with none of the extensions. `SIMDOperationTests` covers each SIMD
+/// instruction under several extension sets.
 @Suite("JIT CPU features")
 struct CPUFeatureTests {
     static let module = """
@@ -81,12 +83,12 @@ struct CPUFeatureTests {
         #expect(CPUFeatures.parse("baseline") == .baseline)
         #expect(CPUFeatures.parse("popcnt, sse4.1") == [.popcnt, .sse41])
         #expect(CPUFeatures.parse("avx512") == nil)
-        #expect(CPUFeatures.all.description == "lzcnt,bmi1,popcnt,sse4.1")
+        #expect(CPUFeatures.all.description == "lzcnt,bmi1,popcnt,sse4.1,ssse3,sse4.2,fma")
     }
 
     /// The whole spec gate on the JIT with none of the extensions (the gate is cheap: a
     /// few seconds per tier).
-    @Test(arguments: SharedData.gateFiles().map(\.path))
+    @Test(arguments: SharedData.gateFiles().map(\.path) + SharedData.simdGateFiles().map(\.path))
     func specGatePassesOnTheBaseline(_ path: String) throws {
         let runner = WastRunner(engine: Engine(tier: .jit, backend: JITEngine(features: .baseline)))
         let result = runner.run(path: path)

@@ -2332,6 +2332,741 @@ import WasmJIT
         c.finish(expected: 40)
     }
 
+    @Test func packed() {
+        var c = X64EncodingChecker()
+        c.check("paddb xmm0, xmm1", [0x66, 0x0f, 0xfc, 0xc1]) { a in a.packed(.paddb, .xmm0, .xmm1) }
+        c.check("paddb xmm7, xmm8", [0x66, 0x41, 0x0f, 0xfc, 0xf8]) { a in a.packed(.paddb, .xmm7, .xmm8) }
+        c.check("paddb xmm8, xmm0", [0x66, 0x44, 0x0f, 0xfc, 0xc0]) { a in a.packed(.paddb, .xmm8, .xmm0) }
+        c.check("paddb xmm15, xmm9", [0x66, 0x45, 0x0f, 0xfc, 0xf9]) { a in a.packed(.paddb, .xmm15, .xmm9) }
+        c.check("paddw xmm0, xmm1", [0x66, 0x0f, 0xfd, 0xc1]) { a in a.packed(.paddw, .xmm0, .xmm1) }
+        c.check("paddw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xfd, 0xf8]) { a in a.packed(.paddw, .xmm7, .xmm8) }
+        c.check("paddw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xfd, 0xc0]) { a in a.packed(.paddw, .xmm8, .xmm0) }
+        c.check("paddw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xfd, 0xf9]) { a in a.packed(.paddw, .xmm15, .xmm9) }
+        c.check("paddd xmm0, xmm1", [0x66, 0x0f, 0xfe, 0xc1]) { a in a.packed(.paddd, .xmm0, .xmm1) }
+        c.check("paddd xmm7, xmm8", [0x66, 0x41, 0x0f, 0xfe, 0xf8]) { a in a.packed(.paddd, .xmm7, .xmm8) }
+        c.check("paddd xmm8, xmm0", [0x66, 0x44, 0x0f, 0xfe, 0xc0]) { a in a.packed(.paddd, .xmm8, .xmm0) }
+        c.check("paddd xmm15, xmm9", [0x66, 0x45, 0x0f, 0xfe, 0xf9]) { a in a.packed(.paddd, .xmm15, .xmm9) }
+        c.check("paddq xmm0, xmm1", [0x66, 0x0f, 0xd4, 0xc1]) { a in a.packed(.paddq, .xmm0, .xmm1) }
+        c.check("paddq xmm7, xmm8", [0x66, 0x41, 0x0f, 0xd4, 0xf8]) { a in a.packed(.paddq, .xmm7, .xmm8) }
+        c.check("paddq xmm8, xmm0", [0x66, 0x44, 0x0f, 0xd4, 0xc0]) { a in a.packed(.paddq, .xmm8, .xmm0) }
+        c.check("paddq xmm15, xmm9", [0x66, 0x45, 0x0f, 0xd4, 0xf9]) { a in a.packed(.paddq, .xmm15, .xmm9) }
+        c.check("psubb xmm0, xmm1", [0x66, 0x0f, 0xf8, 0xc1]) { a in a.packed(.psubb, .xmm0, .xmm1) }
+        c.check("psubb xmm7, xmm8", [0x66, 0x41, 0x0f, 0xf8, 0xf8]) { a in a.packed(.psubb, .xmm7, .xmm8) }
+        c.check("psubb xmm8, xmm0", [0x66, 0x44, 0x0f, 0xf8, 0xc0]) { a in a.packed(.psubb, .xmm8, .xmm0) }
+        c.check("psubb xmm15, xmm9", [0x66, 0x45, 0x0f, 0xf8, 0xf9]) { a in a.packed(.psubb, .xmm15, .xmm9) }
+        c.check("psubw xmm0, xmm1", [0x66, 0x0f, 0xf9, 0xc1]) { a in a.packed(.psubw, .xmm0, .xmm1) }
+        c.check("psubw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xf9, 0xf8]) { a in a.packed(.psubw, .xmm7, .xmm8) }
+        c.check("psubw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xf9, 0xc0]) { a in a.packed(.psubw, .xmm8, .xmm0) }
+        c.check("psubw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xf9, 0xf9]) { a in a.packed(.psubw, .xmm15, .xmm9) }
+        c.check("psubd xmm0, xmm1", [0x66, 0x0f, 0xfa, 0xc1]) { a in a.packed(.psubd, .xmm0, .xmm1) }
+        c.check("psubd xmm7, xmm8", [0x66, 0x41, 0x0f, 0xfa, 0xf8]) { a in a.packed(.psubd, .xmm7, .xmm8) }
+        c.check("psubd xmm8, xmm0", [0x66, 0x44, 0x0f, 0xfa, 0xc0]) { a in a.packed(.psubd, .xmm8, .xmm0) }
+        c.check("psubd xmm15, xmm9", [0x66, 0x45, 0x0f, 0xfa, 0xf9]) { a in a.packed(.psubd, .xmm15, .xmm9) }
+        c.check("psubq xmm0, xmm1", [0x66, 0x0f, 0xfb, 0xc1]) { a in a.packed(.psubq, .xmm0, .xmm1) }
+        c.check("psubq xmm7, xmm8", [0x66, 0x41, 0x0f, 0xfb, 0xf8]) { a in a.packed(.psubq, .xmm7, .xmm8) }
+        c.check("psubq xmm8, xmm0", [0x66, 0x44, 0x0f, 0xfb, 0xc0]) { a in a.packed(.psubq, .xmm8, .xmm0) }
+        c.check("psubq xmm15, xmm9", [0x66, 0x45, 0x0f, 0xfb, 0xf9]) { a in a.packed(.psubq, .xmm15, .xmm9) }
+        c.check("pmullw xmm0, xmm1", [0x66, 0x0f, 0xd5, 0xc1]) { a in a.packed(.pmullw, .xmm0, .xmm1) }
+        c.check("pmullw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xd5, 0xf8]) { a in a.packed(.pmullw, .xmm7, .xmm8) }
+        c.check("pmullw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xd5, 0xc0]) { a in a.packed(.pmullw, .xmm8, .xmm0) }
+        c.check("pmullw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xd5, 0xf9]) { a in a.packed(.pmullw, .xmm15, .xmm9) }
+        c.check("pmulhw xmm0, xmm1", [0x66, 0x0f, 0xe5, 0xc1]) { a in a.packed(.pmulhw, .xmm0, .xmm1) }
+        c.check("pmulhw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xe5, 0xf8]) { a in a.packed(.pmulhw, .xmm7, .xmm8) }
+        c.check("pmulhw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xe5, 0xc0]) { a in a.packed(.pmulhw, .xmm8, .xmm0) }
+        c.check("pmulhw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xe5, 0xf9]) { a in a.packed(.pmulhw, .xmm15, .xmm9) }
+        c.check("pmulhuw xmm0, xmm1", [0x66, 0x0f, 0xe4, 0xc1]) { a in a.packed(.pmulhuw, .xmm0, .xmm1) }
+        c.check("pmulhuw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xe4, 0xf8]) { a in a.packed(.pmulhuw, .xmm7, .xmm8) }
+        c.check("pmulhuw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xe4, 0xc0]) { a in a.packed(.pmulhuw, .xmm8, .xmm0) }
+        c.check("pmulhuw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xe4, 0xf9]) { a in a.packed(.pmulhuw, .xmm15, .xmm9) }
+        c.check("pmuludq xmm0, xmm1", [0x66, 0x0f, 0xf4, 0xc1]) { a in a.packed(.pmuludq, .xmm0, .xmm1) }
+        c.check("pmuludq xmm7, xmm8", [0x66, 0x41, 0x0f, 0xf4, 0xf8]) { a in a.packed(.pmuludq, .xmm7, .xmm8) }
+        c.check("pmuludq xmm8, xmm0", [0x66, 0x44, 0x0f, 0xf4, 0xc0]) { a in a.packed(.pmuludq, .xmm8, .xmm0) }
+        c.check("pmuludq xmm15, xmm9", [0x66, 0x45, 0x0f, 0xf4, 0xf9]) { a in a.packed(.pmuludq, .xmm15, .xmm9) }
+        c.check("pmaddwd xmm0, xmm1", [0x66, 0x0f, 0xf5, 0xc1]) { a in a.packed(.pmaddwd, .xmm0, .xmm1) }
+        c.check("pmaddwd xmm7, xmm8", [0x66, 0x41, 0x0f, 0xf5, 0xf8]) { a in a.packed(.pmaddwd, .xmm7, .xmm8) }
+        c.check("pmaddwd xmm8, xmm0", [0x66, 0x44, 0x0f, 0xf5, 0xc0]) { a in a.packed(.pmaddwd, .xmm8, .xmm0) }
+        c.check("pmaddwd xmm15, xmm9", [0x66, 0x45, 0x0f, 0xf5, 0xf9]) { a in a.packed(.pmaddwd, .xmm15, .xmm9) }
+        c.check("paddsb xmm0, xmm1", [0x66, 0x0f, 0xec, 0xc1]) { a in a.packed(.paddsb, .xmm0, .xmm1) }
+        c.check("paddsb xmm7, xmm8", [0x66, 0x41, 0x0f, 0xec, 0xf8]) { a in a.packed(.paddsb, .xmm7, .xmm8) }
+        c.check("paddsb xmm8, xmm0", [0x66, 0x44, 0x0f, 0xec, 0xc0]) { a in a.packed(.paddsb, .xmm8, .xmm0) }
+        c.check("paddsb xmm15, xmm9", [0x66, 0x45, 0x0f, 0xec, 0xf9]) { a in a.packed(.paddsb, .xmm15, .xmm9) }
+        c.check("paddsw xmm0, xmm1", [0x66, 0x0f, 0xed, 0xc1]) { a in a.packed(.paddsw, .xmm0, .xmm1) }
+        c.check("paddsw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xed, 0xf8]) { a in a.packed(.paddsw, .xmm7, .xmm8) }
+        c.check("paddsw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xed, 0xc0]) { a in a.packed(.paddsw, .xmm8, .xmm0) }
+        c.check("paddsw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xed, 0xf9]) { a in a.packed(.paddsw, .xmm15, .xmm9) }
+        c.check("paddusb xmm0, xmm1", [0x66, 0x0f, 0xdc, 0xc1]) { a in a.packed(.paddusb, .xmm0, .xmm1) }
+        c.check("paddusb xmm7, xmm8", [0x66, 0x41, 0x0f, 0xdc, 0xf8]) { a in a.packed(.paddusb, .xmm7, .xmm8) }
+        c.check("paddusb xmm8, xmm0", [0x66, 0x44, 0x0f, 0xdc, 0xc0]) { a in a.packed(.paddusb, .xmm8, .xmm0) }
+        c.check("paddusb xmm15, xmm9", [0x66, 0x45, 0x0f, 0xdc, 0xf9]) { a in a.packed(.paddusb, .xmm15, .xmm9) }
+        c.check("paddusw xmm0, xmm1", [0x66, 0x0f, 0xdd, 0xc1]) { a in a.packed(.paddusw, .xmm0, .xmm1) }
+        c.check("paddusw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xdd, 0xf8]) { a in a.packed(.paddusw, .xmm7, .xmm8) }
+        c.check("paddusw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xdd, 0xc0]) { a in a.packed(.paddusw, .xmm8, .xmm0) }
+        c.check("paddusw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xdd, 0xf9]) { a in a.packed(.paddusw, .xmm15, .xmm9) }
+        c.check("psubsb xmm0, xmm1", [0x66, 0x0f, 0xe8, 0xc1]) { a in a.packed(.psubsb, .xmm0, .xmm1) }
+        c.check("psubsb xmm7, xmm8", [0x66, 0x41, 0x0f, 0xe8, 0xf8]) { a in a.packed(.psubsb, .xmm7, .xmm8) }
+        c.check("psubsb xmm8, xmm0", [0x66, 0x44, 0x0f, 0xe8, 0xc0]) { a in a.packed(.psubsb, .xmm8, .xmm0) }
+        c.check("psubsb xmm15, xmm9", [0x66, 0x45, 0x0f, 0xe8, 0xf9]) { a in a.packed(.psubsb, .xmm15, .xmm9) }
+        c.check("psubsw xmm0, xmm1", [0x66, 0x0f, 0xe9, 0xc1]) { a in a.packed(.psubsw, .xmm0, .xmm1) }
+        c.check("psubsw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xe9, 0xf8]) { a in a.packed(.psubsw, .xmm7, .xmm8) }
+        c.check("psubsw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xe9, 0xc0]) { a in a.packed(.psubsw, .xmm8, .xmm0) }
+        c.check("psubsw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xe9, 0xf9]) { a in a.packed(.psubsw, .xmm15, .xmm9) }
+        c.check("psubusb xmm0, xmm1", [0x66, 0x0f, 0xd8, 0xc1]) { a in a.packed(.psubusb, .xmm0, .xmm1) }
+        c.check("psubusb xmm7, xmm8", [0x66, 0x41, 0x0f, 0xd8, 0xf8]) { a in a.packed(.psubusb, .xmm7, .xmm8) }
+        c.check("psubusb xmm8, xmm0", [0x66, 0x44, 0x0f, 0xd8, 0xc0]) { a in a.packed(.psubusb, .xmm8, .xmm0) }
+        c.check("psubusb xmm15, xmm9", [0x66, 0x45, 0x0f, 0xd8, 0xf9]) { a in a.packed(.psubusb, .xmm15, .xmm9) }
+        c.check("psubusw xmm0, xmm1", [0x66, 0x0f, 0xd9, 0xc1]) { a in a.packed(.psubusw, .xmm0, .xmm1) }
+        c.check("psubusw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xd9, 0xf8]) { a in a.packed(.psubusw, .xmm7, .xmm8) }
+        c.check("psubusw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xd9, 0xc0]) { a in a.packed(.psubusw, .xmm8, .xmm0) }
+        c.check("psubusw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xd9, 0xf9]) { a in a.packed(.psubusw, .xmm15, .xmm9) }
+        c.check("pavgb xmm0, xmm1", [0x66, 0x0f, 0xe0, 0xc1]) { a in a.packed(.pavgb, .xmm0, .xmm1) }
+        c.check("pavgb xmm7, xmm8", [0x66, 0x41, 0x0f, 0xe0, 0xf8]) { a in a.packed(.pavgb, .xmm7, .xmm8) }
+        c.check("pavgb xmm8, xmm0", [0x66, 0x44, 0x0f, 0xe0, 0xc0]) { a in a.packed(.pavgb, .xmm8, .xmm0) }
+        c.check("pavgb xmm15, xmm9", [0x66, 0x45, 0x0f, 0xe0, 0xf9]) { a in a.packed(.pavgb, .xmm15, .xmm9) }
+        c.check("pavgw xmm0, xmm1", [0x66, 0x0f, 0xe3, 0xc1]) { a in a.packed(.pavgw, .xmm0, .xmm1) }
+        c.check("pavgw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xe3, 0xf8]) { a in a.packed(.pavgw, .xmm7, .xmm8) }
+        c.check("pavgw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xe3, 0xc0]) { a in a.packed(.pavgw, .xmm8, .xmm0) }
+        c.check("pavgw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xe3, 0xf9]) { a in a.packed(.pavgw, .xmm15, .xmm9) }
+        c.check("pminub xmm0, xmm1", [0x66, 0x0f, 0xda, 0xc1]) { a in a.packed(.pminub, .xmm0, .xmm1) }
+        c.check("pminub xmm7, xmm8", [0x66, 0x41, 0x0f, 0xda, 0xf8]) { a in a.packed(.pminub, .xmm7, .xmm8) }
+        c.check("pminub xmm8, xmm0", [0x66, 0x44, 0x0f, 0xda, 0xc0]) { a in a.packed(.pminub, .xmm8, .xmm0) }
+        c.check("pminub xmm15, xmm9", [0x66, 0x45, 0x0f, 0xda, 0xf9]) { a in a.packed(.pminub, .xmm15, .xmm9) }
+        c.check("pmaxub xmm0, xmm1", [0x66, 0x0f, 0xde, 0xc1]) { a in a.packed(.pmaxub, .xmm0, .xmm1) }
+        c.check("pmaxub xmm7, xmm8", [0x66, 0x41, 0x0f, 0xde, 0xf8]) { a in a.packed(.pmaxub, .xmm7, .xmm8) }
+        c.check("pmaxub xmm8, xmm0", [0x66, 0x44, 0x0f, 0xde, 0xc0]) { a in a.packed(.pmaxub, .xmm8, .xmm0) }
+        c.check("pmaxub xmm15, xmm9", [0x66, 0x45, 0x0f, 0xde, 0xf9]) { a in a.packed(.pmaxub, .xmm15, .xmm9) }
+        c.check("pminsw xmm0, xmm1", [0x66, 0x0f, 0xea, 0xc1]) { a in a.packed(.pminsw, .xmm0, .xmm1) }
+        c.check("pminsw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xea, 0xf8]) { a in a.packed(.pminsw, .xmm7, .xmm8) }
+        c.check("pminsw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xea, 0xc0]) { a in a.packed(.pminsw, .xmm8, .xmm0) }
+        c.check("pminsw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xea, 0xf9]) { a in a.packed(.pminsw, .xmm15, .xmm9) }
+        c.check("pmaxsw xmm0, xmm1", [0x66, 0x0f, 0xee, 0xc1]) { a in a.packed(.pmaxsw, .xmm0, .xmm1) }
+        c.check("pmaxsw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xee, 0xf8]) { a in a.packed(.pmaxsw, .xmm7, .xmm8) }
+        c.check("pmaxsw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xee, 0xc0]) { a in a.packed(.pmaxsw, .xmm8, .xmm0) }
+        c.check("pmaxsw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xee, 0xf9]) { a in a.packed(.pmaxsw, .xmm15, .xmm9) }
+        c.check("pand xmm0, xmm1", [0x66, 0x0f, 0xdb, 0xc1]) { a in a.packed(.pand, .xmm0, .xmm1) }
+        c.check("pand xmm7, xmm8", [0x66, 0x41, 0x0f, 0xdb, 0xf8]) { a in a.packed(.pand, .xmm7, .xmm8) }
+        c.check("pand xmm8, xmm0", [0x66, 0x44, 0x0f, 0xdb, 0xc0]) { a in a.packed(.pand, .xmm8, .xmm0) }
+        c.check("pand xmm15, xmm9", [0x66, 0x45, 0x0f, 0xdb, 0xf9]) { a in a.packed(.pand, .xmm15, .xmm9) }
+        c.check("pandn xmm0, xmm1", [0x66, 0x0f, 0xdf, 0xc1]) { a in a.packed(.pandn, .xmm0, .xmm1) }
+        c.check("pandn xmm7, xmm8", [0x66, 0x41, 0x0f, 0xdf, 0xf8]) { a in a.packed(.pandn, .xmm7, .xmm8) }
+        c.check("pandn xmm8, xmm0", [0x66, 0x44, 0x0f, 0xdf, 0xc0]) { a in a.packed(.pandn, .xmm8, .xmm0) }
+        c.check("pandn xmm15, xmm9", [0x66, 0x45, 0x0f, 0xdf, 0xf9]) { a in a.packed(.pandn, .xmm15, .xmm9) }
+        c.check("por xmm0, xmm1", [0x66, 0x0f, 0xeb, 0xc1]) { a in a.packed(.por, .xmm0, .xmm1) }
+        c.check("por xmm7, xmm8", [0x66, 0x41, 0x0f, 0xeb, 0xf8]) { a in a.packed(.por, .xmm7, .xmm8) }
+        c.check("por xmm8, xmm0", [0x66, 0x44, 0x0f, 0xeb, 0xc0]) { a in a.packed(.por, .xmm8, .xmm0) }
+        c.check("por xmm15, xmm9", [0x66, 0x45, 0x0f, 0xeb, 0xf9]) { a in a.packed(.por, .xmm15, .xmm9) }
+        c.check("pxor xmm0, xmm1", [0x66, 0x0f, 0xef, 0xc1]) { a in a.packed(.pxor, .xmm0, .xmm1) }
+        c.check("pxor xmm7, xmm8", [0x66, 0x41, 0x0f, 0xef, 0xf8]) { a in a.packed(.pxor, .xmm7, .xmm8) }
+        c.check("pxor xmm8, xmm0", [0x66, 0x44, 0x0f, 0xef, 0xc0]) { a in a.packed(.pxor, .xmm8, .xmm0) }
+        c.check("pxor xmm15, xmm9", [0x66, 0x45, 0x0f, 0xef, 0xf9]) { a in a.packed(.pxor, .xmm15, .xmm9) }
+        c.check("pcmpeqb xmm0, xmm1", [0x66, 0x0f, 0x74, 0xc1]) { a in a.packed(.pcmpeqb, .xmm0, .xmm1) }
+        c.check("pcmpeqb xmm7, xmm8", [0x66, 0x41, 0x0f, 0x74, 0xf8]) { a in a.packed(.pcmpeqb, .xmm7, .xmm8) }
+        c.check("pcmpeqb xmm8, xmm0", [0x66, 0x44, 0x0f, 0x74, 0xc0]) { a in a.packed(.pcmpeqb, .xmm8, .xmm0) }
+        c.check("pcmpeqb xmm15, xmm9", [0x66, 0x45, 0x0f, 0x74, 0xf9]) { a in a.packed(.pcmpeqb, .xmm15, .xmm9) }
+        c.check("pcmpeqw xmm0, xmm1", [0x66, 0x0f, 0x75, 0xc1]) { a in a.packed(.pcmpeqw, .xmm0, .xmm1) }
+        c.check("pcmpeqw xmm7, xmm8", [0x66, 0x41, 0x0f, 0x75, 0xf8]) { a in a.packed(.pcmpeqw, .xmm7, .xmm8) }
+        c.check("pcmpeqw xmm8, xmm0", [0x66, 0x44, 0x0f, 0x75, 0xc0]) { a in a.packed(.pcmpeqw, .xmm8, .xmm0) }
+        c.check("pcmpeqw xmm15, xmm9", [0x66, 0x45, 0x0f, 0x75, 0xf9]) { a in a.packed(.pcmpeqw, .xmm15, .xmm9) }
+        c.check("pcmpeqd xmm0, xmm1", [0x66, 0x0f, 0x76, 0xc1]) { a in a.packed(.pcmpeqd, .xmm0, .xmm1) }
+        c.check("pcmpeqd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x76, 0xf8]) { a in a.packed(.pcmpeqd, .xmm7, .xmm8) }
+        c.check("pcmpeqd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x76, 0xc0]) { a in a.packed(.pcmpeqd, .xmm8, .xmm0) }
+        c.check("pcmpeqd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x76, 0xf9]) { a in a.packed(.pcmpeqd, .xmm15, .xmm9) }
+        c.check("pcmpgtb xmm0, xmm1", [0x66, 0x0f, 0x64, 0xc1]) { a in a.packed(.pcmpgtb, .xmm0, .xmm1) }
+        c.check("pcmpgtb xmm7, xmm8", [0x66, 0x41, 0x0f, 0x64, 0xf8]) { a in a.packed(.pcmpgtb, .xmm7, .xmm8) }
+        c.check("pcmpgtb xmm8, xmm0", [0x66, 0x44, 0x0f, 0x64, 0xc0]) { a in a.packed(.pcmpgtb, .xmm8, .xmm0) }
+        c.check("pcmpgtb xmm15, xmm9", [0x66, 0x45, 0x0f, 0x64, 0xf9]) { a in a.packed(.pcmpgtb, .xmm15, .xmm9) }
+        c.check("pcmpgtw xmm0, xmm1", [0x66, 0x0f, 0x65, 0xc1]) { a in a.packed(.pcmpgtw, .xmm0, .xmm1) }
+        c.check("pcmpgtw xmm7, xmm8", [0x66, 0x41, 0x0f, 0x65, 0xf8]) { a in a.packed(.pcmpgtw, .xmm7, .xmm8) }
+        c.check("pcmpgtw xmm8, xmm0", [0x66, 0x44, 0x0f, 0x65, 0xc0]) { a in a.packed(.pcmpgtw, .xmm8, .xmm0) }
+        c.check("pcmpgtw xmm15, xmm9", [0x66, 0x45, 0x0f, 0x65, 0xf9]) { a in a.packed(.pcmpgtw, .xmm15, .xmm9) }
+        c.check("pcmpgtd xmm0, xmm1", [0x66, 0x0f, 0x66, 0xc1]) { a in a.packed(.pcmpgtd, .xmm0, .xmm1) }
+        c.check("pcmpgtd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x66, 0xf8]) { a in a.packed(.pcmpgtd, .xmm7, .xmm8) }
+        c.check("pcmpgtd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x66, 0xc0]) { a in a.packed(.pcmpgtd, .xmm8, .xmm0) }
+        c.check("pcmpgtd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x66, 0xf9]) { a in a.packed(.pcmpgtd, .xmm15, .xmm9) }
+        c.check("packsswb xmm0, xmm1", [0x66, 0x0f, 0x63, 0xc1]) { a in a.packed(.packsswb, .xmm0, .xmm1) }
+        c.check("packsswb xmm7, xmm8", [0x66, 0x41, 0x0f, 0x63, 0xf8]) { a in a.packed(.packsswb, .xmm7, .xmm8) }
+        c.check("packsswb xmm8, xmm0", [0x66, 0x44, 0x0f, 0x63, 0xc0]) { a in a.packed(.packsswb, .xmm8, .xmm0) }
+        c.check("packsswb xmm15, xmm9", [0x66, 0x45, 0x0f, 0x63, 0xf9]) { a in a.packed(.packsswb, .xmm15, .xmm9) }
+        c.check("packuswb xmm0, xmm1", [0x66, 0x0f, 0x67, 0xc1]) { a in a.packed(.packuswb, .xmm0, .xmm1) }
+        c.check("packuswb xmm7, xmm8", [0x66, 0x41, 0x0f, 0x67, 0xf8]) { a in a.packed(.packuswb, .xmm7, .xmm8) }
+        c.check("packuswb xmm8, xmm0", [0x66, 0x44, 0x0f, 0x67, 0xc0]) { a in a.packed(.packuswb, .xmm8, .xmm0) }
+        c.check("packuswb xmm15, xmm9", [0x66, 0x45, 0x0f, 0x67, 0xf9]) { a in a.packed(.packuswb, .xmm15, .xmm9) }
+        c.check("packssdw xmm0, xmm1", [0x66, 0x0f, 0x6b, 0xc1]) { a in a.packed(.packssdw, .xmm0, .xmm1) }
+        c.check("packssdw xmm7, xmm8", [0x66, 0x41, 0x0f, 0x6b, 0xf8]) { a in a.packed(.packssdw, .xmm7, .xmm8) }
+        c.check("packssdw xmm8, xmm0", [0x66, 0x44, 0x0f, 0x6b, 0xc0]) { a in a.packed(.packssdw, .xmm8, .xmm0) }
+        c.check("packssdw xmm15, xmm9", [0x66, 0x45, 0x0f, 0x6b, 0xf9]) { a in a.packed(.packssdw, .xmm15, .xmm9) }
+        c.check("punpcklbw xmm0, xmm1", [0x66, 0x0f, 0x60, 0xc1]) { a in a.packed(.punpcklbw, .xmm0, .xmm1) }
+        c.check("punpcklbw xmm7, xmm8", [0x66, 0x41, 0x0f, 0x60, 0xf8]) { a in a.packed(.punpcklbw, .xmm7, .xmm8) }
+        c.check("punpcklbw xmm8, xmm0", [0x66, 0x44, 0x0f, 0x60, 0xc0]) { a in a.packed(.punpcklbw, .xmm8, .xmm0) }
+        c.check("punpcklbw xmm15, xmm9", [0x66, 0x45, 0x0f, 0x60, 0xf9]) { a in a.packed(.punpcklbw, .xmm15, .xmm9) }
+        c.check("punpcklwd xmm0, xmm1", [0x66, 0x0f, 0x61, 0xc1]) { a in a.packed(.punpcklwd, .xmm0, .xmm1) }
+        c.check("punpcklwd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x61, 0xf8]) { a in a.packed(.punpcklwd, .xmm7, .xmm8) }
+        c.check("punpcklwd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x61, 0xc0]) { a in a.packed(.punpcklwd, .xmm8, .xmm0) }
+        c.check("punpcklwd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x61, 0xf9]) { a in a.packed(.punpcklwd, .xmm15, .xmm9) }
+        c.check("punpckldq xmm0, xmm1", [0x66, 0x0f, 0x62, 0xc1]) { a in a.packed(.punpckldq, .xmm0, .xmm1) }
+        c.check("punpckldq xmm7, xmm8", [0x66, 0x41, 0x0f, 0x62, 0xf8]) { a in a.packed(.punpckldq, .xmm7, .xmm8) }
+        c.check("punpckldq xmm8, xmm0", [0x66, 0x44, 0x0f, 0x62, 0xc0]) { a in a.packed(.punpckldq, .xmm8, .xmm0) }
+        c.check("punpckldq xmm15, xmm9", [0x66, 0x45, 0x0f, 0x62, 0xf9]) { a in a.packed(.punpckldq, .xmm15, .xmm9) }
+        c.check("punpcklqdq xmm0, xmm1", [0x66, 0x0f, 0x6c, 0xc1]) { a in a.packed(.punpcklqdq, .xmm0, .xmm1) }
+        c.check("punpcklqdq xmm7, xmm8", [0x66, 0x41, 0x0f, 0x6c, 0xf8]) { a in a.packed(.punpcklqdq, .xmm7, .xmm8) }
+        c.check("punpcklqdq xmm8, xmm0", [0x66, 0x44, 0x0f, 0x6c, 0xc0]) { a in a.packed(.punpcklqdq, .xmm8, .xmm0) }
+        c.check("punpcklqdq xmm15, xmm9", [0x66, 0x45, 0x0f, 0x6c, 0xf9]) { a in a.packed(.punpcklqdq, .xmm15, .xmm9) }
+        c.check("punpckhbw xmm0, xmm1", [0x66, 0x0f, 0x68, 0xc1]) { a in a.packed(.punpckhbw, .xmm0, .xmm1) }
+        c.check("punpckhbw xmm7, xmm8", [0x66, 0x41, 0x0f, 0x68, 0xf8]) { a in a.packed(.punpckhbw, .xmm7, .xmm8) }
+        c.check("punpckhbw xmm8, xmm0", [0x66, 0x44, 0x0f, 0x68, 0xc0]) { a in a.packed(.punpckhbw, .xmm8, .xmm0) }
+        c.check("punpckhbw xmm15, xmm9", [0x66, 0x45, 0x0f, 0x68, 0xf9]) { a in a.packed(.punpckhbw, .xmm15, .xmm9) }
+        c.check("punpckhwd xmm0, xmm1", [0x66, 0x0f, 0x69, 0xc1]) { a in a.packed(.punpckhwd, .xmm0, .xmm1) }
+        c.check("punpckhwd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x69, 0xf8]) { a in a.packed(.punpckhwd, .xmm7, .xmm8) }
+        c.check("punpckhwd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x69, 0xc0]) { a in a.packed(.punpckhwd, .xmm8, .xmm0) }
+        c.check("punpckhwd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x69, 0xf9]) { a in a.packed(.punpckhwd, .xmm15, .xmm9) }
+        c.check("punpckhdq xmm0, xmm1", [0x66, 0x0f, 0x6a, 0xc1]) { a in a.packed(.punpckhdq, .xmm0, .xmm1) }
+        c.check("punpckhdq xmm7, xmm8", [0x66, 0x41, 0x0f, 0x6a, 0xf8]) { a in a.packed(.punpckhdq, .xmm7, .xmm8) }
+        c.check("punpckhdq xmm8, xmm0", [0x66, 0x44, 0x0f, 0x6a, 0xc0]) { a in a.packed(.punpckhdq, .xmm8, .xmm0) }
+        c.check("punpckhdq xmm15, xmm9", [0x66, 0x45, 0x0f, 0x6a, 0xf9]) { a in a.packed(.punpckhdq, .xmm15, .xmm9) }
+        c.check("punpckhqdq xmm0, xmm1", [0x66, 0x0f, 0x6d, 0xc1]) { a in a.packed(.punpckhqdq, .xmm0, .xmm1) }
+        c.check("punpckhqdq xmm7, xmm8", [0x66, 0x41, 0x0f, 0x6d, 0xf8]) { a in a.packed(.punpckhqdq, .xmm7, .xmm8) }
+        c.check("punpckhqdq xmm8, xmm0", [0x66, 0x44, 0x0f, 0x6d, 0xc0]) { a in a.packed(.punpckhqdq, .xmm8, .xmm0) }
+        c.check("punpckhqdq xmm15, xmm9", [0x66, 0x45, 0x0f, 0x6d, 0xf9]) { a in a.packed(.punpckhqdq, .xmm15, .xmm9) }
+        c.check("psllw xmm0, xmm1", [0x66, 0x0f, 0xf1, 0xc1]) { a in a.packed(.psllw, .xmm0, .xmm1) }
+        c.check("psllw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xf1, 0xf8]) { a in a.packed(.psllw, .xmm7, .xmm8) }
+        c.check("psllw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xf1, 0xc0]) { a in a.packed(.psllw, .xmm8, .xmm0) }
+        c.check("psllw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xf1, 0xf9]) { a in a.packed(.psllw, .xmm15, .xmm9) }
+        c.check("pslld xmm0, xmm1", [0x66, 0x0f, 0xf2, 0xc1]) { a in a.packed(.pslld, .xmm0, .xmm1) }
+        c.check("pslld xmm7, xmm8", [0x66, 0x41, 0x0f, 0xf2, 0xf8]) { a in a.packed(.pslld, .xmm7, .xmm8) }
+        c.check("pslld xmm8, xmm0", [0x66, 0x44, 0x0f, 0xf2, 0xc0]) { a in a.packed(.pslld, .xmm8, .xmm0) }
+        c.check("pslld xmm15, xmm9", [0x66, 0x45, 0x0f, 0xf2, 0xf9]) { a in a.packed(.pslld, .xmm15, .xmm9) }
+        c.check("psllq xmm0, xmm1", [0x66, 0x0f, 0xf3, 0xc1]) { a in a.packed(.psllq, .xmm0, .xmm1) }
+        c.check("psllq xmm7, xmm8", [0x66, 0x41, 0x0f, 0xf3, 0xf8]) { a in a.packed(.psllq, .xmm7, .xmm8) }
+        c.check("psllq xmm8, xmm0", [0x66, 0x44, 0x0f, 0xf3, 0xc0]) { a in a.packed(.psllq, .xmm8, .xmm0) }
+        c.check("psllq xmm15, xmm9", [0x66, 0x45, 0x0f, 0xf3, 0xf9]) { a in a.packed(.psllq, .xmm15, .xmm9) }
+        c.check("psrlw xmm0, xmm1", [0x66, 0x0f, 0xd1, 0xc1]) { a in a.packed(.psrlw, .xmm0, .xmm1) }
+        c.check("psrlw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xd1, 0xf8]) { a in a.packed(.psrlw, .xmm7, .xmm8) }
+        c.check("psrlw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xd1, 0xc0]) { a in a.packed(.psrlw, .xmm8, .xmm0) }
+        c.check("psrlw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xd1, 0xf9]) { a in a.packed(.psrlw, .xmm15, .xmm9) }
+        c.check("psrld xmm0, xmm1", [0x66, 0x0f, 0xd2, 0xc1]) { a in a.packed(.psrld, .xmm0, .xmm1) }
+        c.check("psrld xmm7, xmm8", [0x66, 0x41, 0x0f, 0xd2, 0xf8]) { a in a.packed(.psrld, .xmm7, .xmm8) }
+        c.check("psrld xmm8, xmm0", [0x66, 0x44, 0x0f, 0xd2, 0xc0]) { a in a.packed(.psrld, .xmm8, .xmm0) }
+        c.check("psrld xmm15, xmm9", [0x66, 0x45, 0x0f, 0xd2, 0xf9]) { a in a.packed(.psrld, .xmm15, .xmm9) }
+        c.check("psrlq xmm0, xmm1", [0x66, 0x0f, 0xd3, 0xc1]) { a in a.packed(.psrlq, .xmm0, .xmm1) }
+        c.check("psrlq xmm7, xmm8", [0x66, 0x41, 0x0f, 0xd3, 0xf8]) { a in a.packed(.psrlq, .xmm7, .xmm8) }
+        c.check("psrlq xmm8, xmm0", [0x66, 0x44, 0x0f, 0xd3, 0xc0]) { a in a.packed(.psrlq, .xmm8, .xmm0) }
+        c.check("psrlq xmm15, xmm9", [0x66, 0x45, 0x0f, 0xd3, 0xf9]) { a in a.packed(.psrlq, .xmm15, .xmm9) }
+        c.check("psraw xmm0, xmm1", [0x66, 0x0f, 0xe1, 0xc1]) { a in a.packed(.psraw, .xmm0, .xmm1) }
+        c.check("psraw xmm7, xmm8", [0x66, 0x41, 0x0f, 0xe1, 0xf8]) { a in a.packed(.psraw, .xmm7, .xmm8) }
+        c.check("psraw xmm8, xmm0", [0x66, 0x44, 0x0f, 0xe1, 0xc0]) { a in a.packed(.psraw, .xmm8, .xmm0) }
+        c.check("psraw xmm15, xmm9", [0x66, 0x45, 0x0f, 0xe1, 0xf9]) { a in a.packed(.psraw, .xmm15, .xmm9) }
+        c.check("psrad xmm0, xmm1", [0x66, 0x0f, 0xe2, 0xc1]) { a in a.packed(.psrad, .xmm0, .xmm1) }
+        c.check("psrad xmm7, xmm8", [0x66, 0x41, 0x0f, 0xe2, 0xf8]) { a in a.packed(.psrad, .xmm7, .xmm8) }
+        c.check("psrad xmm8, xmm0", [0x66, 0x44, 0x0f, 0xe2, 0xc0]) { a in a.packed(.psrad, .xmm8, .xmm0) }
+        c.check("psrad xmm15, xmm9", [0x66, 0x45, 0x0f, 0xe2, 0xf9]) { a in a.packed(.psrad, .xmm15, .xmm9) }
+        c.check("movdqa xmm0, xmm1", [0x66, 0x0f, 0x6f, 0xc1]) { a in a.packed(.movdqa, .xmm0, .xmm1) }
+        c.check("movdqa xmm7, xmm8", [0x66, 0x41, 0x0f, 0x6f, 0xf8]) { a in a.packed(.movdqa, .xmm7, .xmm8) }
+        c.check("movdqa xmm8, xmm0", [0x66, 0x44, 0x0f, 0x6f, 0xc0]) { a in a.packed(.movdqa, .xmm8, .xmm0) }
+        c.check("movdqa xmm15, xmm9", [0x66, 0x45, 0x0f, 0x6f, 0xf9]) { a in a.packed(.movdqa, .xmm15, .xmm9) }
+        c.check("addps xmm0, xmm1", [0x0f, 0x58, 0xc1]) { a in a.packed(.addps, .xmm0, .xmm1) }
+        c.check("addps xmm7, xmm8", [0x41, 0x0f, 0x58, 0xf8]) { a in a.packed(.addps, .xmm7, .xmm8) }
+        c.check("addps xmm8, xmm0", [0x44, 0x0f, 0x58, 0xc0]) { a in a.packed(.addps, .xmm8, .xmm0) }
+        c.check("addps xmm15, xmm9", [0x45, 0x0f, 0x58, 0xf9]) { a in a.packed(.addps, .xmm15, .xmm9) }
+        c.check("addpd xmm0, xmm1", [0x66, 0x0f, 0x58, 0xc1]) { a in a.packed(.addpd, .xmm0, .xmm1) }
+        c.check("addpd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x58, 0xf8]) { a in a.packed(.addpd, .xmm7, .xmm8) }
+        c.check("addpd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x58, 0xc0]) { a in a.packed(.addpd, .xmm8, .xmm0) }
+        c.check("addpd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x58, 0xf9]) { a in a.packed(.addpd, .xmm15, .xmm9) }
+        c.check("subps xmm0, xmm1", [0x0f, 0x5c, 0xc1]) { a in a.packed(.subps, .xmm0, .xmm1) }
+        c.check("subps xmm7, xmm8", [0x41, 0x0f, 0x5c, 0xf8]) { a in a.packed(.subps, .xmm7, .xmm8) }
+        c.check("subps xmm8, xmm0", [0x44, 0x0f, 0x5c, 0xc0]) { a in a.packed(.subps, .xmm8, .xmm0) }
+        c.check("subps xmm15, xmm9", [0x45, 0x0f, 0x5c, 0xf9]) { a in a.packed(.subps, .xmm15, .xmm9) }
+        c.check("subpd xmm0, xmm1", [0x66, 0x0f, 0x5c, 0xc1]) { a in a.packed(.subpd, .xmm0, .xmm1) }
+        c.check("subpd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x5c, 0xf8]) { a in a.packed(.subpd, .xmm7, .xmm8) }
+        c.check("subpd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x5c, 0xc0]) { a in a.packed(.subpd, .xmm8, .xmm0) }
+        c.check("subpd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x5c, 0xf9]) { a in a.packed(.subpd, .xmm15, .xmm9) }
+        c.check("mulps xmm0, xmm1", [0x0f, 0x59, 0xc1]) { a in a.packed(.mulps, .xmm0, .xmm1) }
+        c.check("mulps xmm7, xmm8", [0x41, 0x0f, 0x59, 0xf8]) { a in a.packed(.mulps, .xmm7, .xmm8) }
+        c.check("mulps xmm8, xmm0", [0x44, 0x0f, 0x59, 0xc0]) { a in a.packed(.mulps, .xmm8, .xmm0) }
+        c.check("mulps xmm15, xmm9", [0x45, 0x0f, 0x59, 0xf9]) { a in a.packed(.mulps, .xmm15, .xmm9) }
+        c.check("mulpd xmm0, xmm1", [0x66, 0x0f, 0x59, 0xc1]) { a in a.packed(.mulpd, .xmm0, .xmm1) }
+        c.check("mulpd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x59, 0xf8]) { a in a.packed(.mulpd, .xmm7, .xmm8) }
+        c.check("mulpd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x59, 0xc0]) { a in a.packed(.mulpd, .xmm8, .xmm0) }
+        c.check("mulpd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x59, 0xf9]) { a in a.packed(.mulpd, .xmm15, .xmm9) }
+        c.check("divps xmm0, xmm1", [0x0f, 0x5e, 0xc1]) { a in a.packed(.divps, .xmm0, .xmm1) }
+        c.check("divps xmm7, xmm8", [0x41, 0x0f, 0x5e, 0xf8]) { a in a.packed(.divps, .xmm7, .xmm8) }
+        c.check("divps xmm8, xmm0", [0x44, 0x0f, 0x5e, 0xc0]) { a in a.packed(.divps, .xmm8, .xmm0) }
+        c.check("divps xmm15, xmm9", [0x45, 0x0f, 0x5e, 0xf9]) { a in a.packed(.divps, .xmm15, .xmm9) }
+        c.check("divpd xmm0, xmm1", [0x66, 0x0f, 0x5e, 0xc1]) { a in a.packed(.divpd, .xmm0, .xmm1) }
+        c.check("divpd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x5e, 0xf8]) { a in a.packed(.divpd, .xmm7, .xmm8) }
+        c.check("divpd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x5e, 0xc0]) { a in a.packed(.divpd, .xmm8, .xmm0) }
+        c.check("divpd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x5e, 0xf9]) { a in a.packed(.divpd, .xmm15, .xmm9) }
+        c.check("minps xmm0, xmm1", [0x0f, 0x5d, 0xc1]) { a in a.packed(.minps, .xmm0, .xmm1) }
+        c.check("minps xmm7, xmm8", [0x41, 0x0f, 0x5d, 0xf8]) { a in a.packed(.minps, .xmm7, .xmm8) }
+        c.check("minps xmm8, xmm0", [0x44, 0x0f, 0x5d, 0xc0]) { a in a.packed(.minps, .xmm8, .xmm0) }
+        c.check("minps xmm15, xmm9", [0x45, 0x0f, 0x5d, 0xf9]) { a in a.packed(.minps, .xmm15, .xmm9) }
+        c.check("minpd xmm0, xmm1", [0x66, 0x0f, 0x5d, 0xc1]) { a in a.packed(.minpd, .xmm0, .xmm1) }
+        c.check("minpd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x5d, 0xf8]) { a in a.packed(.minpd, .xmm7, .xmm8) }
+        c.check("minpd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x5d, 0xc0]) { a in a.packed(.minpd, .xmm8, .xmm0) }
+        c.check("minpd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x5d, 0xf9]) { a in a.packed(.minpd, .xmm15, .xmm9) }
+        c.check("maxps xmm0, xmm1", [0x0f, 0x5f, 0xc1]) { a in a.packed(.maxps, .xmm0, .xmm1) }
+        c.check("maxps xmm7, xmm8", [0x41, 0x0f, 0x5f, 0xf8]) { a in a.packed(.maxps, .xmm7, .xmm8) }
+        c.check("maxps xmm8, xmm0", [0x44, 0x0f, 0x5f, 0xc0]) { a in a.packed(.maxps, .xmm8, .xmm0) }
+        c.check("maxps xmm15, xmm9", [0x45, 0x0f, 0x5f, 0xf9]) { a in a.packed(.maxps, .xmm15, .xmm9) }
+        c.check("maxpd xmm0, xmm1", [0x66, 0x0f, 0x5f, 0xc1]) { a in a.packed(.maxpd, .xmm0, .xmm1) }
+        c.check("maxpd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x5f, 0xf8]) { a in a.packed(.maxpd, .xmm7, .xmm8) }
+        c.check("maxpd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x5f, 0xc0]) { a in a.packed(.maxpd, .xmm8, .xmm0) }
+        c.check("maxpd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x5f, 0xf9]) { a in a.packed(.maxpd, .xmm15, .xmm9) }
+        c.check("sqrtps xmm0, xmm1", [0x0f, 0x51, 0xc1]) { a in a.packed(.sqrtps, .xmm0, .xmm1) }
+        c.check("sqrtps xmm7, xmm8", [0x41, 0x0f, 0x51, 0xf8]) { a in a.packed(.sqrtps, .xmm7, .xmm8) }
+        c.check("sqrtps xmm8, xmm0", [0x44, 0x0f, 0x51, 0xc0]) { a in a.packed(.sqrtps, .xmm8, .xmm0) }
+        c.check("sqrtps xmm15, xmm9", [0x45, 0x0f, 0x51, 0xf9]) { a in a.packed(.sqrtps, .xmm15, .xmm9) }
+        c.check("sqrtpd xmm0, xmm1", [0x66, 0x0f, 0x51, 0xc1]) { a in a.packed(.sqrtpd, .xmm0, .xmm1) }
+        c.check("sqrtpd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x51, 0xf8]) { a in a.packed(.sqrtpd, .xmm7, .xmm8) }
+        c.check("sqrtpd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x51, 0xc0]) { a in a.packed(.sqrtpd, .xmm8, .xmm0) }
+        c.check("sqrtpd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x51, 0xf9]) { a in a.packed(.sqrtpd, .xmm15, .xmm9) }
+        c.check("andps xmm0, xmm1", [0x0f, 0x54, 0xc1]) { a in a.packed(.andps, .xmm0, .xmm1) }
+        c.check("andps xmm7, xmm8", [0x41, 0x0f, 0x54, 0xf8]) { a in a.packed(.andps, .xmm7, .xmm8) }
+        c.check("andps xmm8, xmm0", [0x44, 0x0f, 0x54, 0xc0]) { a in a.packed(.andps, .xmm8, .xmm0) }
+        c.check("andps xmm15, xmm9", [0x45, 0x0f, 0x54, 0xf9]) { a in a.packed(.andps, .xmm15, .xmm9) }
+        c.check("andpd xmm0, xmm1", [0x66, 0x0f, 0x54, 0xc1]) { a in a.packed(.andpd, .xmm0, .xmm1) }
+        c.check("andpd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x54, 0xf8]) { a in a.packed(.andpd, .xmm7, .xmm8) }
+        c.check("andpd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x54, 0xc0]) { a in a.packed(.andpd, .xmm8, .xmm0) }
+        c.check("andpd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x54, 0xf9]) { a in a.packed(.andpd, .xmm15, .xmm9) }
+        c.check("andnps xmm0, xmm1", [0x0f, 0x55, 0xc1]) { a in a.packed(.andnps, .xmm0, .xmm1) }
+        c.check("andnps xmm7, xmm8", [0x41, 0x0f, 0x55, 0xf8]) { a in a.packed(.andnps, .xmm7, .xmm8) }
+        c.check("andnps xmm8, xmm0", [0x44, 0x0f, 0x55, 0xc0]) { a in a.packed(.andnps, .xmm8, .xmm0) }
+        c.check("andnps xmm15, xmm9", [0x45, 0x0f, 0x55, 0xf9]) { a in a.packed(.andnps, .xmm15, .xmm9) }
+        c.check("andnpd xmm0, xmm1", [0x66, 0x0f, 0x55, 0xc1]) { a in a.packed(.andnpd, .xmm0, .xmm1) }
+        c.check("andnpd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x55, 0xf8]) { a in a.packed(.andnpd, .xmm7, .xmm8) }
+        c.check("andnpd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x55, 0xc0]) { a in a.packed(.andnpd, .xmm8, .xmm0) }
+        c.check("andnpd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x55, 0xf9]) { a in a.packed(.andnpd, .xmm15, .xmm9) }
+        c.check("orps xmm0, xmm1", [0x0f, 0x56, 0xc1]) { a in a.packed(.orps, .xmm0, .xmm1) }
+        c.check("orps xmm7, xmm8", [0x41, 0x0f, 0x56, 0xf8]) { a in a.packed(.orps, .xmm7, .xmm8) }
+        c.check("orps xmm8, xmm0", [0x44, 0x0f, 0x56, 0xc0]) { a in a.packed(.orps, .xmm8, .xmm0) }
+        c.check("orps xmm15, xmm9", [0x45, 0x0f, 0x56, 0xf9]) { a in a.packed(.orps, .xmm15, .xmm9) }
+        c.check("orpd xmm0, xmm1", [0x66, 0x0f, 0x56, 0xc1]) { a in a.packed(.orpd, .xmm0, .xmm1) }
+        c.check("orpd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x56, 0xf8]) { a in a.packed(.orpd, .xmm7, .xmm8) }
+        c.check("orpd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x56, 0xc0]) { a in a.packed(.orpd, .xmm8, .xmm0) }
+        c.check("orpd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x56, 0xf9]) { a in a.packed(.orpd, .xmm15, .xmm9) }
+        c.check("xorps xmm0, xmm1", [0x0f, 0x57, 0xc1]) { a in a.packed(.xorps, .xmm0, .xmm1) }
+        c.check("xorps xmm7, xmm8", [0x41, 0x0f, 0x57, 0xf8]) { a in a.packed(.xorps, .xmm7, .xmm8) }
+        c.check("xorps xmm8, xmm0", [0x44, 0x0f, 0x57, 0xc0]) { a in a.packed(.xorps, .xmm8, .xmm0) }
+        c.check("xorps xmm15, xmm9", [0x45, 0x0f, 0x57, 0xf9]) { a in a.packed(.xorps, .xmm15, .xmm9) }
+        c.check("xorpd xmm0, xmm1", [0x66, 0x0f, 0x57, 0xc1]) { a in a.packed(.xorpd, .xmm0, .xmm1) }
+        c.check("xorpd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x57, 0xf8]) { a in a.packed(.xorpd, .xmm7, .xmm8) }
+        c.check("xorpd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x57, 0xc0]) { a in a.packed(.xorpd, .xmm8, .xmm0) }
+        c.check("xorpd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x57, 0xf9]) { a in a.packed(.xorpd, .xmm15, .xmm9) }
+        c.check("unpcklps xmm0, xmm1", [0x0f, 0x14, 0xc1]) { a in a.packed(.unpcklps, .xmm0, .xmm1) }
+        c.check("unpcklps xmm7, xmm8", [0x41, 0x0f, 0x14, 0xf8]) { a in a.packed(.unpcklps, .xmm7, .xmm8) }
+        c.check("unpcklps xmm8, xmm0", [0x44, 0x0f, 0x14, 0xc0]) { a in a.packed(.unpcklps, .xmm8, .xmm0) }
+        c.check("unpcklps xmm15, xmm9", [0x45, 0x0f, 0x14, 0xf9]) { a in a.packed(.unpcklps, .xmm15, .xmm9) }
+        c.check("unpcklpd xmm0, xmm1", [0x66, 0x0f, 0x14, 0xc1]) { a in a.packed(.unpcklpd, .xmm0, .xmm1) }
+        c.check("unpcklpd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x14, 0xf8]) { a in a.packed(.unpcklpd, .xmm7, .xmm8) }
+        c.check("unpcklpd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x14, 0xc0]) { a in a.packed(.unpcklpd, .xmm8, .xmm0) }
+        c.check("unpcklpd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x14, 0xf9]) { a in a.packed(.unpcklpd, .xmm15, .xmm9) }
+        c.check("unpckhps xmm0, xmm1", [0x0f, 0x15, 0xc1]) { a in a.packed(.unpckhps, .xmm0, .xmm1) }
+        c.check("unpckhps xmm7, xmm8", [0x41, 0x0f, 0x15, 0xf8]) { a in a.packed(.unpckhps, .xmm7, .xmm8) }
+        c.check("unpckhps xmm8, xmm0", [0x44, 0x0f, 0x15, 0xc0]) { a in a.packed(.unpckhps, .xmm8, .xmm0) }
+        c.check("unpckhps xmm15, xmm9", [0x45, 0x0f, 0x15, 0xf9]) { a in a.packed(.unpckhps, .xmm15, .xmm9) }
+        c.check("unpckhpd xmm0, xmm1", [0x66, 0x0f, 0x15, 0xc1]) { a in a.packed(.unpckhpd, .xmm0, .xmm1) }
+        c.check("unpckhpd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x15, 0xf8]) { a in a.packed(.unpckhpd, .xmm7, .xmm8) }
+        c.check("unpckhpd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x15, 0xc0]) { a in a.packed(.unpckhpd, .xmm8, .xmm0) }
+        c.check("unpckhpd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x15, 0xf9]) { a in a.packed(.unpckhpd, .xmm15, .xmm9) }
+        c.check("movlhps xmm0, xmm1", [0x0f, 0x16, 0xc1]) { a in a.packed(.movlhps, .xmm0, .xmm1) }
+        c.check("movlhps xmm7, xmm8", [0x41, 0x0f, 0x16, 0xf8]) { a in a.packed(.movlhps, .xmm7, .xmm8) }
+        c.check("movlhps xmm8, xmm0", [0x44, 0x0f, 0x16, 0xc0]) { a in a.packed(.movlhps, .xmm8, .xmm0) }
+        c.check("movlhps xmm15, xmm9", [0x45, 0x0f, 0x16, 0xf9]) { a in a.packed(.movlhps, .xmm15, .xmm9) }
+        c.check("movhlps xmm0, xmm1", [0x0f, 0x12, 0xc1]) { a in a.packed(.movhlps, .xmm0, .xmm1) }
+        c.check("movhlps xmm7, xmm8", [0x41, 0x0f, 0x12, 0xf8]) { a in a.packed(.movhlps, .xmm7, .xmm8) }
+        c.check("movhlps xmm8, xmm0", [0x44, 0x0f, 0x12, 0xc0]) { a in a.packed(.movhlps, .xmm8, .xmm0) }
+        c.check("movhlps xmm15, xmm9", [0x45, 0x0f, 0x12, 0xf9]) { a in a.packed(.movhlps, .xmm15, .xmm9) }
+        c.check("cvtdq2ps xmm0, xmm1", [0x0f, 0x5b, 0xc1]) { a in a.packed(.cvtdq2ps, .xmm0, .xmm1) }
+        c.check("cvtdq2ps xmm7, xmm8", [0x41, 0x0f, 0x5b, 0xf8]) { a in a.packed(.cvtdq2ps, .xmm7, .xmm8) }
+        c.check("cvtdq2ps xmm8, xmm0", [0x44, 0x0f, 0x5b, 0xc0]) { a in a.packed(.cvtdq2ps, .xmm8, .xmm0) }
+        c.check("cvtdq2ps xmm15, xmm9", [0x45, 0x0f, 0x5b, 0xf9]) { a in a.packed(.cvtdq2ps, .xmm15, .xmm9) }
+        c.check("cvttps2dq xmm0, xmm1", [0xf3, 0x0f, 0x5b, 0xc1]) { a in a.packed(.cvttps2dq, .xmm0, .xmm1) }
+        c.check("cvttps2dq xmm7, xmm8", [0xf3, 0x41, 0x0f, 0x5b, 0xf8]) { a in a.packed(.cvttps2dq, .xmm7, .xmm8) }
+        c.check("cvttps2dq xmm8, xmm0", [0xf3, 0x44, 0x0f, 0x5b, 0xc0]) { a in a.packed(.cvttps2dq, .xmm8, .xmm0) }
+        c.check("cvttps2dq xmm15, xmm9", [0xf3, 0x45, 0x0f, 0x5b, 0xf9]) { a in a.packed(.cvttps2dq, .xmm15, .xmm9) }
+        c.check("cvtdq2pd xmm0, xmm1", [0xf3, 0x0f, 0xe6, 0xc1]) { a in a.packed(.cvtdq2pd, .xmm0, .xmm1) }
+        c.check("cvtdq2pd xmm7, xmm8", [0xf3, 0x41, 0x0f, 0xe6, 0xf8]) { a in a.packed(.cvtdq2pd, .xmm7, .xmm8) }
+        c.check("cvtdq2pd xmm8, xmm0", [0xf3, 0x44, 0x0f, 0xe6, 0xc0]) { a in a.packed(.cvtdq2pd, .xmm8, .xmm0) }
+        c.check("cvtdq2pd xmm15, xmm9", [0xf3, 0x45, 0x0f, 0xe6, 0xf9]) { a in a.packed(.cvtdq2pd, .xmm15, .xmm9) }
+        c.check("cvttpd2dq xmm0, xmm1", [0x66, 0x0f, 0xe6, 0xc1]) { a in a.packed(.cvttpd2dq, .xmm0, .xmm1) }
+        c.check("cvttpd2dq xmm7, xmm8", [0x66, 0x41, 0x0f, 0xe6, 0xf8]) { a in a.packed(.cvttpd2dq, .xmm7, .xmm8) }
+        c.check("cvttpd2dq xmm8, xmm0", [0x66, 0x44, 0x0f, 0xe6, 0xc0]) { a in a.packed(.cvttpd2dq, .xmm8, .xmm0) }
+        c.check("cvttpd2dq xmm15, xmm9", [0x66, 0x45, 0x0f, 0xe6, 0xf9]) { a in a.packed(.cvttpd2dq, .xmm15, .xmm9) }
+        c.check("cvtpd2ps xmm0, xmm1", [0x66, 0x0f, 0x5a, 0xc1]) { a in a.packed(.cvtpd2ps, .xmm0, .xmm1) }
+        c.check("cvtpd2ps xmm7, xmm8", [0x66, 0x41, 0x0f, 0x5a, 0xf8]) { a in a.packed(.cvtpd2ps, .xmm7, .xmm8) }
+        c.check("cvtpd2ps xmm8, xmm0", [0x66, 0x44, 0x0f, 0x5a, 0xc0]) { a in a.packed(.cvtpd2ps, .xmm8, .xmm0) }
+        c.check("cvtpd2ps xmm15, xmm9", [0x66, 0x45, 0x0f, 0x5a, 0xf9]) { a in a.packed(.cvtpd2ps, .xmm15, .xmm9) }
+        c.check("cvtps2pd xmm0, xmm1", [0x0f, 0x5a, 0xc1]) { a in a.packed(.cvtps2pd, .xmm0, .xmm1) }
+        c.check("cvtps2pd xmm7, xmm8", [0x41, 0x0f, 0x5a, 0xf8]) { a in a.packed(.cvtps2pd, .xmm7, .xmm8) }
+        c.check("cvtps2pd xmm8, xmm0", [0x44, 0x0f, 0x5a, 0xc0]) { a in a.packed(.cvtps2pd, .xmm8, .xmm0) }
+        c.check("cvtps2pd xmm15, xmm9", [0x45, 0x0f, 0x5a, 0xf9]) { a in a.packed(.cvtps2pd, .xmm15, .xmm9) }
+        c.check("movddup xmm0, xmm1", [0xf2, 0x0f, 0x12, 0xc1]) { a in a.packed(.movddup, .xmm0, .xmm1) }
+        c.check("movddup xmm7, xmm8", [0xf2, 0x41, 0x0f, 0x12, 0xf8]) { a in a.packed(.movddup, .xmm7, .xmm8) }
+        c.check("movddup xmm8, xmm0", [0xf2, 0x44, 0x0f, 0x12, 0xc0]) { a in a.packed(.movddup, .xmm8, .xmm0) }
+        c.check("movddup xmm15, xmm9", [0xf2, 0x45, 0x0f, 0x12, 0xf9]) { a in a.packed(.movddup, .xmm15, .xmm9) }
+        c.check("pshufb xmm0, xmm1", [0x66, 0x0f, 0x38, 0x00, 0xc1]) { a in a.packed(.pshufb, .xmm0, .xmm1) }
+        c.check("pshufb xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x00, 0xf8]) { a in a.packed(.pshufb, .xmm7, .xmm8) }
+        c.check("pshufb xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x00, 0xc0]) { a in a.packed(.pshufb, .xmm8, .xmm0) }
+        c.check("pshufb xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x00, 0xf9]) { a in a.packed(.pshufb, .xmm15, .xmm9) }
+        c.check("phaddw xmm0, xmm1", [0x66, 0x0f, 0x38, 0x01, 0xc1]) { a in a.packed(.phaddw, .xmm0, .xmm1) }
+        c.check("phaddw xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x01, 0xf8]) { a in a.packed(.phaddw, .xmm7, .xmm8) }
+        c.check("phaddw xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x01, 0xc0]) { a in a.packed(.phaddw, .xmm8, .xmm0) }
+        c.check("phaddw xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x01, 0xf9]) { a in a.packed(.phaddw, .xmm15, .xmm9) }
+        c.check("phaddd xmm0, xmm1", [0x66, 0x0f, 0x38, 0x02, 0xc1]) { a in a.packed(.phaddd, .xmm0, .xmm1) }
+        c.check("phaddd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x02, 0xf8]) { a in a.packed(.phaddd, .xmm7, .xmm8) }
+        c.check("phaddd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x02, 0xc0]) { a in a.packed(.phaddd, .xmm8, .xmm0) }
+        c.check("phaddd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x02, 0xf9]) { a in a.packed(.phaddd, .xmm15, .xmm9) }
+        c.check("pmaddubsw xmm0, xmm1", [0x66, 0x0f, 0x38, 0x04, 0xc1]) { a in a.packed(.pmaddubsw, .xmm0, .xmm1) }
+        c.check("pmaddubsw xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x04, 0xf8]) { a in a.packed(.pmaddubsw, .xmm7, .xmm8) }
+        c.check("pmaddubsw xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x04, 0xc0]) { a in a.packed(.pmaddubsw, .xmm8, .xmm0) }
+        c.check("pmaddubsw xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x04, 0xf9]) { a in a.packed(.pmaddubsw, .xmm15, .xmm9) }
+        c.check("pmulhrsw xmm0, xmm1", [0x66, 0x0f, 0x38, 0x0b, 0xc1]) { a in a.packed(.pmulhrsw, .xmm0, .xmm1) }
+        c.check("pmulhrsw xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x0b, 0xf8]) { a in a.packed(.pmulhrsw, .xmm7, .xmm8) }
+        c.check("pmulhrsw xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x0b, 0xc0]) { a in a.packed(.pmulhrsw, .xmm8, .xmm0) }
+        c.check("pmulhrsw xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x0b, 0xf9]) { a in a.packed(.pmulhrsw, .xmm15, .xmm9) }
+        c.check("pabsb xmm0, xmm1", [0x66, 0x0f, 0x38, 0x1c, 0xc1]) { a in a.packed(.pabsb, .xmm0, .xmm1) }
+        c.check("pabsb xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x1c, 0xf8]) { a in a.packed(.pabsb, .xmm7, .xmm8) }
+        c.check("pabsb xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x1c, 0xc0]) { a in a.packed(.pabsb, .xmm8, .xmm0) }
+        c.check("pabsb xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x1c, 0xf9]) { a in a.packed(.pabsb, .xmm15, .xmm9) }
+        c.check("pabsw xmm0, xmm1", [0x66, 0x0f, 0x38, 0x1d, 0xc1]) { a in a.packed(.pabsw, .xmm0, .xmm1) }
+        c.check("pabsw xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x1d, 0xf8]) { a in a.packed(.pabsw, .xmm7, .xmm8) }
+        c.check("pabsw xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x1d, 0xc0]) { a in a.packed(.pabsw, .xmm8, .xmm0) }
+        c.check("pabsw xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x1d, 0xf9]) { a in a.packed(.pabsw, .xmm15, .xmm9) }
+        c.check("pabsd xmm0, xmm1", [0x66, 0x0f, 0x38, 0x1e, 0xc1]) { a in a.packed(.pabsd, .xmm0, .xmm1) }
+        c.check("pabsd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x1e, 0xf8]) { a in a.packed(.pabsd, .xmm7, .xmm8) }
+        c.check("pabsd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x1e, 0xc0]) { a in a.packed(.pabsd, .xmm8, .xmm0) }
+        c.check("pabsd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x1e, 0xf9]) { a in a.packed(.pabsd, .xmm15, .xmm9) }
+        c.check("pmuldq xmm0, xmm1", [0x66, 0x0f, 0x38, 0x28, 0xc1]) { a in a.packed(.pmuldq, .xmm0, .xmm1) }
+        c.check("pmuldq xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x28, 0xf8]) { a in a.packed(.pmuldq, .xmm7, .xmm8) }
+        c.check("pmuldq xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x28, 0xc0]) { a in a.packed(.pmuldq, .xmm8, .xmm0) }
+        c.check("pmuldq xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x28, 0xf9]) { a in a.packed(.pmuldq, .xmm15, .xmm9) }
+        c.check("pcmpeqq xmm0, xmm1", [0x66, 0x0f, 0x38, 0x29, 0xc1]) { a in a.packed(.pcmpeqq, .xmm0, .xmm1) }
+        c.check("pcmpeqq xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x29, 0xf8]) { a in a.packed(.pcmpeqq, .xmm7, .xmm8) }
+        c.check("pcmpeqq xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x29, 0xc0]) { a in a.packed(.pcmpeqq, .xmm8, .xmm0) }
+        c.check("pcmpeqq xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x29, 0xf9]) { a in a.packed(.pcmpeqq, .xmm15, .xmm9) }
+        c.check("packusdw xmm0, xmm1", [0x66, 0x0f, 0x38, 0x2b, 0xc1]) { a in a.packed(.packusdw, .xmm0, .xmm1) }
+        c.check("packusdw xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x2b, 0xf8]) { a in a.packed(.packusdw, .xmm7, .xmm8) }
+        c.check("packusdw xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x2b, 0xc0]) { a in a.packed(.packusdw, .xmm8, .xmm0) }
+        c.check("packusdw xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x2b, 0xf9]) { a in a.packed(.packusdw, .xmm15, .xmm9) }
+        c.check("pminsb xmm0, xmm1", [0x66, 0x0f, 0x38, 0x38, 0xc1]) { a in a.packed(.pminsb, .xmm0, .xmm1) }
+        c.check("pminsb xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x38, 0xf8]) { a in a.packed(.pminsb, .xmm7, .xmm8) }
+        c.check("pminsb xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x38, 0xc0]) { a in a.packed(.pminsb, .xmm8, .xmm0) }
+        c.check("pminsb xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x38, 0xf9]) { a in a.packed(.pminsb, .xmm15, .xmm9) }
+        c.check("pminsd xmm0, xmm1", [0x66, 0x0f, 0x38, 0x39, 0xc1]) { a in a.packed(.pminsd, .xmm0, .xmm1) }
+        c.check("pminsd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x39, 0xf8]) { a in a.packed(.pminsd, .xmm7, .xmm8) }
+        c.check("pminsd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x39, 0xc0]) { a in a.packed(.pminsd, .xmm8, .xmm0) }
+        c.check("pminsd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x39, 0xf9]) { a in a.packed(.pminsd, .xmm15, .xmm9) }
+        c.check("pminuw xmm0, xmm1", [0x66, 0x0f, 0x38, 0x3a, 0xc1]) { a in a.packed(.pminuw, .xmm0, .xmm1) }
+        c.check("pminuw xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x3a, 0xf8]) { a in a.packed(.pminuw, .xmm7, .xmm8) }
+        c.check("pminuw xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x3a, 0xc0]) { a in a.packed(.pminuw, .xmm8, .xmm0) }
+        c.check("pminuw xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x3a, 0xf9]) { a in a.packed(.pminuw, .xmm15, .xmm9) }
+        c.check("pminud xmm0, xmm1", [0x66, 0x0f, 0x38, 0x3b, 0xc1]) { a in a.packed(.pminud, .xmm0, .xmm1) }
+        c.check("pminud xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x3b, 0xf8]) { a in a.packed(.pminud, .xmm7, .xmm8) }
+        c.check("pminud xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x3b, 0xc0]) { a in a.packed(.pminud, .xmm8, .xmm0) }
+        c.check("pminud xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x3b, 0xf9]) { a in a.packed(.pminud, .xmm15, .xmm9) }
+        c.check("pmaxsb xmm0, xmm1", [0x66, 0x0f, 0x38, 0x3c, 0xc1]) { a in a.packed(.pmaxsb, .xmm0, .xmm1) }
+        c.check("pmaxsb xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x3c, 0xf8]) { a in a.packed(.pmaxsb, .xmm7, .xmm8) }
+        c.check("pmaxsb xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x3c, 0xc0]) { a in a.packed(.pmaxsb, .xmm8, .xmm0) }
+        c.check("pmaxsb xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x3c, 0xf9]) { a in a.packed(.pmaxsb, .xmm15, .xmm9) }
+        c.check("pmaxsd xmm0, xmm1", [0x66, 0x0f, 0x38, 0x3d, 0xc1]) { a in a.packed(.pmaxsd, .xmm0, .xmm1) }
+        c.check("pmaxsd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x3d, 0xf8]) { a in a.packed(.pmaxsd, .xmm7, .xmm8) }
+        c.check("pmaxsd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x3d, 0xc0]) { a in a.packed(.pmaxsd, .xmm8, .xmm0) }
+        c.check("pmaxsd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x3d, 0xf9]) { a in a.packed(.pmaxsd, .xmm15, .xmm9) }
+        c.check("pmaxuw xmm0, xmm1", [0x66, 0x0f, 0x38, 0x3e, 0xc1]) { a in a.packed(.pmaxuw, .xmm0, .xmm1) }
+        c.check("pmaxuw xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x3e, 0xf8]) { a in a.packed(.pmaxuw, .xmm7, .xmm8) }
+        c.check("pmaxuw xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x3e, 0xc0]) { a in a.packed(.pmaxuw, .xmm8, .xmm0) }
+        c.check("pmaxuw xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x3e, 0xf9]) { a in a.packed(.pmaxuw, .xmm15, .xmm9) }
+        c.check("pmaxud xmm0, xmm1", [0x66, 0x0f, 0x38, 0x3f, 0xc1]) { a in a.packed(.pmaxud, .xmm0, .xmm1) }
+        c.check("pmaxud xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x3f, 0xf8]) { a in a.packed(.pmaxud, .xmm7, .xmm8) }
+        c.check("pmaxud xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x3f, 0xc0]) { a in a.packed(.pmaxud, .xmm8, .xmm0) }
+        c.check("pmaxud xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x3f, 0xf9]) { a in a.packed(.pmaxud, .xmm15, .xmm9) }
+        c.check("pmulld xmm0, xmm1", [0x66, 0x0f, 0x38, 0x40, 0xc1]) { a in a.packed(.pmulld, .xmm0, .xmm1) }
+        c.check("pmulld xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x40, 0xf8]) { a in a.packed(.pmulld, .xmm7, .xmm8) }
+        c.check("pmulld xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x40, 0xc0]) { a in a.packed(.pmulld, .xmm8, .xmm0) }
+        c.check("pmulld xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x40, 0xf9]) { a in a.packed(.pmulld, .xmm15, .xmm9) }
+        c.check("ptest xmm0, xmm1", [0x66, 0x0f, 0x38, 0x17, 0xc1]) { a in a.packed(.ptest, .xmm0, .xmm1) }
+        c.check("ptest xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x17, 0xf8]) { a in a.packed(.ptest, .xmm7, .xmm8) }
+        c.check("ptest xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x17, 0xc0]) { a in a.packed(.ptest, .xmm8, .xmm0) }
+        c.check("ptest xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x17, 0xf9]) { a in a.packed(.ptest, .xmm15, .xmm9) }
+        c.check("pmovsxbw xmm0, xmm1", [0x66, 0x0f, 0x38, 0x20, 0xc1]) { a in a.packed(.pmovsxbw, .xmm0, .xmm1) }
+        c.check("pmovsxbw xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x20, 0xf8]) { a in a.packed(.pmovsxbw, .xmm7, .xmm8) }
+        c.check("pmovsxbw xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x20, 0xc0]) { a in a.packed(.pmovsxbw, .xmm8, .xmm0) }
+        c.check("pmovsxbw xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x20, 0xf9]) { a in a.packed(.pmovsxbw, .xmm15, .xmm9) }
+        c.check("pmovsxwd xmm0, xmm1", [0x66, 0x0f, 0x38, 0x23, 0xc1]) { a in a.packed(.pmovsxwd, .xmm0, .xmm1) }
+        c.check("pmovsxwd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x23, 0xf8]) { a in a.packed(.pmovsxwd, .xmm7, .xmm8) }
+        c.check("pmovsxwd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x23, 0xc0]) { a in a.packed(.pmovsxwd, .xmm8, .xmm0) }
+        c.check("pmovsxwd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x23, 0xf9]) { a in a.packed(.pmovsxwd, .xmm15, .xmm9) }
+        c.check("pmovsxdq xmm0, xmm1", [0x66, 0x0f, 0x38, 0x25, 0xc1]) { a in a.packed(.pmovsxdq, .xmm0, .xmm1) }
+        c.check("pmovsxdq xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x25, 0xf8]) { a in a.packed(.pmovsxdq, .xmm7, .xmm8) }
+        c.check("pmovsxdq xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x25, 0xc0]) { a in a.packed(.pmovsxdq, .xmm8, .xmm0) }
+        c.check("pmovsxdq xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x25, 0xf9]) { a in a.packed(.pmovsxdq, .xmm15, .xmm9) }
+        c.check("pmovzxbw xmm0, xmm1", [0x66, 0x0f, 0x38, 0x30, 0xc1]) { a in a.packed(.pmovzxbw, .xmm0, .xmm1) }
+        c.check("pmovzxbw xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x30, 0xf8]) { a in a.packed(.pmovzxbw, .xmm7, .xmm8) }
+        c.check("pmovzxbw xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x30, 0xc0]) { a in a.packed(.pmovzxbw, .xmm8, .xmm0) }
+        c.check("pmovzxbw xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x30, 0xf9]) { a in a.packed(.pmovzxbw, .xmm15, .xmm9) }
+        c.check("pmovzxwd xmm0, xmm1", [0x66, 0x0f, 0x38, 0x33, 0xc1]) { a in a.packed(.pmovzxwd, .xmm0, .xmm1) }
+        c.check("pmovzxwd xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x33, 0xf8]) { a in a.packed(.pmovzxwd, .xmm7, .xmm8) }
+        c.check("pmovzxwd xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x33, 0xc0]) { a in a.packed(.pmovzxwd, .xmm8, .xmm0) }
+        c.check("pmovzxwd xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x33, 0xf9]) { a in a.packed(.pmovzxwd, .xmm15, .xmm9) }
+        c.check("pmovzxdq xmm0, xmm1", [0x66, 0x0f, 0x38, 0x35, 0xc1]) { a in a.packed(.pmovzxdq, .xmm0, .xmm1) }
+        c.check("pmovzxdq xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x35, 0xf8]) { a in a.packed(.pmovzxdq, .xmm7, .xmm8) }
+        c.check("pmovzxdq xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x35, 0xc0]) { a in a.packed(.pmovzxdq, .xmm8, .xmm0) }
+        c.check("pmovzxdq xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x35, 0xf9]) { a in a.packed(.pmovzxdq, .xmm15, .xmm9) }
+        c.check("pcmpgtq xmm0, xmm1", [0x66, 0x0f, 0x38, 0x37, 0xc1]) { a in a.packed(.pcmpgtq, .xmm0, .xmm1) }
+        c.check("pcmpgtq xmm7, xmm8", [0x66, 0x41, 0x0f, 0x38, 0x37, 0xf8]) { a in a.packed(.pcmpgtq, .xmm7, .xmm8) }
+        c.check("pcmpgtq xmm8, xmm0", [0x66, 0x44, 0x0f, 0x38, 0x37, 0xc0]) { a in a.packed(.pcmpgtq, .xmm8, .xmm0) }
+        c.check("pcmpgtq xmm15, xmm9", [0x66, 0x45, 0x0f, 0x38, 0x37, 0xf9]) { a in a.packed(.pcmpgtq, .xmm15, .xmm9) }
+        c.finish(expected: 480)
+    }
+
+    @Test func packedMem() {
+        var c = X64EncodingChecker()
+        c.check("pmovsxbw xmm0, qword ptr [rsp]", [0x66, 0x0f, 0x38, 0x20, 0x04, 0x24]) { a in a.packed(.pmovsxbw, .xmm0, Mem(.rsp)) }
+        c.check("pmovsxbw xmm9, qword ptr [r12 + r13*2]", [0x66, 0x47, 0x0f, 0x38, 0x20, 0x0c, 0x6c]) { a in a.packed(.pmovsxbw, .xmm9, Mem(.r12, .r13, .x2, 0)) }
+        c.check("pmovsxbw xmm15, qword ptr [rbp]", [0x66, 0x44, 0x0f, 0x38, 0x20, 0x7d, 0x00]) { a in a.packed(.pmovsxbw, .xmm15, Mem(.rbp)) }
+        c.check("pmovsxwd xmm0, qword ptr [rsp]", [0x66, 0x0f, 0x38, 0x23, 0x04, 0x24]) { a in a.packed(.pmovsxwd, .xmm0, Mem(.rsp)) }
+        c.check("pmovsxwd xmm9, qword ptr [r12 + r13*2]", [0x66, 0x47, 0x0f, 0x38, 0x23, 0x0c, 0x6c]) { a in a.packed(.pmovsxwd, .xmm9, Mem(.r12, .r13, .x2, 0)) }
+        c.check("pmovsxwd xmm15, qword ptr [rbp]", [0x66, 0x44, 0x0f, 0x38, 0x23, 0x7d, 0x00]) { a in a.packed(.pmovsxwd, .xmm15, Mem(.rbp)) }
+        c.check("pmovsxdq xmm0, qword ptr [rsp]", [0x66, 0x0f, 0x38, 0x25, 0x04, 0x24]) { a in a.packed(.pmovsxdq, .xmm0, Mem(.rsp)) }
+        c.check("pmovsxdq xmm9, qword ptr [r12 + r13*2]", [0x66, 0x47, 0x0f, 0x38, 0x25, 0x0c, 0x6c]) { a in a.packed(.pmovsxdq, .xmm9, Mem(.r12, .r13, .x2, 0)) }
+        c.check("pmovsxdq xmm15, qword ptr [rbp]", [0x66, 0x44, 0x0f, 0x38, 0x25, 0x7d, 0x00]) { a in a.packed(.pmovsxdq, .xmm15, Mem(.rbp)) }
+        c.check("pmovzxbw xmm0, qword ptr [rsp]", [0x66, 0x0f, 0x38, 0x30, 0x04, 0x24]) { a in a.packed(.pmovzxbw, .xmm0, Mem(.rsp)) }
+        c.check("pmovzxbw xmm9, qword ptr [r12 + r13*2]", [0x66, 0x47, 0x0f, 0x38, 0x30, 0x0c, 0x6c]) { a in a.packed(.pmovzxbw, .xmm9, Mem(.r12, .r13, .x2, 0)) }
+        c.check("pmovzxbw xmm15, qword ptr [rbp]", [0x66, 0x44, 0x0f, 0x38, 0x30, 0x7d, 0x00]) { a in a.packed(.pmovzxbw, .xmm15, Mem(.rbp)) }
+        c.check("pmovzxwd xmm0, qword ptr [rsp]", [0x66, 0x0f, 0x38, 0x33, 0x04, 0x24]) { a in a.packed(.pmovzxwd, .xmm0, Mem(.rsp)) }
+        c.check("pmovzxwd xmm9, qword ptr [r12 + r13*2]", [0x66, 0x47, 0x0f, 0x38, 0x33, 0x0c, 0x6c]) { a in a.packed(.pmovzxwd, .xmm9, Mem(.r12, .r13, .x2, 0)) }
+        c.check("pmovzxwd xmm15, qword ptr [rbp]", [0x66, 0x44, 0x0f, 0x38, 0x33, 0x7d, 0x00]) { a in a.packed(.pmovzxwd, .xmm15, Mem(.rbp)) }
+        c.check("pmovzxdq xmm0, qword ptr [rsp]", [0x66, 0x0f, 0x38, 0x35, 0x04, 0x24]) { a in a.packed(.pmovzxdq, .xmm0, Mem(.rsp)) }
+        c.check("pmovzxdq xmm9, qword ptr [r12 + r13*2]", [0x66, 0x47, 0x0f, 0x38, 0x35, 0x0c, 0x6c]) { a in a.packed(.pmovzxdq, .xmm9, Mem(.r12, .r13, .x2, 0)) }
+        c.check("pmovzxdq xmm15, qword ptr [rbp]", [0x66, 0x44, 0x0f, 0x38, 0x35, 0x7d, 0x00]) { a in a.packed(.pmovzxdq, .xmm15, Mem(.rbp)) }
+        c.check("movddup xmm0, qword ptr [rsp]", [0xf2, 0x0f, 0x12, 0x04, 0x24]) { a in a.packed(.movddup, .xmm0, Mem(.rsp)) }
+        c.check("movddup xmm9, qword ptr [r12 + r13*2]", [0xf2, 0x47, 0x0f, 0x12, 0x0c, 0x6c]) { a in a.packed(.movddup, .xmm9, Mem(.r12, .r13, .x2, 0)) }
+        c.check("movddup xmm15, qword ptr [rbp]", [0xf2, 0x44, 0x0f, 0x12, 0x7d, 0x00]) { a in a.packed(.movddup, .xmm15, Mem(.rbp)) }
+        c.finish(expected: 21)
+    }
+
+    @Test func packedImm() {
+        var c = X64EncodingChecker()
+        c.check("pshufd xmm0, xmm1, 0", [0x66, 0x0f, 0x70, 0xc1, 0x00]) { a in a.packed(.pshufd, .xmm0, .xmm1, 0) }
+        c.check("pshufd xmm7, xmm8, 1", [0x66, 0x41, 0x0f, 0x70, 0xf8, 0x01]) { a in a.packed(.pshufd, .xmm7, .xmm8, 1) }
+        c.check("pshufd xmm8, xmm0, 136", [0x66, 0x44, 0x0f, 0x70, 0xc0, 0x88]) { a in a.packed(.pshufd, .xmm8, .xmm0, 136) }
+        c.check("pshufd xmm15, xmm9, 255", [0x66, 0x45, 0x0f, 0x70, 0xf9, 0xff]) { a in a.packed(.pshufd, .xmm15, .xmm9, 255) }
+        c.check("pshuflw xmm0, xmm1, 0", [0xf2, 0x0f, 0x70, 0xc1, 0x00]) { a in a.packed(.pshuflw, .xmm0, .xmm1, 0) }
+        c.check("pshuflw xmm7, xmm8, 1", [0xf2, 0x41, 0x0f, 0x70, 0xf8, 0x01]) { a in a.packed(.pshuflw, .xmm7, .xmm8, 1) }
+        c.check("pshuflw xmm8, xmm0, 136", [0xf2, 0x44, 0x0f, 0x70, 0xc0, 0x88]) { a in a.packed(.pshuflw, .xmm8, .xmm0, 136) }
+        c.check("pshuflw xmm15, xmm9, 255", [0xf2, 0x45, 0x0f, 0x70, 0xf9, 0xff]) { a in a.packed(.pshuflw, .xmm15, .xmm9, 255) }
+        c.check("pshufhw xmm0, xmm1, 0", [0xf3, 0x0f, 0x70, 0xc1, 0x00]) { a in a.packed(.pshufhw, .xmm0, .xmm1, 0) }
+        c.check("pshufhw xmm7, xmm8, 1", [0xf3, 0x41, 0x0f, 0x70, 0xf8, 0x01]) { a in a.packed(.pshufhw, .xmm7, .xmm8, 1) }
+        c.check("pshufhw xmm8, xmm0, 136", [0xf3, 0x44, 0x0f, 0x70, 0xc0, 0x88]) { a in a.packed(.pshufhw, .xmm8, .xmm0, 136) }
+        c.check("pshufhw xmm15, xmm9, 255", [0xf3, 0x45, 0x0f, 0x70, 0xf9, 0xff]) { a in a.packed(.pshufhw, .xmm15, .xmm9, 255) }
+        c.check("shufps xmm0, xmm1, 0", [0x0f, 0xc6, 0xc1, 0x00]) { a in a.packed(.shufps, .xmm0, .xmm1, 0) }
+        c.check("shufps xmm7, xmm8, 1", [0x41, 0x0f, 0xc6, 0xf8, 0x01]) { a in a.packed(.shufps, .xmm7, .xmm8, 1) }
+        c.check("shufps xmm8, xmm0, 136", [0x44, 0x0f, 0xc6, 0xc0, 0x88]) { a in a.packed(.shufps, .xmm8, .xmm0, 136) }
+        c.check("shufps xmm15, xmm9, 255", [0x45, 0x0f, 0xc6, 0xf9, 0xff]) { a in a.packed(.shufps, .xmm15, .xmm9, 255) }
+        c.check("shufpd xmm0, xmm1, 0", [0x66, 0x0f, 0xc6, 0xc1, 0x00]) { a in a.packed(.shufpd, .xmm0, .xmm1, 0) }
+        c.check("shufpd xmm7, xmm8, 1", [0x66, 0x41, 0x0f, 0xc6, 0xf8, 0x01]) { a in a.packed(.shufpd, .xmm7, .xmm8, 1) }
+        c.check("shufpd xmm8, xmm0, 136", [0x66, 0x44, 0x0f, 0xc6, 0xc0, 0x88]) { a in a.packed(.shufpd, .xmm8, .xmm0, 136) }
+        c.check("shufpd xmm15, xmm9, 255", [0x66, 0x45, 0x0f, 0xc6, 0xf9, 0xff]) { a in a.packed(.shufpd, .xmm15, .xmm9, 255) }
+        c.check("cmpps xmm0, xmm1, 0", [0x0f, 0xc2, 0xc1, 0x00]) { a in a.packed(.cmpps, .xmm0, .xmm1, 0) }
+        c.check("cmpps xmm7, xmm8, 1", [0x41, 0x0f, 0xc2, 0xf8, 0x01]) { a in a.packed(.cmpps, .xmm7, .xmm8, 1) }
+        c.check("cmpps xmm8, xmm0, 136", [0x44, 0x0f, 0xc2, 0xc0, 0x88]) { a in a.packed(.cmpps, .xmm8, .xmm0, 136) }
+        c.check("cmpps xmm15, xmm9, 255", [0x45, 0x0f, 0xc2, 0xf9, 0xff]) { a in a.packed(.cmpps, .xmm15, .xmm9, 255) }
+        c.check("cmppd xmm0, xmm1, 0", [0x66, 0x0f, 0xc2, 0xc1, 0x00]) { a in a.packed(.cmppd, .xmm0, .xmm1, 0) }
+        c.check("cmppd xmm7, xmm8, 1", [0x66, 0x41, 0x0f, 0xc2, 0xf8, 0x01]) { a in a.packed(.cmppd, .xmm7, .xmm8, 1) }
+        c.check("cmppd xmm8, xmm0, 136", [0x66, 0x44, 0x0f, 0xc2, 0xc0, 0x88]) { a in a.packed(.cmppd, .xmm8, .xmm0, 136) }
+        c.check("cmppd xmm15, xmm9, 255", [0x66, 0x45, 0x0f, 0xc2, 0xf9, 0xff]) { a in a.packed(.cmppd, .xmm15, .xmm9, 255) }
+        c.check("palignr xmm0, xmm1, 0", [0x66, 0x0f, 0x3a, 0x0f, 0xc1, 0x00]) { a in a.packed(.palignr, .xmm0, .xmm1, 0) }
+        c.check("palignr xmm7, xmm8, 1", [0x66, 0x41, 0x0f, 0x3a, 0x0f, 0xf8, 0x01]) { a in a.packed(.palignr, .xmm7, .xmm8, 1) }
+        c.check("palignr xmm8, xmm0, 136", [0x66, 0x44, 0x0f, 0x3a, 0x0f, 0xc0, 0x88]) { a in a.packed(.palignr, .xmm8, .xmm0, 136) }
+        c.check("palignr xmm15, xmm9, 255", [0x66, 0x45, 0x0f, 0x3a, 0x0f, 0xf9, 0xff]) { a in a.packed(.palignr, .xmm15, .xmm9, 255) }
+        c.check("pblendw xmm0, xmm1, 0", [0x66, 0x0f, 0x3a, 0x0e, 0xc1, 0x00]) { a in a.packed(.pblendw, .xmm0, .xmm1, 0) }
+        c.check("pblendw xmm7, xmm8, 1", [0x66, 0x41, 0x0f, 0x3a, 0x0e, 0xf8, 0x01]) { a in a.packed(.pblendw, .xmm7, .xmm8, 1) }
+        c.check("pblendw xmm8, xmm0, 136", [0x66, 0x44, 0x0f, 0x3a, 0x0e, 0xc0, 0x88]) { a in a.packed(.pblendw, .xmm8, .xmm0, 136) }
+        c.check("pblendw xmm15, xmm9, 255", [0x66, 0x45, 0x0f, 0x3a, 0x0e, 0xf9, 0xff]) { a in a.packed(.pblendw, .xmm15, .xmm9, 255) }
+        c.check("blendps xmm0, xmm1, 0", [0x66, 0x0f, 0x3a, 0x0c, 0xc1, 0x00]) { a in a.packed(.blendps, .xmm0, .xmm1, 0) }
+        c.check("blendps xmm7, xmm8, 1", [0x66, 0x41, 0x0f, 0x3a, 0x0c, 0xf8, 0x01]) { a in a.packed(.blendps, .xmm7, .xmm8, 1) }
+        c.check("blendps xmm8, xmm0, 136", [0x66, 0x44, 0x0f, 0x3a, 0x0c, 0xc0, 0x88]) { a in a.packed(.blendps, .xmm8, .xmm0, 136) }
+        c.check("blendps xmm15, xmm9, 255", [0x66, 0x45, 0x0f, 0x3a, 0x0c, 0xf9, 0xff]) { a in a.packed(.blendps, .xmm15, .xmm9, 255) }
+        c.check("blendpd xmm0, xmm1, 0", [0x66, 0x0f, 0x3a, 0x0d, 0xc1, 0x00]) { a in a.packed(.blendpd, .xmm0, .xmm1, 0) }
+        c.check("blendpd xmm7, xmm8, 1", [0x66, 0x41, 0x0f, 0x3a, 0x0d, 0xf8, 0x01]) { a in a.packed(.blendpd, .xmm7, .xmm8, 1) }
+        c.check("blendpd xmm8, xmm0, 136", [0x66, 0x44, 0x0f, 0x3a, 0x0d, 0xc0, 0x88]) { a in a.packed(.blendpd, .xmm8, .xmm0, 136) }
+        c.check("blendpd xmm15, xmm9, 255", [0x66, 0x45, 0x0f, 0x3a, 0x0d, 0xf9, 0xff]) { a in a.packed(.blendpd, .xmm15, .xmm9, 255) }
+        c.check("roundps xmm0, xmm1, 0", [0x66, 0x0f, 0x3a, 0x08, 0xc1, 0x00]) { a in a.packed(.roundps, .xmm0, .xmm1, 0) }
+        c.check("roundps xmm7, xmm8, 1", [0x66, 0x41, 0x0f, 0x3a, 0x08, 0xf8, 0x01]) { a in a.packed(.roundps, .xmm7, .xmm8, 1) }
+        c.check("roundps xmm8, xmm0, 136", [0x66, 0x44, 0x0f, 0x3a, 0x08, 0xc0, 0x88]) { a in a.packed(.roundps, .xmm8, .xmm0, 136) }
+        c.check("roundps xmm15, xmm9, 255", [0x66, 0x45, 0x0f, 0x3a, 0x08, 0xf9, 0xff]) { a in a.packed(.roundps, .xmm15, .xmm9, 255) }
+        c.check("roundpd xmm0, xmm1, 0", [0x66, 0x0f, 0x3a, 0x09, 0xc1, 0x00]) { a in a.packed(.roundpd, .xmm0, .xmm1, 0) }
+        c.check("roundpd xmm7, xmm8, 1", [0x66, 0x41, 0x0f, 0x3a, 0x09, 0xf8, 0x01]) { a in a.packed(.roundpd, .xmm7, .xmm8, 1) }
+        c.check("roundpd xmm8, xmm0, 136", [0x66, 0x44, 0x0f, 0x3a, 0x09, 0xc0, 0x88]) { a in a.packed(.roundpd, .xmm8, .xmm0, 136) }
+        c.check("roundpd xmm15, xmm9, 255", [0x66, 0x45, 0x0f, 0x3a, 0x09, 0xf9, 0xff]) { a in a.packed(.roundpd, .xmm15, .xmm9, 255) }
+        c.check("insertps xmm0, xmm1, 0", [0x66, 0x0f, 0x3a, 0x21, 0xc1, 0x00]) { a in a.packed(.insertps, .xmm0, .xmm1, 0) }
+        c.check("insertps xmm7, xmm8, 1", [0x66, 0x41, 0x0f, 0x3a, 0x21, 0xf8, 0x01]) { a in a.packed(.insertps, .xmm7, .xmm8, 1) }
+        c.check("insertps xmm8, xmm0, 136", [0x66, 0x44, 0x0f, 0x3a, 0x21, 0xc0, 0x88]) { a in a.packed(.insertps, .xmm8, .xmm0, 136) }
+        c.check("insertps xmm15, xmm9, 255", [0x66, 0x45, 0x0f, 0x3a, 0x21, 0xf9, 0xff]) { a in a.packed(.insertps, .xmm15, .xmm9, 255) }
+        c.finish(expected: 56)
+    }
+
+    @Test func packedShift() {
+        var c = X64EncodingChecker()
+        c.check("psrlw xmm0, 1", [0x66, 0x0f, 0x71, 0xd0, 0x01]) { a in a.packed(PackedShiftImm.psrlw, .xmm0, 1) }
+        c.check("psrlw xmm8, 7", [0x66, 0x41, 0x0f, 0x71, 0xd0, 0x07]) { a in a.packed(PackedShiftImm.psrlw, .xmm8, 7) }
+        c.check("psrlw xmm15, 15", [0x66, 0x41, 0x0f, 0x71, 0xd7, 0x0f]) { a in a.packed(PackedShiftImm.psrlw, .xmm15, 15) }
+        c.check("psraw xmm0, 1", [0x66, 0x0f, 0x71, 0xe0, 0x01]) { a in a.packed(PackedShiftImm.psraw, .xmm0, 1) }
+        c.check("psraw xmm8, 7", [0x66, 0x41, 0x0f, 0x71, 0xe0, 0x07]) { a in a.packed(PackedShiftImm.psraw, .xmm8, 7) }
+        c.check("psraw xmm15, 15", [0x66, 0x41, 0x0f, 0x71, 0xe7, 0x0f]) { a in a.packed(PackedShiftImm.psraw, .xmm15, 15) }
+        c.check("psllw xmm0, 1", [0x66, 0x0f, 0x71, 0xf0, 0x01]) { a in a.packed(PackedShiftImm.psllw, .xmm0, 1) }
+        c.check("psllw xmm8, 7", [0x66, 0x41, 0x0f, 0x71, 0xf0, 0x07]) { a in a.packed(PackedShiftImm.psllw, .xmm8, 7) }
+        c.check("psllw xmm15, 15", [0x66, 0x41, 0x0f, 0x71, 0xf7, 0x0f]) { a in a.packed(PackedShiftImm.psllw, .xmm15, 15) }
+        c.check("psrld xmm0, 1", [0x66, 0x0f, 0x72, 0xd0, 0x01]) { a in a.packed(PackedShiftImm.psrld, .xmm0, 1) }
+        c.check("psrld xmm8, 7", [0x66, 0x41, 0x0f, 0x72, 0xd0, 0x07]) { a in a.packed(PackedShiftImm.psrld, .xmm8, 7) }
+        c.check("psrld xmm15, 15", [0x66, 0x41, 0x0f, 0x72, 0xd7, 0x0f]) { a in a.packed(PackedShiftImm.psrld, .xmm15, 15) }
+        c.check("psrad xmm0, 1", [0x66, 0x0f, 0x72, 0xe0, 0x01]) { a in a.packed(PackedShiftImm.psrad, .xmm0, 1) }
+        c.check("psrad xmm8, 7", [0x66, 0x41, 0x0f, 0x72, 0xe0, 0x07]) { a in a.packed(PackedShiftImm.psrad, .xmm8, 7) }
+        c.check("psrad xmm15, 15", [0x66, 0x41, 0x0f, 0x72, 0xe7, 0x0f]) { a in a.packed(PackedShiftImm.psrad, .xmm15, 15) }
+        c.check("pslld xmm0, 1", [0x66, 0x0f, 0x72, 0xf0, 0x01]) { a in a.packed(PackedShiftImm.pslld, .xmm0, 1) }
+        c.check("pslld xmm8, 7", [0x66, 0x41, 0x0f, 0x72, 0xf0, 0x07]) { a in a.packed(PackedShiftImm.pslld, .xmm8, 7) }
+        c.check("pslld xmm15, 15", [0x66, 0x41, 0x0f, 0x72, 0xf7, 0x0f]) { a in a.packed(PackedShiftImm.pslld, .xmm15, 15) }
+        c.check("psrlq xmm0, 1", [0x66, 0x0f, 0x73, 0xd0, 0x01]) { a in a.packed(PackedShiftImm.psrlq, .xmm0, 1) }
+        c.check("psrlq xmm8, 7", [0x66, 0x41, 0x0f, 0x73, 0xd0, 0x07]) { a in a.packed(PackedShiftImm.psrlq, .xmm8, 7) }
+        c.check("psrlq xmm15, 15", [0x66, 0x41, 0x0f, 0x73, 0xd7, 0x0f]) { a in a.packed(PackedShiftImm.psrlq, .xmm15, 15) }
+        c.check("psllq xmm0, 1", [0x66, 0x0f, 0x73, 0xf0, 0x01]) { a in a.packed(PackedShiftImm.psllq, .xmm0, 1) }
+        c.check("psllq xmm8, 7", [0x66, 0x41, 0x0f, 0x73, 0xf0, 0x07]) { a in a.packed(PackedShiftImm.psllq, .xmm8, 7) }
+        c.check("psllq xmm15, 15", [0x66, 0x41, 0x0f, 0x73, 0xf7, 0x0f]) { a in a.packed(PackedShiftImm.psllq, .xmm15, 15) }
+        c.check("psrldq xmm0, 1", [0x66, 0x0f, 0x73, 0xd8, 0x01]) { a in a.packed(PackedShiftImm.psrldq, .xmm0, 1) }
+        c.check("psrldq xmm8, 7", [0x66, 0x41, 0x0f, 0x73, 0xd8, 0x07]) { a in a.packed(PackedShiftImm.psrldq, .xmm8, 7) }
+        c.check("psrldq xmm15, 15", [0x66, 0x41, 0x0f, 0x73, 0xdf, 0x0f]) { a in a.packed(PackedShiftImm.psrldq, .xmm15, 15) }
+        c.check("pslldq xmm0, 1", [0x66, 0x0f, 0x73, 0xf8, 0x01]) { a in a.packed(PackedShiftImm.pslldq, .xmm0, 1) }
+        c.check("pslldq xmm8, 7", [0x66, 0x41, 0x0f, 0x73, 0xf8, 0x07]) { a in a.packed(PackedShiftImm.pslldq, .xmm8, 7) }
+        c.check("pslldq xmm15, 15", [0x66, 0x41, 0x0f, 0x73, 0xff, 0x0f]) { a in a.packed(PackedShiftImm.pslldq, .xmm15, 15) }
+        c.finish(expected: 30)
+    }
+
+    @Test func packedMove() {
+        var c = X64EncodingChecker()
+        c.check("movdqu xmm0, xmmword ptr [rsp]", [0xf3, 0x0f, 0x6f, 0x04, 0x24]) { a in a.movdqu(.xmm0, Mem(.rsp)) }
+        c.check("movdqu xmmword ptr [rsp], xmm0", [0xf3, 0x0f, 0x7f, 0x04, 0x24]) { a in a.movdqu(Mem(.rsp), .xmm0) }
+        c.check("movdqu xmm9, xmmword ptr [rbp]", [0xf3, 0x44, 0x0f, 0x6f, 0x4d, 0x00]) { a in a.movdqu(.xmm9, Mem(.rbp)) }
+        c.check("movdqu xmmword ptr [rbp], xmm9", [0xf3, 0x44, 0x0f, 0x7f, 0x4d, 0x00]) { a in a.movdqu(Mem(.rbp), .xmm9) }
+        c.check("movdqu xmm15, xmmword ptr [r12 + r13*2]", [0xf3, 0x47, 0x0f, 0x6f, 0x3c, 0x6c]) { a in a.movdqu(.xmm15, Mem(.r12, .r13, .x2, 0)) }
+        c.check("movdqu xmmword ptr [r12 + r13*2], xmm15", [0xf3, 0x47, 0x0f, 0x7f, 0x3c, 0x6c]) { a in a.movdqu(Mem(.r12, .r13, .x2, 0), .xmm15) }
+        c.check("movdqu xmm4, xmmword ptr [rcx*4 + 0x20]", [0xf3, 0x0f, 0x6f, 0x24, 0x8d, 0x20, 0x00, 0x00, 0x00]) { a in a.movdqu(.xmm4, Mem(base: nil, index: .rcx, scale: .x4, disp: 32)) }
+        c.check("movdqu xmmword ptr [rcx*4 + 0x20], xmm4", [0xf3, 0x0f, 0x7f, 0x24, 0x8d, 0x20, 0x00, 0x00, 0x00]) { a in a.movdqu(Mem(base: nil, index: .rcx, scale: .x4, disp: 32), .xmm4) }
+        c.check("movq xmm0, qword ptr [rsp]", [0xf3, 0x0f, 0x7e, 0x04, 0x24]) { a in a.movq(.xmm0, Mem(.rsp)) }
+        c.check("movq qword ptr [rsp], xmm0", [0x66, 0x0f, 0xd6, 0x04, 0x24]) { a in a.movq(Mem(.rsp), .xmm0) }
+        c.check("movq xmm9, qword ptr [rbp]", [0xf3, 0x44, 0x0f, 0x7e, 0x4d, 0x00]) { a in a.movq(.xmm9, Mem(.rbp)) }
+        c.check("movq qword ptr [rbp], xmm9", [0x66, 0x44, 0x0f, 0xd6, 0x4d, 0x00]) { a in a.movq(Mem(.rbp), .xmm9) }
+        c.check("movq xmm15, qword ptr [r12 + r13*2]", [0xf3, 0x47, 0x0f, 0x7e, 0x3c, 0x6c]) { a in a.movq(.xmm15, Mem(.r12, .r13, .x2, 0)) }
+        c.check("movq qword ptr [r12 + r13*2], xmm15", [0x66, 0x47, 0x0f, 0xd6, 0x3c, 0x6c]) { a in a.movq(Mem(.r12, .r13, .x2, 0), .xmm15) }
+        c.check("movq xmm4, qword ptr [rcx*4 + 0x20]", [0xf3, 0x0f, 0x7e, 0x24, 0x8d, 0x20, 0x00, 0x00, 0x00]) { a in a.movq(.xmm4, Mem(base: nil, index: .rcx, scale: .x4, disp: 32)) }
+        c.check("movq qword ptr [rcx*4 + 0x20], xmm4", [0x66, 0x0f, 0xd6, 0x24, 0x8d, 0x20, 0x00, 0x00, 0x00]) { a in a.movq(Mem(base: nil, index: .rcx, scale: .x4, disp: 32), .xmm4) }
+        c.check("movlps xmm0, qword ptr [rsp]", [0x0f, 0x12, 0x04, 0x24]) { a in a.movlps(.xmm0, Mem(.rsp)) }
+        c.check("movlps xmm9, qword ptr [rbp]", [0x44, 0x0f, 0x12, 0x4d, 0x00]) { a in a.movlps(.xmm9, Mem(.rbp)) }
+        c.check("movlps xmm15, qword ptr [r12 + r13*2]", [0x47, 0x0f, 0x12, 0x3c, 0x6c]) { a in a.movlps(.xmm15, Mem(.r12, .r13, .x2, 0)) }
+        c.check("movlps xmm4, qword ptr [rcx*4 + 0x20]", [0x0f, 0x12, 0x24, 0x8d, 0x20, 0x00, 0x00, 0x00]) { a in a.movlps(.xmm4, Mem(base: nil, index: .rcx, scale: .x4, disp: 32)) }
+        c.check("movhps xmm0, qword ptr [rsp]", [0x0f, 0x16, 0x04, 0x24]) { a in a.movhps(.xmm0, Mem(.rsp)) }
+        c.check("movhps qword ptr [rsp], xmm0", [0x0f, 0x17, 0x04, 0x24]) { a in a.movhps(Mem(.rsp), .xmm0) }
+        c.check("movhps xmm9, qword ptr [rbp]", [0x44, 0x0f, 0x16, 0x4d, 0x00]) { a in a.movhps(.xmm9, Mem(.rbp)) }
+        c.check("movhps qword ptr [rbp], xmm9", [0x44, 0x0f, 0x17, 0x4d, 0x00]) { a in a.movhps(Mem(.rbp), .xmm9) }
+        c.check("movhps xmm15, qword ptr [r12 + r13*2]", [0x47, 0x0f, 0x16, 0x3c, 0x6c]) { a in a.movhps(.xmm15, Mem(.r12, .r13, .x2, 0)) }
+        c.check("movhps qword ptr [r12 + r13*2], xmm15", [0x47, 0x0f, 0x17, 0x3c, 0x6c]) { a in a.movhps(Mem(.r12, .r13, .x2, 0), .xmm15) }
+        c.check("movhps xmm4, qword ptr [rcx*4 + 0x20]", [0x0f, 0x16, 0x24, 0x8d, 0x20, 0x00, 0x00, 0x00]) { a in a.movhps(.xmm4, Mem(base: nil, index: .rcx, scale: .x4, disp: 32)) }
+        c.check("movhps qword ptr [rcx*4 + 0x20], xmm4", [0x0f, 0x17, 0x24, 0x8d, 0x20, 0x00, 0x00, 0x00]) { a in a.movhps(Mem(base: nil, index: .rcx, scale: .x4, disp: 32), .xmm4) }
+        c.check("movq xmm0, xmm1", [0xf3, 0x0f, 0x7e, 0xc1]) { a in a.movq(.xmm0, .xmm1) }
+        c.check("movq xmm7, xmm8", [0xf3, 0x41, 0x0f, 0x7e, 0xf8]) { a in a.movq(.xmm7, .xmm8) }
+        c.check("movq xmm8, xmm0", [0xf3, 0x44, 0x0f, 0x7e, 0xc0]) { a in a.movq(.xmm8, .xmm0) }
+        c.check("movq xmm15, xmm9", [0xf3, 0x45, 0x0f, 0x7e, 0xf9]) { a in a.movq(.xmm15, .xmm9) }
+        c.finish(expected: 32)
+    }
+
+    @Test func packedMask() {
+        var c = X64EncodingChecker()
+        c.check("pmovmskb eax, xmm0", [0x66, 0x0f, 0xd7, 0xc0]) { a in a.pmovmskb(.rax, .xmm0) }
+        c.check("pmovmskb r9d, xmm1", [0x66, 0x44, 0x0f, 0xd7, 0xc9]) { a in a.pmovmskb(.r9, .xmm1) }
+        c.check("pmovmskb ecx, xmm12", [0x66, 0x41, 0x0f, 0xd7, 0xcc]) { a in a.pmovmskb(.rcx, .xmm12) }
+        c.check("pmovmskb r15d, xmm15", [0x66, 0x45, 0x0f, 0xd7, 0xff]) { a in a.pmovmskb(.r15, .xmm15) }
+        c.check("movmskps eax, xmm0", [0x0f, 0x50, 0xc0]) { a in a.movmskps(.rax, .xmm0) }
+        c.check("movmskps r9d, xmm1", [0x44, 0x0f, 0x50, 0xc9]) { a in a.movmskps(.r9, .xmm1) }
+        c.check("movmskps ecx, xmm12", [0x41, 0x0f, 0x50, 0xcc]) { a in a.movmskps(.rcx, .xmm12) }
+        c.check("movmskps r15d, xmm15", [0x45, 0x0f, 0x50, 0xff]) { a in a.movmskps(.r15, .xmm15) }
+        c.check("movmskpd eax, xmm0", [0x66, 0x0f, 0x50, 0xc0]) { a in a.movmskpd(.rax, .xmm0) }
+        c.check("movmskpd r9d, xmm1", [0x66, 0x44, 0x0f, 0x50, 0xc9]) { a in a.movmskpd(.r9, .xmm1) }
+        c.check("movmskpd ecx, xmm12", [0x66, 0x41, 0x0f, 0x50, 0xcc]) { a in a.movmskpd(.rcx, .xmm12) }
+        c.check("movmskpd r15d, xmm15", [0x66, 0x45, 0x0f, 0x50, 0xff]) { a in a.movmskpd(.r15, .xmm15) }
+        c.finish(expected: 12)
+    }
+
+    @Test func packedLane() {
+        var c = X64EncodingChecker()
+        c.check("pinsrb xmm0, eax, 1", [0x66, 0x0f, 0x3a, 0x20, 0xc0, 0x01]) { a in a.pinsr(.i8, .xmm0, .rax, 1) }
+        c.check("pextrb eax, xmm0, 1", [0x66, 0x0f, 0x3a, 0x14, 0xc0, 0x01]) { a in a.pextr(.i8, .rax, .xmm0, 1) }
+        c.check("pinsrb xmm9, ecx, 0", [0x66, 0x44, 0x0f, 0x3a, 0x20, 0xc9, 0x00]) { a in a.pinsr(.i8, .xmm9, .rcx, 0) }
+        c.check("pextrb ecx, xmm9, 0", [0x66, 0x44, 0x0f, 0x3a, 0x14, 0xc9, 0x00]) { a in a.pextr(.i8, .rcx, .xmm9, 0) }
+        c.check("pinsrb xmm3, r12d, 1", [0x66, 0x41, 0x0f, 0x3a, 0x20, 0xdc, 0x01]) { a in a.pinsr(.i8, .xmm3, .r12, 1) }
+        c.check("pextrb r12d, xmm3, 1", [0x66, 0x41, 0x0f, 0x3a, 0x14, 0xdc, 0x01]) { a in a.pextr(.i8, .r12, .xmm3, 1) }
+        c.check("pinsrb xmm15, r9d, 1", [0x66, 0x45, 0x0f, 0x3a, 0x20, 0xf9, 0x01]) { a in a.pinsr(.i8, .xmm15, .r9, 1) }
+        c.check("pextrb r9d, xmm15, 1", [0x66, 0x45, 0x0f, 0x3a, 0x14, 0xf9, 0x01]) { a in a.pextr(.i8, .r9, .xmm15, 1) }
+        c.check("pinsrb xmm0, byte ptr [rbp], 1", [0x66, 0x0f, 0x3a, 0x20, 0x45, 0x00, 0x01]) { a in a.pinsr(.i8, .xmm0, Mem(.rbp), 1) }
+        c.check("pextrb byte ptr [rbp], xmm0, 1", [0x66, 0x0f, 0x3a, 0x14, 0x45, 0x00, 0x01]) { a in a.pextr(.i8, Mem(.rbp), .xmm0, 1) }
+        c.check("pinsrb xmm10, byte ptr [r12 + r13*2], 1", [0x66, 0x47, 0x0f, 0x3a, 0x20, 0x14, 0x6c, 0x01]) { a in a.pinsr(.i8, .xmm10, Mem(.r12, .r13, .x2, 0), 1) }
+        c.check("pextrb byte ptr [r12 + r13*2], xmm10, 1", [0x66, 0x47, 0x0f, 0x3a, 0x14, 0x14, 0x6c, 0x01]) { a in a.pextr(.i8, Mem(.r12, .r13, .x2, 0), .xmm10, 1) }
+        c.check("pinsrw xmm0, eax, 1", [0x66, 0x0f, 0xc4, 0xc0, 0x01]) { a in a.pinsr(.i16, .xmm0, .rax, 1) }
+        c.check("pextrw eax, xmm0, 1", [0x66, 0x0f, 0xc5, 0xc0, 0x01]) { a in a.pextr(.i16, .rax, .xmm0, 1) }
+        c.check("pinsrw xmm9, ecx, 0", [0x66, 0x44, 0x0f, 0xc4, 0xc9, 0x00]) { a in a.pinsr(.i16, .xmm9, .rcx, 0) }
+        c.check("pextrw ecx, xmm9, 0", [0x66, 0x41, 0x0f, 0xc5, 0xc9, 0x00]) { a in a.pextr(.i16, .rcx, .xmm9, 0) }
+        c.check("pinsrw xmm3, r12d, 1", [0x66, 0x41, 0x0f, 0xc4, 0xdc, 0x01]) { a in a.pinsr(.i16, .xmm3, .r12, 1) }
+        c.check("pextrw r12d, xmm3, 1", [0x66, 0x44, 0x0f, 0xc5, 0xe3, 0x01]) { a in a.pextr(.i16, .r12, .xmm3, 1) }
+        c.check("pinsrw xmm15, r9d, 1", [0x66, 0x45, 0x0f, 0xc4, 0xf9, 0x01]) { a in a.pinsr(.i16, .xmm15, .r9, 1) }
+        c.check("pextrw r9d, xmm15, 1", [0x66, 0x45, 0x0f, 0xc5, 0xcf, 0x01]) { a in a.pextr(.i16, .r9, .xmm15, 1) }
+        c.check("pinsrw xmm0, word ptr [rbp], 1", [0x66, 0x0f, 0xc4, 0x45, 0x00, 0x01]) { a in a.pinsr(.i16, .xmm0, Mem(.rbp), 1) }
+        c.check("pextrw word ptr [rbp], xmm0, 1", [0x66, 0x0f, 0x3a, 0x15, 0x45, 0x00, 0x01]) { a in a.pextr(.i16, Mem(.rbp), .xmm0, 1) }
+        c.check("pinsrw xmm10, word ptr [r12 + r13*2], 1", [0x66, 0x47, 0x0f, 0xc4, 0x14, 0x6c, 0x01]) { a in a.pinsr(.i16, .xmm10, Mem(.r12, .r13, .x2, 0), 1) }
+        c.check("pextrw word ptr [r12 + r13*2], xmm10, 1", [0x66, 0x47, 0x0f, 0x3a, 0x15, 0x14, 0x6c, 0x01]) { a in a.pextr(.i16, Mem(.r12, .r13, .x2, 0), .xmm10, 1) }
+        c.check("pinsrd xmm0, eax, 1", [0x66, 0x0f, 0x3a, 0x22, 0xc0, 0x01]) { a in a.pinsr(.i32, .xmm0, .rax, 1) }
+        c.check("pextrd eax, xmm0, 1", [0x66, 0x0f, 0x3a, 0x16, 0xc0, 0x01]) { a in a.pextr(.i32, .rax, .xmm0, 1) }
+        c.check("pinsrd xmm9, ecx, 0", [0x66, 0x44, 0x0f, 0x3a, 0x22, 0xc9, 0x00]) { a in a.pinsr(.i32, .xmm9, .rcx, 0) }
+        c.check("pextrd ecx, xmm9, 0", [0x66, 0x44, 0x0f, 0x3a, 0x16, 0xc9, 0x00]) { a in a.pextr(.i32, .rcx, .xmm9, 0) }
+        c.check("pinsrd xmm3, r12d, 1", [0x66, 0x41, 0x0f, 0x3a, 0x22, 0xdc, 0x01]) { a in a.pinsr(.i32, .xmm3, .r12, 1) }
+        c.check("pextrd r12d, xmm3, 1", [0x66, 0x41, 0x0f, 0x3a, 0x16, 0xdc, 0x01]) { a in a.pextr(.i32, .r12, .xmm3, 1) }
+        c.check("pinsrd xmm15, r9d, 1", [0x66, 0x45, 0x0f, 0x3a, 0x22, 0xf9, 0x01]) { a in a.pinsr(.i32, .xmm15, .r9, 1) }
+        c.check("pextrd r9d, xmm15, 1", [0x66, 0x45, 0x0f, 0x3a, 0x16, 0xf9, 0x01]) { a in a.pextr(.i32, .r9, .xmm15, 1) }
+        c.check("pinsrd xmm0, dword ptr [rbp], 1", [0x66, 0x0f, 0x3a, 0x22, 0x45, 0x00, 0x01]) { a in a.pinsr(.i32, .xmm0, Mem(.rbp), 1) }
+        c.check("pextrd dword ptr [rbp], xmm0, 1", [0x66, 0x0f, 0x3a, 0x16, 0x45, 0x00, 0x01]) { a in a.pextr(.i32, Mem(.rbp), .xmm0, 1) }
+        c.check("pinsrd xmm10, dword ptr [r12 + r13*2], 1", [0x66, 0x47, 0x0f, 0x3a, 0x22, 0x14, 0x6c, 0x01]) { a in a.pinsr(.i32, .xmm10, Mem(.r12, .r13, .x2, 0), 1) }
+        c.check("pextrd dword ptr [r12 + r13*2], xmm10, 1", [0x66, 0x47, 0x0f, 0x3a, 0x16, 0x14, 0x6c, 0x01]) { a in a.pextr(.i32, Mem(.r12, .r13, .x2, 0), .xmm10, 1) }
+        c.check("pinsrq xmm0, rax, 1", [0x66, 0x48, 0x0f, 0x3a, 0x22, 0xc0, 0x01]) { a in a.pinsr(.i64, .xmm0, .rax, 1) }
+        c.check("pextrq rax, xmm0, 1", [0x66, 0x48, 0x0f, 0x3a, 0x16, 0xc0, 0x01]) { a in a.pextr(.i64, .rax, .xmm0, 1) }
+        c.check("pinsrq xmm9, rcx, 0", [0x66, 0x4c, 0x0f, 0x3a, 0x22, 0xc9, 0x00]) { a in a.pinsr(.i64, .xmm9, .rcx, 0) }
+        c.check("pextrq rcx, xmm9, 0", [0x66, 0x4c, 0x0f, 0x3a, 0x16, 0xc9, 0x00]) { a in a.pextr(.i64, .rcx, .xmm9, 0) }
+        c.check("pinsrq xmm3, r12, 1", [0x66, 0x49, 0x0f, 0x3a, 0x22, 0xdc, 0x01]) { a in a.pinsr(.i64, .xmm3, .r12, 1) }
+        c.check("pextrq r12, xmm3, 1", [0x66, 0x49, 0x0f, 0x3a, 0x16, 0xdc, 0x01]) { a in a.pextr(.i64, .r12, .xmm3, 1) }
+        c.check("pinsrq xmm15, r9, 1", [0x66, 0x4d, 0x0f, 0x3a, 0x22, 0xf9, 0x01]) { a in a.pinsr(.i64, .xmm15, .r9, 1) }
+        c.check("pextrq r9, xmm15, 1", [0x66, 0x4d, 0x0f, 0x3a, 0x16, 0xf9, 0x01]) { a in a.pextr(.i64, .r9, .xmm15, 1) }
+        c.check("pinsrq xmm0, qword ptr [rbp], 1", [0x66, 0x48, 0x0f, 0x3a, 0x22, 0x45, 0x00, 0x01]) { a in a.pinsr(.i64, .xmm0, Mem(.rbp), 1) }
+        c.check("pextrq qword ptr [rbp], xmm0, 1", [0x66, 0x48, 0x0f, 0x3a, 0x16, 0x45, 0x00, 0x01]) { a in a.pextr(.i64, Mem(.rbp), .xmm0, 1) }
+        c.check("pinsrq xmm10, qword ptr [r12 + r13*2], 1", [0x66, 0x4f, 0x0f, 0x3a, 0x22, 0x14, 0x6c, 0x01]) { a in a.pinsr(.i64, .xmm10, Mem(.r12, .r13, .x2, 0), 1) }
+        c.check("pextrq qword ptr [r12 + r13*2], xmm10, 1", [0x66, 0x4f, 0x0f, 0x3a, 0x16, 0x14, 0x6c, 0x01]) { a in a.pextr(.i64, Mem(.r12, .r13, .x2, 0), .xmm10, 1) }
+        c.finish(expected: 48)
+    }
+
+    @Test func fused() {
+        var c = X64EncodingChecker()
+        c.check("vfmadd231ps xmm0, xmm1, xmm2", [0xc4, 0xe2, 0x71, 0xb8, 0xc2]) { a in a.fused(.vfmadd231ps, .xmm0, .xmm1, .xmm2) }
+        c.check("vfmadd231ps xmm9, xmm3, xmm14", [0xc4, 0x42, 0x61, 0xb8, 0xce]) { a in a.fused(.vfmadd231ps, .xmm9, .xmm3, .xmm14) }
+        c.check("vfmadd231ps xmm15, xmm8, xmm0", [0xc4, 0x62, 0x39, 0xb8, 0xf8]) { a in a.fused(.vfmadd231ps, .xmm15, .xmm8, .xmm0) }
+        c.check("vfmadd231ps xmm4, xmm12, xmm12", [0xc4, 0xc2, 0x19, 0xb8, 0xe4]) { a in a.fused(.vfmadd231ps, .xmm4, .xmm12, .xmm12) }
+        c.check("vfnmadd231ps xmm0, xmm1, xmm2", [0xc4, 0xe2, 0x71, 0xbc, 0xc2]) { a in a.fused(.vfnmadd231ps, .xmm0, .xmm1, .xmm2) }
+        c.check("vfnmadd231ps xmm9, xmm3, xmm14", [0xc4, 0x42, 0x61, 0xbc, 0xce]) { a in a.fused(.vfnmadd231ps, .xmm9, .xmm3, .xmm14) }
+        c.check("vfnmadd231ps xmm15, xmm8, xmm0", [0xc4, 0x62, 0x39, 0xbc, 0xf8]) { a in a.fused(.vfnmadd231ps, .xmm15, .xmm8, .xmm0) }
+        c.check("vfnmadd231ps xmm4, xmm12, xmm12", [0xc4, 0xc2, 0x19, 0xbc, 0xe4]) { a in a.fused(.vfnmadd231ps, .xmm4, .xmm12, .xmm12) }
+        c.check("vfmadd231pd xmm0, xmm1, xmm2", [0xc4, 0xe2, 0xf1, 0xb8, 0xc2]) { a in a.fused(.vfmadd231pd, .xmm0, .xmm1, .xmm2) }
+        c.check("vfmadd231pd xmm9, xmm3, xmm14", [0xc4, 0x42, 0xe1, 0xb8, 0xce]) { a in a.fused(.vfmadd231pd, .xmm9, .xmm3, .xmm14) }
+        c.check("vfmadd231pd xmm15, xmm8, xmm0", [0xc4, 0x62, 0xb9, 0xb8, 0xf8]) { a in a.fused(.vfmadd231pd, .xmm15, .xmm8, .xmm0) }
+        c.check("vfmadd231pd xmm4, xmm12, xmm12", [0xc4, 0xc2, 0x99, 0xb8, 0xe4]) { a in a.fused(.vfmadd231pd, .xmm4, .xmm12, .xmm12) }
+        c.check("vfnmadd231pd xmm0, xmm1, xmm2", [0xc4, 0xe2, 0xf1, 0xbc, 0xc2]) { a in a.fused(.vfnmadd231pd, .xmm0, .xmm1, .xmm2) }
+        c.check("vfnmadd231pd xmm9, xmm3, xmm14", [0xc4, 0x42, 0xe1, 0xbc, 0xce]) { a in a.fused(.vfnmadd231pd, .xmm9, .xmm3, .xmm14) }
+        c.check("vfnmadd231pd xmm15, xmm8, xmm0", [0xc4, 0x62, 0xb9, 0xbc, 0xf8]) { a in a.fused(.vfnmadd231pd, .xmm15, .xmm8, .xmm0) }
+        c.check("vfnmadd231pd xmm4, xmm12, xmm12", [0xc4, 0xc2, 0x99, 0xbc, 0xe4]) { a in a.fused(.vfnmadd231pd, .xmm4, .xmm12, .xmm12) }
+        c.finish(expected: 16)
+    }
+
     @Test func xchg() {
         var c = X64EncodingChecker()
         c.check("xchg al, cl", [0x86, 0xc8]) { a in a.xchg(.i8, .rax, .rcx) }

@@ -54,7 +54,10 @@ enum {
     WASMOON_CPU_LZCNT = 1,   // lzcnt (CPUID 0x80000001 ECX.ABM)
     WASMOON_CPU_BMI1 = 2,    // tzcnt (CPUID 7 EBX.BMI1)
     WASMOON_CPU_POPCNT = 4,  // popcnt (CPUID 1 ECX.POPCNT)
-    WASMOON_CPU_SSE41 = 8,   // roundss/roundsd (CPUID 1 ECX.SSE4_1)
+    WASMOON_CPU_SSE41 = 8,   // roundss/roundsd, pmulld, pinsr*, ptest, … (CPUID 1 ECX.SSE4_1)
+    WASMOON_CPU_SSSE3 = 16,  // pshufb, pabs*, pmulhrsw, phadd*, palignr (CPUID 1 ECX.SSSE3)
+    WASMOON_CPU_SSE42 = 32,  // pcmpgtq (CPUID 1 ECX.SSE4_2)
+    WASMOON_CPU_FMA = 64,    // vfmadd*: CPUID 1 ECX.FMA, with the OS saving the AVX state (OSXSAVE, XCR0)
 };
 
 /// This CPU's extensions among the above (0 on other architectures).

@@ -10,7 +10,8 @@ import Darwin
 /// fallback sequence, so the JIT runs on any x86-64: without `lzcnt` and `tzcnt` (which
 /// older CPUs silently execute as `bsr`/`bsf`, wrong for zero) it uses `bsr`/`bsf` with a
 /// zero fix-up, without `popcnt` a bit-counting sequence, without SSE4.1's `roundss`/
-/// `roundsd` a call into the runtime.
+/// `roundsd` a call into the runtime. SIMD instructions whose sequence needs SSSE3, SSE4.1,
+/// SSE4.2 or FMA3 call `VectorSemantics` through the runtime when the extension is missing.
 public struct CPUFeatures: OptionSet, Sendable, CustomStringConvertible {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
@@ -19,13 +20,19 @@ public struct CPUFeatures: OptionSet, Sendable, CustomStringConvertible {
     public static let bmi1 = CPUFeatures(rawValue: UInt32(WASMOON_CPU_BMI1))
     public static let popcnt = CPUFeatures(rawValue: UInt32(WASMOON_CPU_POPCNT))
     public static let sse41 = CPUFeatures(rawValue: UInt32(WASMOON_CPU_SSE41))
+    public static let ssse3 = CPUFeatures(rawValue: UInt32(WASMOON_CPU_SSSE3))
+    public static let sse42 = CPUFeatures(rawValue: UInt32(WASMOON_CPU_SSE42))
+    public static let fma = CPUFeatures(rawValue: UInt32(WASMOON_CPU_FMA))
 
     /// Every extension the JIT knows.
-    public static let all: CPUFeatures = [.lzcnt, .bmi1, .popcnt, .sse41]
+    public static let all: CPUFeatures = [.lzcnt, .bmi1, .popcnt, .sse41, .ssse3, .sse42, .fma]
     /// x86-64's baseline: none of them.
     public static let baseline: CPUFeatures = []
 
-    static let names: [(CPUFeatures, String)] = [(.lzcnt, "lzcnt"), (.bmi1, "bmi1"), (.popcnt, "popcnt"), (.sse41, "sse4.1")]
+    static let names: [(CPUFeatures, String)] = [
+        (.lzcnt, "lzcnt"), (.bmi1, "bmi1"), (.popcnt, "popcnt"), (.sse41, "sse4.1"), (.ssse3, "ssse3"),
+        (.sse42, "sse4.2"), (.fma, "fma"),
+    ]
 
     public var description: String {
         let present = Self.names.filter { contains($0.0) }.map(\.1)

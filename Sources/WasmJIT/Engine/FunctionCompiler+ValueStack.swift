@@ -19,6 +19,14 @@ enum StackVal {
     case xmm(XMM)
     /// A deferred `local.get`; `local.set/tee` of that local materializes it first.
     case local(Int)
+    /// A v128 in an XMM register. A v128 takes two slots (`RawValue.slotCount`): this entry
+    /// is its second, whose slot address is where its 16 bytes start (slots grow downwards),
+    /// and the entry below it is `.upper`.
+    case vec(XMM)
+    /// The first slot of the v128 whose entry is just above; it has no place of its own.
+    /// In memory, a v128 is `.upper, .mem`. Only vector entries follow an `.upper`, which is
+    /// how `drop` and `select` tell a v128 from a scalar.
+    case upper
 }
 
 /// A popped operand. Registers in `.reg`/`.xreg` are owned by the instruction
@@ -64,6 +72,11 @@ extension FunctionCompiler {
         for i in 0..<vals.count {
             if case .xmm(let x) = vals[i] {
                 a.movsd(slot(i), x)
+                vals[i] = .mem
+                return x
+            }
+            if case .vec(let x) = vals[i] {
+                a.movdqu(slot(i), x)
                 vals[i] = .mem
                 return x
             }
@@ -139,10 +152,13 @@ extension FunctionCompiler {
         case .mem: return .mem(slot(d))
         case .const(let c): return .imm(c)
         case .gpr(let r, let dirty): return .reg(r, dirty)
-        case .xmm(let x): return .xreg(x)
+        case .xmm(let x), .vec(let x): return .xreg(x)
         case .local(let i):
             if let r = pinOf[i] { return .pin(r) }
             return .mem(local(i))
+        case .upper:
+            // Validated code never pops half a vector; a scalar pop here is a compiler bug.
+            return .mem(slot(d))
         }
     }
 
@@ -161,6 +177,11 @@ extension FunctionCompiler {
                 a.movsd(slot(i), x)
                 freeXMM(x)
                 vals[i] = .mem
+            case .vec(let x):
+                a.movdqu(slot(i), x)
+                freeXMM(x)
+                vals[i] = .mem
+            case .upper: break
             case .const, .local: pending = true
             }
         }
@@ -192,9 +213,23 @@ extension FunctionCompiler {
     /// After an unconditional transfer: code that follows is reached only through
     /// labels, where everything is in its slot.
     mutating func resetStackState() {
-        for i in 0..<vals.count { vals[i] = .mem }
+        for i in 0..<vals.count {
+            if case .upper = vals[i] { continue }
+            vals[i] = .mem
+        }
         gprUsed = 0
         xmmUsed = 0
+    }
+
+    /// Drops the value stack down to `height` slots, then pushes values of `types` that are
+    /// in their slots (a block's results at its end, a call's results).
+    mutating func resetStack(to height: Int, pushing types: [ValueType]) {
+        sp = height
+        for t in types {
+            if t == .v128 { vals.append(.upper) }
+            vals.append(.mem)
+        }
+        need(vals.count)
     }
 
     /// Entries that are deferred reads of local `i` are loaded before it changes.
@@ -316,11 +351,24 @@ extension FunctionCompiler {
     mutating func compileFast(_ ins: Instruction, _ a: inout X64Assembler) -> Bool {
         switch ins {
         case .nop: return true
-        case .drop: release(pop())
+        case .drop:
+            if topIsVector { release(popVector(&a)) } else { release(pop()) }
         case .i32Const(let v): pushVal(.const(Int64(v)))
         case .i64Const(let v): pushVal(.const(v))
         case .f32Const(let v): pushVal(.const(Int64(Int32(bitPattern: v))))
         case .f64Const(let v): pushVal(.const(Int64(bitPattern: v)))
+        case .localGet(let i) where localIsVector[Int(i)]:
+            let x = allocXMM(&a)
+            a.movdqu(x, vectorLocal(Int(i)))
+            pushVector(x)
+        case .localSet(let i) where localIsVector[Int(i)]:
+            let x = vectorRegister(popVector(&a), &a)
+            a.movdqu(vectorLocal(Int(i)), x)
+            freeXMM(x)
+        case .localTee(let i) where localIsVector[Int(i)]:
+            let x = vectorRegister(popVector(&a), &a)
+            a.movdqu(vectorLocal(Int(i)), x)
+            pushVector(x)
         case .localGet(let i): pushVal(.local(Int(i)))
         case .localSet(let i):
             let v = pop()
@@ -347,6 +395,22 @@ extension FunctionCompiler {
                 storeLocal(Int(i), v, &a)
                 pushVal(.local(Int(i)))
             }
+        case .globalGet(let i) where env.globalIsVector(Int(i)):
+            let r = allocGPR(&a)
+            a.mov(.i64, r, Mem(.r15, 8))
+            a.mov(.i64, r, Mem(r, Int32(8 * i)))
+            let x = allocXMM(&a)
+            a.movdqu(x, Mem(r, 0))
+            freeGPR(r)
+            pushVector(x)
+        case .globalSet(let i) where env.globalIsVector(Int(i)):
+            let x = vectorRegister(popVector(&a), &a)
+            let t = allocGPR(&a)
+            a.mov(.i64, t, Mem(.r15, 8))
+            a.mov(.i64, t, Mem(t, Int32(8 * i)))
+            a.movdqu(Mem(t, 0), x)
+            freeGPR(t)
+            freeXMM(x)
         case .globalGet(let i):
             let r = allocGPR(&a)
             a.mov(.i64, r, Mem(.r15, 8))
@@ -363,7 +427,7 @@ extension FunctionCompiler {
             freeGPR(t)
             freeGPR(r)
         case .select, .typedSelect:
-            emitSelect(&a)
+            if vals.count >= 3, case .upper = vals[vals.count - 3] { emitVectorSelect(&a) } else { emitSelect(&a) }
         case .brIf(let d):
             let c = pop()
             testNonzero(c, &a)
@@ -375,14 +439,18 @@ extension FunctionCompiler {
         case .brTable(let t):
             fastBrTable(t, &a)
             markDead()
+        case .load(let op, let m) where op.resultType == .v128:
+            return fastVectorLoad(op, m, &a)
+        case .store(let op, let m) where op.valueType == .v128:
+            fastVectorStore(m, &a)
         case .load(let op, let m):
-            if op.resultType == .v128 { return false }
             fastLoad(op, m, &a)
         case .store(let op, let m):
-            if op.valueType == .v128 { return false }
             fastStore(op, m, &a)
         case .numeric(let op):
             return fastNumeric(op, &a)
+        case .v128Const, .vector, .vectorLane, .laneMemory, .i8x16Shuffle:
+            return fastVector(ins, &a)
         default:
             return false
         }
@@ -468,7 +536,7 @@ extension FunctionCompiler {
         let elseLabel = a.newLabel("else")
         a.j(cc.negated, elseLabel)
         controls.append(Control(kind: .if, label: a.newLabel(), elseLabel: elseLabel, height: sp - p, params: p,
-                                results: r, hidden: h))
+                                results: r, hidden: h, blockType: bt))
     }
 
     /// A condition is in the flags: fuse with a following `br_if`/`if`, else

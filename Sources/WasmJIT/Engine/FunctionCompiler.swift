@@ -30,6 +30,9 @@ struct FunctionCompiler {
         var params: Int
         var results: Int
         var hidden: Int  // first hidden slot saving the params (if blocks with params), else -1
+        /// The block's type (the function's own results for `.function`).
+        var blockType: BlockType = .empty
+        /// Slots of the values a branch to this label carries.
         var branchArity: Int { kind == .loop ? params : results }
     }
 
@@ -41,8 +44,12 @@ struct FunctionCompiler {
     let type: FuncType
     let functionIndex: Int
 
-    var L = 0  // non-param locals
+    var L = 0  // slots of the non-param locals
     var P = 0  // saved pinned registers (callee-saved slots below the r14 slot)
+    /// The first slot of each local (params first); a v128 takes two slots (`RawValue.slotCount`).
+    var localSlot: [Int] = []
+    /// Whether each local is a v128.
+    var localIsVector: [Bool] = []
     /// The register a local lives in for the whole function (nil: its home slot).
     var pinOf: [GPR?] = []
     var localIs64: [Bool] = []
@@ -50,7 +57,7 @@ struct FunctionCompiler {
     var pool: [GPR] = []
     var H = 0  // hidden slots
     var K = 0
-    var nParams = 0
+    var nParams = 0  // slots of the params
     var maxDepth = 0
     /// The abstract value stack (see FunctionCompiler+ValueStack.swift); its count is
     /// the wasm stack depth.
@@ -65,7 +72,7 @@ struct FunctionCompiler {
             while vals.count > newValue {
                 switch vals.removeLast() {
                 case .gpr(let r, _): freeGPR(r)
-                case .xmm(let x): freeXMM(x)
+                case .xmm(let x), .vec(let x): freeXMM(x)
                 default: break
                 }
             }
@@ -84,6 +91,9 @@ struct FunctionCompiler {
     var nextHidden = 0
     /// (code offset, wasm instruction index) for listings and backtraces.
     var sourceMap: [(Int, Int)] = []
+    /// The v128 constants the code loads (`movdqu x, [rip + label]`), emitted after it.
+    var vectorConstants: [V128: Label] = [:]
+    var vectorConstantOrder: [V128] = []
     /// Lazy compiles: the targets of the defined functions this one calls, and its own entry.
     var calleeLabels: [Int: DefinedTarget] = [:]
     var entryLabel: Label?
@@ -95,14 +105,23 @@ struct FunctionCompiler {
         self.code = try body.decoded()
         self.functionIndex = env.importCount + definedIndex
         self.type = module.types[Int(env.functionTypes[functionIndex])]
-        nParams = type.params.count
-        K = max(type.params.count, type.results.count)
-        L = body.localCount
+        nParams = RawValue.slotCount(type.params)
+        K = max(nParams, RawValue.slotCount(type.results))
+        L = body.localDeclarations.reduce(0) { $0 + Int($1.count) * RawValue.slotCount($1.type) }
         for ins in code.instructions {
             if case .if(let bt) = ins { H += blockArity(bt).0 }
         }
         try checkFrameSize()  // before any per-local table is allocated
-        choosePinnedLocals()
+        let types = type.params + body.expandedLocals
+        localSlot.reserveCapacity(types.count)
+        localIsVector.reserveCapacity(types.count)
+        var next = 0
+        for t in types {
+            localSlot.append(next)
+            localIsVector.append(t == .v128)
+            next += RawValue.slotCount(t)
+        }
+        choosePinnedLocals(types)
     }
 
     static let pinCandidates: [GPR] = [.rbx, .r12, .r11, .r10]
@@ -113,8 +132,7 @@ struct FunctionCompiler {
 
     /// Pins the most used i32/i64 locals (uses in loops weigh more) to registers for
     /// the whole function. Pinned registers are callee-saved in the wasm convention.
-    mutating func choosePinnedLocals() {
-        let types = type.params + body.expandedLocals
+    mutating func choosePinnedLocals(_ types: [ValueType]) {
         let n = types.count
         pinOf = Array(repeating: nil, count: n)
         localIs64 = types.map { $0 == .i64 }
@@ -166,13 +184,30 @@ struct FunctionCompiler {
         for (k, r) in pinnedRegs.enumerated() { a.mov(.i64, r, savedPin(k)) }
     }
 
+    /// Slots of a block's params and results.
     func blockArity(_ bt: BlockType) -> (Int, Int) {
         switch bt {
         case .empty: return (0, 0)
-        case .value: return (0, 1)
+        case .value(let t): return (0, RawValue.slotCount(t))
         case .typeIndex(let i):
             let t = module.types[Int(i)]
-            return (t.params.count, t.results.count)
+            return (RawValue.slotCount(t.params), RawValue.slotCount(t.results))
+        }
+    }
+
+    /// The types of a block's params.
+    func blockParamTypes(_ bt: BlockType) -> [ValueType] {
+        if case .typeIndex(let i) = bt { return module.types[Int(i)].params }
+        return []
+    }
+
+    /// The types of a block's results (the function's for the function's own block).
+    func blockResultTypes(_ c: Control) -> [ValueType] {
+        if c.kind == .function { return type.results }
+        switch c.blockType {
+        case .empty: return []
+        case .value(let t): return [t]
+        case .typeIndex(let i): return module.types[Int(i)].results
         }
     }
 
@@ -180,8 +215,12 @@ struct FunctionCompiler {
 
     @inline(__always) func slot(_ d: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + P + L + H + d))) }
     @inline(__always) func hidden(_ h: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + P + L + h))) }
-    @inline(__always) func local(_ i: Int) -> Mem {
-        i < nParams ? Mem(.rbp, Int32(16 + 8 * (K - 1 - i))) : Mem(.rbp, Int32(-8 * (3 + P + i - nParams)))
+    /// The home of local `i` (its first slot; see `vectorLocal` for a v128).
+    @inline(__always) func local(_ i: Int) -> Mem { localSlotMem(localSlot[i]) }
+    /// The 16 bytes of v128 local `i`: its second slot's address (slots grow downwards).
+    @inline(__always) func vectorLocal(_ i: Int) -> Mem { localSlotMem(localSlot[i] + 1) }
+    @inline(__always) func localSlotMem(_ s: Int) -> Mem {
+        s < nParams ? Mem(.rbp, Int32(16 + 8 * (K - 1 - s))) : Mem(.rbp, Int32(-8 * (3 + P + s - nParams)))
     }
     var top: Mem { slot(sp - 1) }
 
@@ -254,7 +293,7 @@ struct FunctionCompiler {
         // Zero the non-parameter locals.
         if L > 0 {
             if L <= 8 {
-                for j in 0..<L { a.mov(.i64, local(nParams + j), Int32(0)) }
+                for j in 0..<L { a.mov(.i64, localSlotMem(nParams + j), Int32(0)) }
             } else {
                 a.xor(.i32, .rax, .rax)
                 a.mov(.i32, .rcx, Int64(L))
@@ -266,12 +305,12 @@ struct FunctionCompiler {
         for (k, r) in pinnedRegs.enumerated() { a.mov(.i64, savedPin(k), r) }
         for i in 0..<pinOf.count {
             guard let r = pinOf[i] else { continue }
-            if i < nParams { a.mov(localIs64[i] ? .i64 : .i32, r, local(i)) } else { a.xor(.i32, r, r) }
+            if i < type.params.count { a.mov(localIs64[i] ? .i64 : .i32, r, local(i)) } else { a.xor(.i32, r, r) }
         }
         if env.traced { emitTraceHook(Helpers.traceEnter, trapping: true, &a) }
         let endLabel = a.newLabel("end")
         controls.append(Control(kind: .function, label: endLabel, elseLabel: nil, height: 0, params: 0,
-                                results: type.results.count, hidden: -1))
+                                results: RawValue.slotCount(type.results), hidden: -1))
         let instructions = code.instructions
         var idx = 0
         while idx < instructions.count {
@@ -290,7 +329,7 @@ struct FunctionCompiler {
             idx += 1
         }
         // Epilogue: results from slots 0..<R to the caller's area.
-        for j in 0..<type.results.count {
+        for j in 0..<RawValue.slotCount(type.results) {
             a.mov(.i64, .rax, slot(j))
             a.mov(.i64, Mem(.rbp, Int32(16 + 8 * (K - 1 - j))), .rax)
         }
@@ -305,6 +344,7 @@ struct FunctionCompiler {
             a.call(env.trapTail)
             trapReturns.append((a.offset, instruction))
         }
+        emitVectorConstants(&a)
         if let failure = a.failure { throw internalError(failure, at: instructions.count - 1) }
         let frameSize = (8 * (2 + P + L + H + maxDepth) + 15) & ~15
         for pos in frameFixups { a.patch32(at: pos, UInt32(bitPattern: Int32(-frameSize))) }
@@ -368,21 +408,20 @@ struct FunctionCompiler {
         case .block(let bt):
             let (p, r) = blockArity(bt)
             controls.append(Control(kind: .block, label: a.newLabel(), elseLabel: nil, height: sp - p, params: p,
-                                    results: r, hidden: -1))
+                                    results: r, hidden: -1, blockType: bt))
         case .loop(let bt):
             let (p, r) = blockArity(bt)
             let l = a.newLabel("loop")
             a.bind(l)
             controls.append(Control(kind: .loop, label: l, elseLabel: nil, height: sp - p, params: p, results: r,
-                                    hidden: -1))
+                                    hidden: -1, blockType: bt))
         case .else:
             var c = controls.removeLast()
             if !dead { a.jmp(c.label) }
             dead = false
             a.bind(c.elseLabel!)
             c.elseLabel = nil
-            sp = c.height + c.params
-            need(sp)
+            resetStack(to: c.height, pushing: blockParamTypes(c.blockType))
             for i in 0..<c.params {
                 a.mov(.i64, .rcx, hidden(c.hidden + i))
                 a.mov(.i64, slot(c.height + i), .rcx)
@@ -393,8 +432,7 @@ struct FunctionCompiler {
             dead = false
             if let e = c.elseLabel { a.bind(e) }  // if without else: params == results, already in place
             if c.kind != .loop { a.bind(c.label) }
-            sp = c.height + c.results
-            need(sp)
+            resetStack(to: c.height, pushing: blockResultTypes(c))
         case .br(let d):
             branch(d, &a)
             markDead()
@@ -526,8 +564,8 @@ struct FunctionCompiler {
             // Always compiled by `compileFast` (FunctionCompiler+ValueStack.swift).
             throw JITError("internal JIT error: \(Self.describe(ins)) has a register form but reached the slot-based code")
         case .v128Const, .vector, .vectorLane, .laneMemory, .i8x16Shuffle:
-            // `JITEngine.prepare` refuses modules that use SIMD.
-            throw JITError("unsupported feature: SIMD is not compiled by the JIT yet (\(Self.describe(ins)))")
+            // The slot-based form of every SIMD instruction: a call into the runtime.
+            emitVectorHelperCall(ins, &a)
         }
     }
 
@@ -565,7 +603,7 @@ struct FunctionCompiler {
     /// Direct call. Args are the top N slots; results replace them.
     mutating func emitCall(function f: Int, _ a: inout X64Assembler) throws {
         let t = module.types[Int(env.functionTypes[f])]
-        let n = t.params.count, r = t.results.count, k = max(n, r)
+        let n = RawValue.slotCount(t.params), r = RawValue.slotCount(t.results), k = max(n, r)
         let base = sp - n
         need(base + k)
         if f >= env.importCount {
@@ -580,8 +618,7 @@ struct FunctionCompiler {
             a.mov(.i64, .rax, Mem(.rax, Int32(8 * f)))
             callFuncRef(base: base, k: k, &a)
         }
-        sp = base + r
-        need(sp)
+        resetStack(to: base, pushing: t.results)
     }
 
     /// Where a call to a defined function goes.
@@ -663,12 +700,11 @@ struct FunctionCompiler {
         if tail {
             emitTailFuncRef(t, &a)
         } else {
-            let n = t.params.count, r = t.results.count, k = max(n, r)
+            let n = RawValue.slotCount(t.params), r = RawValue.slotCount(t.results), k = max(n, r)
             let base = sp - n
             need(base + k)
             callFuncRef(base: base, k: k, &a)
-            sp = base + r
-            need(sp)
+            resetStack(to: base, pushing: t.results)
         }
     }
 
@@ -698,19 +734,18 @@ struct FunctionCompiler {
         tailJump(t, &a) { a, _ in a.jmp(Mem(.r9, 8)) }
         sp = saveSp
         a.bind(slow)
-        let n = t.params.count, r = t.results.count, k = max(n, r)
+        let n = RawValue.slotCount(t.params), r = RawValue.slotCount(t.results), k = max(n, r)
         let base = sp - n
         need(base + k)
         callFuncRef(base: base, k: k, &a)
-        sp = base + r
-        need(sp)
+        resetStack(to: base, pushing: t.results)
         branch(UInt32(controls.count - 1), &a)
     }
 
     /// Moves the top N values into a new argument area replacing ours, drops
     /// this frame and jumps (the jump is emitted by `jump`; r9 is preserved).
     mutating func tailJump(_ t: FuncType, _ a: inout X64Assembler, jump: (inout X64Assembler, Int) -> Void) {
-        let n = t.params.count, k1 = max(n, t.results.count)
+        let n = RawValue.slotCount(t.params), k1 = max(n, RawValue.slotCount(t.results))
         let topOff = 16 + 8 * K
         let ra = topOff - 8 * k1 - 8
         // Temporaries below both our frame and the new return-address slot.

@@ -164,8 +164,8 @@ enum Helpers {
         let stack = TraceStack.of(thread.assumingMemoryBound(to: JITThreadState.self))
         guard stack.functions.count < TraceStack.maxDepth else { return UInt32(TrapCode.callStackExhausted.rawValue) }
         let f = inst.functions[Int(index)]
-        let k = max(f.type.params.count, f.type.results.count)
-        let arguments = (0..<f.type.params.count).map { area[k - 1 - $0] }
+        let k = max(RawValue.slotCount(f.type.params), RawValue.slotCount(f.type.results))
+        let arguments = AreaLayout.tracerSlots(area: area, k: k, as: f.type.params)
         stack.functions.append(f)
         tracer.enter(f, arguments: arguments)
         return 0
@@ -176,8 +176,8 @@ enum Helpers {
         let inst = instance(ctx)
         guard let tracer = inst.store.engine.callTracer else { return 0 }
         let f = inst.functions[Int(index)]
-        let k = max(f.type.params.count, f.type.results.count)
-        let results = (0..<f.type.results.count).map { area[k - 1 - $0] }
+        let k = max(RawValue.slotCount(f.type.params), RawValue.slotCount(f.type.results))
+        let results = AreaLayout.tracerSlots(area: area, k: k, as: f.type.results)
         _ = TraceStack.of(thread.assumingMemoryBound(to: JITThreadState.self)).functions.popLast()
         tracer.exit(f, results: results)
         return 0
@@ -200,14 +200,12 @@ enum Helpers {
         let ref = funcRef.assumingMemoryBound(to: VMFuncRef.self)
         let function = ref.pointee.function!.takeUnretainedValue()
         let type = function.type
-        let k = max(type.params.count, type.results.count)
-        var args: [Value] = []
-        args.reserveCapacity(type.params.count)
-        for (i, t) in type.params.enumerated() { args.append(RawValue.decode(area[k - 1 - i], as: t)) }
+        let k = max(RawValue.slotCount(type.params), RawValue.slotCount(type.results))
+        let args = AreaLayout.values(area: area, k: k, as: type.params)
         let caller = callerCtx.map { instance($0) }
         do {
             let results = try function.callHost(caller: caller, args)  // checked against `type`
-            for (j, v) in results.enumerated() { area[k - 1 - j] = RawValue.encode(v) }
+            AreaLayout.store(results, area: area, k: k)
             return 0
         } catch {
             let state = thread.assumingMemoryBound(to: JITThreadState.self)

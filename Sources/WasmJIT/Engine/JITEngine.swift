@@ -31,6 +31,10 @@ struct ModuleEnv {
     var traced = false
     /// The extensions the code may use; the others get fallback sequences.
     var features: CPUFeatures = .configured
+    /// Whether each global (imports first) is a v128.
+    var vectorGlobals: [Bool]
+
+    func globalIsVector(_ i: Int) -> Bool { i < vectorGlobals.count && vectorGlobals[i] }
 
     init(module: WasmCore.Module, calls: Calls, trapTail: Label, hostStub: Label, listing: Bool, traced: Bool,
          features: CPUFeatures) {
@@ -43,6 +47,7 @@ struct ModuleEnv {
         self.listing = listing
         self.traced = traced
         self.features = features
+        vectorGlobals = module.allGlobals.map { $0.valueType == .v128 }
     }
 }
 
@@ -135,9 +140,6 @@ public final class JITEngine: ExecutionEngine {
     }
 
     public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
-        if module.usesSIMD {
-            throw JITError("unsupported feature: SIMD is not compiled by the JIT yet (run it with --no-jit)")
-        }
         if compileMode == .lazy && !listing {
             return try JITModuleCode.prepareLazily(module, traced: callTracer != nil, features: features)
         }
@@ -180,9 +182,9 @@ public final class JITEngine: ExecutionEngine {
         else { throw JITError("function \(function.debugName) was not compiled by the JIT") }
         let state = JITThreadState.current()
         let type = function.type
-        let k = max(type.params.count, type.results.count)
-        var values = [UInt64](repeating: 0, count: max(k, 1))
-        for (i, v) in arguments.enumerated() { values[i] = RawValue.encode(v) }
+        let k = max(RawValue.slotCount(type.params), RawValue.slotCount(type.results))
+        var values = AreaLayout.slots(arguments)
+        if values.count < max(k, 1) { values.append(contentsOf: repeatElement(0, count: max(k, 1) - values.count)) }
         let traceStack = callTracer.map { _ in TraceStack.of(state) }
         let traceHeight = traceStack?.functions.count ?? 0
         let rc = values.withUnsafeMutableBufferPointer { buf in
@@ -205,7 +207,7 @@ public final class JITEngine: ExecutionEngine {
             if let traceStack, let tracer = callTracer { traceStack.unwind(to: traceHeight, tracer: tracer, trap: trap) }
             throw trap
         }
-        return type.results.enumerated().map { RawValue.decode(values[$0.offset], as: $0.element) }
+        return values.withUnsafeBufferPointer { AreaLayout.values($0.baseAddress!, as: type.results) }
     }
 }
 

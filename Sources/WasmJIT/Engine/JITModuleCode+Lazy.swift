@@ -104,7 +104,10 @@ extension JITModuleCode {
         let limit = FunctionCompiler.maxFrameSlots / 2
         for (i, body) in module.codes.enumerated() {
             let type = module.types[Int(module.functions[i])]
-            let slots = body.localCount + Int(body.maxOperandHeight) + max(type.params.count, type.results.count)
+            // Slots (a v128 takes two; the operand height counts values).
+            let locals = body.localDeclarations.reduce(0) { $0 + Int($1.count) * RawValue.slotCount($1.type) }
+            let height = Int(body.maxOperandHeight) * (module.usesSIMD ? 2 : 1)
+            let slots = locals + height + max(RawValue.slotCount(type.params), RawValue.slotCount(type.results))
             if slots > limit { _ = try code.compileOnFirstCall(definedIndex: i) }
         }
         return code
