@@ -158,7 +158,9 @@ public enum Commands {
         } else {
             let instance = try instantiate(linker, module)
             main = instance
-            if let start = instance.function("_start") { call = (start, []) }
+            // A WASI command's entry: the default export `""` (as Wasmtime runs it; ITK-Wasm's
+            // pipelines have one), else `_start`.
+            if let entry = instance.function("") ?? instance.function("_start") { call = (entry, []) }
         }
         clock.finish("instantiate")
         defer { clock.finish("run") }

@@ -27,9 +27,9 @@ struct SpecGateTests {
 
     static let simdFiles: [String] = SharedData.simdGateFiles().map(\.path)
 
-    /// The SIMD gate (`scripts/spec-gate --list-simd`) on the interpreter, lazily and eagerly.
-    /// The JIT compiles no SIMD yet (it refuses such modules with an error): issue #11.
-    @Test(arguments: simdFiles, [Configuration(tier: .interpreter, mode: .lazy), Configuration(tier: .interpreter, mode: .eager)])
+    /// The SIMD gate (`scripts/spec-gate --list-simd`: SIMD and relaxed SIMD) on both tiers,
+    /// lazily and eagerly (CPUFeatureTests runs it again on a JIT without CPU extensions).
+    @Test(arguments: simdFiles, configurations)
     func simdScript(_ path: String, _ configuration: Configuration) throws {
         try specScript(path, configuration)
     }
