@@ -63,7 +63,7 @@ build_all() {
     need "$CC"
     mkdir -p "$out"
     local c
-    for c in intops floatops hashes imgfilter strops; do
+    for c in intops floatops hashes imgfilter strops floatkern; do
         echo "build.sh: $c.wasm"
         "$CC" "${CFLAGS[@]}" "${LDFLAGS[@]}" "$here/src/$c.c" -o "$out/$c.wasm"
     done

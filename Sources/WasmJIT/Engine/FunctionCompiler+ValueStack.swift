@@ -42,8 +42,8 @@ enum Opnd {
 
 extension FunctionCompiler {
     /// Value-stack GPRs (`pool`): rax, rdx, rsi, rdi, r8, r9, rcx (rcx last: variable
-    /// shifts want it). rbx, r12, r11, r10 hold pinned locals and are callee-saved.
-    static let xmmPool: [XMM] = XMM.allCases
+    /// shifts want it). rbx, r12, r11, r10 hold pinned locals and are callee-saved. The XMM
+    /// pool (`xmmPool`) is every XMM register but those pinned to locals.
 
     // MARK: Registers
 
@@ -65,7 +65,7 @@ extension FunctionCompiler {
     }
 
     mutating func allocXMM(_ a: inout X64Assembler) -> XMM {
-        for x in Self.xmmPool where xmmUsed & (1 << x.rawValue) == 0 {
+        for x in xmmPool where xmmUsed & (1 << x.rawValue) == 0 {
             xmmUsed |= 1 << x.rawValue
             return x
         }
@@ -357,6 +357,9 @@ extension FunctionCompiler {
         case .i64Const(let v): pushVal(.const(v))
         case .f32Const(let v): pushVal(.const(Int64(Int32(bitPattern: v))))
         case .f64Const(let v): pushVal(.const(Int64(bitPattern: v)))
+        case .localGet(let i) where xmmPinOf[Int(i)] != nil: pinnedXMMGet(Int(i), &a)
+        case .localSet(let i) where xmmPinOf[Int(i)] != nil: pinnedXMMSet(Int(i), tee: false, &a)
+        case .localTee(let i) where xmmPinOf[Int(i)] != nil: pinnedXMMSet(Int(i), tee: true, &a)
         case .localGet(let i) where localIsVector[Int(i)]:
             let x = allocXMM(&a)
             a.movdqu(x, vectorLocal(Int(i)))

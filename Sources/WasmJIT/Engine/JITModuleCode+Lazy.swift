@@ -150,6 +150,9 @@ extension JITModuleCode {
                     seconds: seconds)
             totalSeconds += seconds
             let address = UInt(bitPattern: codeBase + start)
+            if PerfMap.isEnabled {
+                PerfMap.record(address: address, size: a.offset, module: module, functionIndex: importCount + definedIndex)
+            }
             wasmoon_store_release(UnsafeMutableRawPointer(space.table + definedIndex).assumingMemoryBound(to: Int64.self),
                                   Int64(bitPattern: UInt64(address)))
             return address

@@ -105,6 +105,12 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
         lazyEnv = nil
         codeBase = memory.base
         codeLimit = memory.codeSize
+        if PerfMap.isEnabled {
+            for (k, start) in map.starts.enumerated() {
+                PerfMap.record(address: UInt(bitPattern: memory.base + start), size: map.ends[k] - start, module: module,
+                               functionIndex: module.importedFunctionTypes.count + map.definedIndices[k])
+            }
+        }
         self.entryOffset = entryOffset
         self.map = map
         totalSeconds = compileSeconds

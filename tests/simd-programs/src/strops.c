@@ -8,14 +8,17 @@
  *   hex decode (range masks, shifts, narrowing of pairs with i16x8 arithmetic).
  *
  *   strops [SIZE_KB=64] [SEED=1] [REPS=1]
+ *
+ * The inputs are made once; the scalar versions run once, the SIMD versions REPS times over
+ * the same inputs (so a bench spends its time in the SIMD kernels), every result compared with
+ * the scalar one. The output does not depend on REPS.
  */
 #include "common.h"
 
-static int fails, quiet;
+static int fails;
 
-/* prints in the first repetition only; counts mismatches in all */
 static void report(const char *what, uint64_t value, int ok) {
-    if (!quiet) printf("%-14s %016llx %s\n", what, (unsigned long long)value, ok ? "ok" : "MISMATCH");
+    printf("%-14s %016llx %s\n", what, (unsigned long long)value, ok ? "ok" : "MISMATCH");
     if (!ok) fails++;
 }
 
@@ -283,6 +286,25 @@ static size_t make_text(uint8_t *p, size_t n) {
     return n;
 }
 
+/* the UTF-8 inputs: text[off .. off+len) with `patch` written at `at` (npatch bytes, 0: none) */
+struct utf8_case { size_t off, len, at; uint8_t patch[4], npatch; };
+
+/* applies a case's patch to t2 (a copy of the text), saving the bytes it replaces */
+static inline void patch_apply(uint8_t *t2, const struct utf8_case *c, uint8_t saved[4]) {
+    for (int k = 0; k < c->npatch; k++) saved[k] = t2[c->off + c->at + k], t2[c->off + c->at + k] = c->patch[k];
+}
+
+static inline void patch_undo(uint8_t *t2, const struct utf8_case *c, const uint8_t saved[4]) {
+    for (int k = 0; k < c->npatch; k++) t2[c->off + c->at + k] = saved[k];
+}
+
+/* through a volatile, so that the compiler cannot hoist a (pure) kernel call out of the
+ * repetition loop */
+static inline const uint8_t *opaque(const uint8_t *p) {
+    const uint8_t *volatile v = p;
+    return v;
+}
+
 int main(int argc, char **argv) {
     prog_usage = "[SIZE_KB=64] [SEED=1] [REPS=1]";
     long kb = arg_long(argc, argv, 1, 64, 1, 1 << 20);
@@ -290,90 +312,141 @@ int main(int argc, char **argv) {
     long reps = arg_long(argc, argv, 3, 1, 1, 100000);
     rng_seed((uint64_t)seed);
     size_t n = (size_t)kb * 1024;
-    uint8_t *text = xmalloc(n + 64), *t2 = xmalloc(n + 64), *t3 = xmalloc(n + 64);
+    uint8_t *text = xmalloc(n + 64), *t2 = xmalloc(n + 64), *t3 = xmalloc(n + 64), *nuls = xmalloc(n + 64);
+    uint8_t *cased = xmalloc(n + 64);
     make_text(text, n);
     memset(text + n, 0, 64);
 
-    for (long r = 0; r < reps; r++) {
-        quiet = r > 0;
-        digest_t d;
-        dg_init(&d);
-        int ok = 1;
-        /* strlen of many suffixes: put NULs at random places in a copy */
-        memcpy(t2, text, n + 64);
-        for (size_t k = 0; k < n / 97; k++) t2[rng_below((uint32_t)n)] = 0;
-        for (size_t off = 0; off < n; off += 1 + rng_below(331)) {
-            size_t a = strlen_simd((const char *)t2 + off), b = strlen_ref((const char *)t2 + off);
-            ok &= a == b;
-            dg_u64(&d, a);
+    /* ---- the inputs ---- */
+    /* strlen of many suffixes: NULs at random places in a copy */
+    memcpy(nuls, text, n + 64);
+    for (size_t k = 0; k < n / 97; k++) nuls[rng_below((uint32_t)n)] = 0;
+    size_t nstr = 0, *str_off = xmalloc(sizeof(size_t) * (n + 1));
+    for (size_t off = 0; off < n; off += 1 + rng_below(331)) str_off[nstr++] = off;
+    /* count / find: a byte, an offset and a length each */
+    static const uint8_t CH[] = {' ', 'e', 'o', '\n', 0xe3, 0x80, 'Z', 0};
+    enum { NCH = sizeof CH };
+    size_t ch_off[NCH], ch_len[NCH];
+    for (size_t k = 0; k < NCH; k++) ch_off[k] = rng_below(61), ch_len[k] = n - ch_off[k] - rng_below(100);
+    /* UTF-8: parts of the text (1/4 to 1/32 of it), then with one random byte changed, a byte
+     * replaced by a continuation byte, a bad sequence written in, cut short, ... */
+    enum { NUTF = 200 };
+    struct utf8_case uc[NUTF];
+    for (int k = 0; k < NUTF; k++) {
+        struct utf8_case *c = &uc[k];
+        c->off = rng_below(64), c->len = (n - c->off) >> (k % 4 + 2), c->at = 0, c->npatch = 0;
+        /* (the byte first, then its place: the order of the earlier versions of this program) */
+        if (k % 5 == 1) c->patch[0] = (uint8_t)rng_u32(), c->at = rng_below((uint32_t)c->len), c->npatch = 1;
+        if (k % 5 == 2) c->patch[0] = (uint8_t)(0x80 | rng_below(0x80)), c->at = rng_below((uint32_t)c->len), c->npatch = 1;
+        if (k % 5 == 3) {
+            static const uint8_t BAD[][4] = {{0xc0, 0x80}, {0xed, 0xa0, 0x80}, {0xf4, 0x90, 0x80, 0x80}, {0xe0, 0x80, 0x80},
+                                             {0xf0, 0x80, 0x80, 0x80}, {0xf5, 0x80, 0x80, 0x80}, {0xef, 0xbf, 0xbf},
+                                             {0xf4, 0x8f, 0xbf, 0xbf}, {0xc2, 0x80}, {0xdf, 0xbf}};
+            c->at = rng_below((uint32_t)(c->len - 4));
+            memcpy(c->patch, BAD[k / 5 % 10], 4);
+            c->npatch = 4;
         }
-        report("strlen", d.h, ok);
-
-        dg_init(&d);
-        ok = 1;
-        static const uint8_t CH[] = {' ', 'e', 'o', '\n', 0xe3, 0x80, 'Z', 0};
-        for (size_t k = 0; k < sizeof CH; k++) {
-            size_t off = rng_below(61), len = n - off - rng_below(100);
-            size_t a = count_simd(text + off, len, CH[k]), b = count_ref(text + off, len, CH[k]);
-            size_t f = find_simd(text + off, len, CH[k]), g = find_ref(text + off, len, CH[k]);
-            size_t f2 = find_simd(text + off + n / 2, len - n / 2, CH[k]), g2 = find_ref(text + off + n / 2, len - n / 2, CH[k]);
-            ok &= a == b && f == g && f2 == g2;
-            dg_u64(&d, a);
-            dg_u64(&d, (uint64_t)f << 32 | f2);
-        }
-        report("count/find", d.h, ok);
-
-        case_simd(text, t2, n - 3, 0);
-        case_ref(text, t3, n - 3, 0);
-        ok = memcmp(t2, t3, n - 3) == 0;
-        case_simd(t2, t2, n - 3, 1);
-        case_ref(t3, t3, n - 3, 1);
-        ok &= memcmp(t2, t3, n - 3) == 0;
-        report("lower/upper", digest_of(t2, n - 3), ok);
-
-        /* UTF-8: the text itself, then copies with one random byte changed, cut short, ... */
-        dg_init(&d);
-        ok = 1;
-        int valid = 0, checks = 0;
-        for (int k = 0; k < 200; k++) {
-            size_t off = rng_below(64), len = (n - off) >> (k % 4);
-            memcpy(t2, text + off, len);
-            if (k % 5 == 1) t2[rng_below((uint32_t)len)] = (uint8_t)rng_u32();
-            if (k % 5 == 2) t2[rng_below((uint32_t)len)] = (uint8_t)(0x80 | rng_below(0x80));
-            if (k % 5 == 3) {
-                static const uint8_t BAD[][4] = {{0xc0, 0x80}, {0xed, 0xa0, 0x80}, {0xf4, 0x90, 0x80, 0x80}, {0xe0, 0x80, 0x80},
-                                                 {0xf0, 0x80, 0x80, 0x80}, {0xf5, 0x80, 0x80, 0x80}, {0xef, 0xbf, 0xbf},
-                                                 {0xf4, 0x8f, 0xbf, 0xbf}, {0xc2, 0x80}, {0xdf, 0xbf}};
-                size_t at = rng_below((uint32_t)(len - 4));
-                memcpy(t2 + at, BAD[k / 5 % 10], 4);
-            }
-            if (k % 5 == 4) len -= rng_below(3); /* may cut a sequence short */
-            int a = utf8_valid_simd(t2, len), b = utf8_valid_ref(t2, len);
-            ok &= a == b;
-            valid += a;
-            checks++;
-            dg_u64(&d, (uint64_t)a << 40 | len);
-        }
-        report("utf8-validate", d.h, ok);
-        if (!quiet) printf("utf8-validate  %d of %d valid\n", valid, checks);
-
-        size_t cp1 = codepoints_simd(text, n), cp2 = codepoints_ref(text, n);
-        report("codepoints", cp1, cp1 == cp2);
-
-        /* hex: encode part of the text, decode it back; then a bad digit */
-        size_t hn = n / 4 & ~(size_t)7;
-        char *hex = xmalloc(2 * hn + 16);
-        NOVEC for (size_t i = 0; i < hn; i++) {
-            hex[2 * i] = "0123456789abcdef"[text[i] >> 4];
-            hex[2 * i + 1] = "0123456789ABCDEF"[text[i] & 15];
-        }
-        int h1 = hexdec_simd(hex, hn, t2), h2 = hexdec_ref(hex, hn, t3);
-        ok = h1 && h2 && memcmp(t2, t3, hn) == 0 && memcmp(t2, text, hn) == 0;
-        hex[2 * (hn / 2) + 1] = 'g';
-        ok &= !hexdec_simd(hex, hn, t2) && !hexdec_ref(hex, hn, t3);
-        report("hex-decode", digest_of(t3, hn), ok);
-        free(hex);
+        if (k % 5 == 4) c->len -= rng_below(3); /* may cut a sequence short */
     }
-    printf("strops %ld KiB seed %ld reps %ld: %s\n", kb, seed, reps, fails ? "MISMATCHES" : "simd == scalar");
+    /* hex: part of the text encoded; a copy with a bad digit in the middle */
+    size_t hn = n / 4 & ~(size_t)7;
+    char *hex = xmalloc(2 * hn + 16), *badhex = xmalloc(2 * hn + 16);
+    NOVEC for (size_t i = 0; i < hn; i++) {
+        hex[2 * i] = "0123456789abcdef"[text[i] >> 4];
+        hex[2 * i + 1] = "0123456789ABCDEF"[text[i] & 15];
+    }
+    memcpy(badhex, hex, 2 * hn);
+    badhex[2 * (hn / 2) + 1] = 'g';
+
+    /* ---- the scalar references, once ---- */
+    size_t *str_ref = xmalloc(sizeof(size_t) * (nstr + 1));
+    for (size_t i = 0; i < nstr; i++) str_ref[i] = strlen_ref((const char *)nuls + str_off[i]);
+    size_t cnt_ref[NCH], fnd_ref[NCH], fnd2_ref[NCH];
+    for (size_t k = 0; k < NCH; k++) {
+        const uint8_t *p = text + ch_off[k];
+        cnt_ref[k] = count_ref(p, ch_len[k], CH[k]);
+        fnd_ref[k] = find_ref(p, ch_len[k], CH[k]);
+        fnd2_ref[k] = find_ref(p + n / 2, ch_len[k] - n / 2, CH[k]);
+    }
+    case_ref(text, t3, n - 3, 0);
+    uint64_t lower_ref = digest_of(t3, n - 3);
+    case_ref(t3, t3, n - 3, 1);
+    uint64_t upper_ref = digest_of(t3, n - 3);
+    int utf_ref[NUTF];
+    memcpy(t2, text, n + 64); /* the UTF-8 cases patch it and undo their patch */
+    for (int k = 0; k < NUTF; k++) {
+        uint8_t saved[4];
+        patch_apply(t2, &uc[k], saved);
+        utf_ref[k] = utf8_valid_ref(t2 + uc[k].off, uc[k].len);
+        patch_undo(t2, &uc[k], saved);
+    }
+    size_t cp_ref = codepoints_ref(text, n);
+    int hex_ok_ref = hexdec_ref(hex, hn, t3) && memcmp(t3, text, hn) == 0;
+    uint64_t hex_ref = digest_of(t3, hn);
+    hex_ok_ref &= !hexdec_ref(badhex, hn, t3);
+
+    /* ---- the SIMD versions, REPS times: every result against the reference ---- */
+    int ok_str = 1, ok_cf = 1, ok_case = 1, ok_utf = 1, ok_cp = 1, ok_hex = 1;
+    size_t *str_simd = xmalloc(sizeof(size_t) * (nstr + 1)), cnt[NCH], fnd[NCH], fnd2[NCH], cp = 0;
+    int utf[NUTF];
+    memset(t3, 0, n + 64); /* held the reference's hex decoding */
+    for (long r = 0; r < reps; r++) {
+        const uint8_t *nl = opaque(nuls), *tx = opaque(text);
+        for (size_t i = 0; i < nstr; i++) {
+            str_simd[i] = strlen_simd((const char *)nl + str_off[i]);
+            ok_str &= str_simd[i] == str_ref[i];
+        }
+        for (size_t k = 0; k < NCH; k++) {
+            const uint8_t *p = tx + ch_off[k];
+            cnt[k] = count_simd(p, ch_len[k], CH[k]);
+            fnd[k] = find_simd(p, ch_len[k], CH[k]);
+            fnd2[k] = find_simd(p + n / 2, ch_len[k] - n / 2, CH[k]);
+            ok_cf &= cnt[k] == cnt_ref[k] && fnd[k] == fnd_ref[k] && fnd2[k] == fnd2_ref[k];
+        }
+        case_simd(tx, cased, n - 3, 0);
+        if (r == reps - 1) ok_case &= digest_of(cased, n - 3) == lower_ref;
+        case_simd(cased, cased, n - 3, 1);
+        for (int k = 0; k < NUTF; k++) {
+            uint8_t saved[4];
+            patch_apply(t2, &uc[k], saved);
+            utf[k] = utf8_valid_simd(t2 + uc[k].off, uc[k].len);
+            patch_undo(t2, &uc[k], saved);
+            ok_utf &= utf[k] == utf_ref[k];
+        }
+        cp = codepoints_simd(tx, n);
+        ok_cp &= cp == cp_ref;
+        ok_hex &= hexdec_simd(hex, hn, t3);
+        ok_hex &= !hexdec_simd(badhex, hn, t3 + hn + 8);
+    }
+
+    digest_t d;
+    dg_init(&d);
+    for (size_t i = 0; i < nstr; i++) dg_u64(&d, str_simd[i]);
+    report("strlen", d.h, ok_str);
+
+    dg_init(&d);
+    for (size_t k = 0; k < NCH; k++) {
+        dg_u64(&d, cnt[k]);
+        dg_u64(&d, (uint64_t)fnd[k] << 32 | fnd2[k]);
+    }
+    report("count/find", d.h, ok_cf);
+
+    uint64_t upper = digest_of(cased, n - 3);
+    report("lower/upper", upper, ok_case && upper == upper_ref);
+
+    dg_init(&d);
+    int valid = 0;
+    for (int k = 0; k < NUTF; k++) {
+        valid += utf[k];
+        dg_u64(&d, (uint64_t)utf[k] << 40 | uc[k].len);
+    }
+    report("utf8-validate", d.h, ok_utf);
+    printf("utf8-validate  %d of %d valid\n", valid, NUTF);
+
+    report("codepoints", cp, ok_cp);
+
+    uint64_t hexd = digest_of(t3, hn);
+    report("hex-decode", hexd, ok_hex && hex_ok_ref && hexd == hex_ref && memcmp(t3, text, hn) == 0);
+    printf("strops %ld KiB seed %ld: %s\n", kb, seed, fails ? "MISMATCHES" : "simd == scalar");
     return fails ? 1 : 0;
 }
