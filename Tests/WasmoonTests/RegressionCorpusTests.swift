@@ -108,13 +108,14 @@ struct RegressionCorpusTests {
     }
 }
 
-/// The bits of a numeric value, for comparisons.
+/// The bits of a numeric value, for comparisons (a v128 as its 32 hex digits).
 enum RawBits {
-    static func of(_ value: Value) -> UInt64 {
+    static func of(_ value: Value) -> String {
         switch value {
-        case .i32(let v), .f32(let v): UInt64(v)
-        case .i64(let v), .f64(let v): v
-        default: 0
+        case .i32(let v), .f32(let v): String(v)
+        case .i64(let v), .f64(let v): String(v)
+        case .v128(let v): v.description
+        case .funcRef, .externRef: ValueFormat.format(value)
         }
     }
 }
