@@ -94,7 +94,8 @@ def main():
                 cwasm = os.path.join(tmp, f"{p['name']}-{compiler}.cwasm")
                 subprocess.run([wasmtime, "compile"] + flags + ["-C", f"compiler={compiler}", "-o", cwasm, p["module"]],
                                check=True)
-                cells[compiler] = [wasmtime, "run", "--allow-precompiled"] + flags + [cwasm] + p["bench"]
+                cells[compiler] = ([wasmtime, "run", "--allow-precompiled"] + flags + ["-C", f"compiler={compiler}"]
+                                   + [cwasm] + p["bench"])
             rts[p["name"]] = cells
         groups["jit"] = (rts, ["wasmoon-jit", "cranelift", "winch"], [("cranelift", "wasmoon-jit"), ("winch", "wasmoon-jit")])
     if args.only in (None, "interp"):

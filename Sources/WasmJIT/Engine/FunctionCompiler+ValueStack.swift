@@ -23,6 +23,9 @@ enum StackVal {
     /// is its second, whose slot address is where its 16 bytes start (slots grow downwards),
     /// and the entry below it is `.upper`.
     case vec(XMM)
+    /// A v128 constant, not materialized (`vectorConstantOrder[index]`): an instruction that
+    /// takes it as a source reads it from the constant pool (16-byte aligned) in place.
+    case vconst(Int)
     /// The first slot of the v128 whose entry is just above; it has no place of its own.
     /// In memory, a v128 is `.upper, .mem`. Only vector entries follow an `.upper`, which is
     /// how `drop` and `select` tell a v128 from a scalar.
@@ -156,8 +159,8 @@ extension FunctionCompiler {
         case .local(let i):
             if let r = pinOf[i] { return .pin(r) }
             return .mem(local(i))
-        case .upper:
-            // Validated code never pops half a vector; a scalar pop here is a compiler bug.
+        case .upper, .vconst:
+            // Validated code never pops a vector as a scalar; doing so is a compiler bug.
             return .mem(slot(d))
         }
     }
@@ -182,7 +185,7 @@ extension FunctionCompiler {
                 freeXMM(x)
                 vals[i] = .mem
             case .upper: break
-            case .const, .local: pending = true
+            case .const, .local, .vconst: pending = true
             }
         }
         if !pending { return }
@@ -204,6 +207,14 @@ extension FunctionCompiler {
                     a.mov(.i64, t, local(j))
                     a.mov(.i64, slot(i), t)
                 }
+                vals[i] = .mem
+            case .vconst(let k):
+                // The 16 bytes start at this (the second) slot's address.
+                let v = vectorConstantOrder[k]
+                a.movabs(t, v.low)
+                a.mov(.i64, slot(i), t)
+                a.movabs(t, v.high)
+                a.mov(.i64, Mem(.rbp, slot(i).disp + 8), t)
                 vals[i] = .mem
             default: break
             }

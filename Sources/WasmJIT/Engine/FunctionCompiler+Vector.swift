@@ -1,9 +1,17 @@
 import WasmCore
 import WasmRuntime
 
-/// A popped v128 operand: an owned XMM register, or its 16 bytes in a frame slot pair
-/// (not 16-byte aligned: only `movdqu`/`movups` may read it).
+/// A popped v128 operand: an owned XMM register, its 16 bytes in a frame slot pair (not
+/// 16-byte aligned: only `movdqu`/`movups` may read it), or a constant.
 enum VectorOperand {
+    case reg(XMM)
+    case mem(Mem)
+    case constant(V128)
+}
+
+/// The source operand of an SSE instruction: a register, or an aligned memory operand (a
+/// constant in the pool).
+enum VectorSource {
     case reg(XMM)
     case mem(Mem)
 }
@@ -40,6 +48,7 @@ extension FunctionCompiler {
         switch entry {
         case .vec(let x): return .reg(x)
         case .mem: return .mem(slot(d))
+        case .vconst(let k): return .constant(vectorConstantOrder[k])
         default:
             a.fail("a vector entry is neither in a register nor in memory")
             return .mem(slot(d))
@@ -54,7 +63,43 @@ extension FunctionCompiler {
             let x = allocXMM(&a)
             a.movdqu(x, m)
             return x
+        case .constant(let v): return vectorConstant(v, &a)
         }
+    }
+
+    /// The operand as an instruction's source: a constant stays in the pool.
+    mutating func vectorSource(_ o: VectorOperand, _ a: inout X64Assembler) -> VectorSource {
+        if case .constant(let v) = o { return .mem(.rip(constantLabel(v, &a))) }
+        return .reg(vectorRegister(o, &a))
+    }
+
+    /// Pops a v128 as an instruction's source.
+    mutating func popVectorSource(_ a: inout X64Assembler) -> VectorSource { vectorSource(popVector(&a), &a) }
+
+    /// A constant as an instruction's source operand (`[rip + const]`, 16-byte aligned).
+    mutating func constantSource(_ v: V128, _ a: inout X64Assembler) -> VectorSource {
+        .mem(.rip(constantLabel(v, &a)))
+    }
+
+    mutating func release(_ s: VectorSource) {
+        if case .reg(let x) = s { freeXMM(x) }
+    }
+
+    /// `op dst, src`.
+    func packed(_ op: PackedOp, _ dst: XMM, _ src: VectorSource, _ a: inout X64Assembler) {
+        switch src {
+        case .reg(let x): a.packed(op, dst, x)
+        case .mem(let m): a.packed(op, dst, m)
+        }
+    }
+
+    /// Pushes a constant without materializing it.
+    mutating func pushVectorConstant(_ v: V128, _ a: inout X64Assembler) {
+        _ = constantLabel(v, &a)
+        guard let index = vectorConstantIndex[v] else { return }
+        vals.append(.upper)
+        vals.append(.vconst(index))
+        need(vals.count)
     }
 
     /// Pops a v128 into an owned register.
@@ -101,6 +146,7 @@ extension FunctionCompiler {
         if let label = vectorConstants[v] { return label }
         let label = a.newLabel("const")
         vectorConstants[v] = label
+        vectorConstantIndex[v] = vectorConstantOrder.count
         vectorConstantOrder.append(v)
         return label
     }
@@ -121,7 +167,7 @@ extension FunctionCompiler {
     mutating func fastVector(_ ins: Instruction, _ a: inout X64Assembler) -> Bool {
         switch ins {
         case .v128Const(let v):
-            pushVector(vectorConstant(v, &a))
+            pushVectorConstant(v, &a)
             return true
         case .i8x16Shuffle(let lanes):
             return fastShuffle(lanes, &a)
@@ -366,16 +412,8 @@ extension FunctionCompiler {
         let fromA = indices.map { $0 < 16 ? $0 : 0x80 }, fromB = indices.map { $0 >= 16 ? $0 - 16 : 0x80 }
         let y = popVectorRegister(&a), x = popVectorRegister(&a)
         let usesA = fromA.contains { $0 != 0x80 }, usesB = fromB.contains { $0 != 0x80 }
-        if usesA {
-            let m = vectorConstant(V128(bytes: fromA), &a)
-            a.packed(.pshufb, x, m)
-            freeXMM(m)
-        }
-        if usesB {
-            let m = vectorConstant(V128(bytes: fromB), &a)
-            a.packed(.pshufb, y, m)
-            freeXMM(m)
-        }
+        if usesA { packed(.pshufb, x, constantSource(V128(bytes: fromA), &a), &a) }
+        if usesB { packed(.pshufb, y, constantSource(V128(bytes: fromB), &a), &a) }
         if usesA && usesB {
             a.packed(.por, x, y)
             freeXMM(y)

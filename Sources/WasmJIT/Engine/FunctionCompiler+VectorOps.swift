@@ -153,18 +153,18 @@ extension FunctionCompiler {
     mutating func fastVectorOp(_ op: VectorOp, _ a: inout X64Assembler) -> Bool {
         guard let needs = Self.vectorSequenceNeeds(op), env.features.isSuperset(of: needs) else { return false }
         if let (p, _) = Self.inPlaceBinary(op) {
-            let y = popVectorRegister(&a), x = popVectorRegister(&a)
-            a.packed(p, x, y)
-            freeXMM(y)
+            let y = popVectorSource(&a), x = popVectorRegister(&a)
+            packed(p, x, y, &a)
+            release(y)
             pushVector(x)
             return true
         }
         if let (p, swapped, negated, _) = Self.derivedCompare(op) {
-            let y = popVectorRegister(&a), x = popVectorRegister(&a)
-            let (d, s) = swapped ? (y, x) : (x, y)
-            a.packed(p, d, s)
+            let y = popVector(&a), x = popVector(&a)
+            let d = vectorRegister(swapped ? y : x, &a), s = vectorSource(swapped ? x : y, &a)
+            packed(p, d, s, &a)
             if negated { vectorNot(d, &a) }
-            freeXMM(s)
+            release(s)
             pushVector(d)
             return true
         }
@@ -285,38 +285,36 @@ extension FunctionCompiler {
             pushVector(x)
         case .i8x16Popcnt:
             let x = popVectorRegister(&a)
-            let nibbles = vectorConstant(VectorSemantics.splat8(0x0F), &a)
+            let nibbles = constantSource(VectorSemantics.splat8(0x0F), &a)
             let high = copyVector(x, &a)
             a.packed(.psrlw, high, 4)
-            a.packed(.pand, high, nibbles)
-            a.packed(.pand, x, nibbles)
+            packed(.pand, high, nibbles, &a)
+            packed(.pand, x, nibbles, &a)
             let counts = V128(bytes: [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4])
-            loadVectorConstant(nibbles, counts, &a)
-            let lowCounts = copyVector(nibbles, &a)
+            let lowCounts = vectorConstant(counts, &a), highCounts = vectorConstant(counts, &a)
             a.packed(.pshufb, lowCounts, x)
-            a.packed(.pshufb, nibbles, high)
-            a.packed(.paddb, lowCounts, nibbles)
+            a.packed(.pshufb, highCounts, high)
+            a.packed(.paddb, lowCounts, highCounts)
             freeXMM(x)
             freeXMM(high)
-            freeXMM(nibbles)
+            freeXMM(highCounts)
             pushVector(lowCounts)
         case .i8x16Swizzle, .i8x16RelaxedSwizzle:
             // Indices ≥ 16 saturate to ≥ 0x80, which pshufb turns into 0.
             let y = popVectorRegister(&a), x = popVectorRegister(&a)
-            let t = vectorConstant(VectorSemantics.splat8(0x70), &a)
-            a.packed(.paddusb, t, y)
-            a.packed(.pshufb, x, t)
-            freeXMM(t)
+            packed(.paddusb, y, constantSource(VectorSemantics.splat8(0x70), &a), &a)
+            a.packed(.pshufb, x, y)
             freeXMM(y)
             pushVector(x)
         case .i16x8Q15mulrSatS, .i16x8RelaxedQ15mulrS:
             // pmulhrsw wraps -32768 · -32768 to -32768: flip those lanes to 32767.
-            let y = popVectorRegister(&a), x = popVectorRegister(&a)
-            a.packed(.pmulhrsw, x, y)
-            loadVectorConstant(y, VectorSemantics.splat16(0x8000), &a)
-            a.packed(.pcmpeqw, y, x)
-            a.packed(.pxor, x, y)
-            freeXMM(y)
+            let y = popVectorSource(&a), x = popVectorRegister(&a)
+            packed(.pmulhrsw, x, y, &a)
+            release(y)
+            let m = vectorConstant(VectorSemantics.splat16(0x8000), &a)
+            a.packed(.pcmpeqw, m, x)
+            a.packed(.pxor, x, m)
+            freeXMM(m)
             pushVector(x)
         case .i8x16Shl, .i8x16ShrS, .i8x16ShrU, .i16x8Shl, .i16x8ShrS, .i16x8ShrU, .i32x4Shl, .i32x4ShrS, .i32x4ShrU,
             .i64x2Shl, .i64x2ShrS, .i64x2ShrU:
@@ -378,31 +376,25 @@ extension FunctionCompiler {
         case .i16x8ExtaddPairwiseI8x16S, .i16x8ExtaddPairwiseI8x16U:
             // pmaddubsw: unsigned bytes of its first operand times signed bytes of its second.
             let x = popVectorRegister(&a)
-            let ones = vectorConstant(VectorSemantics.splat8(1), &a)
             if op == .i16x8ExtaddPairwiseI8x16S {
+                let ones = vectorConstant(VectorSemantics.splat8(1), &a)
                 a.packed(.pmaddubsw, ones, x)
                 freeXMM(x)
                 pushVector(ones)
             } else {
-                a.packed(.pmaddubsw, x, ones)
-                freeXMM(ones)
+                packed(.pmaddubsw, x, constantSource(VectorSemantics.splat8(1), &a), &a)
                 pushVector(x)
             }
         case .i32x4ExtaddPairwiseI16x8S, .i32x4ExtaddPairwiseI16x8U:
             let x = popVectorRegister(&a)
-            let t = allocXMM(&a)
             if op == .i32x4ExtaddPairwiseI16x8U {
                 // Signed pairs of x - 32768, then + 65536 per lane.
-                loadVectorConstant(t, VectorSemantics.splat16(0x8000), &a)
-                a.packed(.pxor, x, t)
+                packed(.pxor, x, constantSource(VectorSemantics.splat16(0x8000), &a), &a)
             }
-            loadVectorConstant(t, VectorSemantics.splat16(1), &a)
-            a.packed(.pmaddwd, x, t)
+            packed(.pmaddwd, x, constantSource(VectorSemantics.splat16(1), &a), &a)
             if op == .i32x4ExtaddPairwiseI16x8U {
-                loadVectorConstant(t, VectorSemantics.splat32(0x1_0000), &a)
-                a.packed(.paddd, x, t)
+                packed(.paddd, x, constantSource(VectorSemantics.splat32(0x1_0000), &a), &a)
             }
-            freeXMM(t)
             pushVector(x)
         case .i16x8RelaxedDotI8x16I7x16S, .i32x4RelaxedDotI8x16I7x16AddS:
             fastRelaxedDot(op, &a)
@@ -414,9 +406,7 @@ extension FunctionCompiler {
 
     /// `x = ~x`.
     mutating func vectorNot(_ x: XMM, _ a: inout X64Assembler) {
-        let t = vectorConstant(V128(low: .max, high: .max), &a)
-        a.packed(.pxor, x, t)
-        freeXMM(t)
+        packed(.pxor, x, constantSource(V128(low: .max, high: .max), &a), &a)
     }
 
     mutating func fastSplat(_ op: VectorOp, _ a: inout X64Assembler) {
@@ -429,7 +419,7 @@ extension FunctionCompiler {
             case .i32x4Splat, .f32x4Splat: VectorSemantics.splat32(bits)
             default: VectorSemantics.splat64(bits)
             }
-            pushVector(vectorConstant(v, &a))
+            pushVectorConstant(v, &a)
             return
         }
         switch op {
@@ -522,9 +512,7 @@ extension FunctionCompiler {
             if count == nil {
                 shift(.psllw, left ? .psllw : .psrlw, x, &a)
                 let keep = left ? UInt64(0xFF << constant) & 0xFF : UInt64(0xFF >> constant)
-                let m = vectorConstant(VectorSemantics.splat8(keep), &a)
-                a.packed(.pand, x, m)
-                freeXMM(m)
+                packed(.pand, x, constantSource(VectorSemantics.splat8(keep), &a), &a)
             } else {
                 // (shifted x & the byte that stayed in place) | shifted (x & the other byte).
                 let m = vectorConstant(VectorSemantics.splat16(left ? 0xFF00 : 0x00FF), &a)

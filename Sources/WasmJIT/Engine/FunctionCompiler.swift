@@ -99,6 +99,7 @@ struct FunctionCompiler {
     /// The v128 constants the code loads (`movdqu x, [rip + label]`), emitted after it.
     var vectorConstants: [V128: Label] = [:]
     var vectorConstantOrder: [V128] = []
+    var vectorConstantIndex: [V128: Int] = [:]
     /// Lazy compiles: the targets of the defined functions this one calls, and its own entry.
     var calleeLabels: [Int: DefinedTarget] = [:]
     var entryLabel: Label?
