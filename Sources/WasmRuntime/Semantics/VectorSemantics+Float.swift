@@ -35,10 +35,27 @@ extension VectorSemantics {
 
     // MARK: Min, max
 
-    @inlinable @inline(__always) public static func f32x4Min(_ a: V128, _ b: V128) -> V128 { zip(a, b, F32.self) { FloatOps.min($0, $1) } }
-    @inlinable @inline(__always) public static func f32x4Max(_ a: V128, _ b: V128) -> V128 { zip(a, b, F32.self) { FloatOps.max($0, $1) } }
-    @inlinable @inline(__always) public static func f64x2Min(_ a: V128, _ b: V128) -> V128 { zip(a, b, F64.self) { FloatOps.min($0, $1) } }
-    @inlinable @inline(__always) public static func f64x2Max(_ a: V128, _ b: V128) -> V128 { zip(a, b, F64.self) { FloatOps.max($0, $1) } }
+    // wasm's min/max with the NaN bits the JIT's sequences produce (and Cranelift's, so
+    // Wasmtime's): a NaN lane of min is the canonical NaN with the sign bit set; of max, the
+    // canonical NaN with the sign bit of either operand.
+    @inlinable @inline(__always) static func min32(_ a: Float, _ b: Float) -> Float {
+        a.isNaN || b.isNaN ? Float(bitPattern: 0xFFC0_0000) : FloatOps.min(a, b)
+    }
+    @inlinable @inline(__always) static func max32(_ a: Float, _ b: Float) -> Float {
+        guard a.isNaN || b.isNaN else { return FloatOps.max(a, b) }
+        return Float(bitPattern: 0x7FC0_0000 | ((a.bitPattern | b.bitPattern) & 0x8000_0000))
+    }
+    @inlinable @inline(__always) static func min64(_ a: Double, _ b: Double) -> Double {
+        a.isNaN || b.isNaN ? Double(bitPattern: 0xFFF8_0000_0000_0000) : FloatOps.min(a, b)
+    }
+    @inlinable @inline(__always) static func max64(_ a: Double, _ b: Double) -> Double {
+        guard a.isNaN || b.isNaN else { return FloatOps.max(a, b) }
+        return Double(bitPattern: 0x7FF8_0000_0000_0000 | ((a.bitPattern | b.bitPattern) & 0x8000_0000_0000_0000))
+    }
+    @inlinable @inline(__always) public static func f32x4Min(_ a: V128, _ b: V128) -> V128 { zip(a, b, F32.self) { min32($0, $1) } }
+    @inlinable @inline(__always) public static func f32x4Max(_ a: V128, _ b: V128) -> V128 { zip(a, b, F32.self) { max32($0, $1) } }
+    @inlinable @inline(__always) public static func f64x2Min(_ a: V128, _ b: V128) -> V128 { zip(a, b, F64.self) { min64($0, $1) } }
+    @inlinable @inline(__always) public static func f64x2Max(_ a: V128, _ b: V128) -> V128 { zip(a, b, F64.self) { max64($0, $1) } }
     /// Pseudo-minimum: `b < a ? b : a` (the first operand when unordered or equal).
     @inlinable @inline(__always) public static func f32x4Pmin(_ a: V128, _ b: V128) -> V128 { zip(a, b, F32.self) { $1 < $0 ? $1 : $0 } }
     /// Pseudo-maximum: `a < b ? b : a`.
@@ -135,26 +152,35 @@ extension VectorSemantics {
 
     // MARK: Fused multiply-add (relaxed)
 
+    /// `±(x * y) + z` rounded once; a NaN result is the first NaN of x, y, z, quieted, never
+    /// negated (what FMA3's `vfmadd231`/`vfnmadd231` return, measured; the JIT and Cranelift
+    /// emit them).
+    @inlinable @inline(__always) static func fused<T: BinaryFloatingPoint>(_ x: T, _ y: T, _ z: T, negate: Bool) -> T {
+        if x.isNaN { return x + x }
+        if y.isNaN { return y + y }
+        if z.isNaN { return z + z }
+        return z.addingProduct(negate ? -x : x, y)
+    }
     /// `a * b + c`, rounded once.
     @inlinable @inline(__always) public static func f32x4RelaxedMadd(_ a: V128, _ b: V128, _ c: V128) -> V128 {
         let x = a.lanes(F32.self), y = b.lanes(F32.self), z = c.lanes(F32.self)
         var r = F32()
-        for i in 0..<4 { r[i] = z[i].addingProduct(x[i], y[i]) }
+        for i in 0..<4 { r[i] = fused(x[i], y[i], z[i], negate: false) }
         return V128(r)
     }
     /// `-(a * b) + c`, rounded once.
     @inlinable @inline(__always) public static func f32x4RelaxedNmadd(_ a: V128, _ b: V128, _ c: V128) -> V128 {
         let x = a.lanes(F32.self), y = b.lanes(F32.self), z = c.lanes(F32.self)
         var r = F32()
-        for i in 0..<4 { r[i] = z[i].addingProduct(-x[i], y[i]) }
+        for i in 0..<4 { r[i] = fused(x[i], y[i], z[i], negate: true) }
         return V128(r)
     }
     @inlinable @inline(__always) public static func f64x2RelaxedMadd(_ a: V128, _ b: V128, _ c: V128) -> V128 {
         let x = a.lanes(F64.self), y = b.lanes(F64.self), z = c.lanes(F64.self)
-        return V128(F64(z[0].addingProduct(x[0], y[0]), z[1].addingProduct(x[1], y[1])))
+        return V128(F64(fused(x[0], y[0], z[0], negate: false), fused(x[1], y[1], z[1], negate: false)))
     }
     @inlinable @inline(__always) public static func f64x2RelaxedNmadd(_ a: V128, _ b: V128, _ c: V128) -> V128 {
         let x = a.lanes(F64.self), y = b.lanes(F64.self), z = c.lanes(F64.self)
-        return V128(F64(z[0].addingProduct(-x[0], y[0]), z[1].addingProduct(-x[1], y[1])))
+        return V128(F64(fused(x[0], y[0], z[0], negate: true), fused(x[1], y[1], z[1], negate: true)))
     }
 }
