@@ -7,13 +7,13 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $top (i32.lt_u (local.get $i) (local.get $n))))))
 ;; ---- JIT listing (wasmoon explore; WASMOON_BLESS=1 swift test rewrites it) ----
-;; function 0 'fill' (i32) -> (): 80 bytes
+;; function 0 'fill' (i32) -> (): 76 bytes
 ;; func0:
 ;;    120  55                             push rbp
 ;;    121  48 89 e5                       mov rbp, rsp
 ;;    124  48 8d a5 b0 ff ff ff           lea rsp, [rbp - 0x50]
 ;;    12b  49 3b 65 00                    cmp rsp, qword ptr [r13]
-;;    12f  0f 82 31 00 00 00              jb trap_callStackExhausted
+;;    12f  0f 82 2d 00 00 00              jb trap_callStackExhausted
 ;;    135  48 c7 45 c8 00 00 00 00        mov qword ptr [rbp - 0x38], 0
 ;;    13d  48 89 5d e8                    mov qword ptr [rbp - 0x18], rbx
 ;;    141  4c 89 65 e0                    mov qword ptr [rbp - 0x20], r12
@@ -28,23 +28,21 @@
 ;;         ; @28 local.get 1
 ;;         ; @2a i32.const 1
 ;;         ; @2c i32.add
-;;    150  89 d8                          mov eax, ebx
-;;    152  83 c0 01                       add eax, 1
-;;         ; @2d local.set 1
-;;    155  89 c3                          mov ebx, eax
+;;         ; @2d local.set 1 (fused)
+;;    150  83 c3 01                       add ebx, 1
 ;;         ; @2f local.get 1
 ;;         ; @31 local.get 0
 ;;         ; @33 i32.lt_u
-;;    157  44 39 e3                       cmp ebx, r12d
+;;    153  44 39 e3                       cmp ebx, r12d
 ;;         ; @34 br_if 0 (fused)
-;;    15a  72 ef                          jb loop
+;;    156  72 f3                          jb loop
 ;;         ; @36 end
 ;;         ; @37 end
 ;; end:
-;;    15c  48 8b 5d e8                    mov rbx, qword ptr [rbp - 0x18]
-;;    160  4c 8b 65 e0                    mov r12, qword ptr [rbp - 0x20]
-;;    164  c9                             leave
-;;    165  c3                             ret
+;;    158  48 8b 5d e8                    mov rbx, qword ptr [rbp - 0x18]
+;;    15c  4c 8b 65 e0                    mov r12, qword ptr [rbp - 0x20]
+;;    160  c9                             leave
+;;    161  c3                             ret
 ;; trap_callStackExhausted:
-;;    166  bf 0a 00 00 00                 mov edi, 10
-;;    16b  e8 65 ff ff ff                 call trap_tail
+;;    162  bf 0a 00 00 00                 mov edi, 10
+;;    167  e8 69 ff ff ff                 call trap_tail

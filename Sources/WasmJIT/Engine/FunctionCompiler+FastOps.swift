@@ -215,9 +215,33 @@ extension FunctionCompiler {
             if case .mem = v, case .reg = b { swap = true }
             if swap { (v, b) = (b, v) }
         }
+        if fuseIntoPinnedLocal(op, s, &v, &b, &a) { return }
         let r = intoGPR(v, s, &a)
         aluOperand(op, s, r, b, &a)
         pushGPR(r)
+    }
+
+    /// `local.get $x; …; op; local.set $x` (or `local.tee`) with $x pinned: `op` on its
+    /// register in place (`add r12d, 16` instead of `mov eax, r12d; add eax, 16; mov r12d,
+    /// eax`), the `local.set` fused. Deferred reads of $x below are loaded first.
+    mutating func fuseIntoPinnedLocal(_ op: ALUOp, _ s: OperandSize, _ v: inout Opnd, _ b: inout Opnd,
+                                      _ a: inout X64Assembler) -> Bool {
+        let next = currentInstruction + 1
+        guard next < code.instructions.count else { return false }
+        let target: Int, tee: Bool
+        switch code.instructions[next] {
+        case .localSet(let i): (target, tee) = (Int(i), false)
+        case .localTee(let i): (target, tee) = (Int(i), true)
+        default: return false
+        }
+        guard let p = pinOf[target], localIs64[target] == (s == .i64) else { return false }
+        if case .pin(let q) = b, q == p, Self.isCommutative(op) { (v, b) = (b, v) }
+        guard case .pin(let q) = v, q == p else { return false }
+        fuseNext(&a)
+        materializeLocal(target, &a)
+        aluOperand(op, s, p, b, &a)
+        if tee { pushVal(.local(target)) }
+        return true
     }
 
     mutating func fastMul(_ s: OperandSize, _ a: inout X64Assembler) {

@@ -432,6 +432,10 @@ extension FunctionCompiler {
 
     /// The low lanes of `x` (of `bits`) sign-extended to twice the width.
     mutating func extendLowSigned(_ x: XMM, bits: Int, _ a: inout X64Assembler) {
+        if env.features.contains(.sse41) {
+            a.packed(bits == 8 ? .pmovsxbw : bits == 16 ? .pmovsxwd : .pmovsxdq, x, x)
+            return
+        }
         switch bits {
         case 8:
             a.packed(.punpcklbw, x, x)
@@ -466,6 +470,10 @@ extension FunctionCompiler {
 
     /// The low lanes of `x` (of `bits`) zero-extended to twice the width.
     mutating func extendLowUnsigned(_ x: XMM, bits: Int, _ a: inout X64Assembler) {
+        if env.features.contains(.sse41) {
+            a.packed(bits == 8 ? .pmovzxbw : bits == 16 ? .pmovzxwd : .pmovzxdq, x, x)
+            return
+        }
         let z = vectorConstant(.zero, &a)
         a.packed(bits == 8 ? .punpcklbw : bits == 16 ? .punpcklwd : .punpckldq, x, z)
         freeXMM(z)

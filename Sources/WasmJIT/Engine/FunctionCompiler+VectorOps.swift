@@ -300,8 +300,16 @@ extension FunctionCompiler {
             freeXMM(highCounts)
             pushVector(lowCounts)
         case .i8x16Swizzle, .i8x16RelaxedSwizzle:
-            // Indices ≥ 16 saturate to ≥ 0x80, which pshufb turns into 0.
-            let y = popVectorRegister(&a), x = popVectorRegister(&a)
+            // Indices ≥ 16 saturate to ≥ 0x80, which pshufb turns into 0 (constant indices:
+            // at compile time).
+            let indices = popVector(&a)
+            if case .constant(let v) = indices {
+                let x = popVectorRegister(&a)
+                packed(.pshufb, x, constantSource(V128(bytes: v.bytes.map { $0 < 16 ? $0 : 0x80 }), &a), &a)
+                pushVector(x)
+                return true
+            }
+            let y = vectorRegister(indices, &a), x = popVectorRegister(&a)
             packed(.paddusb, y, constantSource(VectorSemantics.splat8(0x70), &a), &a)
             a.packed(.pshufb, x, y)
             freeXMM(y)
@@ -321,12 +329,7 @@ extension FunctionCompiler {
             fastVectorShift(op, &a)
         case .i16x8ExtendLowI8x16S, .i32x4ExtendLowI16x8S, .i64x2ExtendLowI32x4S:
             let x = popVectorRegister(&a)
-            let bits = op == .i16x8ExtendLowI8x16S ? 8 : op == .i32x4ExtendLowI16x8S ? 16 : 32
-            if env.features.contains(.sse41) {
-                a.packed(bits == 8 ? .pmovsxbw : bits == 16 ? .pmovsxwd : .pmovsxdq, x, x)
-            } else {
-                extendLowSigned(x, bits: bits, &a)
-            }
+            extendLowSigned(x, bits: op == .i16x8ExtendLowI8x16S ? 8 : op == .i32x4ExtendLowI16x8S ? 16 : 32, &a)
             pushVector(x)
         case .i16x8ExtendHighI8x16S, .i32x4ExtendHighI16x8S, .i64x2ExtendHighI32x4S:
             let x = popVectorRegister(&a)
