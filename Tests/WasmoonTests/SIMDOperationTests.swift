@@ -101,27 +101,16 @@ struct SIMDOperationTests {
         0x0000_0000_FFFF_FFFF, 0x8000_0000_7FFF_FFFF,
     ]
 
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    static func vector(_ g: inout Generator) -> V128 {
+    static func vector(_ g: inout SplitMix64) -> V128 {
         switch g.next() % 4 {
         case 0: return V128(low: g.next(), high: g.next())
         case 1:
-            func lane(_ g: inout Generator) -> UInt64 {
+            func lane(_ g: inout SplitMix64) -> UInt64 {
                 g.next() % 3 == 0 ? UInt64(UInt32(truncatingIfNeeded: g.next())) : UInt64(special32[Int(g.next() % UInt64(special32.count))])
             }
             return V128(low: lane(&g) | lane(&g) << 32, high: lane(&g) | lane(&g) << 32)
         case 2:
-            func lane(_ g: inout Generator) -> UInt64 {
+            func lane(_ g: inout SplitMix64) -> UInt64 {
                 g.next() % 3 == 0 ? g.next() : special64[Int(g.next() % UInt64(special64.count))]
             }
             return V128(low: lane(&g), high: lane(&g))
@@ -134,7 +123,7 @@ struct SIMDOperationTests {
         }
     }
 
-    static func scalar(_ type: ValueType, _ g: inout Generator) -> Value {
+    static func scalar(_ type: ValueType, _ g: inout SplitMix64) -> Value {
         switch type {
         case .i32: .i32(g.next() % 2 == 0 ? UInt32(truncatingIfNeeded: g.next()) : special32[Int(g.next() % UInt64(special32.count))])
         case .f32: .f32(special32[Int(g.next() % UInt64(special32.count))])
@@ -252,7 +241,7 @@ struct SIMDOperationTests {
         let store = Store(engine: engine)
         let instance = try Linker(store: store).instantiate(
             try CompiledModule(bytes: try TextFormat.wat2wasm(Self.module), engine: engine))
-        var g = Generator(state: 20261205)
+        var g = SplitMix64(seed: 20261205)
         var failures = 0
         for (i, p) in Self.probes.enumerated() {
             let f = try #require(instance.function("f\(i)"))

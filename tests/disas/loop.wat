@@ -19,7 +19,7 @@
 ;;    141  4c 89 65 e0                    mov qword ptr [rbp - 0x20], r12
 ;;    145  44 8b 65 10                    mov r12d, dword ptr [rbp + 0x10]
 ;;    149  31 db                          xor ebx, ebx
-;;         ; @1f loop WasmCore.BlockType.empty
+;;         ; @1f loop
 ;; loop:
 ;;         ; @21 local.get 1
 ;;         ; @23 i32.const 1

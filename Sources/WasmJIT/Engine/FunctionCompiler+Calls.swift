@@ -177,4 +177,37 @@ extension FunctionCompiler {
         a.mov(.i64, .rbp, .rdx)
         jump(&a, n)
     }
+
+    // MARK: Runtime calls
+
+    func tableDef(_ t: Int, into r: GPR, _ a: inout X64Assembler) {
+        a.mov(.i64, r, Mem(.r15, 16))
+        a.mov(.i64, r, Mem(r, Int32(8 * t)))
+    }
+
+    /// `--trace-calls` hook: `helper(ctx, function index, incoming area, thread state)`.
+    mutating func emitTraceHook(_ helper: UInt, trapping: Bool, _ a: inout X64Assembler) {
+        a.mov(.i32, .rsi, Int64(functionIndex))
+        a.lea(.i64, .rdx, Mem(.rbp, 16))
+        a.mov(.i64, .rcx, .r13)
+        helperCall(helper, &a, trapping: trapping)
+    }
+
+    /// Calls a C helper `(ctx, rsi, rdx, rcx, r8, r9)`; the caller loaded rsi…r9.
+    /// A trapping helper returns 0 or a trap code.
+    mutating func helperCall(_ fn: UInt, _ a: inout X64Assembler, trapping: Bool) {
+        saveXMMPins(&a)
+        savePins(&a)
+        a.and(.i64, .rsp, -16)
+        a.mov(.i64, .rdi, .r15)
+        a.movabs(.rax, UInt64(fn))
+        a.call(.rax)
+        resetRsp(&a)
+        reloadPins(&a)
+        reloadXMMPins(&a)
+        if trapping {
+            a.test(.i32, .rax, .rax)
+            a.j(.ne, dynTrapLabel(&a))
+        }
+    }
 }

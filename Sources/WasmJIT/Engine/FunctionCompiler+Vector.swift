@@ -237,15 +237,7 @@ extension FunctionCompiler {
             }
         case .v128Load8Splat, .v128Load16Splat:
             let t = ar ?? allocGPR(&a)
-            if op == .v128Load8Splat {
-                a.movzx(.i32, t, .i8, addr)
-                a.imul(.i32, t, t, 0x0101_0101)
-            } else {
-                a.movzx(.i32, t, .i16, addr)
-                a.imul(.i32, t, t, 0x0001_0001)
-            }
-            a.movd(x, t)
-            a.packed(.pshufd, x, x, 0)
+            broadcast(t, into: x, byte: op == .v128Load8Splat, from: .mem(addr), &a)
             if ar == nil { freeGPR(t) }
         case .v128Load32Splat:
             a.movss(x, addr)
@@ -428,62 +420,60 @@ extension FunctionCompiler {
         return true
     }
 
-    // MARK: Widening helpers (SSE2)
+    // MARK: Widening and broadcasting
 
-    /// The low lanes of `x` (of `bits`) sign-extended to twice the width.
-    mutating func extendLowSigned(_ x: XMM, bits: Int, _ a: inout X64Assembler) {
-        if env.features.contains(.sse41) {
-            a.packed(bits == 8 ? .pmovsxbw : bits == 16 ? .pmovsxwd : .pmovsxdq, x, x)
+    /// The low or high half of the lanes of `x` (of `bits`), sign- or zero-extended to twice
+    /// the width: `pmovsx`/`pmovzx` (SSE4.1) for the low half, else interleaving with the
+    /// lanes themselves (shifted back arithmetically), their signs, or zero.
+    mutating func extend(_ x: XMM, bits: Int, signed: Bool, high: Bool, _ a: inout X64Assembler) {
+        if !high && env.features.contains(.sse41) {
+            let widen: PackedOp = switch (bits, signed) {
+            case (8, true): .pmovsxbw
+            case (8, false): .pmovzxbw
+            case (16, true): .pmovsxwd
+            case (16, false): .pmovzxwd
+            case (_, true): .pmovsxdq
+            default: .pmovzxdq
+            }
+            a.packed(widen, x, x)
             return
         }
-        switch bits {
-        case 8:
-            a.packed(.punpcklbw, x, x)
-            a.packed(.psraw, x, 8)
-        case 16:
-            a.packed(.punpcklwd, x, x)
-            a.packed(.psrad, x, 16)
-        default:
+        let interleave: PackedOp = switch (bits, high) {
+        case (8, false): .punpcklbw
+        case (8, true): .punpckhbw
+        case (16, false): .punpcklwd
+        case (16, true): .punpckhwd
+        case (_, false): .punpckldq
+        default: .punpckhdq
+        }
+        if !signed {
+            packed(interleave, x, constantSource(.zero, &a), &a)
+        } else if bits < 32 {
+            a.packed(interleave, x, x)
+            a.packed(bits == 8 ? .psraw : .psrad, x, UInt8(bits))
+        } else {
             let t = copyVector(x, &a)
             a.packed(.psrad, t, 31)
-            a.packed(.punpckldq, x, t)
+            a.packed(interleave, x, t)
             freeXMM(t)
         }
     }
 
-    /// The high lanes of `x` (of `bits`) sign-extended to twice the width.
-    mutating func extendHighSigned(_ x: XMM, bits: Int, _ a: inout X64Assembler) {
-        switch bits {
-        case 8:
-            a.packed(.punpckhbw, x, x)
-            a.packed(.psraw, x, 8)
-        case 16:
-            a.packed(.punpckhwd, x, x)
-            a.packed(.psrad, x, 16)
-        default:
-            let t = copyVector(x, &a)
-            a.packed(.psrad, t, 31)
-            a.packed(.punpckhdq, x, t)
-            freeXMM(t)
-        }
-    }
+    mutating func extendLowSigned(_ x: XMM, bits: Int, _ a: inout X64Assembler) { extend(x, bits: bits, signed: true, high: false, &a) }
+    mutating func extendHighSigned(_ x: XMM, bits: Int, _ a: inout X64Assembler) { extend(x, bits: bits, signed: true, high: true, &a) }
+    mutating func extendLowUnsigned(_ x: XMM, bits: Int, _ a: inout X64Assembler) { extend(x, bits: bits, signed: false, high: false, &a) }
+    mutating func extendHighUnsigned(_ x: XMM, bits: Int, _ a: inout X64Assembler) { extend(x, bits: bits, signed: false, high: true, &a) }
 
-    /// The low lanes of `x` (of `bits`) zero-extended to twice the width.
-    mutating func extendLowUnsigned(_ x: XMM, bits: Int, _ a: inout X64Assembler) {
-        if env.features.contains(.sse41) {
-            a.packed(bits == 8 ? .pmovzxbw : bits == 16 ? .pmovzxwd : .pmovzxdq, x, x)
-            return
+    /// Every byte (or 16-bit lane) of `x` set to the low byte (16 bits) of `source`, through
+    /// the GPR `r`: zero-extended, multiplied by 0x01010101 (0x00010001), then `pshufd`.
+    func broadcast(_ r: GPR, into x: XMM, byte: Bool, from source: Opnd, _ a: inout X64Assembler) {
+        switch source {
+        case .mem(let m): a.movzx(.i32, r, byte ? .i8 : .i16, m)
+        default: a.movzx(.i32, r, byte ? .i8 : .i16, r)
         }
-        let z = vectorConstant(.zero, &a)
-        a.packed(bits == 8 ? .punpcklbw : bits == 16 ? .punpcklwd : .punpckldq, x, z)
-        freeXMM(z)
-    }
-
-    /// The high lanes of `x` (of `bits`) zero-extended to twice the width.
-    mutating func extendHighUnsigned(_ x: XMM, bits: Int, _ a: inout X64Assembler) {
-        let z = vectorConstant(.zero, &a)
-        a.packed(bits == 8 ? .punpckhbw : bits == 16 ? .punpckhwd : .punpckhdq, x, z)
-        freeXMM(z)
+        a.imul(.i32, r, r, byte ? 0x0101_0101 : 0x0001_0001)
+        a.movd(x, r)
+        a.packed(.pshufd, x, x, 0)
     }
 
     // MARK: The slot-based form: a runtime call

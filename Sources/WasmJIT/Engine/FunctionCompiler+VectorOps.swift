@@ -428,17 +428,9 @@ extension FunctionCompiler {
         switch op {
         case .i8x16Splat, .i16x8Splat:
             let r = intoGPR(s, .i32, &a)
-            if op == .i8x16Splat {
-                a.movzx(.i32, r, .i8, r)
-                a.imul(.i32, r, r, 0x0101_0101)
-            } else {
-                a.movzx(.i32, r, .i16, r)
-                a.imul(.i32, r, r, 0x0001_0001)
-            }
             let x = allocXMM(&a)
-            a.movd(x, r)
+            broadcast(r, into: x, byte: op == .i8x16Splat, from: .reg(r, false), &a)
             freeGPR(r)
-            a.packed(.pshufd, x, x, 0)
             pushVector(x)
         case .i32x4Splat, .f32x4Splat:
             let x = intoXMM(s, f64: false, &a)

@@ -264,13 +264,28 @@ struct FunctionCompiler {
         switch ins {
         case .numeric(let op): return op.name
         case .load(_, let arg), .store(_, let arg):
-            return ins.name + (arg.offset != 0 ? " offset=\(arg.offset)" : "") + " align=\(1 << arg.align)"
+            return ins.name + memarg(arg)
+        case .vector(let op): return op.name
+        case .vectorLane(let op, let lane): return "\(op.name) \(lane)"
+        case .laneMemory(let op, let arg, let lane): return op.name + memarg(arg) + " \(lane)"
+        case .v128Const(let v): return "v128.const \(v)"
+        case .i8x16Shuffle(let lanes): return "i8x16.shuffle " + lanes.bytes.map(String.init).joined(separator: " ")
+        case .block(let bt), .loop(let bt), .if(let bt):
+            switch bt {
+            case .empty: return ins.name
+            case .value(let t): return ins.name + " (result \(t))"
+            case .typeIndex(let i): return ins.name + " (type \(i))"
+            }
         default:
             // The immediates as Swift prints the case's associated values.
             let text = "\(ins)"
             guard let open = text.firstIndex(of: "("), text.hasSuffix(")") else { return ins.name }
             return ins.name + " " + text[text.index(after: open)..<text.index(before: text.endIndex)]
         }
+    }
+
+    static func memarg(_ arg: MemArg) -> String {
+        (arg.offset != 0 ? " offset=\(arg.offset)" : "") + " align=\(1 << arg.align)"
     }
 
     /// Implementation limit: frame slots (locals, hidden slots, operand stack) per function.
@@ -574,37 +589,6 @@ struct FunctionCompiler {
         case .v128Const, .vector, .vectorLane, .laneMemory, .i8x16Shuffle:
             // The slot-based form of every SIMD instruction: a call into the runtime.
             emitVectorHelperCall(ins, &a)
-        }
-    }
-
-    func tableDef(_ t: Int, into r: GPR, _ a: inout X64Assembler) {
-        a.mov(.i64, r, Mem(.r15, 16))
-        a.mov(.i64, r, Mem(r, Int32(8 * t)))
-    }
-
-    /// `--trace-calls` hook: `helper(ctx, function index, incoming area, thread state)`.
-    mutating func emitTraceHook(_ helper: UInt, trapping: Bool, _ a: inout X64Assembler) {
-        a.mov(.i32, .rsi, Int64(functionIndex))
-        a.lea(.i64, .rdx, Mem(.rbp, 16))
-        a.mov(.i64, .rcx, .r13)
-        helperCall(helper, &a, trapping: trapping)
-    }
-
-    /// Calls a C helper `(ctx, rsi, rdx, rcx, r8, r9)`; the caller loaded rsi…r9.
-    /// A trapping helper returns 0 or a trap code.
-    mutating func helperCall(_ fn: UInt, _ a: inout X64Assembler, trapping: Bool) {
-        saveXMMPins(&a)
-        savePins(&a)
-        a.and(.i64, .rsp, -16)
-        a.mov(.i64, .rdi, .r15)
-        a.movabs(.rax, UInt64(fn))
-        a.call(.rax)
-        resetRsp(&a)
-        reloadPins(&a)
-        reloadXMMPins(&a)
-        if trapping {
-            a.test(.i32, .rax, .rax)
-            a.j(.ne, dynTrapLabel(&a))
         }
     }
 }
