@@ -36,6 +36,7 @@ READERS = {
     "brtable": "try readBrTable()",
     "valtypes": "try readResultType()",
     "reftype": "try readRefType()",
+    "heaptype": "try readHeapType()",
     "i32": "try reader.readS32()",
     "i64": "try reader.readS64()",
     "f32": "try reader.readUInt32LE()",

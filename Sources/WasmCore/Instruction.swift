@@ -19,6 +19,13 @@ public enum Instruction: Hashable, Sendable {
     case callIndirect(typeIndex: UInt32, tableIndex: UInt32)
     case returnCall(UInt32)
     case returnCallIndirect(typeIndex: UInt32, tableIndex: UInt32)
+    /// Calls the function reference on top of the stack, of type index `typeIndex`.
+    case callRef(UInt32)
+    case returnCallRef(UInt32)
+    /// Branches when the reference on top is null (popping it); leaves it non-null otherwise.
+    case brOnNull(UInt32)
+    /// Branches with the reference when it is not null; drops it otherwise.
+    case brOnNonNull(UInt32)
 
     // Parametric
     case drop
@@ -61,9 +68,11 @@ public enum Instruction: Hashable, Sendable {
     case f64Const(UInt64)
 
     // References
-    case refNull(RefType)
+    case refNull(HeapType)
     case refIsNull
     case refFunc(UInt32)
+    /// Traps on null; otherwise the same reference, typed non-null.
+    case refAsNonNull
 
     // Everything that only pops and pushes numbers.
     case numeric(NumericOp)

@@ -2,13 +2,23 @@
 /// format as plain data. Index spaces follow the spec: imports come first in
 /// the function, table, memory and global index spaces.
 public struct Module: Sendable {
+    /// The function type of each type index. (The GC proposal adds struct and array types:
+    /// this becomes the composite type then.)
     public var types: [FuncType] = [] { didSet { bodyValidation = .notDone } }
+    /// How each type index is declared: its recursion group and declared supertype. Empty, or
+    /// shorter than `types`, means the rest are final types each in a group of its own.
+    public var typeDeclarations: [TypeDeclaration] = [] { didSet { bodyValidation = .notDone } }
     public var imports: [Import] = [] { didSet { bodyValidation = .notDone } }
     /// Type index of each function defined in this module (function section).
     public var functions: [UInt32] = [] { didSet { bodyValidation = .notDone } }
     public var tables: [TableType] = [] { didSet { bodyValidation = .notDone } }
+    /// The initializer of each defined table written with one (`0x40 0x00` form), parallel to
+    /// `tables`; nil (or absent) means every element starts null.
+    public var tableInitializers: [ConstExpr?] = []
     public var memories: [MemoryType] = [] { didSet { bodyValidation = .notDone } }
     public var globals: [Global] = [] { didSet { bodyValidation = .notDone } }
+    /// Tags defined here (exception handling), by type index of their function type.
+    public var tags: [UInt32] = [] { didSet { bodyValidation = .notDone } }
     public var exports: [Export] = [] { didSet { bodyValidation = .notDone } }
     public var start: UInt32?
     public var elements: [ElementSegment] = [] { didSet { bodyValidation = .notDone } }
@@ -59,6 +69,21 @@ public struct Module: Sendable {
     public var allTables: [TableType] { importedTables + tables }
     public var allMemories: [MemoryType] { importedMemories + memories }
     public var allGlobals: [GlobalType] { importedGlobals + globals.map(\.type) }
+    public var importedTags: [UInt32] {
+        imports.compactMap { if case .tag(let t) = $0.descriptor { t } else { nil } }
+    }
+    /// Type index of every tag (imports first).
+    public var allTags: [UInt32] { importedTags + tags }
+
+    /// The declaration of type `index` (a final type in a group of its own when not recorded).
+    public func typeDeclaration(_ index: Int) -> TypeDeclaration {
+        index < typeDeclarations.count ? typeDeclarations[index] : TypeDeclaration(group: index, groupSize: 1)
+    }
+
+    /// The initializer of defined table `index`, if it was written with one.
+    public func tableInitializer(_ index: Int) -> ConstExpr? {
+        index < tableInitializers.count ? tableInitializers[index] : nil
+    }
 
     /// The function's name from the name section, if any.
     public func functionName(_ index: UInt32) -> String? { names?.functionNames[index] }
@@ -82,6 +107,28 @@ public enum ImportDescriptor: Sendable, Hashable {
     case table(TableType)
     case memory(MemoryType)
     case global(GlobalType)
+    /// A tag (exception handling) with the given type index.
+    case tag(UInt32)
+}
+
+/// How one entry of the type section was declared (Wasm 3.0): which recursion group it
+/// belongs to, whether it is final, and its declared supertype.
+public struct TypeDeclaration: Hashable, Sendable {
+    /// Index of the group's first type.
+    public var group: Int
+    /// Number of types in the group.
+    public var groupSize: Int
+    /// `sub final` or a plain (abbreviated) type: no type may declare it as supertype.
+    public var isFinal: Bool
+    /// The declared supertype's index (at most one in Wasm 3.0).
+    public var supertype: UInt32?
+
+    public init(group: Int, groupSize: Int, isFinal: Bool = true, supertype: UInt32? = nil) {
+        self.group = group
+        self.groupSize = groupSize
+        self.isFinal = isFinal
+        self.supertype = supertype
+    }
 }
 
 public struct Export: Sendable {
@@ -99,6 +146,7 @@ public enum ExportDescriptor: Sendable, Hashable {
     case table(UInt32)
     case memory(UInt32)
     case global(UInt32)
+    case tag(UInt32)
 }
 
 /// A constant expression (global initialisers, segment offsets, element items):

@@ -2,18 +2,29 @@
 /// types of tables, memories and globals (spec §2.3).
 
 /// A value type. Floats travel as bit patterns everywhere so NaN payloads survive.
-public enum ValueType: UInt8, Hashable, Sendable, CustomStringConvertible {
-    case i32 = 0x7F
-    case i64 = 0x7E
-    case f32 = 0x7D
-    case f64 = 0x7C
+/// Reference types carry their heap type and nullability (`RefType`); `funcref` and
+/// `externref` are the nullable abstract ones of Wasm 2.0.
+public enum ValueType: Hashable, Sendable, CustomStringConvertible {
+    case i32
+    case i64
+    case f32
+    case f64
     /// A 128-bit SIMD vector (`V128`).
-    case v128 = 0x7B
-    case funcref = 0x70
-    case externref = 0x6F
+    case v128
+    case ref(RefType)
 
-    public var isReference: Bool { self == .funcref || self == .externref }
-    public var isNumeric: Bool { !isReference }
+    public static let funcref = ValueType.ref(.funcref)
+    public static let externref = ValueType.ref(.externref)
+    public static let exnref = ValueType.ref(.exnref)
+
+    @inlinable public var isReference: Bool { if case .ref = self { true } else { false } }
+    @inlinable public var isNumeric: Bool { !isReference }
+
+    /// The reference type, for a reference.
+    @inlinable public var refType: RefType? { if case .ref(let r) = self { r } else { nil } }
+
+    /// Does the type have a default value (zero, or null)? Non-nullable references do not.
+    @inlinable public var isDefaultable: Bool { refType?.isNullable ?? true }
 
     public var description: String {
         switch self {
@@ -22,8 +33,7 @@ public enum ValueType: UInt8, Hashable, Sendable, CustomStringConvertible {
         case .f32: "f32"
         case .f64: "f64"
         case .v128: "v128"
-        case .funcref: "funcref"
-        case .externref: "externref"
+        case .ref(let r): r.description
         }
     }
 }
@@ -67,15 +77,6 @@ public struct V128: Hashable, Sendable, CustomStringConvertible {
         }
         return "0x" + hex16(high) + hex16(low)
     }
-}
-
-/// A reference type (the subset of value types that tables hold).
-public enum RefType: UInt8, Hashable, Sendable, CustomStringConvertible {
-    case funcref = 0x70
-    case externref = 0x6F
-
-    public var valueType: ValueType { self == .funcref ? .funcref : .externref }
-    public var description: String { valueType.description }
 }
 
 /// A function signature.

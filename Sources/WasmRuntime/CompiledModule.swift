@@ -21,7 +21,7 @@ public final class CompiledModule: @unchecked Sendable {
         try ModuleValidator.validate(module)
         self.module = module
         self.engine = engine
-        self.typeIDs = module.types.map { TypeRegistry.shared.id(for: $0) }
+        self.typeIDs = TypeRegistry.shared.ids(for: module)
         self.code = try engine.backend.prepare(module)
     }
 

@@ -56,27 +56,6 @@ public final class Engine: Sendable {
     }
 }
 
-/// Interns function types process-wide so that `call_indirect` can compare
-/// two small integers instead of two signatures, across modules.
-package final class TypeRegistry: @unchecked Sendable {
-    package static let shared = TypeRegistry()
-    private var ids: [FuncType: Int32] = [:]
-    private var types: [FuncType] = []
-    private let lock = Mutex()
-
-    package func id(for type: FuncType) -> Int32 {
-        lock.withLock {
-            if let id = ids[type] { return id }
-            let id = Int32(types.count)
-            types.append(type)
-            ids[type] = id
-            return id
-        }
-    }
-
-    package func type(for id: Int32) -> FuncType { lock.withLock { types[Int(id)] } }
-}
-
 /// A small pthread mutex (Synchronization.Mutex is not usable from a class field easily in Swift 6.1 tools).
 package final class Mutex: @unchecked Sendable {
     private let m: UnsafeMutablePointer<pthread_mutex_t>

@@ -35,15 +35,17 @@ public final class Function: Hashable, @unchecked Sendable {
     /// This function's `funcref` record, at a stable address (see `VMFuncRef`).
     package let funcRef: UnsafeMutablePointer<VMFuncRef>
 
-    package init(type: FuncType, kind: Kind, instance: Instance?, index: UInt32, store: Store) {
+    /// `typeID` is the registry's id of the type (`type` in canonical form, see `TypeRegistry`);
+    /// nil interns `type`, which must then not name type indices (host functions).
+    package init(type: FuncType, typeID: Int32? = nil, kind: Kind, instance: Instance?, index: UInt32, store: Store) {
         self.type = type
-        self.typeID = TypeRegistry.shared.id(for: type)
+        self.typeID = typeID ?? TypeRegistry.shared.id(for: type)
         self.kind = kind
         self.instance = instance
         self.index = index
         self.store = store
         funcRef = .allocate(capacity: 1)
-        funcRef.initialize(to: VMFuncRef(typeID: typeID, entry: nil, context: nil, function: nil))
+        funcRef.initialize(to: VMFuncRef(typeID: self.typeID, entry: nil, context: nil, function: nil))
         funcRef.pointee.function = Unmanaged.passUnretained(self)
         if let instance { funcRef.pointee.context = UnsafeMutableRawPointer(instance.context) }
     }
@@ -53,7 +55,7 @@ public final class Function: Hashable, @unchecked Sendable {
     /// Calls the function. Arguments must match its parameter types.
     public func call(_ arguments: [Value]) throws -> [Value] {
         guard arguments.count == type.params.count,
-            zip(arguments, type.params).allSatisfy({ $0.type == $1 })
+            zip(arguments, type.params).allSatisfy({ $0.matches($1) })
         else {
             throw CallError("expected \(type.params.count) argument(s) of type(s) (\(type.params.map(\.description).joined(separator: " "))), got (\(arguments.map(\.type.description).joined(separator: " ")))")
         }
@@ -71,7 +73,7 @@ public final class Function: Hashable, @unchecked Sendable {
     package func callHost(caller: Instance?, _ arguments: [Value]) throws -> [Value] {
         guard case .host(let body) = kind else { throw CallError("\(debugName) is not a host function") }
         let results = try body(Caller(instance: caller), arguments)
-        guard results.count == type.results.count, zip(results, type.results).allSatisfy({ $0.type == $1 }) else {
+        guard results.count == type.results.count, zip(results, type.results).allSatisfy({ $0.matches($1) }) else {
             throw CallError(
                 "host function returned (\(results.map(\.type.description).joined(separator: " "))), expected (\(type.results.map(\.description).joined(separator: " ")))"
             )

@@ -6,6 +6,7 @@ public enum ExternalValue: Sendable {
     case table(Table)
     case memory(Memory)
     case global(Global)
+    case tag(Tag)
 
     var kindName: String {
         switch self {
@@ -13,6 +14,7 @@ public enum ExternalValue: Sendable {
         case .table: "table"
         case .memory: "memory"
         case .global: "global"
+        case .tag: "tag"
         }
     }
 }
@@ -43,6 +45,7 @@ public final class Instance: @unchecked Sendable {
     package var tables: [Table] = []
     package var memories: [Memory] = []
     package var globals: [Global] = []
+    package var tags: [Tag] = []
     /// Element segments as raw references; emptied by `elem.drop` and after active init.
     package var elementSegments: [[UInt64]] = []
     /// Data segments' bytes; emptied by `data.drop` and after active init.

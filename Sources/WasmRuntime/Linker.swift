@@ -39,14 +39,16 @@ public final class Linker {
             guard let value = lookup(module: imp.module, name: imp.name) else {
                 throw LinkError("unknown import: \(imp.module)::\(imp.name)")
             }
-            try Linker.check(value, against: imp, in: module.module, engine: store.engine)
+            try Linker.check(value, against: imp, in: module, engine: store.engine)
             resolved.append(value)
         }
         return try Instantiation.run(module: module, imports: resolved, store: store)
     }
 
-    /// Import matching (spec "external types" subtyping).
-    static func check(_ value: ExternalValue, against imp: Import, in module: WasmCore.Module, engine: Engine) throws {
+    /// Import matching (spec "external types" subtyping), on canonical types.
+    static func check(_ value: ExternalValue, against imp: Import, in module: CompiledModule, engine: Engine) throws {
+        let registry = TypeRegistry.shared
+        let ids = module.typeIDs
         func incompatible(_ why: String) -> LinkError {
             LinkError("incompatible import type for \(imp.module)::\(imp.name): \(why)")
         }
@@ -59,20 +61,29 @@ public final class Linker {
         }
         switch (imp.descriptor, value) {
         case (.function(let typeIndex), .function(let f)):
-            let expected = module.types[Int(typeIndex)]
-            guard f.type == expected else { throw incompatible("expected \(expected), got \(f.type)") }
+            guard registry.isSubtype(f.typeID, of: ids[Int(typeIndex)]) else {
+                throw incompatible("expected \(module.module.types[Int(typeIndex)]), got \(f.type)")
+            }
             if case .wasm = f.kind, f.store.engine !== engine {
                 throw incompatible("the function belongs to an instance of another engine (\(f.store.engine.tier))")
             }
         case (.table(let expected), .table(let t)):
-            guard t.elementType == expected.elementType, limitsMatch(t.type.limits, expected.limits) else {
+            let elementType = TypeRegistry.canonical(.ref(expected.elementType), ids: ids)
+            guard .ref(t.elementType) == elementType, limitsMatch(t.type.limits, expected.limits) else {
                 throw incompatible("table type")
             }
         case (.memory(let expected), .memory(let m)):
             let actual = Limits(min: UInt64(m.pageCount), max: m.type.limits.max)
             guard limitsMatch(actual, expected.limits) else { throw incompatible("memory limits") }
         case (.global(let expected), .global(let g)):
-            guard g.type == expected else { throw incompatible("global type") }
+            let expectedType = TypeRegistry.canonical(expected.valueType, ids: ids)
+            let matches =
+                g.type.mutability == expected.mutability
+                && (expected.mutability == .variable
+                    ? g.type.valueType == expectedType : registry.isSubtype(g.type.valueType, expectedType))
+            guard matches else { throw incompatible("global type") }
+        case (.tag(let typeIndex), .tag(let tag)):
+            guard tag.typeID == ids[Int(typeIndex)] else { throw incompatible("tag type") }
         default:
             throw incompatible("expected a \(imp.descriptor.kindName), got a \(value.kindName)")
         }
@@ -86,6 +97,7 @@ extension ImportDescriptor {
         case .table: "table"
         case .memory: "memory"
         case .global: "global"
+        case .tag: "tag"
         }
     }
 }
@@ -103,17 +115,24 @@ enum Instantiation {
             case .table(let t): instance.tables.append(t)
             case .memory(let m): instance.memories.append(m)
             case .global(let g): instance.globals.append(g)
+            case .tag(let t): instance.tags.append(t)
             }
         }
+        let ids = compiled.typeIDs
+        let registry = TypeRegistry.shared
         let importedFunctionCount = instance.functions.count
         for (i, typeIndex) in module.functions.enumerated() {
+            let id = ids[Int(typeIndex)]
             let f = Function(
-                type: module.types[Int(typeIndex)], kind: .wasm(definedIndex: i), instance: instance,
+                type: registry.type(for: id), typeID: id, kind: .wasm(definedIndex: i), instance: instance,
                 index: UInt32(importedFunctionCount + i), store: store)
             f.funcRef.pointee.entry = compiled.code.entry(definedIndex: i)
             instance.functions.append(f)
         }
-        for tableType in module.tables { instance.tables.append(try Table(type: tableType)) }
+        for typeIndex in module.tags {
+            let id = ids[Int(typeIndex)]
+            instance.tags.append(Tag(type: registry.type(for: id), typeID: id))
+        }
         for memoryType in module.memories { instance.memories.append(try Memory(type: memoryType)) }
         for global in module.globals {
             let value: Value
@@ -122,7 +141,19 @@ enum Instantiation {
             } else {
                 value = RawValue.decode(try evaluate(global.initializer, instance: instance), as: global.type.valueType)
             }
-            instance.globals.append(Global(type: global.type, value: value))
+            let type = GlobalType(
+                valueType: TypeRegistry.canonical(global.type.valueType, ids: ids), mutability: global.type.mutability)
+            instance.globals.append(Global(type: type, value: value))
+        }
+        // Tables after globals: an initializer may read a global.
+        for (i, tableType) in module.tables.enumerated() {
+            var type = tableType
+            if case .ref(let r) = TypeRegistry.canonical(.ref(type.elementType), ids: ids) { type.elementType = r }
+            let table = try Table(type: type)
+            if let initializer = module.tableInitializer(i) {
+                table.fill(raw: try evaluate(initializer, instance: instance))
+            }
+            instance.tables.append(table)
         }
         for export in module.exports {
             let value: ExternalValue
@@ -131,6 +162,7 @@ enum Instantiation {
             case .table(let i): value = .table(instance.tables[Int(i)])
             case .memory(let i): value = .memory(instance.memories[Int(i)])
             case .global(let i): value = .global(instance.globals[Int(i)])
+            case .tag(let i): value = .tag(instance.tags[Int(i)])
             }
             instance.addExport(export.name, value)
         }

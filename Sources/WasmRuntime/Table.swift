@@ -37,6 +37,11 @@ public final class Table: @unchecked Sendable {
     public var count: Int { definition.pointee.count }
     public var type: TableType { TableType(elementType: elementType, limits: Limits(min: UInt64(count), max: limits.max)) }
 
+    /// Sets every element to the raw reference `raw` (a table initializer).
+    package func fill(raw: UInt64) {
+        definition.pointee.elements.update(repeating: raw, count: count)
+    }
+
     /// `table.grow`: returns the old size, or -1 when the table cannot grow.
     package func grow(by delta: UInt64, fill: UInt64) -> Int64 {
         let old = UInt64(count)
@@ -97,7 +102,7 @@ public final class Global: @unchecked Sendable {
     /// Sets a mutable global's value (type must match).
     public func set(_ value: Value) throws {
         guard type.mutability == .variable else { throw CallError("global is immutable") }
-        guard value.type == type.valueType else { throw CallError("type mismatch") }
+        guard value.matches(type.valueType) else { throw CallError("type mismatch") }
         RawValue.store(value, to: storage)
     }
 }

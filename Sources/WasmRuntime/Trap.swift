@@ -14,6 +14,8 @@ public enum TrapCode: UInt8, Sendable, Hashable, CaseIterable {
     /// Segment initialisation or a bulk op ran past the end (spec wording for instantiation).
     case outOfBoundsDataSegmentAccess = 100
     case nullReference
+    /// `call_ref` / `return_call_ref` of a null reference.
+    case nullFunctionReference
 
     public var message: String {
         switch self {
@@ -29,6 +31,7 @@ public enum TrapCode: UInt8, Sendable, Hashable, CaseIterable {
         case .callStackExhausted: "call stack exhausted"
         case .outOfBoundsDataSegmentAccess: "out of bounds memory access"
         case .nullReference: "null reference"
+        case .nullFunctionReference: "null function reference"
         }
     }
 }

@@ -11,6 +11,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     case funcRef(Function?)
     case externRef(ExternRef?)
 
+    /// The value's type, as far as the value says: references give their abstract type.
     public var type: ValueType {
         switch self {
         case .i32: .i32
@@ -31,8 +32,25 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .f32: .f32(0)
         case .f64: .f64(0)
         case .v128: .v128(.zero)
-        case .funcref: .funcRef(nil)
-        case .externref: .externRef(nil)
+        case .ref(let r): r.heapType.top == .extern ? .externRef(nil) : .funcRef(nil)
+        }
+    }
+
+    /// Is the value of `type` (a type in canonical form, see `TypeRegistry`)?
+    public func matches(_ type: ValueType) -> Bool {
+        switch (self, type) {
+        case (.i32, .i32), (.i64, .i64), (.f32, .f32), (.f64, .f64), (.v128, .v128): return true
+        case (.funcRef(let f), .ref(let r)):
+            guard r.heapType.top == .function else { return false }
+            guard let f else { return r.isNullable }
+            switch r.heapType {
+            case .abstract(let a): return a == .function
+            case .concrete(let id): return TypeRegistry.shared.isSubtype(f.typeID, of: Int32(id))
+            }
+        case (.externRef(let e), .ref(let r)):
+            guard r.heapType.top == .extern else { return false }
+            return e == nil ? r.isNullable : r.heapType == .extern
+        default: return false
         }
     }
 
@@ -146,8 +164,9 @@ package enum RawValue {
         case .f32: .f32(UInt32(truncatingIfNeeded: raw))
         case .f64: .f64(raw)
         case .v128: .v128(V128(low: raw, high: 0))
-        case .funcref: .funcRef(Function.fromRawReference(raw))
-        case .externref: .externRef(raw == 0 ? nil : ExternRef(id: raw &- 1))
+        case .ref(let r):
+            r.heapType.top == .extern
+                ? .externRef(raw == 0 ? nil : ExternRef(id: raw &- 1)) : .funcRef(Function.fromRawReference(raw))
         }
     }
 }

@@ -16,7 +16,9 @@ import WasmJIT
 @_exported import struct WasmCore.FuncType
 @_exported import enum WasmCore.ValueType
 @_exported import struct WasmCore.V128
-@_exported import enum WasmCore.RefType
+@_exported import struct WasmCore.RefType
+@_exported import enum WasmCore.HeapType
+@_exported import enum WasmCore.AbstractHeapType
 @_exported import struct WasmCore.Limits
 @_exported import struct WasmCore.MemoryType
 @_exported import struct WasmCore.TableType

@@ -69,11 +69,13 @@ public enum ValueFormat {
         case .f32: return parseF32(text).map { .f32($0) }
         case .f64: return parseF64(text).map { .f64($0) }
         case .v128: return parseV128(text).map { .v128($0) }
-        case .funcref: return text == "null" ? .funcRef(nil) : nil
-        case .externref:
-            if text == "null" { return .externRef(nil) }
+        case .ref(let r) where r.heapType.top == .extern:
+            if text == "null" { return r.isNullable ? .externRef(nil) : nil }
+            if r.heapType != .extern { return nil }
             if let id = UInt64(text), id != .max { return .externRef(ExternRef(id: id)) }
             return nil
+        case .ref(let r):
+            return text == "null" && r.isNullable && r.heapType.top == .function ? .funcRef(nil) : nil
         }
     }
 

@@ -25,7 +25,7 @@ struct CLITests {
     /// called malformed.
     @Test(arguments: [
         ("(module (memory i64 1))", "unsupported feature: memory64 (64-bit limits)"),
-        (#"(module (tag $e) (func (throw $e)))"#, "unsupported feature: exception handling (tag section)"),
+        (#"(module (type (struct)))"#, "unsupported feature: GC (struct type)"),
     ])
     func unsupportedFeaturesAreNamed(_ text: String, _ message: String) throws {
         let path = try CLI.temporaryFile(text)

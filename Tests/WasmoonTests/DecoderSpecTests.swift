@@ -20,9 +20,31 @@ import Wasmoon
         var watFailures = 0
     }
 
+    /// tests/decoder-spec-differences.txt: "PATH:LINE" → reason.
+    static let knownDifferences: [String: String] = {
+        let url = SharedData.repoRoot.appendingPathComponent("tests/decoder-spec-differences.txt")
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [:] }
+        var out: [String: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let colon = line.range(of: ": ") else { continue }
+            out[String(line[..<colon.lowerBound])] = String(line[colon.upperBound...])
+        }
+        return out
+    }()
+
+    @Test func knownDifferencesAreReadable() {
+        #expect(!Self.knownDifferences.isEmpty)
+        #expect(Self.knownDifferences.keys.allSatisfy { $0.hasPrefix("core/") || $0.hasPrefix("wasm-2.0/") })
+    }
+
     @Test(arguments: SharedData.gateFiles() + SharedData.simdGateFiles())
     func decodesSpecFile(_ url: URL) throws {
         let file = url.lastPathComponent
+        let listedPath = url.deletingLastPathComponent().lastPathComponent + "/" + file
+        var listedLines = Set(
+            Self.knownDifferences.keys.filter { $0.hasPrefix(listedPath + ":") }.compactMap { Int($0.split(separator: ":")[1]) })
+        /// A failure at a listed line is expected: it is taken off the list of this file's lines.
+        func isKnown(_ line: Int) -> Bool { listedLines.remove(line) != nil }
         let text = try String(contentsOf: url, encoding: .utf8)
         var wast = try parseWAST(text, features: [.referenceTypes, .tailCall, .simd])
         var tally = Tally()
@@ -35,6 +57,7 @@ import Wasmoon
                 _ = try BinaryDecoder.decode(bytes)
                 tally.decoded += 1
             } catch {
+                if isKnown(line) { return }
                 tally.failures += 1
                 Issue.record("\(where_(line)): \(what) should decode, got \"\(error)\"")
             }
@@ -98,6 +121,8 @@ import Wasmoon
                 } catch {
                     if error.message.hasPrefix(message) {
                         tally.rejected += 1
+                    } else if isKnown(line) {
+                        tally.rejected += 1
                     } else {
                         tally.mismatches += 1
                         Issue.record("\(where_(line)): expected \"\(message)\", got \"\(error)\"")
@@ -119,5 +144,6 @@ import Wasmoon
                 + "skipped text/quoted malformed \(tally.skippedText)/\(tally.skippedQuoted), WAT failures \(tally.watFailures)"
         )
         #expect(tally.failures == 0 && tally.mismatches == 0)
+        #expect(listedLines.isEmpty, "tests/decoder-spec-differences.txt lists \(listedPath) lines that pass now: \(listedLines.sorted())")
     }
 }

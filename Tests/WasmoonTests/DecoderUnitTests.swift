@@ -221,7 +221,7 @@ import WasmCore
                 .brTable(BrTable(targets: [0, 1], defaultTarget: 0)), .end, .end,
                 .typedSelect([.funcref]), .memoryCopy(dstMemory: 0, srcMemory: 0),
                 .callIndirect(typeIndex: 1, tableIndex: 2), .returnCallIndirect(typeIndex: 0, tableIndex: 0),
-                .returnCall(0), .refNull(.externref), .i64Const(Int64.min), .f32Const(0x7FC0_0000),
+                .returnCall(0), .refNull(.extern), .i64Const(Int64.min), .f32Const(0x7FC0_0000),
                 .load(.i32Load8U, MemArg(align: 0, offset: 129)), .end,
             ])
         #expect(code.offsets.count == code.instructions.count)
@@ -248,7 +248,11 @@ import WasmCore
         expectError(Self.header + importSection + type, "unexpected content after last section")
         expectError(Self.header + type + type, "unexpected content after last section")
         expectError(Self.header + [0x0E, 0x00], "malformed section id")
-        expectError(Self.header + [0x0D, 0x00], "unsupported feature: exception handling (tag section)")
+        expectError(Self.header + [0x0F, 0x00], "malformed section id")
+        // The tag section (13) sits between the memory and global sections.
+        let tags = Self.section(13, Self.vec([]))
+        expectError(Self.header + Self.section(6, Self.vec([])) + tags, "unexpected content after last section")
+        #expect((try? BinaryDecoder.decode(Self.header + Self.section(5, Self.vec([])) + tags)) != nil)
         // Custom sections go anywhere; data count sits between element and code.
         let custom = Self.section(0, Self.name("x") + [1, 2, 3])
         let m = try? BinaryDecoder.decode(
@@ -293,7 +297,7 @@ import WasmCore
         ])
         #expect(m.elements.map(\.type) == [.funcref, .funcref, .funcref, .funcref, .funcref, .externref, .funcref, .funcref])
         #expect(m.elements[1].items == [ConstExpr([.refFunc(0)]), ConstExpr([.refFunc(0)])])
-        #expect(m.elements[4].items == [ConstExpr([.refFunc(0)]), ConstExpr([.refNull(.funcref)])])
+        #expect(m.elements[4].items == [ConstExpr([.refFunc(0)]), ConstExpr([.refNull(.function)])])
         // Bad flags and element kind.
         let bad = Self.header + Self.section(9, Self.vec([[0x08]]))
         expectError(bad, "malformed elements segment kind")
@@ -318,7 +322,8 @@ import WasmCore
             Issue.record("segment 2 should be active")
         }
         expectError(Self.header + Self.section(11, Self.vec([[0x03]])), "malformed data segment kind")
-        expectError(Self.header + Self.section(5, Self.vec([[0x02, 0x00]])), "integer too large")
+        expectError(Self.header + Self.section(5, Self.vec([[0x02, 0x00]])), "unsupported feature: threads (shared memory)")
+        expectError(Self.header + Self.section(5, Self.vec([[0x08, 0x00]])), "malformed limits flags")
     }
 
     @Test func importsExportsGlobals() throws {
@@ -342,7 +347,7 @@ import WasmCore
         #expect(m.exports.map(\.descriptor) == [.function(0), .global(1)])
         #expect(m.start == 0)
         expectError(Self.header + Self.section(6, Self.vec([[0x7F, 0x02, 0x41, 0x00, 0x0B]])), "malformed mutability")
-        expectError(Self.header + Self.section(7, Self.vec([Self.name("x") + [0x04, 0x00]])), "malformed export kind")
+        expectError(Self.header + Self.section(7, Self.vec([Self.name("x") + [0x05, 0x00]])), "malformed export kind")
     }
 
     @Test func nameSection() throws {

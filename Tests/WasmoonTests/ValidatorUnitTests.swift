@@ -118,13 +118,13 @@ struct ValidatorUnitTests {
         #expect(Self.message(ok) == nil)
         let refs = Self.module(
             types: [Self.void],
-            body: [.refNull(.funcref), .refNull(.funcref), .i32Const(0), .select, .drop])
+            body: [.refNull(.function), .refNull(.function), .i32Const(0), .select, .drop])
         #expect(Self.message(refs) == "type mismatch")
         // Unreachable: unknown operands are fine, a single known reference is not.
         let unknown = Self.module(types: [Self.toI32], body: [.unreachable, .select])
         #expect(Self.message(unknown) == nil)
         let halfRef = Self.module(
-            types: [Self.void], body: [.unreachable, .refNull(.externref), .i32Const(0), .select, .drop])
+            types: [Self.void], body: [.unreachable, .refNull(.extern), .i32Const(0), .select, .drop])
         #expect(Self.message(halfRef) == "type mismatch")
         let mixed = Self.module(types: [Self.toI32], body: [.i32Const(1), .i64Const(2), .i32Const(0), .select])
         #expect(Self.message(mixed) == "type mismatch")
@@ -133,7 +133,7 @@ struct ValidatorUnitTests {
     @Test func typedSelect() {
         let ok = Self.module(
             types: [Self.void],
-            body: [.refNull(.funcref), .refNull(.funcref), .i32Const(0), .typedSelect([.funcref]), .drop])
+            body: [.refNull(.function), .refNull(.function), .i32Const(0), .typedSelect([.funcref]), .drop])
         #expect(Self.message(ok) == nil)
         let none = Self.module(types: [Self.toI32], body: [.i32Const(1), .i32Const(2), .i32Const(0), .typedSelect([])])
         #expect(Self.message(none) == "invalid result arity")

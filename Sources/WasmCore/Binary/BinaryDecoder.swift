@@ -14,7 +14,7 @@ public enum BinaryDecoder {
 
 /// Section ids of the binary format.
 enum SectionID: UInt8 {
-    case custom = 0, type, `import`, function, table, memory, global, export, start, element, code, data, dataCount
+    case custom = 0, type, `import`, function, table, memory, global, export, start, element, code, data, dataCount, tag
 
     /// Position in the required section order (custom sections excluded):
     /// the data count section sits between the element and code sections.
@@ -26,13 +26,14 @@ enum SectionID: UInt8 {
         case .function: 3
         case .table: 4
         case .memory: 5
-        case .global: 6
-        case .export: 7
-        case .start: 8
-        case .element: 9
-        case .dataCount: 10
-        case .code: 11
-        case .data: 12
+        case .tag: 6
+        case .global: 7
+        case .export: 8
+        case .start: 9
+        case .element: 10
+        case .dataCount: 11
+        case .code: 12
+        case .data: 13
         }
     }
 }
@@ -65,7 +66,6 @@ struct ModuleParser {
         while let id = reader.peek() {
             let idOffset = reader.position
             guard let section = SectionID(rawValue: id) else {
-                if id == 13 { throw DecodeError.unsupported("exception handling", "tag section", offset: idOffset) }
                 throw DecodeError("malformed section id", offset: idOffset)
             }
             if section != .custom {
@@ -84,6 +84,7 @@ struct ModuleParser {
             case .function: try parseFunctionSection()
             case .table: try parseTableSection()
             case .memory: try parseMemorySection()
+            case .tag: try parseTagSection()
             case .global: try parseGlobalSection()
             case .export: try parseExportSection()
             case .start: module.start = try reader.readU32()
@@ -125,54 +126,58 @@ struct ModuleParser {
 
     // MARK: Types
 
-    /// A value type (one byte). A byte with the continuation bit set is an
-    /// over-long s7 ("integer representation too long"); any other unknown
-    /// byte is "malformed reference type", the reference interpreter's wording
-    /// (its last alternative for a value type is a reference type).
+    /// A value type: a number or vector type byte, an abstract reference type byte
+    /// (`funcref`, …), or `0x63`/`0x64` and a heap type. A byte with the continuation bit set
+    /// is an over-long s7 ("integer representation too long"); any other unknown byte is
+    /// "malformed reference type", the reference interpreter's wording (its last alternative
+    /// for a value type is a reference type).
     mutating func readValueType() throws(DecodeError) -> ValueType {
-        let b = try reader.readByte()
-        switch b {
-        case 0x7F: return .i32
-        case 0x7E: return .i64
-        case 0x7D: return .f32
-        case 0x7C: return .f64
+        switch reader.peek() {
+        case 0x7F: reader.position += 1; return .i32
+        case 0x7E: reader.position += 1; return .i64
+        case 0x7D: reader.position += 1; return .f32
+        case 0x7C: reader.position += 1; return .f64
         case 0x7B:
+            reader.position += 1
             module.usesSIMD = true
             return .v128
-        case 0x70: return .funcref
-        case 0x6F: return .externref
-        default:
-            if b & 0x80 != 0 { throw DecodeError("integer representation too long", offset: reader.position) }
-            if let (feature, what) = Self.proposalTypes[b] {
-                throw DecodeError.unsupported(feature, what, offset: reader.position - 1)
-            }
-            throw DecodeError("malformed reference type", offset: reader.position - 1)
+        default: return .ref(try readRefType())
         }
     }
 
-    /// Value and reference type bytes of proposals not implemented yet.
-    static let proposalTypes: [UInt8: (String, String)] = [
-        0x69: ("exception handling", "exnref type"),
-        0x74: ("exception handling", "nullexnref type"),
-        0x63: ("typed function references", "(ref null …) type"),
-        0x64: ("typed function references", "(ref …) type"),
-        0x6E: ("GC", "anyref type"), 0x6D: ("GC", "eqref type"), 0x6C: ("GC", "i31ref type"),
-        0x6B: ("GC", "structref type"), 0x6A: ("GC", "arrayref type"), 0x71: ("GC", "nullref type"),
-        0x72: ("GC", "nullexternref type"), 0x73: ("GC", "nullfuncref type"),
-    ]
-
+    /// A reference type: the abbreviation of a nullable abstract type, or `0x63 ht`
+    /// (`ref null ht`) / `0x64 ht` (`ref ht`).
     mutating func readRefType() throws(DecodeError) -> RefType {
         let b = try reader.readByte()
         switch b {
-        case 0x70: return .funcref
-        case 0x6F: return .externref
+        case 0x63: return RefType(nullable: true, try readHeapType())
+        case 0x64: return RefType(nullable: false, try readHeapType())
         default:
             if b & 0x80 != 0 { throw DecodeError("integer representation too long", offset: reader.position) }
-            if b != 0x7B, let (feature, what) = Self.proposalTypes[b] {
-                throw DecodeError.unsupported(feature, what, offset: reader.position - 1)
-            }
-            throw DecodeError("malformed reference type", offset: reader.position - 1)
+            return RefType(nullable: true, .abstract(try abstractHeapType(b, at: reader.position - 1)))
         }
+    }
+
+    /// A heap type: an abstract type's byte (a negative s33), or a type index (non-negative).
+    mutating func readHeapType() throws(DecodeError) -> HeapType {
+        let start = reader.position
+        if let b = reader.peek(), b >= 0x40, b < 0x80 {
+            reader.position += 1
+            return .abstract(try abstractHeapType(b, at: start))
+        }
+        let x = try reader.readS33()
+        guard x >= 0 else { throw DecodeError("malformed heap type", offset: start) }
+        guard x <= Int64(UInt32.max) else { throw DecodeError("integer too large", offset: start) }
+        return .concrete(UInt32(x))
+    }
+
+    /// The abstract heap type of a type byte; the GC proposal's are not implemented yet.
+    func abstractHeapType(_ b: UInt8, at offset: Int) throws(DecodeError) -> AbstractHeapType {
+        guard let a = AbstractHeapType(rawValue: b) else {
+            throw DecodeError("malformed reference type", offset: offset)
+        }
+        if a.top == .any { throw DecodeError.unsupported("GC", "\(a.name) heap type", offset: offset) }
+        return a
     }
 
     mutating func readFuncType() throws(DecodeError) -> FuncType {
@@ -194,15 +199,20 @@ struct ModuleParser {
         return out
     }
 
+    /// Limits: a flags byte (bit 0: a maximum follows; bit 1: shared; bit 2: 64-bit), the
+    /// minimum and the optional maximum. Any other flags byte is malformed (Wasm 3.0).
     mutating func readLimits() throws(DecodeError) -> Limits {
-        // 64-bit limits (memory64/table64). Flags 2 and 3 (shared, threads) stay "integer
-        // too large", as the 2.0 suite asserts.
-        if let flags = reader.peek(), flags >= 4 && flags <= 7 {
-            throw DecodeError.unsupported("memory64", "64-bit limits", offset: reader.position)
+        let flagsOffset = reader.position
+        let flags = try reader.readByte()
+        if flags >= 4 && flags <= 7 {
+            throw DecodeError.unsupported("memory64", "64-bit limits", offset: flagsOffset)
         }
-        let hasMax = try reader.readU1()
+        if flags == 2 || flags == 3 {
+            throw DecodeError.unsupported("threads", "shared memory", offset: flagsOffset)
+        }
+        guard flags <= 1 else { throw DecodeError("malformed limits flags", offset: flagsOffset) }
         let min = try reader.readU32()
-        let max = hasMax ? UInt64(try reader.readU32()) : nil
+        let max = flags == 1 ? UInt64(try reader.readU32()) : nil
         return Limits(min: UInt64(min), max: max)
     }
 
@@ -237,10 +247,42 @@ struct ModuleParser {
         }
     }
 
+    /// The type section: recursion groups (`0x4E`) of subtypes (`0x50` open, `0x4F` final,
+    /// each with at most one supertype) or plain function types (a final group of one).
     mutating func parseTypeSection() throws(DecodeError) {
         let n = try readCount()
         module.types.reserveCapacity(n)
-        for _ in 0..<n { module.types.append(try readFuncType()) }
+        var declarations: [TypeDeclaration] = []
+        for _ in 0..<n {
+            let groupStart = declarations.count
+            if reader.peek() == 0x4E {
+                reader.position += 1
+                let size = try readCount()
+                for _ in 0..<size {
+                    declarations.append(try readSubType(group: groupStart, groupSize: size))
+                }
+            } else {
+                declarations.append(try readSubType(group: groupStart, groupSize: 1))
+            }
+        }
+        module.typeDeclarations = declarations
+    }
+
+    /// One subtype declaration; appends its function type to `module.types`.
+    mutating func readSubType(group: Int, groupSize: Int) throws(DecodeError) -> TypeDeclaration {
+        var declaration = TypeDeclaration(group: group, groupSize: groupSize)
+        if let b = reader.peek(), b == 0x50 || b == 0x4F {
+            reader.position += 1
+            declaration.isFinal = b == 0x4F
+            let count = try readCount()
+            if count > 1 { throw DecodeError("malformed sub type: more than one supertype", offset: reader.position) }
+            if count == 1 { declaration.supertype = try reader.readU32() }
+        }
+        if let b = reader.peek(), b == 0x5F || b == 0x5E {
+            throw DecodeError.unsupported("GC", b == 0x5F ? "struct type" : "array type", offset: reader.position)
+        }
+        module.types.append(try readFuncType())
+        return declaration
     }
 
     mutating func parseImportSection() throws(DecodeError) {
@@ -256,6 +298,7 @@ struct ModuleParser {
             case 0x01: desc = .table(try readTableType())
             case 0x02: desc = .memory(try readMemoryType())
             case 0x03: desc = .global(try readGlobalType())
+            case 0x04: desc = .tag(try readTagType())
             default: throw DecodeError("malformed import kind", offset: reader.position - 1)
             }
             module.imports.append(Import(module: moduleName, name: name, descriptor: desc))
@@ -268,9 +311,33 @@ struct ModuleParser {
         for _ in 0..<n { module.functions.append(try reader.readU32()) }
     }
 
+    /// Tables: a table type, or `0x40 0x00`, a table type and an initializer expression.
     mutating func parseTableSection() throws(DecodeError) {
         let n = try readCount()
-        for _ in 0..<n { module.tables.append(try readTableType()) }
+        for _ in 0..<n {
+            if reader.peek() == 0x40 {
+                reader.position += 1
+                let reserved = try reader.readByte()
+                if reserved != 0 { throw DecodeError("malformed table", offset: reader.position - 1) }
+                module.tables.append(try readTableType())
+                while module.tableInitializers.count < module.tables.count - 1 { module.tableInitializers.append(nil) }
+                module.tableInitializers.append(try readConstExpr())
+            } else {
+                module.tables.append(try readTableType())
+            }
+        }
+    }
+
+    /// Tags: an attribute (0, exception) and the type index of the tag's function type.
+    mutating func parseTagSection() throws(DecodeError) {
+        let n = try readCount()
+        for _ in 0..<n { module.tags.append(try readTagType()) }
+    }
+
+    mutating func readTagType() throws(DecodeError) -> UInt32 {
+        let attribute = try reader.readByte()
+        if attribute != 0 { throw DecodeError("malformed tag attribute", offset: reader.position - 1) }
+        return try reader.readU32()
     }
 
     mutating func parseMemorySection() throws(DecodeError) {
@@ -300,6 +367,7 @@ struct ModuleParser {
             case 0x01: desc = .table(try reader.readU32())
             case 0x02: desc = .memory(try reader.readU32())
             case 0x03: desc = .global(try reader.readU32())
+            case 0x04: desc = .tag(try reader.readU32())
             default: throw DecodeError("malformed export kind", offset: reader.position - 1)
             }
             module.exports.append(Export(name: name, descriptor: desc))

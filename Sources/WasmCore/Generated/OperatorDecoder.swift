@@ -26,8 +26,8 @@ extension ModuleParser {
         case 0x11: return .callIndirect(typeIndex: try reader.readU32(), tableIndex: try reader.readU32())
         case 0x12: return .returnCall(try reader.readU32())
         case 0x13: return .returnCallIndirect(typeIndex: try reader.readU32(), tableIndex: try reader.readU32())
-        case 0x14: throw DecodeError.unsupported("typed function references", "opcode 0x14 call_ref", offset: opOffset)
-        case 0x15: throw DecodeError.unsupported("typed function references", "opcode 0x15 return_call_ref", offset: opOffset)
+        case 0x14: return .callRef(try reader.readU32())
+        case 0x15: return .returnCallRef(try reader.readU32())
         case 0x18: throw DecodeError.unsupported("exception handling", "opcode 0x18 delegate", offset: opOffset)
         case 0x19: throw DecodeError.unsupported("exception handling", "opcode 0x19 catch_all", offset: opOffset)
         case 0x1A: return .drop
@@ -198,13 +198,13 @@ extension ModuleParser {
         case 0xC2: return .numeric(.i64Extend8S)
         case 0xC3: return .numeric(.i64Extend16S)
         case 0xC4: return .numeric(.i64Extend32S)
-        case 0xD0: return .refNull(try readRefType())
+        case 0xD0: return .refNull(try readHeapType())
         case 0xD1: return .refIsNull
         case 0xD2: return .refFunc(try reader.readU32())
         case 0xD3: throw DecodeError.unsupported("GC", "opcode 0xd3 ref.eq", offset: opOffset)
-        case 0xD4: throw DecodeError.unsupported("typed function references", "opcode 0xd4 ref.as_non_null", offset: opOffset)
-        case 0xD5: throw DecodeError.unsupported("typed function references", "opcode 0xd5 br_on_null", offset: opOffset)
-        case 0xD6: throw DecodeError.unsupported("typed function references", "opcode 0xd6 br_on_non_null", offset: opOffset)
+        case 0xD4: return .refAsNonNull
+        case 0xD5: return .brOnNull(try reader.readU32())
+        case 0xD6: return .brOnNonNull(try reader.readU32())
         case 0xFB: throw DecodeError.unsupported("GC", "0xfb prefix", offset: opOffset)
         case 0xFC:
             let sub = try reader.readU32()

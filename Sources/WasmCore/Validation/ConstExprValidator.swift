@@ -36,18 +36,24 @@ public enum ConstExprValidator {
             case .f32Const: t = .f32
             case .f64Const: t = .f64
             case .v128Const: t = .v128
-            case .refNull(let r): t = r.valueType
+            case .refNull(let heapType):
+                if case .concrete(let index) = heapType, Int(index) >= context.types.count {
+                    throw ValidationError("unknown type \(index)")
+                }
+                t = .ref(RefType(nullable: true, heapType))
             case .refFunc(let x):
                 guard Int(x) < context.functionTypeIndices.count else {
                     throw ValidationError("unknown function \(x)")
                 }
-                t = .funcref
+                t = .ref(RefType(nullable: false, .concrete(context.functionTypeIndices[Int(x)])))
             case .globalGet(let x): t = context.globals[Int(x)].valueType
             default: throw ValidationError("constant expression required")
             }
             produced = t
             count += 1
         }
-        if count != 1 || produced != expected { throw ValidationError("type mismatch") }
+        guard count == 1, let produced, context.isSubtype(produced, expected) else {
+            throw ValidationError("type mismatch")
+        }
     }
 }

@@ -24,6 +24,9 @@ public struct FunctionValidator: Sendable {
         public var height: Int
         /// Set after an unconditional branch: the rest of the frame is stack-polymorphic.
         public var unreachable: Bool
+        /// Height of the validator's list of locals initialized so far when the frame was entered
+        /// (locals set inside the frame count as unset again after it).
+        public var initializedHeight: Int = 0
 
         /// The types a branch to this frame's label carries.
         @inlinable public var labelTypes: [ValueType] { kind == .loop ? startTypes : endTypes }
@@ -39,7 +42,7 @@ public struct FunctionValidator: Sendable {
     /// The operand stack; `nil` entries are of unknown type.
     public var operands: [ValueType?] { stack.elements }
     /// Its storage (validation's hottest data: no copy-on-write check per push and pop).
-    private var stack = OperandStack()
+    var stack = OperandStack()
     /// The control stack; index 0 is the function frame. Empty once the final `end` was visited.
     public private(set) var controls: [ControlFrame] = []
     /// The type of the operand `depth` below the top (0 = the top), nil when unknown
@@ -53,10 +56,17 @@ public struct FunctionValidator: Sendable {
     /// The most operands on the stack at once so far.
     public private(set) var maxOperandHeight = 0
 
+    /// Non-defaultable locals (non-nullable references) must be set before they are read:
+    /// set when the body has any, with the ones initialized so far in `initialized`, in the
+    /// order they were (so that leaving a block forgets those set inside it).
+    var tracksInitialization = false
+    var initialized: Set<UInt32> = []
+    var initializationOrder: [UInt32] = []
+
     // Cached fields of the innermost frame.
-    private var topHeight = 0
-    private var topUnreachable = false
-    private var offset: UInt32 = 0
+    var topHeight = 0
+    var topUnreachable = false
+    var offset: UInt32 = 0
 
     /// Prepares to validate the body of function `functionIndex` of `context`.
     /// `locals` are the declared locals (parameters excluded).
@@ -98,6 +108,15 @@ public struct FunctionValidator: Sendable {
         self.functionIndex = functionIndex
         type = context.types[Int(typeIndex)]
         locals = LocalTypes(params: type.params, declarations: localDeclarations)
+        tracksInitialization = false
+        initialized.removeAll(keepingCapacity: true)
+        initializationOrder.removeAll(keepingCapacity: true)
+        for declaration in localDeclarations {
+            if case .ref(let r) = declaration.type {
+                try checkHeapType(r.heapType)
+                if !r.isNullable && declaration.count > 0 { tracksInitialization = true }
+            }
+        }
         stack.reset()
         controls.removeAll(keepingCapacity: true)
         topHeight = 0
@@ -164,28 +183,28 @@ public struct FunctionValidator: Sendable {
     // MARK: Stack primitives
 
     @inline(__always)
-    private func error(_ message: String) -> ValidationError {
+    func error(_ message: String) -> ValidationError {
         ValidationError(message, functionIndex: functionIndex, offset: Int(offset))
     }
 
     @inline(__always)
-    private func mismatch() -> ValidationError { error("type mismatch") }
+    func mismatch() -> ValidationError { error("type mismatch") }
 
     @inline(__always)
-    private mutating func push(_ type: ValueType?) {
+    mutating func push(_ type: ValueType?) {
         stack.append(type)
         if stack.count > maxOperandHeight { maxOperandHeight = stack.count }
     }
 
     @inline(__always)
-    private mutating func push(_ types: [ValueType]) {
+    mutating func push(_ types: [ValueType]) {
         for t in types { stack.append(t) }
         if stack.count > maxOperandHeight { maxOperandHeight = stack.count }
     }
 
     /// pop_val(): the top operand, or unknown in an unreachable, empty frame.
     @inline(__always)
-    private mutating func pop() throws(ValidationError) -> ValueType? {
+    mutating func pop() throws(ValidationError) -> ValueType? {
         if stack.count == topHeight {
             if topUnreachable { return nil }
             throw mismatch()
@@ -196,15 +215,23 @@ public struct FunctionValidator: Sendable {
     /// pop_val(expected)
     @inline(__always)
     @discardableResult
-    private mutating func pop(_ expected: ValueType) throws(ValidationError) -> ValueType? {
+    mutating func pop(_ expected: ValueType) throws(ValidationError) -> ValueType? {
         let actual = try pop()
-        if let actual, actual != expected { throw mismatch() }
+        if let actual, actual != expected, !context.hierarchy.isSubtype(actual, expected) { throw mismatch() }
         return actual
+    }
+
+    /// Pops a reference operand: its type, or nil when unknown (unreachable code).
+    @inline(__always)
+    mutating func popReference() throws(ValidationError) -> RefType? {
+        guard let t = try pop() else { return nil }
+        guard case .ref(let r) = t else { throw mismatch() }
+        return r
     }
 
     /// pop_vals(types)
     @inline(__always)
-    private mutating func pop(_ types: [ValueType]) throws(ValidationError) {
+    mutating func pop(_ types: [ValueType]) throws(ValidationError) {
         for t in types.reversed() { try pop(t) }
     }
 
@@ -213,7 +240,7 @@ public struct FunctionValidator: Sendable {
     /// unreachable frame are unknown and match anything.
     // `mutating` only so that self is passed by address: a non-mutating call from `visit`
     // copies the whole validator (168 bytes) for each lookup.
-    private mutating func peek(_ types: [ValueType]) throws(ValidationError) {
+    mutating func peek(_ types: [ValueType]) throws(ValidationError) {
         var position = stack.count
         for t in types.reversed() {
             position -= 1
@@ -221,26 +248,27 @@ public struct FunctionValidator: Sendable {
                 if topUnreachable { return }
                 throw mismatch()
             }
-            if let actual = stack[position], actual != t { throw mismatch() }
+            if let actual = stack[position], actual != t, !context.hierarchy.isSubtype(actual, t) { throw mismatch() }
         }
     }
 
-    private mutating func pushControl(_ kind: FrameKind, _ blockType: BlockType, start: [ValueType], end: [ValueType]) {
+    mutating func pushControl(_ kind: FrameKind, _ blockType: BlockType, start: [ValueType], end: [ValueType]) {
         controls.append(
             ControlFrame(
                 kind: kind, blockType: blockType, startTypes: start, endTypes: end,
-                height: stack.count, unreachable: false))
+                height: stack.count, unreachable: false, initializedHeight: initializationOrder.count))
         topHeight = stack.count
         topUnreachable = false
         push(start)
     }
 
     /// pop_ctrl(): checks the frame's results are exactly on the stack and removes the frame.
-    private mutating func popControl() throws(ValidationError) -> ControlFrame {
+    mutating func popControl() throws(ValidationError) -> ControlFrame {
         let frame = controls[controls.count - 1]
         try pop(frame.endTypes)
         if stack.count != frame.height { throw mismatch() }
         controls.removeLast()
+        if tracksInitialization { forgetInitializations(above: frame.initializedHeight) }
         if let top = controls.last {
             topHeight = top.height
             topUnreachable = top.unreachable
@@ -252,23 +280,49 @@ public struct FunctionValidator: Sendable {
     }
 
     /// unreachable(): drops the frame's operands and makes it stack-polymorphic.
-    private mutating func markUnreachable() {
+    mutating func markUnreachable() {
         stack.truncate(to: topHeight)
         controls[controls.count - 1].unreachable = true
         topUnreachable = true
     }
 
+    /// Locals set since the list had `height` entries count as unset again.
+    mutating func forgetInitializations(above height: Int) {
+        while initializationOrder.count > height { initialized.remove(initializationOrder.removeLast()) }
+    }
+
+    /// A `local.set`/`local.tee` of local `index` of type `type`.
+    @inline(__always)
+    mutating func noteSet(_ index: UInt32, _ type: ValueType) {
+        if tracksInitialization, !type.isDefaultable, initialized.insert(index).inserted {
+            initializationOrder.append(index)
+        }
+    }
+
     // MARK: Lookups
 
-    private mutating func label(_ depth: UInt32) throws(ValidationError) -> ControlFrame {
+    /// A type index in a heap type must name a type of the module.
+    mutating func checkHeapType(_ heapType: HeapType) throws(ValidationError) {
+        if case .concrete(let index) = heapType, Int(index) >= context.types.count {
+            throw error("unknown type \(index)")
+        }
+    }
+
+    mutating func checkValueType(_ type: ValueType) throws(ValidationError) {
+        if case .ref(let r) = type { try checkHeapType(r.heapType) }
+    }
+
+    mutating func label(_ depth: UInt32) throws(ValidationError) -> ControlFrame {
         guard Int(depth) < controls.count else { throw error("unknown label \(depth)") }
         return controls[controls.count - 1 - Int(depth)]
     }
 
-    private mutating func blockTypes(_ blockType: BlockType) throws(ValidationError) -> (start: [ValueType], end: [ValueType]) {
+    mutating func blockTypes(_ blockType: BlockType) throws(ValidationError) -> (start: [ValueType], end: [ValueType]) {
         switch blockType {
         case .empty: return ([], [])
-        case .value(let t): return ([], SingleTypes.list(t))
+        case .value(let t):
+            try checkValueType(t)
+            return ([], SingleTypes.list(t))
         case .typeIndex(let index):
             guard Int(index) < context.types.count else { throw error("unknown type \(index)") }
             let type = context.types[Int(index)]
@@ -276,284 +330,49 @@ public struct FunctionValidator: Sendable {
         }
     }
 
-    private mutating func funcType(_ index: UInt32) throws(ValidationError) -> FuncType {
+    mutating func funcType(_ index: UInt32) throws(ValidationError) -> FuncType {
         guard Int(index) < context.types.count else { throw error("unknown type \(index)") }
         return context.types[Int(index)]
     }
 
-    private mutating func function(_ index: UInt32) throws(ValidationError) -> FuncType {
+    mutating func function(_ index: UInt32) throws(ValidationError) -> FuncType {
         guard Int(index) < context.functionTypeIndices.count else { throw error("unknown function \(index)") }
         return try funcType(context.functionTypeIndices[Int(index)])
     }
 
-    private mutating func table(_ index: UInt32) throws(ValidationError) -> TableType {
+    mutating func table(_ index: UInt32) throws(ValidationError) -> TableType {
         guard Int(index) < context.tables.count else { throw error("unknown table \(index)") }
         return context.tables[Int(index)]
     }
 
-    private mutating func checkMemory(_ index: UInt32) throws(ValidationError) {
+    mutating func checkMemory(_ index: UInt32) throws(ValidationError) {
         guard Int(index) < context.memories.count else { throw error("unknown memory \(index)") }
     }
 
-    private mutating func global(_ index: UInt32) throws(ValidationError) -> GlobalType {
+    mutating func global(_ index: UInt32) throws(ValidationError) -> GlobalType {
         guard Int(index) < context.globals.count else { throw error("unknown global \(index)") }
         return context.globals[Int(index)]
     }
 
-    private mutating func local(_ index: UInt32) throws(ValidationError) -> ValueType {
+    mutating func local(_ index: UInt32) throws(ValidationError) -> ValueType {
         guard let type = locals[index] else { throw error("unknown local \(index)") }
         return type
     }
 
-    private mutating func element(_ index: UInt32) throws(ValidationError) -> RefType {
+    mutating func element(_ index: UInt32) throws(ValidationError) -> RefType {
         guard Int(index) < context.elementTypes.count else { throw error("unknown elem segment \(index)") }
         return context.elementTypes[Int(index)]
     }
 
-    private mutating func checkData(_ index: UInt32) throws(ValidationError) {
+    mutating func checkData(_ index: UInt32) throws(ValidationError) {
         guard Int(index) < context.dataCount else { throw error("unknown data segment \(index)") }
     }
 
-    private mutating func checkMemArg(_ arg: MemArg, natural: UInt32) throws(ValidationError) {
+    mutating func checkMemArg(_ arg: MemArg, natural: UInt32) throws(ValidationError) {
         try checkMemory(arg.memory)
         if arg.align > natural { throw error("alignment must not be larger than natural") }
     }
 
-    // MARK: Instructions
-
-    /// Validates one instruction at byte `offset` of the module.
-    public mutating func visit(_ instruction: Instruction, offset: UInt32) throws(ValidationError) {
-        self.offset = offset
-        guard !controls.isEmpty else { throw error("instruction after the end of the function") }
-        switch instruction {
-        case .numeric(let op):
-            let sig = NumericSignatures.table[NumericSignatures.slot(op)]
-            if sig.second != 0 { try pop(ValueType(rawValue: sig.second)!) }
-            try pop(ValueType(rawValue: sig.first)!)
-            push(ValueType(rawValue: sig.result)!)
-
-        case .vector(let op):
-            let sig = VectorSignatures.table[Int(op.rawValue)]
-            if sig.third != 0 { try pop(ValueType(rawValue: sig.third)!) }
-            if sig.second != 0 { try pop(ValueType(rawValue: sig.second)!) }
-            try pop(ValueType(rawValue: sig.first)!)
-            push(ValueType(rawValue: sig.result)!)
-        case .v128Const:
-            push(.v128)
-        case .i8x16Shuffle(let lanes):
-            if lanes.bytes.contains(where: { $0 >= 32 }) { throw error("invalid lane index") }
-            try pop(.v128)
-            try pop(.v128)
-            push(.v128)
-        case .vectorLane(let op, let lane):
-            if lane >= op.laneCount { throw error("invalid lane index") }
-            let sig = op.signature
-            for t in sig.operands.reversed() { try pop(t) }
-            push(sig.result)
-        case .laneMemory(let op, let arg, let lane):
-            try checkMemArg(arg, natural: op.naturalAlignment)
-            if lane >= op.laneCount { throw error("invalid lane index") }
-            try pop(.v128)
-            try pop(.i32)
-            if !op.isStore { push(.v128) }
-
-        case .localGet(let x):
-            let t = try local(x)
-            push(t)
-        case .localSet(let x):
-            try pop(try local(x))
-        case .localTee(let x):
-            let t = try local(x)
-            try pop(t)
-            push(t)
-        case .globalGet(let x):
-            let t = try global(x).valueType
-            push(t)
-        case .globalSet(let x):
-            let g = try global(x)
-            if g.mutability != .variable { throw error("global is immutable") }
-            try pop(g.valueType)
-
-        case .i32Const: push(.i32)
-        case .i64Const: push(.i64)
-        case .f32Const: push(.f32)
-        case .f64Const: push(.f64)
-
-        case .load(let op, let arg):
-            try checkMemArg(arg, natural: op.naturalAlignment)
-            try pop(.i32)
-            push(op.resultType)
-        case .store(let op, let arg):
-            try checkMemArg(arg, natural: op.naturalAlignment)
-            try pop(op.valueType)
-            try pop(.i32)
-
-        case .nop:
-            break
-        case .unreachable:
-            markUnreachable()
-        case .drop:
-            _ = try pop()
-        case .select:
-            try pop(.i32)
-            let t1 = try pop()
-            let t2 = try pop()
-            if t1?.isReference == true || t2?.isReference == true { throw mismatch() }
-            if let t1, let t2, t1 != t2 { throw mismatch() }
-            push(t1 ?? t2)
-        case .typedSelect(let types):
-            guard types.count == 1 else { throw error("invalid result arity") }
-            let t = types[0]
-            try pop(.i32)
-            try pop(t)
-            try pop(t)
-            push(t)
-
-        case .block(let bt):
-            let (start, end) = try blockTypes(bt)
-            try pop(start)
-            pushControl(.block, bt, start: start, end: end)
-        case .loop(let bt):
-            let (start, end) = try blockTypes(bt)
-            try pop(start)
-            pushControl(.loop, bt, start: start, end: end)
-        case .if(let bt):
-            let (start, end) = try blockTypes(bt)
-            try pop(.i32)
-            try pop(start)
-            pushControl(.if, bt, start: start, end: end)
-        case .else:
-            guard controls[controls.count - 1].kind == .if else { throw error("else without matching if") }
-            let frame = try popControl()
-            pushControl(.else, frame.blockType, start: frame.startTypes, end: frame.endTypes)
-        case .end:
-            let frame = try popControl()
-            if frame.kind == .if && frame.startTypes != frame.endTypes { throw mismatch() }
-            if frame.kind != .function { push(frame.endTypes) }
-
-        case .br(let depth):
-            try pop(try label(depth).labelTypes)
-            markUnreachable()
-        case .brIf(let depth):
-            let types = try label(depth).labelTypes
-            try pop(.i32)
-            try pop(types)
-            push(types)
-        case .brTable(let table):
-            try pop(.i32)
-            let defaultTypes = try label(table.defaultTarget).labelTypes
-            for target in table.targets {
-                let types = try label(target).labelTypes
-                if types.count != defaultTypes.count { throw mismatch() }
-                try peek(types)
-            }
-            try pop(defaultTypes)
-            markUnreachable()
-        case .return:
-            try pop(controls[0].endTypes)
-            markUnreachable()
-
-        case .call(let x):
-            let callee = try function(x)
-            try pop(callee.params)
-            push(callee.results)
-        case .callIndirect(let typeIndex, let tableIndex):
-            let t = try table(tableIndex)
-            let callee = try funcType(typeIndex)
-            if t.elementType != .funcref { throw mismatch() }
-            try pop(.i32)
-            try pop(callee.params)
-            push(callee.results)
-        case .returnCall(let x):
-            let callee = try function(x)
-            if callee.results != type.results { throw mismatch() }
-            try pop(callee.params)
-            markUnreachable()
-        case .returnCallIndirect(let typeIndex, let tableIndex):
-            let t = try table(tableIndex)
-            let callee = try funcType(typeIndex)
-            if t.elementType != .funcref { throw mismatch() }
-            if callee.results != type.results { throw mismatch() }
-            try pop(.i32)
-            try pop(callee.params)
-            markUnreachable()
-
-        case .refNull(let t):
-            push(t.valueType)
-        case .refIsNull:
-            if let t = try pop(), !t.isReference { throw mismatch() }
-            push(.i32)
-        case .refFunc(let x):
-            _ = try function(x)
-            if !context.isDeclared(x) { throw error("undeclared function reference") }
-            push(.funcref)
-
-        case .tableGet(let x):
-            let t = try table(x)
-            try pop(.i32)
-            push(t.elementType.valueType)
-        case .tableSet(let x):
-            let t = try table(x)
-            try pop(t.elementType.valueType)
-            try pop(.i32)
-        case .tableSize(let x):
-            _ = try table(x)
-            push(.i32)
-        case .tableGrow(let x):
-            let t = try table(x)
-            try pop(.i32)
-            try pop(t.elementType.valueType)
-            push(.i32)
-        case .tableFill(let x):
-            let t = try table(x)
-            try pop(.i32)
-            try pop(t.elementType.valueType)
-            try pop(.i32)
-        case .tableCopy(let dst, let src):
-            let d = try table(dst)
-            let s = try table(src)
-            if d.elementType != s.elementType { throw mismatch() }
-            try pop(.i32)
-            try pop(.i32)
-            try pop(.i32)
-        case .tableInit(let elem, let tableIndex):
-            let t = try table(tableIndex)
-            let e = try element(elem)
-            if t.elementType != e { throw mismatch() }
-            try pop(.i32)
-            try pop(.i32)
-            try pop(.i32)
-        case .elemDrop(let elem):
-            _ = try element(elem)
-
-        case .memorySize(let m):
-            try checkMemory(m)
-            push(.i32)
-        case .memoryGrow(let m):
-            try checkMemory(m)
-            try pop(.i32)
-            push(.i32)
-        case .memoryFill(let m):
-            try checkMemory(m)
-            try pop(.i32)
-            try pop(.i32)
-            try pop(.i32)
-        case .memoryCopy(let dst, let src):
-            try checkMemory(dst)
-            try checkMemory(src)
-            try pop(.i32)
-            try pop(.i32)
-            try pop(.i32)
-        case .memoryInit(let data, let m):
-            try checkMemory(m)
-            try checkData(data)
-            try pop(.i32)
-            try pop(.i32)
-            try pop(.i32)
-        case .dataDrop(let data):
-            try checkData(data)
-        }
-    }
 }
 
 /// Shared one-element result lists for `BlockType.value`, so entering a block
@@ -566,6 +385,7 @@ enum SingleTypes {
     static let v128: [ValueType] = [.v128]
     static let funcref: [ValueType] = [.funcref]
     static let externref: [ValueType] = [.externref]
+    static let exnref: [ValueType] = [.exnref]
 
     @inline(__always)
     static func list(_ t: ValueType) -> [ValueType] {
@@ -575,21 +395,23 @@ enum SingleTypes {
         case .f32: f32
         case .f64: f64
         case .v128: v128
-        case .funcref: funcref
-        case .externref: externref
+        case .ref(.funcref): funcref
+        case .ref(.externref): externref
+        case .ref(.exnref): exnref
+        case .ref: [t]
         }
     }
 }
 
-/// `NumericOp.signature` flattened into a table of raw type bytes, so typing
-/// a numeric instruction does no allocation.
+/// `NumericOp.signature` flattened into a table, so typing a numeric instruction does no
+/// allocation.
 enum NumericSignatures {
     struct Entry {
         /// First operand (pushed first).
-        var first: UInt8 = 0
-        /// Second operand, or 0 for unary operators.
-        var second: UInt8 = 0
-        var result: UInt8 = 0
+        var first: ValueType = .i32
+        /// Second operand, or nil for unary operators.
+        var second: ValueType? = nil
+        var result: ValueType = .i32
     }
 
     /// The slot of an op: its dense raw value.
@@ -600,9 +422,8 @@ enum NumericSignatures {
         var table = Array(repeating: Entry(), count: NumericOp.allCases.count)
         for op in NumericOp.allCases {
             let sig = op.signature
-            var e = Entry(first: sig.operands[0].rawValue, second: 0, result: sig.result.rawValue)
-            if sig.operands.count == 2 { e.second = sig.operands[1].rawValue }
-            table[slot(op)] = e
+            table[slot(op)] = Entry(
+                first: sig.operands[0], second: sig.operands.count == 2 ? sig.operands[1] : nil, result: sig.result)
         }
         return table
     }()
@@ -611,18 +432,20 @@ enum NumericSignatures {
 /// `VectorOp.signature` flattened like `NumericSignatures` (up to three operands).
 enum VectorSignatures {
     struct Entry {
-        var first: UInt8 = 0
-        var second: UInt8 = 0
-        var third: UInt8 = 0
-        var result: UInt8 = 0
+        var first: ValueType = .v128
+        var second: ValueType? = nil
+        var third: ValueType? = nil
+        var result: ValueType = .v128
     }
 
     static let table: [Entry] = {
         var table = Array(repeating: Entry(), count: VectorOp.allCases.count)
         for op in VectorOp.allCases {
             let sig = op.signature
-            let raw = sig.operands.map(\.rawValue) + [0, 0]
-            table[Int(op.rawValue)] = Entry(first: raw[0], second: raw[1], third: raw[2], result: sig.result.rawValue)
+            let operands = sig.operands
+            table[Int(op.rawValue)] = Entry(
+                first: operands[0], second: operands.count > 1 ? operands[1] : nil,
+                third: operands.count > 2 ? operands[2] : nil, result: sig.result)
         }
         return table
     }()

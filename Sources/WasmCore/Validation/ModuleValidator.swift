@@ -7,17 +7,20 @@ public enum ModuleValidator {
     public static func validate(_ module: Module) throws(ValidationError) {
         let context = ValidationContext(module: module)
         let typeCount = module.types.count
+        try validateTypes(module, context: context)
 
         // Imports (§3.2.7).
         for entry in module.imports {
             switch entry.descriptor {
             case .function(let t):
                 if Int(t) >= typeCount { throw ValidationError("unknown type \(t)") }
-            case .table(let t): try validateTable(t)
+            case .table(let t): try validateTable(t, initializer: nil, imported: true, context: context)
             case .memory(let m): try validateMemory(m)
-            case .global: break
+            case .global(let g): try validateValueType(g.valueType, context: context)
+            case .tag(let t): try validateTag(t, context: context)
             }
         }
+        for tag in module.tags { try validateTag(tag, context: context) }
         // Function declarations.
         let importedFunctions = context.functionTypeIndices.count - module.functions.count
         for (i, t) in module.functions.enumerated() where Int(t) >= typeCount {
@@ -26,17 +29,21 @@ public enum ModuleValidator {
 
         // Globals: initialisers see only imported globals (C').
         for global in module.globals {
+            try validateValueType(global.type.valueType, context: context)
             try ConstExprValidator.validate(
                 global.initializer, expected: global.type.valueType, context: context,
                 visibleGlobals: context.importedGlobalCount)
         }
-        for table in module.tables { try validateTable(table) }
+        for (i, table) in module.tables.enumerated() {
+            try validateTable(table, initializer: module.tableInitializer(i), context: context)
+        }
         for memory in module.memories { try validateMemory(memory) }
         if context.memories.count > 1 { throw ValidationError("multiple memories") }
 
         // Element segments (§3.4.6).
         for segment in module.elements {
-            let elementType = segment.type.valueType
+            let elementType = ValueType.ref(segment.type)
+            try validateValueType(elementType, context: context)
             for item in segment.items {
                 try ConstExprValidator.validate(
                     item, expected: elementType, context: context, visibleGlobals: context.importedGlobalCount)
@@ -45,7 +52,7 @@ public enum ModuleValidator {
                 guard Int(tableIndex) < context.tables.count else {
                     throw ValidationError("unknown table \(tableIndex)")
                 }
-                if context.tables[Int(tableIndex)].elementType != segment.type {
+                if !context.hierarchy.isSubtype(segment.type, context.tables[Int(tableIndex)].elementType) {
                     throw ValidationError("type mismatch")
                 }
                 try ConstExprValidator.validate(
@@ -99,14 +106,63 @@ public enum ModuleValidator {
                 if Int(x) >= context.memories.count { throw ValidationError("unknown memory \(x)") }
             case .global(let x):
                 if Int(x) >= context.globals.count { throw ValidationError("unknown global \(x)") }
+            case .tag(let x):
+                if Int(x) >= context.tags.count { throw ValidationError("unknown tag \(x)") }
             }
             if !names.insert(Array(export.name.utf8)).inserted { throw ValidationError("duplicate export name") }
         }
     }
 
-    /// Table types (§3.2.4): limits within 2^32-1, min ≤ max.
-    static func validateTable(_ table: TableType) throws(ValidationError) {
+    /// Table types (§3.2.4): limits within 2^32-1, min ≤ max; an element type that has no
+    /// default (a non-nullable reference) needs an initializer, which must match it.
+    static func validateTable(
+        _ table: TableType, initializer: ConstExpr?, imported: Bool = false, context: ValidationContext
+    ) throws(ValidationError) {
         try validateLimits(table.limits, range: UInt64(UInt32.max), message: "table size must be at most 2^32-1")
+        let elementType = ValueType.ref(table.elementType)
+        try validateValueType(elementType, context: context)
+        if let initializer {
+            try ConstExprValidator.validate(
+                initializer, expected: elementType, context: context, visibleGlobals: context.importedGlobalCount)
+        } else if !table.elementType.isNullable && !imported {
+            throw ValidationError("type mismatch")
+        }
+    }
+
+    /// A type index inside a value type must name a type of the module.
+    static func validateValueType(_ type: ValueType, context: ValidationContext) throws(ValidationError) {
+        if case .ref(let r) = type, case .concrete(let index) = r.heapType, Int(index) >= context.types.count {
+            throw ValidationError("unknown type \(index)")
+        }
+    }
+
+    /// A tag's type: a function type without results.
+    static func validateTag(_ typeIndex: UInt32, context: ValidationContext) throws(ValidationError) {
+        guard Int(typeIndex) < context.types.count else { throw ValidationError("unknown type \(typeIndex)") }
+        if !context.types[Int(typeIndex)].results.isEmpty { throw ValidationError("non-empty tag result type") }
+    }
+
+    /// The type section (Wasm 3.0 §3.2.x): references only to types of the same or an earlier
+    /// recursion group; a declared supertype earlier than the type, not final, and matched
+    /// (parameters contravariant, results covariant).
+    static func validateTypes(_ module: Module, context: ValidationContext) throws(ValidationError) {
+        let hierarchy = context.hierarchy
+        for group in TypeHierarchy.groups(hierarchy.declarations) {
+            for index in group {
+                let type = module.types[index]
+                for t in type.params + type.results {
+                    if case .ref(let r) = t, case .concrete(let target) = r.heapType, Int(target) >= group.upperBound {
+                        throw ValidationError("unknown type \(target)")
+                    }
+                }
+                guard let supertype = hierarchy.declarations[index].supertype else { continue }
+                guard Int(supertype) < index else { throw ValidationError("unknown type \(supertype)") }
+                if hierarchy.declarations[Int(supertype)].isFinal { throw ValidationError("sub type") }
+                let parent = module.types[Int(supertype)]
+                guard hierarchy.isSubtype(parent.params, type.params), hierarchy.isSubtype(type.results, parent.results)
+                else { throw ValidationError("sub type") }
+            }
+        }
     }
 
     /// Memory types (§3.2.5): limits within 65536 pages, min ≤ max.

@@ -4,6 +4,8 @@
 public struct ValidationContext: Sendable {
     /// C.types
     public var types: [FuncType]
+    /// Equivalence and declared subtyping of `types`.
+    public var hierarchy: TypeHierarchy
     /// Type index of every function (C.funcs), imports first.
     public var functionTypeIndices: [UInt32]
     /// C.tables
@@ -13,6 +15,8 @@ public struct ValidationContext: Sendable {
     /// C.globals (all globals; constant expressions further restrict this to
     /// the first `importedGlobalCount`).
     public var globals: [GlobalType]
+    /// C.tags: the type index of each tag, imports first.
+    public var tags: [UInt32]
     /// How many of `globals` are imported.
     public var importedGlobalCount: Int
     /// C.elems: the reference type of each element segment.
@@ -28,6 +32,8 @@ public struct ValidationContext: Sendable {
     /// it reaches the data section, and uses the data count section's value).
     public init(module: Module, dataCount: Int? = nil) {
         types = module.types
+        hierarchy = TypeHierarchy(module: module)
+        tags = module.allTags
         functionTypeIndices = module.allFunctionTypeIndices
         tables = module.allTables
         memories = module.allMemories
@@ -42,9 +48,12 @@ public struct ValidationContext: Sendable {
     public init(
         types: [FuncType], functionTypeIndices: [UInt32] = [], tables: [TableType] = [],
         memories: [MemoryType] = [], globals: [GlobalType] = [], importedGlobalCount: Int? = nil,
-        elementTypes: [RefType] = [], dataCount: Int = 0, declaredFunctions: [Bool]? = nil
+        elementTypes: [RefType] = [], dataCount: Int = 0, declaredFunctions: [Bool]? = nil,
+        tags: [UInt32] = []
     ) {
         self.types = types
+        hierarchy = TypeHierarchy(types: types)
+        self.tags = tags
         self.functionTypeIndices = functionTypeIndices
         self.tables = tables
         self.memories = memories
@@ -69,6 +78,16 @@ public struct ValidationContext: Sendable {
         return t < types.count ? types[t] : nil
     }
 
+    /// Does `sub` match `sup`?
+    @inlinable
+    public func isSubtype(_ sub: ValueType, _ sup: ValueType) -> Bool { hierarchy.isSubtype(sub, sup) }
+
+    /// The function type of tag `index`, or nil when unknown.
+    public func tagType(_ index: UInt32) -> FuncType? {
+        guard Int(index) < tags.count, Int(tags[Int(index)]) < types.count else { return nil }
+        return types[Int(tags[Int(index)])]
+    }
+
     /// Function indices occurring anywhere in the module outside function
     /// bodies and the start section: element segments, global initialisers,
     /// data offsets and function exports.
@@ -80,6 +99,7 @@ public struct ValidationContext: Sendable {
             }
         }
         for global in module.globals { scan(global.initializer) }
+        for case let initializer? in module.tableInitializers { scan(initializer) }
         for segment in module.elements {
             if case .active(_, let offset) = segment.mode { scan(offset) }
             for item in segment.items { scan(item) }

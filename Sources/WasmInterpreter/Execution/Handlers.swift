@@ -58,14 +58,7 @@ private func makeHandler(_ op: Op) -> Handler {
             return { pc, fp, m, ms, t, r in
                 let (target, e) = Interpreter.indirectCallee(pc, fp, r)
                 guard let callee = target else { return e }
-                let w = pc.pointee
-                let newFP = fp + Word.a(w)
-                if r.pointee.frame == r.pointee.framesEnd || newFP + callee.pointee.frameSize > r.pointee.stackEnd {
-                    return Interpreter.callStackExhausted(callee, pc, fp, r)
-                }
-                let n = Word.c(w)
-                Interpreter.gatherArguments(n, from: fp, slots: pc + 2, to: newFP)
-                return Interpreter.enter(callee, newFP: newFP, returnPC: pc + 2 + (n &+ 3) &>> 2, fp, m, ms, t, r)
+                return Interpreter.callFound(callee, pc, fp, m, ms, t, r)
             }
         case .returnCall:
             return { pc, fp, m, ms, t, r in
@@ -79,14 +72,28 @@ private func makeHandler(_ op: Op) -> Handler {
             return { pc, fp, m, ms, t, r in
                 let (target, e) = Interpreter.indirectCallee(pc, fp, r)
                 guard let callee = target else { return e }
-                if fp + callee.pointee.frameSize > r.pointee.stackEnd { return Interpreter.callStackExhausted(callee, pc, fp, r) }
-                Interpreter.initFrame(fp, callee)
-                r.pointee.cur = callee
-                return Interpreter.then(callee.pointee.code, fp, m, ms, t, r)
+                return Interpreter.tailCallFound(callee, pc, fp, m, ms, t, r)
+            }
+        case .callRef:
+            return { pc, fp, m, ms, t, r in
+                let (target, e) = Interpreter.referencedCallee(pc, fp, r)
+                guard let callee = target else { return e }
+                return Interpreter.callFound(callee, pc, fp, m, ms, t, r)
+            }
+        case .returnCallRef:
+            return { pc, fp, m, ms, t, r in
+                let (target, e) = Interpreter.referencedCallee(pc, fp, r)
+                guard let callee = target else { return e }
+                return Interpreter.tailCallFound(callee, pc, fp, m, ms, t, r)
+            }
+        case .refAsNonNull:
+            return { pc, fp, m, ms, t, r in
+                if fp[Word.a(pc.pointee)] == 0 { return Interpreter.trap(.nullReference, pc, fp, r) }
+                return Interpreter.then(pc + 1, fp, m, ms, t, r)
             }
         case .lazyEntry:
             return { pc, fp, m, ms, t, r in Interpreter.exit(.slow, pc, fp, r) }
-        case .callImport, .returnCallImport, .callIndirectSlow, .returnCallIndirectSlow, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill,
+        case .callImport, .returnCallImport, .callIndirectSlow, .returnCallIndirectSlow, .callRefSlow, .returnCallRefSlow, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill,
             .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop:
             return { pc, fp, m, ms, t, r in Interpreter.exit(.slow, pc, fp, r) }
         case .select:

@@ -138,6 +138,16 @@ extension Interpreter {
             try tailCall(r.ctx.pointee.functions[Int(truncatingIfNeeded: pc[1])], &r, state: state)
         case .returnCallIndirect, .returnCallIndirectSlow:
             try tailCall(try indirectTarget(pc[1], index: fp[Word.b(w)], r), &r, state: state)
+        case .callRef, .callRefSlow:
+            let raw = fp[Word.b(w)]
+            guard raw != 0 else { throw makeTrap(.nullFunctionReference, r) }
+            let n = Word.c(w)
+            gatherArguments(n, from: fp, slots: pc + 2, to: fp + Word.a(w))
+            try call(raw, args: fp + Word.a(w), returnPC: pc + 2 + (n + 3) / 4, &r, state: state)
+        case .returnCallRef, .returnCallRefSlow:
+            let raw = fp[Word.b(w)]
+            guard raw != 0 else { throw makeTrap(.nullFunctionReference, r) }
+            try tailCall(raw, &r, state: state)
         case .memoryGrow:
             let result = inst.memories[0].grow(by: UInt64(a))
             fp[Word.c(w)] = result < 0 ? UInt64(UInt32.max) : UInt64(result)
@@ -203,7 +213,9 @@ extension Interpreter {
         guard i < table.pointee.count else { throw makeTrap(.undefinedElement, r) }
         let raw = table.pointee.elements[i]
         guard raw != 0 else { throw makeTrap(.uninitializedElement, r) }
-        guard functionFields(raw).typeID == r.ctx.pointee.typeIDs[Int(truncatingIfNeeded: imm & 0xFFFF_FFFF)] else {
+        let expected = r.ctx.pointee.typeIDs[Int(truncatingIfNeeded: imm & 0xFFFF_FFFF)]
+        let actual = functionFields(raw).typeID
+        guard actual == expected || TypeRegistry.shared.isSubtype(actual, of: expected) else {
             throw makeTrap(.indirectCallTypeMismatch, r)
         }
         return raw

@@ -368,9 +368,56 @@ enum Interpreter {
         let raw = table.pointee.elements[i]
         if raw == 0 { return (nil, trap(.uninitializedElement, pc, fp, r)) }
         let f = functionFields(raw)
-        if f.typeID != ctx.pointee.typeIDs[Int(truncatingIfNeeded: imm & 0xFFFF_FFFF)] {
-            return (nil, trap(.indirectCallTypeMismatch, pc, fp, r))
+        // Other type ids (a declared subtype matches too, or the trap) and other instances:
+        // the driver's `indirectTarget` decides.
+        if f.typeID != ctx.pointee.typeIDs[Int(truncatingIfNeeded: imm & 0xFFFF_FFFF)]
+            || f.instance != r.pointee.instance
+        {
+            return (nil, exit(.slow, pc, fp, r))
         }
+        return (r.pointee.cur.pointee.moduleFunctions + Int(f.index), .next)
+    }
+
+    /// Enters `callee` (of this instance) for a `callIndirect`/`callRef` at `pc`: args at
+    /// `fp + A`, C argument slots listed after w1.
+    @inline(__always)
+    static func callFound(
+        _ callee: UnsafeMutablePointer<FunctionInfo>, _ pc: UnsafeMutablePointer<UInt64>,
+        _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer, _ ms: UInt64, _ t: UnsafeRawPointer,
+        _ r: UnsafeMutablePointer<Registers>
+    ) -> Exit {
+        let w = pc.pointee
+        let newFP = fp + Word.a(w)
+        if r.pointee.frame == r.pointee.framesEnd || newFP + callee.pointee.frameSize > r.pointee.stackEnd {
+            return callStackExhausted(callee, pc, fp, r)
+        }
+        let n = Word.c(w)
+        gatherArguments(n, from: fp, slots: pc + 2, to: newFP)
+        return enter(callee, newFP: newFP, returnPC: pc + 2 + (n &+ 3) &>> 2, fp, m, ms, t, r)
+    }
+
+    /// Replaces the running frame with `callee`'s (arguments already in `fp[0..<n]`).
+    @inline(__always)
+    static func tailCallFound(
+        _ callee: UnsafeMutablePointer<FunctionInfo>, _ pc: UnsafeMutablePointer<UInt64>,
+        _ fp: UnsafeMutablePointer<UInt64>, _ m: UnsafeMutableRawPointer, _ ms: UInt64, _ t: UnsafeRawPointer,
+        _ r: UnsafeMutablePointer<Registers>
+    ) -> Exit {
+        if fp + callee.pointee.frameSize > r.pointee.stackEnd { return callStackExhausted(callee, pc, fp, r) }
+        initFrame(fp, callee)
+        r.pointee.cur = callee
+        return then(callee.pointee.code, fp, m, ms, t, r)
+    }
+
+    /// The callee of a `call_ref` (the reference in `fp[B]`): traps on null; leaves for the
+    /// driver when the function is not one of this instance's.
+    @inline(__always)
+    static func referencedCallee(
+        _ pc: UnsafeMutablePointer<UInt64>, _ fp: UnsafeMutablePointer<UInt64>, _ r: UnsafeMutablePointer<Registers>
+    ) -> (UnsafeMutablePointer<FunctionInfo>?, Exit) {
+        let raw = fp[Word.b(pc.pointee)]
+        if raw == 0 { return (nil, trap(.nullFunctionReference, pc, fp, r)) }
+        let f = functionFields(raw)
         if f.instance != r.pointee.instance { return (nil, exit(.slow, pc, fp, r)) }
         return (r.pointee.cur.pointee.moduleFunctions + Int(f.index), .next)
     }

@@ -39,6 +39,14 @@ enum Op: UInt16, CaseIterable {
     case returnCallIndirect
     /// `callIndirect` and `returnCallIndirect` always done by the driver (call tracing).
     case callIndirectSlow, returnCallIndirectSlow
+    /// `call_ref`: args at `fp + A`, the reference in `fp[B]`, C = argument slots, w1 = type index.
+    case callRef
+    /// Tail `call_ref`: the reference in `fp[B]`, w1 = type index; args already in `fp[0..<n]`.
+    case returnCallRef
+    /// `callRef` and `returnCallRef` always done by the driver (call tracing).
+    case callRefSlow, returnCallRefSlow
+    /// Trap "null reference" when `fp[A]` is null (`ref.as_non_null`).
+    case refAsNonNull
     /// The code of a function not translated yet (`Interpreter.lazyEntry`): the driver
     /// translates the running function and continues at its first instruction.
     case lazyEntry

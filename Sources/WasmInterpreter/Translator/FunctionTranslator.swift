@@ -387,7 +387,7 @@ extension FunctionTranslator {
         switch op {
         case .brTable: return Int(truncatingIfNeeded: w >> 32) + 2
         case .call, .callImport: return 2 + (Word.b(w) + 3) / 4
-        case .callIndirect, .callIndirectSlow: return 2 + (Word.c(w) + 3) / 4
+        case .callIndirect, .callIndirectSlow, .callRef, .callRefSlow: return 2 + (Word.c(w) + 3) / 4
         default: return op.length
         }
     }

@@ -372,14 +372,61 @@ extension FunctionTranslator {
     }
 
     mutating func callIndirect(typeIndex: Int, table: Int) {
-        let t = types[typeIndex]
-        let index = pop()
+        callThroughSlot(traced ? .callIndirectSlow : .callIndirect, type: types[typeIndex],
+                        immediate: UInt64(typeIndex) | UInt64(table) << 32)
+    }
+
+    /// A call whose callee is found at run time from the slot on top (a table index or a
+    /// function reference): args at `fp + A`, that slot in B, C argument slots, w1 = `immediate`.
+    mutating func callThroughSlot(_ op: Op, type t: FuncType, immediate: UInt64) {
+        let operand = pop()
         let base = stack.count - RawValue.slotCount(t.params)
-        emit(Word.make(traced ? .callIndirectSlow : .callIndirect, a: home(base), b: index, c: RawValue.slotCount(t.params)))
-        code.append(UInt64(typeIndex) | UInt64(table) << 32)
+        emit(Word.make(op, a: home(base), b: operand, c: RawValue.slotCount(t.params)))
+        code.append(immediate)
         emitArgumentSlots(stack[base...])  // (no slice alive at removeSubrange: see `call`)
         stack.removeSubrange(base...)
         for _ in 0..<RawValue.slotCount(t.results) { pushTemp() }
+    }
+
+    mutating func callRef(typeIndex: Int) {
+        callThroughSlot(traced ? .callRefSlow : .callRef, type: types[typeIndex], immediate: UInt64(typeIndex))
+    }
+
+    mutating func returnCallRef(typeIndex: Int) {
+        let t = types[typeIndex]
+        let reference = pop()
+        let n = RawValue.slotCount(t.params)
+        let base = stack.count - n
+        let moves = (0..<n).map { (dst: $0, src: stack[base + $0]) }
+        // Park the reference just above the arguments (as `returnCallIndirect` its index).
+        let safe = home(stack.count)
+        if reference != safe { emit(Word.make(.copy, a: reference, c: safe)) }
+        push(safe)
+        parallelMove(moves)
+        _ = pop()
+        emit(Word.make(traced ? .returnCallRefSlow : .returnCallRef, b: safe))
+        code.append(UInt64(typeIndex))
+        reachable = false
+    }
+
+    /// `br_on_null` / `br_on_non_null`: branches to label `depth` when the reference in slot
+    /// `reference` is null (or not); the label's values are on the stack.
+    mutating func branchOnReference(_ depth: Int, reference: Int, whenNull: Bool) {
+        let index = controls.count - 1 - depth
+        func test(branchWhenNull: Bool) -> Fixup {
+            let at = code.count
+            emit(Word.make(branchWhenNull ? .brAndZ : .brAndNZ, a: reference, b: reference))
+            code.append(0)
+            return Fixup(at: at + 1, base: at, inHead: false)
+        }
+        if controls[index].kind != .function && !labelNeedsCopy(controls[index]) {
+            addBranch(test(branchWhenNull: whenNull), toControl: index)
+            return
+        }
+        let skip = test(branchWhenNull: !whenNull)
+        emitBranch(toControl: index)
+        placeLabel()
+        patch(skip, to: code.count)
     }
 
     /// Moves the top `n` values (the callee's arguments) to `fp[0..<n]`.

@@ -26,6 +26,15 @@ extension FunctionTranslator {
         case .callIndirect(let t, let table): callIndirect(typeIndex: Int(t), table: Int(table))
         case .returnCall(let f): returnCall(Int(f))
         case .returnCallIndirect(let t, let table): returnCallIndirect(typeIndex: Int(t), table: Int(table))
+        case .callRef(let t): callRef(typeIndex: Int(t))
+        case .returnCallRef(let t): returnCallRef(typeIndex: Int(t))
+        case .brOnNull(let l):
+            let reference = pop()
+            branchOnReference(Int(l), reference: reference, whenNull: true)
+            push(reference)
+        case .brOnNonNull(let l):
+            branchOnReference(Int(l), reference: stack[stack.count - 1], whenNull: false)
+            _ = pop()
 
         // Parametric
         case .drop:
@@ -155,6 +164,8 @@ extension FunctionTranslator {
             emitProducer(.i64Eqz, a: a)
             lastCompare = (lastProducer, .i64Eqz, a, 0, stack.count - 1)
             eqzOfAnd = -1
+        case .refAsNonNull:
+            emit(Word.make(.refAsNonNull, a: stack[stack.count - 1]))
         case .refFunc(let f):
             let dst = home(stack.count)
             emit(Word.make(.refFunc, index: Int(f), c: dst))

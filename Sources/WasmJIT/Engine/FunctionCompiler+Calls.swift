@@ -104,7 +104,34 @@ extension FunctionCompiler {
         a.test(.i64, .rax, .rax)
         a.j(.e, trapLabel(&a, .uninitializedElement))
         a.cmp(.i32, Mem(.rax, 0), typeID)
-        a.j(.ne, trapLabel(&a, .indirectCallTypeMismatch))
+        if env.finalTypes[typeIndex] {
+            a.j(.ne, trapLabel(&a, .indirectCallTypeMismatch))
+        } else {
+            // A declared subtype of the expected type also matches: ask the registry.
+            let matched = a.newLabel()
+            a.j(.e, matched)
+            need(sp + 1)
+            a.mov(.i64, slot(sp), .rax)  // the slot above the top is free
+            a.mov(.i64, .rsi, .rax)
+            a.mov(.i32, .rdx, Int64(typeID))
+            helperCall(Helpers.checkSubtype, &a, trapping: true)
+            a.mov(.i64, .rax, slot(sp))
+            a.bind(matched)
+        }
+        emitFuncRefCall(t, tail: tail, &a)
+    }
+
+    /// `call_ref` / `return_call_ref`: the reference on top, null traps.
+    mutating func emitCallRef(typeIndex: Int, tail: Bool, _ a: inout X64Assembler) {
+        a.mov(.i64, .rax, top)
+        sp -= 1
+        a.test(.i64, .rax, .rax)
+        a.j(.e, trapLabel(&a, .nullFunctionReference))
+        emitFuncRefCall(module.types[typeIndex], tail: tail, &a)
+    }
+
+    /// Calls (or tail-calls) the checked `VMFuncRef*` in rax with the arguments on the stack.
+    mutating func emitFuncRefCall(_ t: FuncType, tail: Bool, _ a: inout X64Assembler) {
         if tail {
             emitTailFuncRef(t, &a)
         } else {

@@ -575,6 +575,24 @@ struct FunctionCompiler {
             a.cmp(.i64, top, Int32(0))
             a.setcc(.e, .rax)
             a.mov(.i64, top, .rax)
+        case .refAsNonNull:
+            a.cmp(.i64, top, Int32(0))
+            a.j(.e, trapLabel(&a, .nullReference))
+        case .brOnNull(let d):
+            a.cmp(.i64, top, Int32(0))
+            sp -= 1
+            condBranch(.e, d, &a)
+            push()
+        case .brOnNonNull(let d):
+            a.cmp(.i64, top, Int32(0))
+            condBranch(.ne, d, &a)
+            sp -= 1
+        case .callRef(let ti):
+            emitCallRef(typeIndex: Int(ti), tail: false, &a)
+        case .returnCallRef(let ti):
+            emitCallRef(typeIndex: Int(ti), tail: !env.traced, &a)
+            if env.traced { branch(UInt32(controls.count - 1), &a) }
+            markDead()
         case .refFunc(let f):
             a.mov(.i64, .rax, Mem(.r15, 24))
             a.mov(.i64, .rax, Mem(.rax, Int32(8 * f)))

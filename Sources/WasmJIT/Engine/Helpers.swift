@@ -71,6 +71,16 @@ enum Helpers {
         }
     } as H4)
 
+    typealias HSubtype = @convention(c) (UnsafeMutableRawPointer, UnsafeRawPointer, UInt32) -> UInt32
+
+    /// `call_indirect` to a type that has declared subtypes, when the ids differ: 0 when the
+    /// callee's type (its `VMFuncRef`) is a subtype of type id `expected`, else the trap.
+    static let checkSubtype: UInt = address({ (_, funcRef, expected) in
+        let actual = funcRef.assumingMemoryBound(to: VMFuncRef.self).pointee.typeID
+        return TypeRegistry.shared.isSubtype(actual, of: Int32(bitPattern: expected))
+            ? 0 : UInt32(TrapCode.indirectCallTypeMismatch.rawValue)
+    } as HSubtype)
+
     static let dataDrop: UInt = address({ (ctx, seg) in
         instance(ctx).dataSegments[Int(seg)] = []
         return 0

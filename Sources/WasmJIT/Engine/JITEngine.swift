@@ -23,6 +23,8 @@ struct ModuleEnv {
     var importCount: Int
     var functionTypes: [UInt32]
     var typeIDs: [Int32]
+    /// Whether each type is final: a `call_indirect` to it needs no subtype check beyond equality.
+    var finalTypes: [Bool]
     var calls: Calls
     var trapTail: Label
     var hostStub: Label
@@ -40,7 +42,8 @@ struct ModuleEnv {
          features: CPUFeatures) {
         importCount = module.importedFunctionTypes.count
         functionTypes = module.allFunctionTypeIndices
-        typeIDs = module.types.map { TypeRegistry.shared.id(for: $0) }
+        typeIDs = TypeRegistry.shared.ids(for: module)
+        finalTypes = (0..<module.types.count).map { module.typeDeclaration($0).isFinal }
         self.calls = calls
         self.trapTail = trapTail
         self.hostStub = hostStub
