@@ -37,6 +37,8 @@ READERS = {
     "valtypes": "try readResultType()",
     "reftype": "try readRefType()",
     "heaptype": "try readHeapType()",
+    "tagidx": "try reader.readU32()",
+    "catches": "try readCatches()",
     "i32": "try reader.readS32()",
     "i64": "try reader.readS64()",
     "f32": "try reader.readUInt32LE()",

@@ -19,6 +19,12 @@ public enum Instruction: Hashable, Sendable {
     case callIndirect(typeIndex: UInt32, tableIndex: UInt32)
     case returnCall(UInt32)
     case returnCallIndirect(typeIndex: UInt32, tableIndex: UInt32)
+    /// Throws an exception of tag `index` with the tag's parameters from the stack.
+    case `throw`(UInt32)
+    /// Throws the exception of the `exnref` on the stack again (traps on null).
+    case throwRef
+    /// A block whose exceptions are caught by its handlers, tried in order.
+    case tryTable(BlockType, TryTable)
     /// Calls the function reference on top of the stack, of type index `typeIndex`.
     case callRef(UInt32)
     case returnCallRef(UInt32)
@@ -87,6 +93,46 @@ public enum Instruction: Hashable, Sendable {
     case laneMemory(LaneMemoryOp, MemArg, lane: UInt8)
     /// The 16 lane indices (each below 32) as a vector, lane 0 in the lowest byte.
     case i8x16Shuffle(V128)
+}
+
+/// The catch clauses of a `try_table`. A final class so that `Instruction` stays small.
+public final class TryTable: Hashable, Sendable {
+    public let catches: [Catch]
+
+    public init(catches: [Catch]) { self.catches = catches }
+
+    public static func == (lhs: TryTable, rhs: TryTable) -> Bool { lhs.catches == rhs.catches }
+    public func hash(into hasher: inout Hasher) { hasher.combine(catches) }
+}
+
+/// One catch clause: which exceptions it catches and the label it branches to.
+public struct Catch: Hashable, Sendable {
+    public enum Kind: UInt8, Hashable, Sendable {
+        /// `catch x l`: exceptions of tag x; the label gets the tag's values.
+        case tag = 0
+        /// `catch_ref x l`: the same plus the `exnref`.
+        case tagReference = 1
+        /// `catch_all l`: any exception; no values.
+        case all = 2
+        /// `catch_all_ref l`: any exception; the `exnref`.
+        case allReference = 3
+    }
+
+    public var kind: Kind
+    /// The tag index (for `tag` and `tagReference`).
+    public var tag: UInt32
+    public var label: UInt32
+
+    public init(kind: Kind, tag: UInt32 = 0, label: UInt32) {
+        self.kind = kind
+        self.tag = tag
+        self.label = label
+    }
+
+    /// Does the clause catch by tag (and so carry the tag's values)?
+    public var matchesTag: Bool { kind == .tag || kind == .tagReference }
+    /// Does the label also get the `exnref`?
+    public var passesReference: Bool { kind == .tagReference || kind == .allReference }
 }
 
 /// The immediates of `br_table`: the label targets and the default label.

@@ -52,6 +52,10 @@ final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
     let lock = Mutex()
     /// Per defined function: sorted (code offset, module byte offset) pairs (empty until translated).
     private var sourceMaps: [[(code: UInt32, wasm: UInt32)]]
+    /// Per defined function: its `try_table`s, inner ones first (empty until translated).
+    private var tryRegions: [[TryRegion]]
+    /// The function type of each tag (imports first).
+    let tagTypes: [FuncType]
     /// Allocations to free with the module.
     private var allocations: [UnsafeMutablePointer<UInt64>] = []
     /// The type of every global (imports first): the translator moves a v128 global as two slots.
@@ -71,6 +75,8 @@ final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
         functionTypes = module.allFunctionTypeIndices
         functions = .allocate(capacity: max(functionCount, 1))
         sourceMaps = Array(repeating: [], count: module.codes.count)
+        tryRegions = Array(repeating: [], count: module.codes.count)
+        tagTypes = module.allTags.map { module.types[Int($0)] }
         globalTypes = module.allGlobals.map(\.valueType)
     }
 
@@ -124,17 +130,31 @@ final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
             var translator = FunctionTranslator(
                 body: body, decoded: decoded, type: type, functionIndex: UInt32(index), types: module.types,
                 functionTypes: functionTypes, importCount: importedFunctionCount, functionInfos: functions,
-                globalTypes: globalTypes, typing: typing, traced: traced)
+                globalTypes: globalTypes, typing: typing, traced: traced, tagTypes: tagTypes)
             let (words, frameSize) = try translator.translate(decoded)
             let localSlots = translator.localsEnd - translator.paramCount
             let template = [UInt64](repeating: 0, count: localSlots) + translator.constValues
             sourceMaps[definedIndex] = translator.sourceMap.withUnsafeBufferPointer { Array($0) }  // exactly its size
+            tryRegions[definedIndex] = translator.tryRegions
             info.pointee.initTemplate = store(template)
             info.pointee.initCount = template.count
             info.pointee.code = store(words)
             let raw = UnsafeMutableRawPointer(info) + MemoryLayout<FunctionInfo>.offset(of: \.frameSize)!
             wasmoon_store_release(raw.assumingMemoryBound(to: Int64.self), Int64(frameSize))
         }
+    }
+
+    /// The catch clause of defined function `definedIndex` that takes `exception` thrown at code
+    /// `position` (the throwing instruction, or the call it came out of): the innermost
+    /// `try_table` around it, its first clause that matches. `tags` are the instance's tags.
+    func handler(definedIndex: Int, at position: Int, for exception: Exception, tags: [Tag]) -> CatchStub? {
+        let regions = lock.withLock { definedIndex < tryRegions.count ? tryRegions[definedIndex] : [] }
+        for region in regions where region.start <= position && position < region.end {
+            for stub in region.catches {
+                if !stub.clause.matchesTag || tags[Int(stub.clause.tag)] === exception.tag { return stub }
+            }
+        }
+        return nil
     }
 
     /// The module byte offset of the wasm instruction that the code at

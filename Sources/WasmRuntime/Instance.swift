@@ -135,11 +135,16 @@ public final class Store: @unchecked Sendable {
     public let engine: Engine
     private var instances: [Instance] = []
     private var hostFunctions: [Function] = []
+    /// Every exception thrown in this store: an `exnref` is a raw address (see `Exception`).
+    private var exceptions: [Exception] = []
     private let lock = Mutex()
 
     public init(engine: Engine) { self.engine = engine }
 
     package func retain(_ instance: Instance) { lock.withLock { instances.append(instance) } }
+
+    /// Keeps `exception` alive for the store's lifetime (it is about to be thrown).
+    package func keep(_ exception: Exception) { lock.withLock { exceptions.append(exception) } }
 
     /// Creates a host function owned by this store.
     public func hostFunction(type: FuncType, _ body: @escaping HostFunctionBody) -> Function {

@@ -21,3 +21,51 @@ public final class Tag: Hashable, @unchecked Sendable {
     public static func == (lhs: Tag, rhs: Tag) -> Bool { lhs === rhs }
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
+
+/// A thrown exception (an `exnref` points at one): its tag and the values it carries, as raw
+/// slots (`RawValue`). The store keeps every exception alive as long as it lives.
+public final class Exception: Hashable, @unchecked Sendable {
+    public let tag: Tag
+    /// The payload in slots, laid out by the tag's parameter types.
+    package let slots: [UInt64]
+
+    package init(tag: Tag, slots: [UInt64]) {
+        self.tag = tag
+        self.slots = slots
+    }
+
+    public static func == (lhs: Exception, rhs: Exception) -> Bool { lhs === rhs }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+
+    /// The payload as values of the tag's parameter types.
+    public var values: [Value] {
+        slots.withUnsafeBufferPointer { RawValue.decode($0.baseAddress!, as: tag.type.params) }
+    }
+
+    /// The raw `exnref` slot value: the object's address.
+    package var rawReference: UInt64 { UInt64(UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque())) }
+
+    /// The exception a raw `exnref` names (nil for 0 = null).
+    package static func fromRawReference(_ raw: UInt64) -> Exception? {
+        guard let p = UnsafeRawPointer(bitPattern: UInt(raw)) else { return nil }
+        return Unmanaged<Exception>.fromOpaque(p).takeUnretainedValue()
+    }
+}
+
+/// A wasm exception no wasm handler caught, as a Swift error: out of `Function.call`, and
+/// thrown by a host function to raise one in wasm (`WasmException(tag:values:)`).
+public struct WasmException: Error, @unchecked Sendable, CustomStringConvertible {
+    public let exception: Exception
+
+    public init(_ exception: Exception) { self.exception = exception }
+
+    /// A new exception of `tag` carrying `values` (of the tag's parameter types).
+    public init(tag: Tag, values: [Value]) {
+        exception = Exception(tag: tag, slots: RawValue.encode(values))
+    }
+
+    public var tag: Tag { exception.tag }
+    public var values: [Value] { exception.values }
+
+    public var description: String { "uncaught wasm exception" }
+}

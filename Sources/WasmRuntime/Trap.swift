@@ -16,6 +16,8 @@ public enum TrapCode: UInt8, Sendable, Hashable, CaseIterable {
     case nullReference
     /// `call_ref` / `return_call_ref` of a null reference.
     case nullFunctionReference
+    /// `throw_ref` of a null reference.
+    case nullExceptionReference
 
     public var message: String {
         switch self {
@@ -32,6 +34,7 @@ public enum TrapCode: UInt8, Sendable, Hashable, CaseIterable {
         case .outOfBoundsDataSegmentAccess: "out of bounds memory access"
         case .nullReference: "null reference"
         case .nullFunctionReference: "null function reference"
+        case .nullExceptionReference: "null exception reference"
         }
     }
 }

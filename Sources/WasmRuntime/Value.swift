@@ -10,6 +10,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     case v128(V128)
     case funcRef(Function?)
     case externRef(ExternRef?)
+    case exnRef(Exception?)
 
     /// The value's type, as far as the value says: references give their abstract type.
     public var type: ValueType {
@@ -21,6 +22,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .v128: .v128
         case .funcRef: .funcref
         case .externRef: .externref
+        case .exnRef: .exnref
         }
     }
 
@@ -32,7 +34,12 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .f32: .f32(0)
         case .f64: .f64(0)
         case .v128: .v128(.zero)
-        case .ref(let r): r.heapType.top == .extern ? .externRef(nil) : .funcRef(nil)
+        case .ref(let r):
+            switch r.heapType.top {
+            case .extern: .externRef(nil)
+            case .exception: .exnRef(nil)
+            default: .funcRef(nil)
+            }
         }
     }
 
@@ -50,6 +57,9 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case (.externRef(let e), .ref(let r)):
             guard r.heapType.top == .extern else { return false }
             return e == nil ? r.isNullable : r.heapType == .extern
+        case (.exnRef(let e), .ref(let r)):
+            guard r.heapType.top == .exception else { return false }
+            return e == nil ? r.isNullable : r.heapType == .exception
         default: return false
         }
     }
@@ -63,6 +73,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .v128(let v): "v128:\(v)"
         case .funcRef(let f): f.map { "funcref:\($0.debugName)" } ?? "funcref:null"
         case .externRef(let e): e.map { "externref:\($0.id)" } ?? "externref:null"
+        case .exnRef(let e): e == nil ? "exnref:null" : "exnref"
         }
     }
 }
@@ -107,6 +118,7 @@ package enum RawValue {
         case .v128(let v): v.low
         case .funcRef(let f): f.map { $0.rawReference } ?? 0
         case .externRef(let e): e.map { $0.id &+ 1 } ?? 0
+        case .exnRef(let e): e?.rawReference ?? 0
         }
     }
 
@@ -165,8 +177,11 @@ package enum RawValue {
         case .f64: .f64(raw)
         case .v128: .v128(V128(low: raw, high: 0))
         case .ref(let r):
-            r.heapType.top == .extern
-                ? .externRef(raw == 0 ? nil : ExternRef(id: raw &- 1)) : .funcRef(Function.fromRawReference(raw))
+            switch r.heapType.top {
+            case .extern: .externRef(raw == 0 ? nil : ExternRef(id: raw &- 1))
+            case .exception: .exnRef(Exception.fromRawReference(raw))
+            default: .funcRef(Function.fromRawReference(raw))
+            }
         }
     }
 }

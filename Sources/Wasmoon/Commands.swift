@@ -186,6 +186,8 @@ public enum Commands {
                 output.line("call \(name): ok" + results.map { " " + ValueFormat.format($0) }.joined())
             } catch let trap as Trap {
                 output.line("call \(name): trap \(trap.message)")
+            } catch is WasmException {
+                output.line("call \(name): exception")
             }
         }
         for (name, value) in exports {
@@ -314,6 +316,9 @@ public enum Commands {
                 }
                 output.err(text)
             }
+            return trapExitCode
+        case .exception(let exception):
+            output.error(exception.description)
             return trapExitCode
         default:
             output.error(error.description)

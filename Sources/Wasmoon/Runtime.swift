@@ -181,6 +181,8 @@ public enum WasmoonError: Error, CustomStringConvertible {
     case link(LinkError)
     /// Execution trapped.
     case trap(Trap)
+    /// A wasm exception no handler caught.
+    case exception(WasmException)
     /// The host ran out of a resource (address space, …).
     case resource(ResourceError)
     /// A function was called with the wrong number or types of arguments.
@@ -205,6 +207,7 @@ public enum WasmoonError: Error, CustomStringConvertible {
         case let e as TextFormatError: self = .text(e, source: source)
         case let e as LinkError: self = .link(e)
         case let e as Trap: self = .trap(e)
+        case let e as WasmException: self = .exception(e)
         case let e as ResourceError: self = .resource(e)
         case let e as CallError: self = .call(e)
         case let e as ProcessExit: self = .exit(e.code)
@@ -233,6 +236,7 @@ public enum WasmoonError: Error, CustomStringConvertible {
             }
             return "link error: \(e.message)"
         case .trap(let t): return t.description
+        case .exception(let e): return e.description
         case .resource(let e): return "out of resources: \(e.message)"
         case .call(let e): return e.message
         case .tierUnavailable(let t):

@@ -8,7 +8,8 @@ import WasmCore
 ///   `nan` / `-nan` for the canonical NaN, `nan:0x…` / `-nan:0x…` (significand bits) otherwise.
 /// - v128: `0x` and 32 hex digits, the vector as one little-endian 128-bit number (lane 0 in
 ///   the lowest bits); parsed from that or from the number in decimal.
-/// - references: `null`, `func:N` (N = index in the defining module's function space), `extern`.
+/// - references: `null`, `func:N` (N = index in the defining module's function space), `extern`,
+///   `exn`.
 public enum ValueFormat {
     /// The text of one result value.
     public static func format(_ value: Value) -> String {
@@ -20,6 +21,7 @@ public enum ValueFormat {
         case .v128(let v): return v.description
         case .funcRef(let f): return f.map { "func:\($0.index)" } ?? "null"
         case .externRef(let e): return e == nil ? "null" : "extern"
+        case .exnRef(let e): return e == nil ? "null" : "exn"
         }
     }
 

@@ -95,6 +95,8 @@ private struct ActionFailure: Error {
     var message: String
     /// The trap, when the action trapped.
     var trap: Trap?
+    /// The action ended in an uncaught wasm exception.
+    var exception: WasmException? = nil
 }
 
 /// The state of one running script: store, linker, named and current instances.
@@ -207,6 +209,16 @@ private struct WastSession {
 
         case .assertTrap(let execute, let message):
             expectTrap(execute, message: message, directive: "assert_trap", line: line)
+
+        case .assertException(let execute):
+            switch perform(execute) {
+            case .failure(let f) where f.exception != nil:
+                result.pass()
+            case .failure(let f):
+                result.fail(line: line, "assert_exception\(actionName(execute)): \(f.message)")
+            case .success(let values):
+                result.fail(line: line, "assert_exception\(actionName(execute)): expected an exception, got \(show(values))")
+            }
 
         case .assertExhaustion(let call, let message):
             expectTrap(.invoke(call), message: message, directive: "assert_exhaustion", line: line)
@@ -402,6 +414,8 @@ private struct WastSession {
                 return .success(try function.call(arguments))
             } catch let trap as Trap {
                 return .failure(ActionFailure(message: trap.description, trap: trap))
+            } catch let exception as WasmException {
+                return .failure(ActionFailure(message: exception.description, exception: exception))
             } catch {
                 return .failure(ActionFailure(message: describe(error)))
             }

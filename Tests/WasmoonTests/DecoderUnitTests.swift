@@ -172,7 +172,7 @@ import WasmCore
         expectError(Self.module(body: [0x00, 0x41, 0x00, 0x04, 0x40, 0x05, 0x05, 0x0B, 0x0B]), "END opcode expected")
         // Unknown opcodes, and those of proposals not implemented yet (named).
         expectError(Self.module(body: [0x00, 0x27, 0x0B]), "illegal opcode 27")
-        expectError(Self.module(body: [0x00, 0x0A, 0x0B]), "illegal opcode 0a")
+        expectError(Self.module(body: [0x00, 0x1E, 0x0B]), "illegal opcode 1e")
         expectError(Self.module(body: [0x00, 0xFC, 0x12, 0x0B]), "illegal opcode fc 12")
         expectError(Self.module(body: [0x00, 0x06, 0x0B]), "unsupported feature: exception handling (opcode 0x06 try)")
         expectError(Self.module(body: [0x00, 0xFD, 0xFF, 0x03, 0x0B]), "illegal opcode fd 1ff")

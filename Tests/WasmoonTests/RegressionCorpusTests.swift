@@ -115,7 +115,7 @@ enum RawBits {
         case .i32(let v), .f32(let v): String(v)
         case .i64(let v), .f64(let v): String(v)
         case .v128(let v): v.description
-        case .funcRef, .externRef: ValueFormat.format(value)
+        case .funcRef, .externRef, .exnRef: ValueFormat.format(value)
         }
     }
 }

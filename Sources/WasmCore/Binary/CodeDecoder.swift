@@ -118,6 +118,22 @@ extension ModuleParser {
         return .value(try readValueType())
     }
 
+    /// The catch clauses of a `try_table`.
+    mutating func readCatches() throws(DecodeError) -> TryTable {
+        let n = try readCount()
+        var catches: [Catch] = []
+        catches.reserveCapacity(n)
+        for _ in 0..<n {
+            let kindOffset = reader.position
+            guard let kind = Catch.Kind(rawValue: try reader.readByte()) else {
+                throw DecodeError("malformed catch clause", offset: kindOffset)
+            }
+            let tag = kind == .tag || kind == .tagReference ? try reader.readU32() : 0
+            catches.append(Catch(kind: kind, tag: tag, label: try reader.readU32()))
+        }
+        return TryTable(catches: catches)
+    }
+
     /// A `memarg`: alignment exponent (below 32) and offset.
     @inline(__always)
     mutating func readMemArg() throws(DecodeError) -> MemArg {
@@ -167,6 +183,11 @@ extension ModuleParser {
             let op = try reader.readByte()
             let inst = try decodeOperator(op, at: opOffset)
             if op == 0xFD { module.usesSIMD = true }
+            if op == 0x1F {
+                controlStack.append(Self.frameBlock)
+                module.usesExceptions = true
+            }
+            if op == 0x08 || op == 0x0A { module.usesExceptions = true }
             if op <= 0x0B {
                 switch op {
                 case 0x02, 0x03: controlStack.append(Self.frameBlock)

@@ -15,8 +15,9 @@ extension ModuleParser {
         case 0x05: return .else
         case 0x06: throw DecodeError.unsupported("exception handling", "opcode 0x06 try", offset: opOffset)
         case 0x07: throw DecodeError.unsupported("exception handling", "opcode 0x07 catch", offset: opOffset)
-        case 0x08: throw DecodeError.unsupported("exception handling", "opcode 0x08 throw", offset: opOffset)
+        case 0x08: return .throw(try reader.readU32())
         case 0x09: throw DecodeError.unsupported("exception handling", "opcode 0x09 rethrow", offset: opOffset)
+        case 0x0A: return .throwRef
         case 0x0B: return .end
         case 0x0C: return .br(try reader.readU32())
         case 0x0D: return .brIf(try reader.readU32())
@@ -33,7 +34,7 @@ extension ModuleParser {
         case 0x1A: return .drop
         case 0x1B: return .select
         case 0x1C: return .typedSelect(try readResultType())
-        case 0x1F: throw DecodeError.unsupported("exception handling", "opcode 0x1f try_table", offset: opOffset)
+        case 0x1F: return .tryTable(try readBlockType(), try readCatches())
         case 0x20: return .localGet(try reader.readU32())
         case 0x21: return .localSet(try reader.readU32())
         case 0x22: return .localTee(try reader.readU32())

@@ -101,6 +101,18 @@ extension FunctionValidator {
             let (start, end) = try blockTypes(bt)
             try pop(start)
             pushControl(.block, bt, start: start, end: end)
+        case .tryTable(let bt, let table):
+            let (start, end) = try blockTypes(bt)
+            for clause in table.catches { try checkCatch(clause) }
+            try pop(start)
+            pushControl(.block, bt, start: start, end: end)
+        case .throw(let tag):
+            guard let type = context.tagType(tag) else { throw error("unknown tag \(tag)") }
+            try pop(type.params)
+            markUnreachable()
+        case .throwRef:
+            try pop(.exnref)
+            markUnreachable()
         case .loop(let bt):
             let (start, end) = try blockTypes(bt)
             try pop(start)
@@ -270,5 +282,18 @@ extension FunctionValidator {
         case .dataDrop(let data):
             try checkData(data)
         }
+    }
+
+    /// A catch clause of a `try_table`: its label (outside the `try_table`) must take what the
+    /// clause passes (the tag's values, then the `exnref` for the `_ref` forms).
+    mutating func checkCatch(_ clause: Catch) throws(ValidationError) {
+        var passed: [ValueType] = []
+        if clause.matchesTag {
+            guard let type = context.tagType(clause.tag) else { throw error("unknown tag \(clause.tag)") }
+            passed = type.params
+        }
+        if clause.passesReference { passed.append(.ref(RefType(nullable: false, .exception))) }
+        let target = try label(clause.label).labelTypes
+        if !context.hierarchy.isSubtype(passed, target) { throw mismatch() }
     }
 }

@@ -6,7 +6,7 @@ extension Op {
     var length: Int {
         switch self {
         case .const64, .call, .callImport, .callIndirect, .returnCall, .returnCallImport, .returnCallIndirect,
-            .callIndirectSlow, .returnCallIndirectSlow, .callRef, .returnCallRef, .callRefSlow, .returnCallRefSlow,
+            .callIndirectSlow, .returnCallIndirectSlow, .callRef, .returnCallRef, .callRefSlow, .returnCallRefSlow, .throw,
             .select, .load32, .load64, .load32Shl, .load64Shl, .load32OrShl, .load64OrShl, .load32AddShl, .load64AddShl, .load8S32, .load8U, .load16S32, .load16U, .load8S64, .load16S64, .load32S64,
             .store32, .store64, .store8, .store16, .memoryInit, .tableGet, .tableSet, .tableSize, .tableGrow,
             .tableFill, .tableCopy, .tableInit:
@@ -58,8 +58,8 @@ extension InterpreterModuleCode {
                 line = "  \(pc): brTable a=\(Word.a(w)) -> \(targets)"
                 end = max(end, targets.max()!)
                 length = n + 2
-            case .call, .callImport, .callIndirect, .callIndirectSlow, .callRef, .callRefSlow:
-                let n = op == .call || op == .callImport ? Word.b(w) : Word.c(w)
+            case .call, .callImport, .callIndirect, .callIndirectSlow, .callRef, .callRefSlow, .throw:
+                let n = op == .call || op == .callImport || op == .throw ? Word.b(w) : Word.c(w)
                 let slots = UnsafeRawPointer(code + pc + 2).assumingMemoryBound(to: UInt16.self)
                 line = "  \(pc): \(op) base=\(Word.a(w)) w1=\(code[pc + 1]) args=\((0..<n).map { slots[$0] })"
                 length = 2 + (n + 3) / 4
@@ -83,7 +83,7 @@ extension InterpreterModuleCode {
             }
             out += line + "\n"
             if (op == .ret || op == .ret1 || op == .unreachable || op == .br || op == .returnCall
-                || op == .returnCallImport || op == .returnCallIndirect || op == .returnCallIndirectSlow || op == .returnCallRef || op == .returnCallRefSlow || op == .brTable)
+                || op == .returnCallImport || op == .returnCallIndirect || op == .returnCallIndirectSlow || op == .returnCallRef || op == .returnCallRefSlow || op == .throw || op == .throwRef || op == .brTable)
                 && pc >= end
             {
                 break

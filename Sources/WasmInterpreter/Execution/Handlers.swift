@@ -93,7 +93,7 @@ private func makeHandler(_ op: Op) -> Handler {
             }
         case .lazyEntry:
             return { pc, fp, m, ms, t, r in Interpreter.exit(.slow, pc, fp, r) }
-        case .callImport, .returnCallImport, .callIndirectSlow, .returnCallIndirectSlow, .callRefSlow, .returnCallRefSlow, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill,
+        case .callImport, .returnCallImport, .callIndirectSlow, .returnCallIndirectSlow, .callRefSlow, .returnCallRefSlow, .throw, .throwRef, .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill,
             .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop:
             return { pc, fp, m, ms, t, r in Interpreter.exit(.slow, pc, fp, r) }
         case .select:

@@ -49,7 +49,20 @@ extension Interpreter {
                 }
                 throw makeTrap(r.trap, r)
             case .switchInstance: loadInstance(&r)
-            case .slow: try executeSlow(&r, state: state)
+            case .slow:
+                do {
+                    try executeSlow(&r, state: state)
+                } catch let thrown as WasmException {
+                    // Out of a host function or a nested invoke, at the call instruction. A
+                    // tail call had left its frame: the handlers around it do not apply.
+                    switch Word.op(r.pc.pointee) {
+                    case .returnCallImport, .returnCallIndirect, .returnCallIndirectSlow, .returnCallRef,
+                        .returnCallRefSlow:
+                        try unwind(thrown.exception, &r, leavingFrame: true)
+                    default:
+                        try unwind(thrown.exception, &r)
+                    }
+                }
             case .next: continue
             }
         }
@@ -138,6 +151,18 @@ extension Interpreter {
             try tailCall(r.ctx.pointee.functions[Int(truncatingIfNeeded: pc[1])], &r, state: state)
         case .returnCallIndirect, .returnCallIndirectSlow:
             try tailCall(try indirectTarget(pc[1], index: fp[Word.b(w)], r), &r, state: state)
+        case .throw:
+            let tag = inst.tags[Int(truncatingIfNeeded: pc[1])]
+            let n = Word.b(w)
+            let slots = UnsafeRawPointer(pc + 2).assumingMemoryBound(to: UInt16.self)
+            let exception = Exception(tag: tag, slots: (0..<n).map { fp[Int(slots[$0])] })
+            inst.store.keep(exception)
+            try unwind(exception, &r)
+        case .throwRef:
+            guard let exception = Exception.fromRawReference(fp[Word.a(w)]) else {
+                throw makeTrap(.nullExceptionReference, r)
+            }
+            try unwind(exception, &r)
         case .callRef, .callRefSlow:
             let raw = fp[Word.b(w)]
             guard raw != 0 else { throw makeTrap(.nullFunctionReference, r) }
@@ -219,6 +244,48 @@ extension Interpreter {
             throw makeTrap(.indirectCallTypeMismatch, r)
         }
         return raw
+    }
+
+    /// Unwinds `exception` from the instruction at `r.pc` to the innermost handler in this
+    /// invoke's frames: writes the payload to the handler's slots and continues at its stub.
+    /// With no handler, the frames are left as they are and the exception leaves the invoke
+    /// as a `WasmException` (a host frame or the embedder decides on it).
+    /// `leavingFrame`: the running frame is gone (a tail call out of it threw), so the search
+    /// starts at its caller.
+    static func unwind(_ exception: Exception, _ r: inout Registers, leavingFrame: Bool = false) throws {
+        var position = r.pc - r.cur.pointee.code
+        var skipFrame = leavingFrame
+        while true {
+            if skipFrame {
+                skipFrame = false
+                guard r.frame > r.frameBase else { throw WasmException(exception) }
+                r.frame -= 1
+                let caller = r.frame.pointee
+                r.fp = caller.fp
+                r.cur = caller.info
+                r.pc = caller.returnPC
+                if caller.instance != r.instance {
+                    r.instance = caller.instance
+                    loadInstance(&r)
+                }
+                position = caller.returnPC - caller.info.pointee.code - 1
+            }
+            let info = r.cur
+            let owner = Unmanaged<InterpreterModuleCode>.fromOpaque(info.pointee.owner).takeUnretainedValue()
+            let definedIndex = Int(info.pointee.functionIndex) - owner.importedFunctionCount
+            if let stub = owner.handler(
+                definedIndex: definedIndex, at: position, for: exception, tags: instance(r.instance).tags)
+            {
+                if stub.valueSlots > 0 {
+                    for i in 0..<stub.valueSlots { r.fp[stub.firstSlot + i] = exception.slots[i] }
+                }
+                if stub.clause.passesReference { r.fp[stub.firstSlot + stub.valueSlots] = exception.rawReference }
+                r.pc = info.pointee.code + stub.target
+                return
+            }
+            // Not here: on to the caller, inside the call instruction it returns after.
+            skipFrame = true
+        }
     }
 
     /// A wasm function of another instance (or of no interpreter module): its code and instance.

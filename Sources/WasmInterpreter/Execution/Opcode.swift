@@ -47,6 +47,10 @@ enum Op: UInt16, CaseIterable {
     case callRefSlow, returnCallRefSlow
     /// Trap "null reference" when `fp[A]` is null (`ref.as_non_null`).
     case refAsNonNull
+    /// `throw` (driver): w1 = tag index, B = payload slots, listed after w1 as for calls.
+    case `throw`
+    /// `throw_ref` (driver): the `exnref` in `fp[A]`.
+    case throwRef
     /// The code of a function not translated yet (`Interpreter.lazyEntry`): the driver
     /// translates the running function and continues at its first instruction.
     case lazyEntry

@@ -36,8 +36,35 @@ struct ControlFrame {
     /// condition itself and jumps past the head (loop rotation).
     var headBranch: (word: UInt64, target: Int)?
 
+    /// A `try_table`: the code position of its body's start (-1 for other blocks) and its
+    /// catch clauses' stubs.
+    var tryStart = -1
+    var catchStubs: [CatchStub] = []
+
     /// Values a branch to this label carries.
     var labelArity: Int { kind == .loop ? paramCount : resultCount }
+}
+
+/// A `try_table`'s body in the code, and where each of its catch clauses lands: the driver
+/// unwinding an exception looks for the innermost region holding the throwing instruction
+/// (or the call it came out of), writes the payload to the clause's slots and jumps to its stub,
+/// which branches to the clause's label like a `br`.
+struct TryRegion {
+    /// Code positions of the body: `start..<end`.
+    var start: Int
+    var end: Int
+    var catches: [CatchStub]
+}
+
+/// One catch clause of a `try_table`, translated.
+struct CatchStub {
+    var clause: Catch
+    /// Code position of the stub.
+    var target: Int
+    /// Where the payload goes: the tag's values, then the `exnref` for the `_ref` forms.
+    var firstSlot: Int
+    /// Slots of the tag's values (0 for `catch_all`).
+    var valueSlots: Int
 }
 
 /// Translates one validated function body into register code in a single
@@ -122,6 +149,10 @@ struct FunctionTranslator {
     var translationError: InterpreterError?
     /// (code position, module byte offset) of each translated instruction.
     var sourceMap: [(code: UInt32, wasm: UInt32)] = []
+    /// The function's `try_table`s, inner ones before the ones around them.
+    var tryRegions: [TryRegion] = []
+    /// The function type of each tag (imports first).
+    let tagTypes: [FuncType]
 
     /// Constants beyond this many distinct values are materialised by instructions.
     static let maxPooledConstants = 128
@@ -133,9 +164,10 @@ struct FunctionTranslator {
     init(
         body: FunctionBody, decoded: DecodedBody, type: FuncType, functionIndex: UInt32, types: [FuncType], functionTypes: [UInt32],
         importCount: Int, functionInfos: UnsafeMutablePointer<FunctionInfo>, globalTypes: [ValueType] = [],
-        typing: FunctionValidator? = nil, traced: Bool = false
+        typing: FunctionValidator? = nil, traced: Bool = false, tagTypes: [FuncType] = []
     ) {
         self.traced = traced
+        self.tagTypes = tagTypes
         self.globalTypes = globalTypes
         self.typing = typing
         self.types = types
@@ -338,7 +370,7 @@ struct FunctionTranslator {
             }
             if !reachable {
                 switch ins {
-                case .block, .loop, .if:
+                case .block, .loop, .if, .tryTable:
                     skipNesting += 1
                     continue
                 case .else where skipNesting == 0, .end where skipNesting == 0:
@@ -388,6 +420,7 @@ extension FunctionTranslator {
         case .brTable: return Int(truncatingIfNeeded: w >> 32) + 2
         case .call, .callImport: return 2 + (Word.b(w) + 3) / 4
         case .callIndirect, .callIndirectSlow, .callRef, .callRefSlow: return 2 + (Word.c(w) + 3) / 4
+        case .throw: return 2 + (Word.b(w) + 3) / 4
         default: return op.length
         }
     }

@@ -56,8 +56,49 @@ extension FunctionTranslator {
         controls.append(c)
     }
 
+    /// `try_table`: a stub per catch clause (jumped over), then the body as a block. A stub
+    /// runs with the stack as it was below the block's params plus the payload in the next
+    /// slots, and branches to the clause's label.
+    mutating func enterTryTable(_ bt: BlockType, _ table: TryTable) {
+        let (p, _) = blockArity(bt)
+        prepareBlockEntry(params: p)
+        let height = stack.count - p
+        let saved = stack
+        let skip = emitJumpPlaceholder()
+        var stubs: [CatchStub] = []
+        for clause in table.catches {
+            placeLabel()
+            stack = Array(saved[..<height])
+            let values = clause.matchesTag ? RawValue.slotCount(tagTypes[Int(clause.tag)].params) : 0
+            let target = code.count
+            for _ in 0..<values + (clause.passesReference ? 1 : 0) { pushTemp() }
+            emitBranch(toControl: controls.count - 1 - Int(clause.label))
+            stubs.append(CatchStub(clause: clause, target: target, firstSlot: home(height), valueSlots: values))
+        }
+        stack = saved
+        placeLabel()
+        patch(skip, to: code.count)
+        enterBlock(.block, bt)
+        controls[controls.count - 1].tryStart = code.count
+        controls[controls.count - 1].catchStubs = stubs
+    }
+
+    /// `throw`: the tag's values go to the driver (w1 = tag index, B = slots, their list after w1).
+    mutating func throwException(tag: Int) {
+        let n = RawValue.slotCount(tagTypes[tag].params)
+        let base = stack.count - n
+        emit(Word.make(.throw, b: n))
+        code.append(UInt64(tag))
+        emitArgumentSlots(stack[base...])  // (no slice alive at removeSubrange: see `call`)
+        stack.removeSubrange(base...)
+        reachable = false
+    }
+
     mutating func end() {
         var c = controls.removeLast()
+        if c.tryStart >= 0 {
+            tryRegions.append(TryRegion(start: c.tryStart, end: code.count, catches: c.catchStubs))
+        }
         if c.kind == .function {
             if reachable { emitReturn() }
             reachable = false

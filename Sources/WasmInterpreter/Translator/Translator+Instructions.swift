@@ -28,6 +28,11 @@ extension FunctionTranslator {
         case .returnCallIndirect(let t, let table): returnCallIndirect(typeIndex: Int(t), table: Int(table))
         case .callRef(let t): callRef(typeIndex: Int(t))
         case .returnCallRef(let t): returnCallRef(typeIndex: Int(t))
+        case .tryTable(let bt, let table): enterTryTable(bt, table)
+        case .throw(let tag): throwException(tag: Int(tag))
+        case .throwRef:
+            emit(Word.make(.throwRef, a: pop()))
+            reachable = false
         case .brOnNull(let l):
             let reference = pop()
             branchOnReference(Int(l), reference: reference, whenNull: true)

@@ -575,6 +575,8 @@ struct FunctionCompiler {
             a.cmp(.i64, top, Int32(0))
             a.setcc(.e, .rax)
             a.mov(.i64, top, .rax)
+        case .throw, .throwRef, .tryTable:
+            throw JITError("internal JIT error: exception handling reached the compiler (JITEngine.prepare refuses it)")
         case .refAsNonNull:
             a.cmp(.i64, top, Int32(0))
             a.j(.e, trapLabel(&a, .nullReference))
