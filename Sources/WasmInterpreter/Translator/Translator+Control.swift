@@ -434,20 +434,8 @@ extension FunctionTranslator {
     }
 
     mutating func returnCallRef(typeIndex: Int) {
-        let t = types[typeIndex]
-        let reference = pop()
-        let n = RawValue.slotCount(t.params)
-        let base = stack.count - n
-        let moves = (0..<n).map { (dst: $0, src: stack[base + $0]) }
-        // Park the reference just above the arguments (as `returnCallIndirect` its index).
-        let safe = home(stack.count)
-        if reference != safe { emit(Word.make(.copy, a: reference, c: safe)) }
-        push(safe)
-        parallelMove(moves)
-        _ = pop()
-        emit(Word.make(traced ? .returnCallRefSlow : .returnCallRef, b: safe))
-        code.append(UInt64(typeIndex))
-        reachable = false
+        tailCallThroughSlot(traced ? .returnCallRefSlow : .returnCallRef, type: types[typeIndex],
+                            immediate: UInt64(typeIndex))
     }
 
     /// `br_on_null` / `br_on_non_null`: branches to label `depth` when the reference in slot
@@ -489,20 +477,26 @@ extension FunctionTranslator {
     }
 
     mutating func returnCallIndirect(typeIndex: Int, table: Int) {
-        let t = types[typeIndex]
-        let index = pop()
+        tailCallThroughSlot(traced ? .returnCallIndirectSlow : .returnCallIndirect, type: types[typeIndex],
+                            immediate: UInt64(typeIndex) | UInt64(table) << 32)
+    }
+
+    /// A tail call whose callee is found at run time from the slot on top (a table index or a
+    /// function reference): the arguments move to `fp[0..<n]`, that slot to B, w1 = `immediate`.
+    mutating func tailCallThroughSlot(_ op: Op, type t: FuncType, immediate: UInt64) {
+        let operand = pop()
         let n = RawValue.slotCount(t.params)
         let base = stack.count - n
         let moves = (0..<n).map { (dst: $0, src: stack[base + $0]) }
-        // Park the element index just above the arguments: no move reads or
-        // writes that slot (destinations are below n, sources below it).
+        // Park the operand just above the arguments: no move reads or writes that slot
+        // (destinations are below n, sources below it).
         let safe = home(stack.count)
-        if index != safe { emit(Word.make(.copy, a: index, c: safe)) }
+        if operand != safe { emit(Word.make(.copy, a: operand, c: safe)) }
         push(safe)  // the moves' scratch slots start above it
         parallelMove(moves)
         _ = pop()
-        emit(Word.make(traced ? .returnCallIndirectSlow : .returnCallIndirect, b: safe))
-        code.append(UInt64(typeIndex) | UInt64(table) << 32)
+        emit(Word.make(op, b: safe))
+        code.append(immediate)
         reachable = false
     }
 }
