@@ -77,7 +77,8 @@ public enum ValueFormat {
             if let id = UInt64(text), id != .max { return .externRef(ExternRef(id: id)) }
             return nil
         case .ref(let r):
-            return text == "null" && r.isNullable && r.heapType.top == .function ? .funcRef(nil) : nil
+            guard text == "null", r.isNullable else { return nil }
+            return r.heapType.top == .exception ? .exnRef(nil) : r.heapType.top == .function ? .funcRef(nil) : nil
         }
     }
 

@@ -44,6 +44,12 @@ struct ValueFormatTests {
         #expect(ValueFormat.parse("null", as: .externref) == .externRef(nil))
         #expect(ValueFormat.parse("9", as: .externref) == .externRef(ExternRef(id: 9)))
         #expect(ValueFormat.parse("1", as: .funcref) == nil)
+        // Typed references and exnref: null only where the type is nullable.
+        #expect(ValueFormat.format(.exnRef(nil)) == "null")
+        #expect(ValueFormat.parse("null", as: .exnref) == .exnRef(nil))
+        #expect(ValueFormat.parse("null", as: .ref(RefType(nullable: true, .concrete(0)))) == .funcRef(nil))
+        #expect(ValueFormat.parse("null", as: .ref(RefType(nullable: false, .concrete(0)))) == nil)
+        #expect(ValueFormat.parse("null", as: .ref(RefType(nullable: false, .extern))) == nil)
     }
 
     @Test(arguments: [
