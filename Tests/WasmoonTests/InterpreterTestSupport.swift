@@ -20,7 +20,16 @@ struct InterpreterHarness {
         instance = try linker.instantiate(try runtime.compile(wat: wat))
     }
 
+    /// An instance made elsewhere (with imports of its own), kept alive with its runtime.
+    init(runtime: Runtime, store: Store, linker: Linker, instance: Instance) {
+        self.runtime = runtime
+        self.store = store
+        self.linker = linker
+        self.instance = instance
+    }
+
     /// Calls export `name`.
+    @discardableResult
     func call(_ name: String, _ args: Value...) throws -> [Value] {
         guard let f = instance.function(name) else { throw CallError("no export \(name)") }
         return try f.call(args)

@@ -82,7 +82,7 @@ struct TypedReferenceTests {
                 wat: #"(module (func (export "triple") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3))))"#))
         linker.define(instance: other, as: "other")
         let instance = try linker.instantiate(try runtime.compile(wat: Self.references))
-        let h = Calls(instance: instance)
+        let h = InterpreterHarness(runtime: runtime, store: store, linker: linker, instance: instance)
         // Null: call_ref traps, br_on_null branches, br_on_non_null falls through.
         try h.call("pick", .i32(0))
         h.expectTrap(.nullFunctionReference, "apply", .i32(5))
@@ -164,27 +164,5 @@ struct TypedReferenceTests {
               (func $f (local $r (ref $t)) (block (local.set $r (ref.func $f))) (call_ref $t (local.get $r))))
             """
         #expect { try runtime.compile(wat: setInsideBlock) } throws: { "\($0)".contains("uninitialized local 0") }
-    }
-}
-
-/// Calls into an instance made outside `InterpreterHarness` (with imports of its own).
-private struct Calls {
-    let instance: Instance
-
-    @discardableResult
-    func call(_ name: String, _ args: Value...) throws -> [Value] {
-        guard let f = instance.function(name) else { throw CallError("no export \(name)") }
-        return try f.call(args)
-    }
-
-    func expectTrap(_ code: TrapCode, _ name: String, _ args: Value..., sourceLocation: SourceLocation = #_sourceLocation) {
-        do {
-            let r = try instance.function(name)!.call(args)
-            Issue.record("expected trap \(code.message), got \(r)", sourceLocation: sourceLocation)
-        } catch let trap as Trap {
-            #expect(trap.code == code, "expected \(code.message), got \(trap.message)", sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("expected trap \(code.message), got \(error)", sourceLocation: sourceLocation)
-        }
     }
 }
