@@ -15,7 +15,6 @@ package final class TypeRegistry: @unchecked Sendable {
         /// The function type, canonical.
         var type: FuncType
         var supertype: Int32?
-        var isFinal: Bool
     }
 
     private var groups: [[UInt64]: Int32] = [:]
@@ -46,7 +45,7 @@ package final class TypeRegistry: @unchecked Sendable {
                     entries.append(
                         Entry(
                             type: Self.canonical(module.types[index], ids: ids),
-                            supertype: declaration.supertype.map { ids[Int($0)] }, isFinal: declaration.isFinal))
+                            supertype: declaration.supertype.map { ids[Int($0)] }))
                 }
             }
             return ids
@@ -61,16 +60,13 @@ package final class TypeRegistry: @unchecked Sendable {
             if let id = groups[key] { return id }
             let id = Int32(entries.count)
             groups[key] = id
-            entries.append(Entry(type: type, supertype: nil, isFinal: true))
+            entries.append(Entry(type: type, supertype: nil))
             return id
         }
     }
 
     /// The canonical function type of `id`.
     package func type(for id: Int32) -> FuncType { lock.withLock { entries[Int(id)].type } }
-
-    /// Whether a type may have subtypes other than itself (false when final).
-    package func isFinal(_ id: Int32) -> Bool { lock.withLock { entries[Int(id)].isFinal } }
 
     /// Is type `sub` the type `sup` or declared (transitively) below it?
     package func isSubtype(_ sub: Int32, of sup: Int32) -> Bool {

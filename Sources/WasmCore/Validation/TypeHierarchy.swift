@@ -53,24 +53,13 @@ public struct TypeHierarchy: Sendable {
         switch (sub, sup) {
         case (.abstract(let a), .abstract(let b)):
             return Self.isAbstractSubtype(a, b)
-        case (.concrete(let index), .abstract(let b)):
+        case (.concrete, .abstract(let b)):
             // Every defined type is a function type until GC adds struct and array types.
-            return b == .function || b == top(ofConcrete: index)
-        case (.abstract(let a), .concrete(let index)):
-            return a == top(ofConcrete: index).bottom
+            return b == sub.top
+        case (.abstract(let a), .concrete):
+            return a == sup.top.bottom
         case (.concrete(let a), .concrete(let b)):
             return isConcreteSubtype(Int(a), Int(b))
-        }
-    }
-
-    /// The abstract top of a defined type's hierarchy.
-    public func top(ofConcrete index: UInt32) -> AbstractHeapType { .function }
-
-    /// The top of any heap type's hierarchy.
-    public func top(of heapType: HeapType) -> AbstractHeapType {
-        switch heapType {
-        case .abstract(let a): a.top
-        case .concrete(let index): top(ofConcrete: index)
         }
     }
 
