@@ -3,33 +3,29 @@ import Testing
 import Wasmoon
 import WasmRuntime
 
-/// Exception handling (Wasm 3.0: tags, `throw`, `throw_ref`, `try_table`, `exnref`) on the
-/// interpreter: the spec scripts, unwinding through frames of other instances and of the
-/// host both ways, the embedding API's `WasmException`, the command line. The JIT refuses
-/// such modules up front with a named error until it can unwind its frames (issue 12).
+/// Exception handling (Wasm 3.0: tags, `throw`, `throw_ref`, `try_table`, `exnref`) on both
+/// tiers: the spec scripts, unwinding through frames of other instances and of the host both
+/// ways, the embedding API's `WasmException`, the command line. ExceptionUnwindingTests
+/// checks what the JIT's unwinder restores.
 @Suite("Exception handling")
 struct ExceptionTests {
     /// core/ scripts of the exception-handling proposal (tag.wast: the tag section).
     static let scripts = ["throw", "throw_ref", "try_table", "tag"]
 
-    @Test(arguments: scripts, CompileMode.allCases)
-    func specScriptOnTheInterpreter(_ name: String, _ mode: CompileMode) throws {
+    /// Both tiers, compiled lazily and eagerly.
+    static let configurations: [(Tier, CompileMode)] = [Tier.interpreter, .jit].flatMap { tier in
+        CompileMode.allCases.map { (tier, $0) }
+    }
+
+    @Test(arguments: scripts, configurations)
+    func specScript(_ name: String, _ configuration: (Tier, CompileMode)) throws {
         guard let url = SharedData.path("spec/core/\(name).wast") else { return }
-        let runner = WastRunner(engine: try Runtime(tier: .interpreter, compile: mode).engine)
+        let runner = WastRunner(engine: try Runtime(tier: configuration.0, compile: configuration.1).engine)
         let result = runner.run(path: url.path)
-        let summary = "\(name).wast: \(result.passed) passed, \(result.failed) failed\n"
+        let summary = "\(name).wast on \(configuration): \(result.passed) passed, \(result.failed) failed\n"
             + result.failures.prefix(10).map { "  \($0)" }.joined(separator: "\n")
         #expect(result.failed == 0, Comment(rawValue: summary))
         #expect(result.passed > 0)
-    }
-
-    @Test func theJITRefusesExceptionsByName() throws {
-        let runtime = try Runtime(tier: .jit)
-        #expect {
-            try runtime.compile(wat: #"(module (tag $e) (func (export "f") (throw $e)))"#)
-        } throws: {
-            "\(WasmoonError($0))".contains("unsupported feature: exception handling")
-        }
     }
 
     static let thrower = """
@@ -80,9 +76,9 @@ struct ExceptionTests {
     /// Unwinding through many frames, through host frames both ways, `throw_ref`; an uncaught
     /// exception reaches the embedder as a `WasmException` with its tag and values; a host
     /// function throws one that wasm catches.
-    @Test(arguments: CompileMode.allCases)
-    func unwindingThroughFramesAndTheHost(_ mode: CompileMode) throws {
-        let runtime = try Runtime(tier: .interpreter, compile: mode)
+    @Test(arguments: configurations)
+    func unwindingThroughFramesAndTheHost(_ configuration: (Tier, CompileMode)) throws {
+        let runtime = try Runtime(tier: configuration.0, compile: configuration.1)
         let store = Store(engine: runtime.engine)
         let linker = Linker(store: store)
         let module = try runtime.compile(wat: Self.thrower)
@@ -123,7 +119,8 @@ struct ExceptionTests {
 
     /// cli.md: an uncaught exception ends `run` with `error: uncaught wasm exception`, exit 134;
     /// `--invoke-all` reports it as a line and goes on.
-    @Test func commandLine() throws {
+    @Test(arguments: [["--no-jit"], []])
+    func commandLine(_ tier: [String]) throws {
         let path = try CLI.temporaryFile(
             """
             (module
@@ -131,10 +128,10 @@ struct ExceptionTests {
               (func (export "_start") (throw $e (i32.const 7)))
               (func (export "ok") (result i32) (i32.const 1)))
             """)
-        let run = try CLI.run(["run", "--no-jit", path])
+        let run = try CLI.run(["run"] + tier + [path])
         #expect(run.status == 134)
         #expect(run.stderr.hasPrefix("error: uncaught wasm exception"), "\(run.stderr)")
-        let all = try CLI.run(["run", "--no-jit", "--invoke-all", path])
+        let all = try CLI.run(["run"] + tier + ["--invoke-all", path])
         #expect(all.stdout.contains("call _start: exception\n"), "\(all.stdout)")
         #expect(all.stdout.contains("call ok: ok 1\n"), "\(all.stdout)")
     }

@@ -8,9 +8,8 @@ import Testing
 ///   (`tests/smith-config.json`), both tiers.
 /// - `scripts/smith-diff run --config simd --count 200 --seed 20261205`: SIMD and relaxed SIMD
 ///   (`tests/smith-config-simd.json`) against Wasmtime's deterministic relaxed SIMD.
-/// - `scripts/smith-diff run --config exceptions --tiers interp --count 150 --seed 20261206`:
-///   exception handling (`tests/smith-config-exceptions.json`), the interpreter only until the
-///   JIT unwinds its own frames.
+/// - `scripts/smith-diff run --config exceptions --count 150 --seed 20261206`: exception
+///   handling (`tests/smith-config-exceptions.json`), both tiers.
 ///
 /// Needs the Python packages of `tests/requirements.txt` (`.ci/run` puts them on PATH);
 /// without them the tests are skipped with a note, and under `CI=true` they fail.
@@ -26,7 +25,7 @@ struct SmithCampaignTests {
     static let simdCount = 200
     static let simdSeed = 20_261_205
 
-    /// The exceptions campaign (interpreter). About a fifth of wasm-smith's modules export an
+    /// The exceptions campaign, both tiers. About a fifth of wasm-smith's modules export an
     /// `exnref` global or function, which Wasmtime's Python bindings cannot read (its C API
     /// aborts: "support for non-externref and non-funcref references is not implemented"):
     /// the oracle fails on those and they are skipped, so this campaign allows a third skipped.
@@ -83,7 +82,7 @@ struct SmithCampaignTests {
     @Test func exceptionsCampaignFindsNoMismatch() throws {
         try Self.campaign(
             count: Self.exceptionsCount, seed: Self.exceptionsSeed,
-            options: ["--config", "exceptions", "--tiers", "interp"], maxSkippedPercent: 33)
+            options: ["--config", "exceptions"], maxSkippedPercent: 33)
     }
 
     @Test func simdCampaignFindsNoMismatch() throws {

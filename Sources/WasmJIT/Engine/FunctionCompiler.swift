@@ -32,6 +32,8 @@ struct FunctionCompiler {
         var hidden: Int  // first hidden slot saving the params (if blocks with params), else -1
         /// The block's type (the function's own results for `.function`).
         var blockType: BlockType = .empty
+        /// A `try_table`: its `end` closes the innermost open try region.
+        var closesTryRegion = false
         /// Slots of the values a branch to this label carries.
         var branchArity: Int { kind == .loop ? params : results }
     }
@@ -103,6 +105,15 @@ struct FunctionCompiler {
     /// Lazy compiles: the targets of the defined functions this one calls, and its own entry.
     var calleeLabels: [Int: DefinedTarget] = [:]
     var entryLabel: Label?
+    /// Exception handling (FunctionCompiler+Exceptions.swift): whether the body has `try_table`
+    /// blocks, their regions (indices of the open ones, and of the closed ones in closing
+    /// order), tail calls made as call + return inside them, and the finished table.
+    var hasTryTable = false
+    var tryRegions: [PendingRegion] = []
+    var openTryRegions: [Int] = []
+    var closedTryRegions: [Int] = []
+    var framelessCalls: [Range<Int>] = []
+    var handlerTable: HandlerTable?
 
     init(module: WasmCore.Module, env: ModuleEnv, definedIndex: Int) throws {
         self.module = module
@@ -115,7 +126,11 @@ struct FunctionCompiler {
         K = max(nParams, RawValue.slotCount(type.results))
         L = body.localDeclarations.reduce(0) { $0 + Int($1.count) * RawValue.slotCount($1.type) }
         for ins in code.instructions {
-            if case .if(let bt) = ins { H += blockArity(bt).0 }
+            switch ins {
+            case .if(let bt): H += blockArity(bt).0
+            case .tryTable: hasTryTable = true
+            default: break
+            }
         }
         try checkFrameSize()  // before any per-local table is allocated
         let types = type.params + body.expandedLocals
@@ -148,7 +163,7 @@ struct FunctionCompiler {
         var w = 1  // 8^min(loop depth, 4)
         for ins in code.instructions {
             switch ins {
-            case .block, .if: isLoop.append(false)
+            case .block, .if, .tryTable: isLoop.append(false)
             case .loop:
                 isLoop.append(true)
                 loopDepth += 1
@@ -312,6 +327,10 @@ struct FunctionCompiler {
         resetRsp(&a)
         a.cmp(.i64, .rsp, Mem(.r13, 0))
         a.j(.b, trapLabel(&a, .callStackExhausted))
+        if hasTryTable {  // the landings reload them from here
+            a.mov(.i64, Mem(.rbp, -8), .r15)
+            a.mov(.i64, Mem(.rbp, -16), .r14)
+        }
         // Zero the non-parameter locals.
         if L > 0 {
             if L <= 8 {
@@ -367,10 +386,12 @@ struct FunctionCompiler {
             a.call(env.trapTail)
             trapReturns.append((a.offset, instruction))
         }
+        emitLandings(&a)
         emitVectorConstants(&a)
         if let failure = a.failure { throw internalError(failure, at: instructions.count - 1) }
         let frameSize = (8 * (2 + P + L + H + maxDepth) + 15) & ~15
         for pos in frameFixups { a.patch32(at: pos, UInt32(bitPattern: Int32(-frameSize))) }
+        handlerTable = makeHandlerTable(a)
         if a.isListingEnabled {
             let placeholder = "lea rsp, [rbp - 0x80000000]"
             for i in firstListingLine..<a.lines.count where a.lines[i].text == placeholder {
@@ -414,7 +435,7 @@ struct FunctionCompiler {
     mutating func compile(_ ins: Instruction, _ a: inout X64Assembler) throws {
         if dead {
             switch ins {
-            case .block, .loop, .if: deadDepth += 1; return
+            case .block, .loop, .if, .tryTable: deadDepth += 1; return
             case .end:
                 if deadDepth > 0 { deadDepth -= 1; return }
             case .else:
@@ -452,6 +473,7 @@ struct FunctionCompiler {
             controls.append(c)
         case .end:
             let c = controls.removeLast()
+            if c.closesTryRegion { closeTryRegion(&a) }
             dead = false
             if let e = c.elseLabel { a.bind(e) }  // if without else: params == results, already in place
             if c.kind != .loop { a.bind(c.label) }
@@ -468,14 +490,20 @@ struct FunctionCompiler {
             emitCallIndirect(typeIndex: Int(ti), table: Int(table), tail: false, &a)
         case .returnCall(let f):
             if env.traced {  // a call then a return, so the tracer sees this frame return
+                let start = a.offset
                 try emitCall(function: Int(f), &a)
+                markFrameless(from: start, &a)
                 branch(UInt32(controls.count - 1), &a)
             } else {
+                let start = a.offset
                 try emitReturnCall(function: Int(f), &a)
+                markFrameless(from: start, &a)  // an import: a call and a return
             }
             markDead()
         case .returnCallIndirect(let ti, let table):
+            let start = a.offset
             emitCallIndirect(typeIndex: Int(ti), table: Int(table), tail: !env.traced, &a)
+            markFrameless(from: start, &a)
             if env.traced { branch(UInt32(controls.count - 1), &a) }
             markDead()
         case .tableGet(let t):
@@ -575,8 +603,12 @@ struct FunctionCompiler {
             a.cmp(.i64, top, Int32(0))
             a.setcc(.e, .rax)
             a.mov(.i64, top, .rax)
-        case .throw, .throwRef, .tryTable:
-            throw JITError("internal JIT error: exception handling reached the compiler (JITEngine.prepare refuses it)")
+        case .tryTable(let bt, let table):
+            enterTryTable(bt, table, &a)
+        case .throw(let tag):
+            emitThrow(tag: Int(tag), &a)
+        case .throwRef:
+            emitThrowReference(&a)
         case .refAsNonNull:
             a.cmp(.i64, top, Int32(0))
             a.j(.e, trapLabel(&a, .nullReference))
@@ -592,7 +624,9 @@ struct FunctionCompiler {
         case .callRef(let ti):
             emitCallRef(typeIndex: Int(ti), tail: false, &a)
         case .returnCallRef(let ti):
+            let start = a.offset
             emitCallRef(typeIndex: Int(ti), tail: !env.traced, &a)
+            markFrameless(from: start, &a)
             if env.traced { branch(UInt32(controls.count - 1), &a) }
             markDead()
         case .refFunc(let f):

@@ -159,8 +159,6 @@ enum Helpers {
         state.pointee.backtraceCount = n
     } as @convention(c) (UnsafeMutableRawPointer) -> Void)
 
-    /// Calls a host function: `area` holds K = max(params, results) slots,
-    /// param/result i at area[K-1-i]. Returns 1 after storing the thrown error.
     typealias HTrace = @convention(c) (UnsafeMutableRawPointer, UInt32, UnsafeMutablePointer<UInt64>,
                                        UnsafeMutableRawPointer) -> UInt32
 
@@ -206,6 +204,9 @@ enum Helpers {
         }
     } as @convention(c) (UnsafeMutableRawPointer, UInt32, UnsafeMutableRawPointer) -> UInt)
 
+    /// Calls a host function: `area` holds K = max(params, results) slots,
+    /// param/result i at area[K-1-i]. Returns 1 after storing the thrown error, 2 when it
+    /// is a wasm exception.
     static let hostCall: UInt = address({ (funcRef, area, callerCtx, thread) in
         let ref = funcRef.assumingMemoryBound(to: VMFuncRef.self)
         let function = ref.pointee.function!.takeUnretainedValue()
@@ -220,7 +221,7 @@ enum Helpers {
         } catch {
             let state = thread.assumingMemoryBound(to: JITThreadState.self)
             state.pointee.pendingError = Unmanaged.passRetained(ErrorBox(error)).toOpaque()
-            return 1
+            return error is WasmException ? 2 : 1  // 2: the host stub unwinds it into wasm
         }
     } as HHost)
 }

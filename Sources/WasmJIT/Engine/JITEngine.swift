@@ -28,6 +28,8 @@ struct ModuleEnv {
     var calls: Calls
     var trapTail: Label
     var hostStub: Label
+    /// The resume stub: continues at a catch's landing (rax) in the frame the unwinder found.
+    var resumeStub: Label
     var listing: Bool
     /// Emit `--trace-calls` hooks: entry/exit helper calls, and tail calls as call + return.
     var traced = false
@@ -35,11 +37,13 @@ struct ModuleEnv {
     var features: CPUFeatures = .configured
     /// Whether each global (imports first) is a v128.
     var vectorGlobals: [Bool]
+    /// The function type of each tag (imports first).
+    var tagTypes: [FuncType]
 
     func globalIsVector(_ i: Int) -> Bool { i < vectorGlobals.count && vectorGlobals[i] }
 
-    init(module: WasmCore.Module, calls: Calls, trapTail: Label, hostStub: Label, listing: Bool, traced: Bool,
-         features: CPUFeatures) {
+    init(module: WasmCore.Module, calls: Calls, trapTail: Label, hostStub: Label, resumeStub: Label, listing: Bool,
+         traced: Bool, features: CPUFeatures) {
         importCount = module.importedFunctionTypes.count
         functionTypes = module.allFunctionTypeIndices
         typeIDs = TypeRegistry.shared.ids(for: module)
@@ -47,10 +51,12 @@ struct ModuleEnv {
         self.calls = calls
         self.trapTail = trapTail
         self.hostStub = hostStub
+        self.resumeStub = resumeStub
         self.listing = listing
         self.traced = traced
         self.features = features
         vectorGlobals = module.allGlobals.map { $0.valueType == .v128 }
+        tagTypes = module.allTags.map { module.types[Int($0)] }
     }
 }
 
@@ -70,8 +76,23 @@ struct JITThreadState {
     /// The wasm functions entered and not yet left on this thread, while calls are
     /// traced (`Unmanaged<TraceStack>`, created on first use).
     var traceStack: UnsafeMutableRawPointer? = nil
+    /// Exception unwinding (ExceptionUnwinder.swift): the pinned registers of the frame that
+    /// catches (in `FunctionCompiler.pinCandidates` order: rbx, r12, r11, r10; the code that
+    /// starts an unwind stores rbx and r12 here first), its rbp, read by the resume stub.
+    var unwindRBX: UInt = 0
+    var unwindR12: UInt = 0
+    var unwindR11: UInt = 0
+    var unwindR10: UInt = 0
+    var landingRBP: UInt = 0
 
     static let maxBacktrace = 256
+
+    /// Byte offsets of the unwinding fields, for the code that reads and writes them.
+    static let unwindRBXOffset = Int32(MemoryLayout<JITThreadState>.offset(of: \.unwindRBX)!)
+    static let unwindR12Offset = Int32(MemoryLayout<JITThreadState>.offset(of: \.unwindR12)!)
+    static let unwindR11Offset = Int32(MemoryLayout<JITThreadState>.offset(of: \.unwindR11)!)
+    static let unwindR10Offset = Int32(MemoryLayout<JITThreadState>.offset(of: \.unwindR10)!)
+    static let landingRBPOffset = Int32(MemoryLayout<JITThreadState>.offset(of: \.landingRBP)!)
 }
 
 final class ErrorBox {
@@ -143,11 +164,6 @@ public final class JITEngine: ExecutionEngine {
     }
 
     public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
-        if module.usesExceptions {
-            // Unwinding through JIT frames (landing pads per call site) is not built yet: the
-            // module is refused up front, with its name, rather than failing at a first call.
-            throw DecodeError.unsupported("exception handling", "in the JIT tier; run it with --no-jit", offset: 0)
-        }
         if compileMode == .lazy && !listing {
             return try JITModuleCode.prepareLazily(module, traced: callTracer != nil, features: features)
         }
@@ -166,7 +182,7 @@ public final class JITEngine: ExecutionEngine {
         for i in 0..<module.codes.count { labels.append(a.newLabel("func\(importCount + i)")) }
         let stubs = Stubs.emit(&a)
         let env = ModuleEnv(module: module, calls: .direct(labels), trapTail: stubs.trapTail, hostStub: stubs.hostStub,
-                            listing: listing, traced: traced, features: features)
+                            resumeStub: stubs.resumeStub, listing: listing, traced: traced, features: features)
         var map = CodeMap()
         for i in 0..<module.codes.count {
             let f0 = clock()
@@ -257,11 +273,12 @@ enum Stubs {
         var trapStub: Int
         var trapTail: Label
         var hostStub: Label
+        var resumeStub: Label
     }
 
     static func emit(_ a: inout X64Assembler) -> Offsets {
         let exit = a.newLabel("exit"), trapStub = a.newLabel("trap_stub"), trapTail = a.newLabel("trap_tail")
-        let hostStub = a.newLabel("host_stub")
+        let hostStub = a.newLabel("host_stub"), resumeStub = a.newLabel("resume_stub")
         // entry(ctx rdi, target rsi, values rdx, thread rcx, k r8) -> trap code (0 = ok)
         let entry = a.offset
         a.push(.rbp)
@@ -358,16 +375,40 @@ enum Stubs {
         a.mov(.i64, .rcx, .r13)
         a.movabs(.rax, UInt64(Helpers.hostCall))
         a.call(.rax)
-        let failed = a.newLabel()
+        let failed = a.newLabel(), hostError = a.newLabel()
         a.test(.i32, .rax, .rax)
         a.j(.ne, failed)
         a.leave()
         a.ret()
         a.bind(failed)
+        // 2: the host function threw a wasm exception; unwind from the call site.
+        a.cmp(.i32, .rax, 2)
+        a.j(.ne, hostError)
+        a.mov(.i64, Mem(.r13, JITThreadState.unwindRBXOffset), .rbx)
+        a.mov(.i64, Mem(.r13, JITThreadState.unwindR12Offset), .r12)
+        a.mov(.i64, .rdi, .r13)
+        a.mov(.i64, .rsi, Mem(.rbp, 8))
+        a.mov(.i64, .rdx, Mem(.rbp, 0))
+        a.movabs(.rax, UInt64(ExceptionUnwinder.unwindFromHost))
+        a.call(.rax)
+        a.test(.i64, .rax, .rax)
+        a.j(.ne, resumeStub)
+        a.bind(hostError)
         a.mov(.i32, .rdi, Int64(hostErrorCode))
         a.mov(.i64, .rsi, Mem(.rbp, 8))
         a.mov(.i64, .rbp, Mem(.rbp, 0))
         a.jmp(trapStub)
-        return Offsets(entry: entry, trapStub: trapStubOffset, trapTail: trapTail, hostStub: hostStub)
+        // resume stub: rax = a catch's landing; the unwinder left the frame's rbp and pinned
+        // registers in the thread state. The landing resets rsp from rbp.
+        a.align(16)
+        a.bind(resumeStub)
+        a.mov(.i64, .rbx, Mem(.r13, JITThreadState.unwindRBXOffset))
+        a.mov(.i64, .r12, Mem(.r13, JITThreadState.unwindR12Offset))
+        a.mov(.i64, .r11, Mem(.r13, JITThreadState.unwindR11Offset))
+        a.mov(.i64, .r10, Mem(.r13, JITThreadState.unwindR10Offset))
+        a.mov(.i64, .rbp, Mem(.r13, JITThreadState.landingRBPOffset))
+        a.jmp(.rax)
+        return Offsets(entry: entry, trapStub: trapStubOffset, trapTail: trapTail, hostStub: hostStub,
+                       resumeStub: resumeStub)
     }
 }

@@ -93,10 +93,11 @@ extension JITModuleCode {
         if let error = a.completionError { throw JITError("internal compiler error: \(error)") }
         guard try space.append(a) == 0 else { throw JITError("internal compiler error: stubs not at the space's start") }
         let env = ModuleEnv(module: module, calls: .direct([]), trapTail: stubs.trapTail, hostStub: stubs.hostStub,
-                            listing: false, traced: traced, features: features)
+                            resumeStub: stubs.resumeStub, listing: false, traced: traced, features: features)
         let code = JITModuleCode(lazy: space, module: module, env: env, entryOffset: stubs.entry,
                                  trapStubOffset: stubs.trapStub, trapTailOffset: a.offset(of: stubs.trapTail) ?? 0,
-                                 hostStubOffset: a.offset(of: stubs.hostStub) ?? 0, stubsOffset: stubsOffset,
+                                 hostStubOffset: a.offset(of: stubs.hostStub) ?? 0,
+                                 resumeStubOffset: a.offset(of: stubs.resumeStub) ?? 0, stubsOffset: stubsOffset,
                                  compileSeconds: Double(clock() - t0) / Double(CLOCKS_PER_SEC))
         // The stubs reach the code object through the table's last word (unretained: the
         // code space lives and dies with the object).
@@ -131,12 +132,14 @@ extension JITModuleCode {
             let t0 = clock()
             let origin = space.nextOffset
             var a = X64Assembler(capacity: 4096)
-            let trapTail = a.newLabel(), hostStub = a.newLabel(), entry = a.newLabel()
+            let trapTail = a.newLabel(), hostStub = a.newLabel(), resumeStub = a.newLabel(), entry = a.newLabel()
             a.bind(trapTail, toOffset: trapTailOffset - origin)
             a.bind(hostStub, toOffset: hostStubOffset - origin)
+            a.bind(resumeStub, toOffset: resumeStubOffset - origin)
             env.calls = .throughTable(space, origin: codeBase + origin, stubs: codeBase + stubsOffset)
             env.trapTail = trapTail
             env.hostStub = hostStub
+            env.resumeStub = resumeStub
             var compiler = try FunctionCompiler(module: module, env: env, definedIndex: definedIndex)
             try compiler.compile(&a, entry: entry)
             a.finish()

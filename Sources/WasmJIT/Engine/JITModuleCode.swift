@@ -24,6 +24,11 @@ struct CodeMap {
     var seconds: [Double] = []
     /// Return address (code offset) of each explicit trap site -> module offset.
     var trapSites: [Int: UInt32] = [:]
+    /// Per compiled function: how many pinned registers its prologue saved (the unwinder
+    /// restores them, see ExceptionUnwinder.swift).
+    var pinnedCounts: [UInt8] = []
+    /// The catch handlers of the compiled functions that have `try_table` blocks, by entry.
+    var handlerTables: [Int: HandlerTable] = [:]
 
     /// Records a compiled function. `origin` is the code offset of the compiler's
     /// assembler offset 0 (the offsets in `compiler` are relative to it).
@@ -50,6 +55,8 @@ struct CodeMap {
         codeOffsets.append(code.withUnsafeBufferPointer { Array($0) })  // a copy of exactly its size
         wasmOffsets.append(wasm.withUnsafeBufferPointer { Array($0) })
         for (ret, instruction) in compiler.trapReturns { trapSites[origin + ret] = instructionOffsets[instruction] }
+        pinnedCounts.append(UInt8(compiler.pinnedRegs.count))
+        if let table = compiler.handlerTable { handlerTables[starts.count - 1] = table.shifted(by: origin) }
         seconds.append(time)
     }
 
@@ -86,6 +93,7 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
     /// Lazy: where the module stubs a function's code calls are (trap tail, host calls).
     let trapTailOffset: Int
     let hostStubOffset: Int
+    let resumeStubOffset: Int
     /// What a lazy compile needs besides the module (the eager env's calls are unused).
     let lazyEnv: ModuleEnv?
     /// Guards `map` and `totalSeconds` (lazy compiles add to them) and serializes compiles.
@@ -102,6 +110,7 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
         stubsOffset = 0
         trapTailOffset = 0
         hostStubOffset = 0
+        resumeStubOffset = 0
         lazyEnv = nil
         codeBase = memory.base
         codeLimit = memory.codeSize
@@ -120,9 +129,10 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
     }
 
     init(lazy space: CodeSpace, module: WasmCore.Module, env: ModuleEnv, entryOffset: Int, trapStubOffset: Int,
-         trapTailOffset: Int, hostStubOffset: Int, stubsOffset: Int, compileSeconds: Double) {
+         trapTailOffset: Int, hostStubOffset: Int, resumeStubOffset: Int, stubsOffset: Int, compileSeconds: Double) {
         self.trapTailOffset = trapTailOffset
         self.hostStubOffset = hostStubOffset
+        self.resumeStubOffset = resumeStubOffset
         self.module = module
         importCount = module.importedFunctionTypes.count
         memory = nil
