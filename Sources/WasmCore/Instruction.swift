@@ -25,6 +25,15 @@ public enum Instruction: Hashable, Sendable {
     case throwRef
     /// A block whose exceptions are caught by its handlers, tried in order.
     case tryTable(BlockType, TryTable)
+    /// Legacy exception handling (the phase-out proposal, what clang emits by default):
+    /// `try bt` opens a block whose `catch tag` / `catch_all` clauses follow its body; `delegate l`
+    /// ends one instead, sending its exceptions to label `l`'s handlers; `rethrow l` throws again
+    /// the exception caught by the `catch` at label `l`.
+    case legacyTry(BlockType)
+    case legacyCatch(UInt32)
+    case legacyCatchAll
+    case delegate(UInt32)
+    case rethrow(UInt32)
     /// Calls the function reference on top of the stack, of type index `typeIndex`.
     case callRef(UInt32)
     case returnCallRef(UInt32)

@@ -36,8 +36,8 @@ public struct Module: Sendable {
     public var names: NameSection?
     /// The module uses SIMD: a v128 type or a 0xFD-prefixed instruction (set by the decoder).
     public var usesSIMD = false
-    /// The module throws or catches exceptions: a `throw`, `throw_ref` or `try_table` (set by the
-    /// decoder; tags alone do not count).
+    /// The module throws or catches exceptions: a `throw`, `throw_ref`, `try_table` or a legacy
+    /// exception instruction (set by the decoder; tags alone do not count).
     public var usesExceptions = false
 
     public init() {}

@@ -149,12 +149,7 @@ final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
     /// `try_table` around it, its first clause that matches. `tags` are the instance's tags.
     func handler(definedIndex: Int, at position: Int, for exception: Exception, tags: [Tag]) -> CatchStub? {
         let regions = lock.withLock { definedIndex < tryRegions.count ? tryRegions[definedIndex] : [] }
-        for region in regions where region.start <= position && position < region.end {
-            for stub in region.catches {
-                if !stub.clause.matchesTag || tags[Int(stub.clause.tag)] === exception.tag { return stub }
-            }
-        }
-        return nil
+        return findHandler(in: regions, at: position) { $0.clause.accepts(exception, tags: tags) }
     }
 
     /// The module byte offset of the wasm instruction that the code at

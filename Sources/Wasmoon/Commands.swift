@@ -333,21 +333,25 @@ public enum Commands {
     static let shownDifferences = 3
 
     /// `wasmoon test`: runs each `.wast` file (folders: every `.wast` inside, recursively,
-    /// sorted) and prints one line per file and a total. Exit 0 only when nothing failed.
+    /// sorted), and each `.json` script of wabt's `wast2json` (`SpecJSONRunner`), and prints one
+    /// line per file and a total. Exit 0 only when nothing failed.
     public static func test(
         paths: [String], noJIT: Bool, compile mode: CompileMode = .lazy, output: CommandOutput = .standard
     ) -> Int32 {
         let files: [String]
         let runner: WastRunner
+        let jsonRunner: SpecJSONRunner
         do {
             files = try wastFiles(paths)
-            runner = WastRunner(engine: try Runtime(tier: noJIT ? .interpreter : Runtime.defaultTier, compile: mode).engine)
+            let engine = try Runtime(tier: noJIT ? .interpreter : Runtime.defaultTier, compile: mode).engine
+            runner = WastRunner(engine: engine)
+            jsonRunner = SpecJSONRunner(engine: engine)
         } catch {
             return report(WasmoonError(error), output: output)
         }
         var passed = 0, failed = 0, differs = 0
         for file in files {
-            let r = runner.run(path: file)
+            let r = file.hasSuffix(".json") ? jsonRunner.run(path: file) : runner.run(path: file)
             passed += r.passed
             failed += r.failed
             differs += r.messageDiffers

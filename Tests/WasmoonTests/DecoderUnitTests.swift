@@ -174,7 +174,7 @@ import WasmCore
         expectError(Self.module(body: [0x00, 0x27, 0x0B]), "illegal opcode 27")
         expectError(Self.module(body: [0x00, 0x1E, 0x0B]), "illegal opcode 1e")
         expectError(Self.module(body: [0x00, 0xFC, 0x12, 0x0B]), "illegal opcode fc 12")
-        expectError(Self.module(body: [0x00, 0x06, 0x0B]), "unsupported feature: exception handling (opcode 0x06 try)")
+        expectError(Self.module(body: [0x00, 0xD3, 0x0B]), "unsupported feature: GC (opcode 0xd3 ref.eq)")
         expectError(Self.module(body: [0x00, 0xFD, 0xFF, 0x03, 0x0B]), "illegal opcode fd 1ff")
         expectError(Self.module(body: [0x00, 0xFD, 0x0C, 0x0B]), "unexpected end")  // v128.const: 16 bytes
         expectError(Self.module(body: [0x00, 0xFB, 0x00, 0x0B]), "unsupported feature: GC (0xfb prefix)")

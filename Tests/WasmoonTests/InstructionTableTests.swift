@@ -130,13 +130,13 @@ struct InstructionTableTests {
 
     /// Opcodes of proposals that are not implemented are named in the error.
     @Test func unsupportedRowsNameTheirFeature() throws {
-        // (func try ...): 0x06 inside a body.
-        let body: [UInt8] = [0x00, 0x06, 0x40, 0x0B, 0x0B]
+        // (func ref.eq): 0xD3 inside a body.
+        let body: [UInt8] = [0x00, 0xD3, 0x0B]
         let bytes: [UInt8] = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
                               0x03, 0x02, 0x01, 0x00, 0x0A, UInt8(body.count + 2), 0x01, UInt8(body.count)] + body
         #expect(throws: DecodeError.self) { try BinaryDecoder.decode(bytes) }
         do { _ = try BinaryDecoder.decode(bytes) } catch {
-            #expect(error.message.contains("unsupported feature: exception handling (opcode 0x06 try)"), "\(error)")
+            #expect(error.message.contains("unsupported feature: GC (opcode 0xd3 ref.eq)"), "\(error)")
         }
     }
 }

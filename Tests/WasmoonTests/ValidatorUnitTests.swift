@@ -45,12 +45,12 @@ struct ValidatorUnitTests {
 
     @Test func numericOperandMismatch() {
         let m = Self.module(types: [Self.toI32], body: [.i32Const(1), .i64Const(2), .numeric(.i32Add)])
-        #expect(Self.message(m) == "type mismatch")
+        #expect(Self.message(m)?.hasPrefix("type mismatch") == true)
     }
 
     @Test func leftoverValueIsMismatch() {
         let m = Self.module(types: [Self.void], body: [.i32Const(1)])
-        #expect(Self.message(m) == "type mismatch")
+        #expect(Self.message(m)?.hasPrefix("type mismatch") == true)
     }
 
     @Test func unknownLocalAndLabel() {
@@ -66,7 +66,7 @@ struct ValidatorUnitTests {
         #expect(Self.message(m) == nil)
         // But a known operand of the wrong type still fails.
         let bad = Self.module(types: [Self.toI32], body: [.unreachable, .i64Const(0), .numeric(.i32Add)])
-        #expect(Self.message(bad) == "type mismatch")
+        #expect(Self.message(bad)?.hasPrefix("type mismatch") == true)
     }
 
     @Test func brTableAfterUnreachableMeetsBottom() {
@@ -88,7 +88,7 @@ struct ValidatorUnitTests {
                 .block(.empty), .block(.value(.f32)), .unreachable, .i32Const(1),
                 .brTable(BrTable(targets: [0, 1], defaultTarget: 0)), .end, .drop, .end,
             ])
-        #expect(Self.message(m) == "type mismatch")
+        #expect(Self.message(m)?.hasPrefix("type mismatch") == true)
     }
 
     @Test func brTableKnownOperandChecksEveryTarget() {
@@ -100,7 +100,7 @@ struct ValidatorUnitTests {
                 .block(.value(.i32)), .block(.value(.i64)), .unreachable, .i64Const(0), .i32Const(0),
                 .brTable(BrTable(targets: [0], defaultTarget: 1)), .end, .drop, .i32Const(0), .end,
             ])
-        #expect(Self.message(m) == "type mismatch")
+        #expect(Self.message(m)?.hasPrefix("type mismatch") == true)
     }
 
     @Test func brTableLeavesStackPolymorphic() {
@@ -119,7 +119,7 @@ struct ValidatorUnitTests {
         let refs = Self.module(
             types: [Self.void],
             body: [.refNull(.function), .refNull(.function), .i32Const(0), .select, .drop])
-        #expect(Self.message(refs) == "type mismatch")
+        #expect(Self.message(refs)?.hasPrefix("type mismatch") == true)
         // Unreachable: unknown operands are fine, a single known reference is not.
         let unknown = Self.module(types: [Self.toI32], body: [.unreachable, .select])
         #expect(Self.message(unknown) == nil)
@@ -164,7 +164,7 @@ struct ValidatorUnitTests {
         let loopBad: [Instruction] = [
             .i32Const(1), .loop(.typeIndex(2)), .drop, .f32Const(0), .br(0), .end, .numeric(.i32Add),
         ]
-        #expect(Self.message(Self.module(types: [Self.toI32, pair, swap], body: loopBad)) == "type mismatch")
+        #expect(Self.message(Self.module(types: [Self.toI32, pair, swap], body: loopBad)) == "type mismatch: instruction requires [i32] but stack has [f32]")
         let loopOK: [Instruction] = [
             .i32Const(1), .loop(.typeIndex(2)), .localTee(0), .localGet(0), .brIf(0), .localGet(0), .end,
             .numeric(.i32Add),
@@ -175,14 +175,14 @@ struct ValidatorUnitTests {
         let missing: [Instruction] = [.i64Const(2), .block(.typeIndex(1)), .drop, .drop, .i64Const(3), .i32Const(4), .end]
         #expect(
             Self.message(Self.module(types: [FuncType(params: [], results: [.i64, .i32]), pair], body: missing))
-                == "type mismatch")
+                == "type mismatch: instruction requires [i32 i64] but stack has [i64]")
         // Unknown block type index.
         #expect(Self.message(Self.module(types: [Self.void], body: [.block(.typeIndex(9)), .end])) == "unknown type 9")
     }
 
     @Test func ifWithoutElseNeedsMatchingTypes() {
         let bad = Self.module(types: [Self.toI32], body: [.i32Const(1), .if(.value(.i32)), .i32Const(1), .end])
-        #expect(Self.message(bad) == "type mismatch")
+        #expect(Self.message(bad)?.hasPrefix("type mismatch") == true)
         let identity = FuncType(params: [.i32], results: [.i32])
         let ok = Self.module(
             types: [Self.toI32, identity],
@@ -203,7 +203,7 @@ struct ValidatorUnitTests {
         m.codes.append(
             FunctionBody(
                 localDeclarations: [], instructions: [.i64Const(0), .end], instructionOffsets: [0, 0], bodyOffset: 0))
-        #expect(Self.message(m) == "type mismatch")
+        #expect(Self.message(m)?.hasPrefix("type mismatch") == true)
 
         // Same results: valid, and whatever is below the arguments is irrelevant.
         var ok = Self.module(
@@ -399,8 +399,8 @@ struct ValidatorUnitTests {
             return Self.message(copy)
         }
         #expect(body([.localGet(100_000)]) == nil)
-        #expect(body([.localGet(0), .drop, .localGet(100_001)]) == "type mismatch")  // i32, not i64
-        #expect(body([.localGet(0x7FFF_FFFF + 100_000)]) == "type mismatch")  // the last local is an i32
+        #expect(body([.localGet(0), .drop, .localGet(100_001)]) == "type mismatch: instruction requires [i64] but stack has [i32]")  // i32, not i64
+        #expect(body([.localGet(0x7FFF_FFFF + 100_000)]) == "type mismatch: instruction requires [i64] but stack has [i32]")  // the last local is an i32
         #expect(body([.localGet(0x8000_0000 + 100_000)]) == "unknown local 2147583648")
         #expect(body([.localGet(0), .drop, .localGet(1)]) == nil)
     }

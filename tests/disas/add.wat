@@ -5,23 +5,23 @@
 ;; ---- JIT listing (wasmoon explore; WASMOON_BLESS=1 swift test rewrites it) ----
 ;; function 0 'add' (i32 i32) -> (i32): 51 bytes
 ;; func0:
-;;    120  55                             push rbp
-;;    121  48 89 e5                       mov rbp, rsp
-;;    124  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
-;;    12b  49 3b 65 00                    cmp rsp, qword ptr [r13]
-;;    12f  0f 82 14 00 00 00              jb trap_callStackExhausted
+;;    170  55                             push rbp
+;;    171  48 89 e5                       mov rbp, rsp
+;;    174  48 8d a5 d0 ff ff ff           lea rsp, [rbp - 0x30]
+;;    17b  49 3b 65 00                    cmp rsp, qword ptr [r13]
+;;    17f  0f 82 14 00 00 00              jb trap_callStackExhausted
 ;;         ; @23 local.get 0
 ;;         ; @25 local.get 1
 ;;         ; @27 i32.add
-;;    135  8b 45 18                       mov eax, dword ptr [rbp + 0x18]
-;;    138  03 45 10                       add eax, dword ptr [rbp + 0x10]
+;;    185  8b 45 18                       mov eax, dword ptr [rbp + 0x18]
+;;    188  03 45 10                       add eax, dword ptr [rbp + 0x10]
 ;;         ; @28 end
-;;    13b  48 89 45 d8                    mov qword ptr [rbp - 0x28], rax
+;;    18b  48 89 45 d8                    mov qword ptr [rbp - 0x28], rax
 ;; end:
-;;    13f  48 8b 45 d8                    mov rax, qword ptr [rbp - 0x28]
-;;    143  48 89 45 18                    mov qword ptr [rbp + 0x18], rax
-;;    147  c9                             leave
-;;    148  c3                             ret
+;;    18f  48 8b 45 d8                    mov rax, qword ptr [rbp - 0x28]
+;;    193  48 89 45 18                    mov qword ptr [rbp + 0x18], rax
+;;    197  c9                             leave
+;;    198  c3                             ret
 ;; trap_callStackExhausted:
-;;    149  bf 0a 00 00 00                 mov edi, 10
-;;    14e  e8 82 ff ff ff                 call trap_tail
+;;    199  bf 0a 00 00 00                 mov edi, 10
+;;    19e  e8 32 ff ff ff                 call trap_tail

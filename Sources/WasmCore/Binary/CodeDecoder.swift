@@ -183,11 +183,18 @@ extension ModuleParser {
             let op = try reader.readByte()
             let inst = try decodeOperator(op, at: opOffset)
             if op == 0xFD { module.usesSIMD = true }
-            if op == 0x1F {
+            if op == 0x1F || op == 0x06 {
                 controlStack.append(Self.frameBlock)
                 module.usesExceptions = true
             }
-            if op == 0x08 || op == 0x0A { module.usesExceptions = true }
+            switch op {
+            case 0x07, 0x08, 0x09, 0x0A, 0x19: module.usesExceptions = true
+            case 0x18:
+                // `delegate` ends a `try` (at the function's own level the validator rejects it).
+                module.usesExceptions = true
+                if !controlStack.isEmpty { controlStack.removeLast() }
+            default: break
+            }
             if op <= 0x0B {
                 switch op {
                 case 0x02, 0x03: controlStack.append(Self.frameBlock)

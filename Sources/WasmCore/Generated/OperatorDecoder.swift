@@ -13,10 +13,10 @@ extension ModuleParser {
         case 0x03: return .loop(try readBlockType())
         case 0x04: return .if(try readBlockType())
         case 0x05: return .else
-        case 0x06: throw DecodeError.unsupported("exception handling", "opcode 0x06 try", offset: opOffset)
-        case 0x07: throw DecodeError.unsupported("exception handling", "opcode 0x07 catch", offset: opOffset)
+        case 0x06: return .legacyTry(try readBlockType())
+        case 0x07: return .legacyCatch(try reader.readU32())
         case 0x08: return .throw(try reader.readU32())
-        case 0x09: throw DecodeError.unsupported("exception handling", "opcode 0x09 rethrow", offset: opOffset)
+        case 0x09: return .rethrow(try reader.readU32())
         case 0x0A: return .throwRef
         case 0x0B: return .end
         case 0x0C: return .br(try reader.readU32())
@@ -29,8 +29,8 @@ extension ModuleParser {
         case 0x13: return .returnCallIndirect(typeIndex: try reader.readU32(), tableIndex: try reader.readU32())
         case 0x14: return .callRef(try reader.readU32())
         case 0x15: return .returnCallRef(try reader.readU32())
-        case 0x18: throw DecodeError.unsupported("exception handling", "opcode 0x18 delegate", offset: opOffset)
-        case 0x19: throw DecodeError.unsupported("exception handling", "opcode 0x19 catch_all", offset: opOffset)
+        case 0x18: return .delegate(try reader.readU32())
+        case 0x19: return .legacyCatchAll
         case 0x1A: return .drop
         case 0x1B: return .select
         case 0x1C: return .typedSelect(try readResultType())

@@ -113,6 +113,30 @@ extension FunctionValidator {
         case .throwRef:
             try pop(.exnref)
             markUnreachable()
+        case .legacyTry(let bt):
+            let (start, end) = try blockTypes(bt)
+            try pop(start)
+            pushControl(.legacyTry, bt, start: start, end: end)
+        case .legacyCatch(let tag):
+            let kind = controls[controls.count - 1].kind
+            guard kind == .legacyTry || kind == .legacyCatch else { throw error("catch without matching try") }
+            guard let type = context.tagType(tag) else { throw error("unknown tag \(tag)") }
+            let frame = try popControl()
+            pushControl(.legacyCatch, frame.blockType, start: type.params, end: frame.endTypes)
+        case .legacyCatchAll:
+            let kind = controls[controls.count - 1].kind
+            guard kind == .legacyTry || kind == .legacyCatch else { throw error("catch_all without matching try") }
+            let frame = try popControl()
+            pushControl(.legacyCatchAll, frame.blockType, start: [], end: frame.endTypes)
+        case .delegate(let depth):
+            guard controls[controls.count - 1].kind == .legacyTry else { throw error("delegate without matching try") }
+            let frame = try popControl()
+            _ = try label(depth)  // relative to the labels around the try
+            push(frame.endTypes)
+        case .rethrow(let depth):
+            let kind = try label(depth).kind
+            guard kind == .legacyCatch || kind == .legacyCatchAll else { throw error("invalid rethrow label") }
+            markUnreachable()
         case .loop(let bt):
             let (start, end) = try blockTypes(bt)
             try pop(start)

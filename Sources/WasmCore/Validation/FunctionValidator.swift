@@ -9,6 +9,8 @@ public struct FunctionValidator: Sendable {
     /// What opened a control frame.
     public enum FrameKind: UInt8, Sendable {
         case function, block, loop, `if`, `else`
+        /// Legacy exception handling: a `try` body, and the `catch` / `catch_all` clauses after it.
+        case legacyTry, legacyCatch, legacyCatchAll
     }
 
     /// One entry of the control stack.
@@ -229,10 +231,30 @@ public struct FunctionValidator: Sendable {
         return r
     }
 
-    /// pop_vals(types)
+    /// pop_vals(types). A mismatch names both sides as the reference interpreter does
+    /// ("type mismatch: instruction requires [i32] but stack has [i64]").
     @inline(__always)
     mutating func pop(_ types: [ValueType]) throws(ValidationError) {
-        for t in types.reversed() { try pop(t) }
+        var position = stack.count
+        for t in types.reversed() {
+            if position == topHeight {
+                if topUnreachable { break }  // the missing operands are unknown
+                throw requirementMismatch(types)
+            }
+            position -= 1
+            if let actual = stack[position], actual != t, !context.hierarchy.isSubtype(actual, t) {
+                throw requirementMismatch(types)
+            }
+        }
+        stack.truncate(to: position)
+    }
+
+    /// The mismatch of `types` against the operands on top of the frame's part of the stack.
+    func requirementMismatch(_ types: [ValueType]) -> ValidationError {
+        let first = max(topHeight, stack.count - types.count)
+        let actual = (first..<stack.count).map { stack[$0].map(\.description) ?? "_" }
+        let required = types.map(\.description)
+        return error("type mismatch: instruction requires [\(required.joined(separator: " "))] but stack has [\(actual.joined(separator: " "))]")
     }
 
     /// Checks, without popping, that the top operands match `types` (what

@@ -279,7 +279,7 @@ extension Interpreter {
                 if stub.valueSlots > 0 {
                     for i in 0..<stub.valueSlots { r.fp[stub.firstSlot + i] = exception.slots[i] }
                 }
-                if stub.clause.passesReference { r.fp[stub.firstSlot + stub.valueSlots] = exception.rawReference }
+                if stub.referenceSlot >= 0 { r.fp[stub.referenceSlot] = exception.rawReference }
                 r.pc = info.pointee.code + stub.target
                 return
             }

@@ -36,10 +36,12 @@ struct ControlFrame {
     /// condition itself and jumps past the head (loop rotation).
     var headBranch: (word: UInt64, target: Int)?
 
-    /// A `try_table`: the code position of its body's start (-1 for other blocks) and its
-    /// catch clauses' stubs.
-    var tryStart = -1
-    var catchStubs: [CatchStub] = []
+    /// A `try_table` or legacy `try`: its region in `tryRegions` (-1 for other blocks), and
+    /// whether its body is still being translated (a legacy `try`'s ends at its first `catch`).
+    var region = -1
+    var regionOpen = false
+    /// A legacy `try`: the slot its `catch` clauses keep the caught exception in (for `rethrow`).
+    var exceptionSlot = -1
 
     /// Values a branch to this label carries.
     var labelArity: Int { kind == .loop ? paramCount : resultCount }
@@ -49,22 +51,20 @@ struct ControlFrame {
 /// unwinding an exception looks for the innermost region holding the throwing instruction
 /// (or the call it came out of), writes the payload to the clause's slots and jumps to its stub,
 /// which branches to the clause's label like a `br`.
-struct TryRegion {
-    /// Code positions of the body: `start..<end`.
-    var start: Int
-    var end: Int
-    var catches: [CatchStub]
-}
+typealias TryRegion = HandlerRegion<CatchStub>
 
-/// One catch clause of a `try_table`, translated.
+/// One catch clause of a `try_table` or a legacy `try`, translated.
 struct CatchStub {
     var clause: Catch
-    /// Code position of the stub.
+    /// Code position of the stub (a legacy `catch`: of the clause's body).
     var target: Int
-    /// Where the payload goes: the tag's values, then the `exnref` for the `_ref` forms.
+    /// Where the payload goes: the tag's values.
     var firstSlot: Int
     /// Slots of the tag's values (0 for `catch_all`).
     var valueSlots: Int
+    /// Where the `exnref` goes (the `_ref` forms: after the values; a legacy clause: its `try`'s
+    /// exception slot), or -1.
+    var referenceSlot: Int
 }
 
 /// Translates one validated function body into register code in a single
@@ -149,8 +149,11 @@ struct FunctionTranslator {
     var translationError: InterpreterError?
     /// (code position, module byte offset) of each translated instruction.
     var sourceMap: [(code: UInt32, wasm: UInt32)] = []
-    /// The function's `try_table`s, inner ones before the ones around them.
+    /// The function's `try_table`s and legacy `try`s, in the order they start.
     var tryRegions: [TryRegion] = []
+    /// The first of the slots (after the locals) that legacy `try`s keep caught exceptions
+    /// in, one per nesting level.
+    let exceptionSlotBase: Int
     /// The function type of each tag (imports first).
     let tagTypes: [FuncType]
 
@@ -187,14 +190,15 @@ struct FunctionTranslator {
             }
             localSlots = slots
             vectorLocals = vectors
-            localsEnd = next
+            exceptionSlotBase = next
         } else {
             // Without v128 locals (or with more than a frame can hold: translation fails on the
             // first instruction), local i is slot i.
             localSlots = nil
             vectorLocals = nil
-            localsEnd = hasVectorLocal ? paramCount + body.localCount * 2 : paramCount + body.localCount
+            exceptionSlotBase = hasVectorLocal ? paramCount + body.localCount * 2 : paramCount + body.localCount
         }
+        localsEnd = exceptionSlotBase + FunctionTranslator.legacyTryNesting(decoded.instructions)
 
         // Pool the most frequent constants into frame slots.
         // Constants are weighted by 8^(enclosing loops), so those in inner loops win slots.
@@ -206,11 +210,11 @@ struct FunctionTranslator {
         for ins in decoded.instructions {
             switch ins {
             case .load, .store: usesMemory = true
-            case .block, .if: blocks.append(false)
+            case .block, .if, .tryTable, .legacyTry: blocks.append(false)
             case .loop:
                 blocks.append(true)
                 loops += 1
-            case .end:
+            case .end, .delegate:
                 if blocks.popLast() == true { loops -= 1 }
             default: break
             }
@@ -236,6 +240,24 @@ struct FunctionTranslator {
         constSlots = slots
         constValues = chosen
         stackBase = localsEnd + chosen.count
+    }
+
+    /// How deep legacy `try` blocks nest (each level keeps its caught exception in a slot).
+    static func legacyTryNesting(_ instructions: [Instruction]) -> Int {
+        var open: [Bool] = [], depth = 0, deepest = 0
+        for ins in instructions {
+            switch ins {
+            case .block, .loop, .if, .tryTable: open.append(false)
+            case .legacyTry:
+                open.append(true)
+                depth += 1
+                deepest = max(deepest, depth)
+            case .end, .delegate:
+                if open.popLast() == true { depth -= 1 }
+            default: break
+            }
+        }
+        return deepest
     }
 
     static func constantValue(_ ins: Instruction) -> UInt64? {
@@ -370,12 +392,13 @@ struct FunctionTranslator {
             }
             if !reachable {
                 switch ins {
-                case .block, .loop, .if, .tryTable:
+                case .block, .loop, .if, .tryTable, .legacyTry:
                     skipNesting += 1
                     continue
-                case .else where skipNesting == 0, .end where skipNesting == 0:
+                case .else where skipNesting == 0, .end where skipNesting == 0, .delegate where skipNesting == 0,
+                    .legacyCatch where skipNesting == 0, .legacyCatchAll where skipNesting == 0:
                     break
-                case .end:
+                case .end, .delegate:
                     skipNesting -= 1
                     continue
                 default:

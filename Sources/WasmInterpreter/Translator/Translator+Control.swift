@@ -73,14 +73,87 @@ extension FunctionTranslator {
             let target = code.count
             for _ in 0..<values + (clause.passesReference ? 1 : 0) { pushTemp() }
             emitBranch(toControl: controls.count - 1 - Int(clause.label))
-            stubs.append(CatchStub(clause: clause, target: target, firstSlot: home(height), valueSlots: values))
+            stubs.append(CatchStub(clause: clause, target: target, firstSlot: home(height), valueSlots: values,
+                                   referenceSlot: clause.passesReference ? home(height) + values : -1))
         }
         stack = saved
         placeLabel()
         patch(skip, to: code.count)
         enterBlock(.block, bt)
-        controls[controls.count - 1].tryStart = code.count
-        controls[controls.count - 1].catchStubs = stubs
+        openRegion(handlers: stubs)
+    }
+
+    /// Starts the handler region of the innermost control (a `try_table` or legacy `try` body).
+    mutating func openRegion(handlers: [CatchStub]) {
+        let parent = innermostOpenRegion(below: controls.count - 1)
+        tryRegions.append(TryRegion(start: code.count, parent: parent, handlers: handlers))
+        controls[controls.count - 1].region = tryRegions.count - 1
+        controls[controls.count - 1].regionOpen = true
+    }
+
+    /// The region of the innermost control at or below `controls[index]` whose body is open
+    /// (-1: none, exceptions leave the function).
+    func innermostOpenRegion(below index: Int) -> Int {
+        var i = index
+        while i >= 0 {
+            if controls[i].regionOpen { return controls[i].region }
+            i -= 1
+        }
+        return -1
+    }
+
+    /// Ends the body of `controls[index]`'s region here.
+    mutating func closeRegion(_ index: Int) {
+        guard controls[index].regionOpen else { return }
+        tryRegions[controls[index].region].end = code.count
+        controls[index].regionOpen = false
+    }
+
+    /// Legacy `try`: a block with a region; its caught exceptions go to the slot of its nesting level.
+    mutating func enterLegacyTry(_ bt: BlockType) {
+        let level = controls.filter { $0.exceptionSlot >= 0 }.count
+        enterBlock(.block, bt)
+        controls[controls.count - 1].exceptionSlot = exceptionSlotBase + level
+        openRegion(handlers: [])
+    }
+
+    /// Legacy `catch tag` / `catch_all` (`tag` nil): the previous part of the `try` ends (like
+    /// `else`); the clause's body starts with the payload at the block's height.
+    mutating func legacyCatch(tag: UInt32?) {
+        var c = controls.removeLast()
+        if reachable {
+            for i in stack.count - c.resultCount..<stack.count { materialize(i) }
+            c.fixups.append(emitJumpPlaceholder())
+            c.endReachable = true
+        }
+        controls.append(c)
+        closeRegion(controls.count - 1)
+        placeLabel()
+        let target = code.count
+        if stack.count > c.height { stack.removeSubrange(c.height...) }
+        let values = tag.map { RawValue.slotCount(tagTypes[Int($0)].params) } ?? 0
+        for _ in 0..<values { pushTemp() }
+        let clause = tag.map { Catch(kind: .tag, tag: $0, label: 0) } ?? Catch(kind: .all, label: 0)
+        tryRegions[c.region].handlers.append(
+            CatchStub(clause: clause, target: target, firstSlot: home(c.height), valueSlots: values,
+                      referenceSlot: c.exceptionSlot))
+        reachable = true
+    }
+
+    /// Legacy `delegate l`: ends the `try`; what its body throws goes to the region open at label
+    /// `l` (counted from outside the `try`).
+    mutating func delegate(_ depth: Int) {
+        let top = controls.count - 1
+        let target = innermostOpenRegion(below: top - 1 - depth)
+        closeRegion(top)
+        tryRegions[controls[top].region].delegateTarget = target
+        end()
+    }
+
+    /// Legacy `rethrow l`: throws the exception the clause at label `l` caught.
+    mutating func rethrow(_ depth: Int) {
+        emit(Word.make(.throwRef, a: controls[controls.count - 1 - depth].exceptionSlot))
+        reachable = false
     }
 
     /// `throw`: the tag's values go to the driver (w1 = tag index, B = slots, their list after w1).
@@ -95,10 +168,8 @@ extension FunctionTranslator {
     }
 
     mutating func end() {
+        closeRegion(controls.count - 1)
         var c = controls.removeLast()
-        if c.tryStart >= 0 {
-            tryRegions.append(TryRegion(start: c.tryStart, end: code.count, catches: c.catchStubs))
-        }
         if c.kind == .function {
             if reachable { emitReturn() }
             reachable = false

@@ -29,6 +29,11 @@ extension FunctionTranslator {
         case .callRef(let t): callRef(typeIndex: Int(t))
         case .returnCallRef(let t): returnCallRef(typeIndex: Int(t))
         case .tryTable(let bt, let table): enterTryTable(bt, table)
+        case .legacyTry(let bt): enterLegacyTry(bt)
+        case .legacyCatch(let tag): legacyCatch(tag: tag)
+        case .legacyCatchAll: legacyCatch(tag: nil)
+        case .delegate(let l): delegate(Int(l))
+        case .rethrow(let l): rethrow(Int(l))
         case .throw(let tag): throwException(tag: Int(tag))
         case .throwRef:
             emit(Word.make(.throwRef, a: pop()))

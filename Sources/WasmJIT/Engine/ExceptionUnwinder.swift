@@ -1,30 +1,25 @@
 import WasmCore
 import WasmRuntime
 
-/// The catch handlers of one compiled function's `try_table` blocks, for the unwinder.
-/// Offsets are code offsets (from the module code's base once recorded in the `CodeMap`).
+/// The catch handlers of one compiled function's `try_table` and legacy `try` blocks, for the
+/// unwinder. Offsets are code offsets (from the module code's base once recorded in the `CodeMap`).
 struct HandlerTable {
     /// One catch clause: what it catches, where it continues, where the payload goes.
     struct Handler {
         var clause: Catch
-        /// The landing code: resets rsp, reloads r15/r14 and the pinned XMM locals, jumps to the label.
+        /// The landing code: resets rsp, reloads r15/r14 and the pinned XMM locals, jumps to the
+        /// label (or the legacy clause's body).
         var landing: Int
         /// rbp-relative byte offset of each payload slot (`Exception.slots` order): the slots
         /// of the target label's height.
         var payloadOffsets: [Int32]
-        /// Where the `exnref` goes (catch_ref, catch_all_ref).
-        var referenceOffset: Int32
+        /// Where the `exnref` goes (catch_ref, catch_all_ref: after the payload; a legacy
+        /// clause: its `try`'s hidden slot), if anywhere.
+        var referenceOffset: Int32?
     }
 
-    /// The code of one `try_table` body.
-    struct Region {
-        var start: Int
-        var end: Int
-        var handlers: [Handler]
-    }
-
-    /// In the order the blocks end: of the regions containing a PC, the first is the innermost.
-    var regions: [Region] = []
+    /// The bodies, in the order they start (see `HandlerRegion`).
+    var regions: [HandlerRegion<Handler>] = []
     /// Calls whose frame is already left in wasm's terms: tail calls made as a call and a
     /// return (to another instance, or traced). No handler of this frame covers them.
     var frameless: [Range<Int>] = []
@@ -44,12 +39,7 @@ struct HandlerTable {
     /// the frame's tags.
     func handler(at offset: Int, for exception: Exception, tags: [Tag]) -> Handler? {
         if frameless.contains(where: { $0.contains(offset) }) { return nil }
-        for region in regions where region.start <= offset && offset < region.end {
-            for handler in region.handlers {
-                if !handler.clause.matchesTag || tags[Int(handler.clause.tag)] === exception.tag { return handler }
-            }
-        }
-        return nil
+        return findHandler(in: regions, at: offset) { $0.clause.accepts(exception, tags: tags) }
     }
 }
 
@@ -140,9 +130,8 @@ enum ExceptionUnwinder {
                     for (i, at) in handler.payloadOffsets.enumerated() {
                         base.storeBytes(of: exception.slots[i], toByteOffset: Int(at), as: UInt64.self)
                     }
-                    if handler.clause.passesReference {
-                        base.storeBytes(of: exception.rawReference, toByteOffset: Int(handler.referenceOffset),
-                                        as: UInt64.self)
+                    if let at = handler.referenceOffset {
+                        base.storeBytes(of: exception.rawReference, toByteOffset: Int(at), as: UInt64.self)
                     }
                     state.pointee.unwindRBX = registers.0
                     state.pointee.unwindR12 = registers.1

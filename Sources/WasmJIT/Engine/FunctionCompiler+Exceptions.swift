@@ -1,75 +1,139 @@
 import WasmCore
 import WasmRuntime
 
-/// Exception handling: `try_table` records the code range of its body and one landing per
-/// catch clause (emitted after the function's code, off the path that does not throw);
-/// `throw` and `throw_ref` call the unwinder (ExceptionUnwinder.swift). Nothing is added to
-/// code that does not throw but the prologue of a function with `try_table` blocks, which
-/// stores r15/r14 at [rbp-8]/[rbp-16] (its landings reload them from there).
+/// Exception handling: a `try_table` or legacy `try` records the code range of its body (a
+/// `HandlerRegion`) and one landing per catch clause (emitted after the function's code, off
+/// the path that does not throw); `throw`, `throw_ref` and `rethrow` call the unwinder
+/// (ExceptionUnwinder.swift). Nothing is added to code that does not throw but the prologue
+/// of a function with handlers, which stores r15/r14 at [rbp-8]/[rbp-16] (its landings reload
+/// them from there).
 extension FunctionCompiler {
-    /// A catch clause being compiled: its landing, and the label it branches to.
+    /// A catch clause being compiled: its landing, and where the landing goes (a `try_table`
+    /// clause's label, or a legacy clause's body).
     struct PendingHandler {
         var clause: Catch
         var landing: Label
         var target: Label
         var payloadOffsets: [Int32]
-        var referenceOffset: Int32
-    }
-
-    /// A `try_table` body: open (end = -1) or closed.
-    struct PendingRegion {
-        var start: Int
-        var end: Int
-        var handlers: [PendingHandler]
+        var referenceOffset: Int32?
     }
 
     /// rbp-relative byte offset of operand slot `d`.
     func slotDisplacement(_ d: Int) -> Int32 { Int32(-8 * (3 + P + L + H + d)) }
 
+    /// Where a payload of `types` goes when the label's values start at operand depth `height`
+    /// (a v128 as (high, low) in slot order, as everywhere in frames); and the next free depth.
+    func payloadOffsets(_ types: [ValueType], height: Int) -> ([Int32], Int) {
+        var offsets: [Int32] = []
+        var s = 0
+        for t in types {
+            if t == .v128 {
+                offsets.append(slotDisplacement(height + s + 1))  // low half
+                offsets.append(slotDisplacement(height + s))
+                s += 2
+            } else {
+                offsets.append(slotDisplacement(height + s))
+                s += 1
+            }
+        }
+        return (offsets, height + s)
+    }
+
     /// `try_table`: a block whose body's code range has handlers. Catch labels are relative to
-    /// the context outside the block; the payload goes to the target's slots (a v128 as
-    /// (high, low) in slot order, as everywhere in frames).
+    /// the context outside the block; the payload goes to the target's slots.
     mutating func enterTryTable(_ bt: BlockType, _ table: TryTable, _ a: inout X64Assembler) {
         let (p, r) = blockArity(bt)
         var handlers: [PendingHandler] = []
         for clause in table.catches {
             let target = controls[controls.count - 1 - Int(clause.label)]
             let types = clause.matchesTag ? env.tagTypes[Int(clause.tag)].params : []
-            var offsets: [Int32] = []
-            var s = 0
-            for t in types {
-                if t == .v128 {
-                    offsets.append(slotDisplacement(target.height + s + 1))  // low half
-                    offsets.append(slotDisplacement(target.height + s))
-                    s += 2
-                } else {
-                    offsets.append(slotDisplacement(target.height + s))
-                    s += 1
-                }
-            }
-            need(target.height + s + 1)
-            handlers.append(PendingHandler(clause: clause, landing: a.newLabel("catch"), target: target.label,
-                                           payloadOffsets: offsets, referenceOffset: slotDisplacement(target.height + s)))
+            let (offsets, next) = payloadOffsets(types, height: target.height)
+            need(next + 1)
+            handlers.append(PendingHandler(
+                clause: clause, landing: a.newLabel("catch"), target: target.label, payloadOffsets: offsets,
+                referenceOffset: clause.passesReference ? slotDisplacement(next) : nil))
         }
-        tryRegions.append(PendingRegion(start: a.offset, end: -1, handlers: handlers))
-        openTryRegions.append(tryRegions.count - 1)
+        controls.append(Control(kind: .block, label: a.newLabel(), elseLabel: nil, height: sp - p, params: p, results: r,
+                                hidden: -1, blockType: bt))
+        openRegion(handlers: handlers, a)
+    }
+
+    /// Starts the handler region of the innermost control's body.
+    mutating func openRegion(handlers: [PendingHandler], _ a: borrowing X64Assembler) {
+        let parent = innermostOpenRegion(below: controls.count - 1)
+        tryRegions.append(HandlerRegion(start: a.offset, parent: parent, handlers: handlers))
+        controls[controls.count - 1].region = tryRegions.count - 1
+        controls[controls.count - 1].regionOpen = true
+    }
+
+    /// The region of the innermost control at or below `controls[index]` whose body is open
+    /// (-1: none; exceptions leave the function).
+    func innermostOpenRegion(below index: Int) -> Int {
+        var i = index
+        while i >= 0 {
+            if controls[i].regionOpen { return controls[i].region }
+            i -= 1
+        }
+        return -1
+    }
+
+    /// Ends the body of `controls[index]`'s region here.
+    mutating func closeRegion(_ index: Int, _ a: borrowing X64Assembler) {
+        guard controls[index].regionOpen else { return }
+        tryRegions[controls[index].region].end = a.offset
+        controls[index].regionOpen = false
+    }
+
+    /// Legacy `try`: a block with a region; its clauses keep the caught exception in the hidden
+    /// slot of its nesting level (for `rethrow`).
+    mutating func enterLegacyTry(_ bt: BlockType, _ a: inout X64Assembler) {
+        let level = controls.filter { $0.exceptionSlot >= 0 }.count
+        let (p, r) = blockArity(bt)
         var c = Control(kind: .block, label: a.newLabel(), elseLabel: nil, height: sp - p, params: p, results: r,
                         hidden: -1, blockType: bt)
-        c.closesTryRegion = true
+        c.exceptionSlot = exceptionSlotBase + level
         controls.append(c)
+        openRegion(handlers: [], a)
     }
 
-    /// The `end` of a `try_table`: its body's code ends here.
-    mutating func closeTryRegion(_ a: inout X64Assembler) {
-        guard let index = openTryRegions.popLast() else { return }
-        tryRegions[index].end = a.offset
-        closedTryRegions.append(index)
+    /// Legacy `catch tag` / `catch_all` (`tag` nil): the previous part of the `try` ends (like
+    /// `else`); the clause's body starts with the payload at the block's height.
+    mutating func legacyCatch(tag: UInt32?, _ a: inout X64Assembler) {
+        let top = controls.count - 1
+        if !dead { a.jmp(controls[top].label) }  // the results are in their slots (flushed)
+        closeRegion(top, a)
+        dead = false
+        let c = controls[top]
+        let body = a.newLabel("catch_body")
+        a.bind(body)
+        let types = tag.map { env.tagTypes[Int($0)].params } ?? []
+        resetStack(to: c.height, pushing: types)
+        let (offsets, _) = payloadOffsets(types, height: c.height)
+        let clause = tag.map { Catch(kind: .tag, tag: $0, label: 0) } ?? Catch(kind: .all, label: 0)
+        tryRegions[c.region].handlers.append(PendingHandler(
+            clause: clause, landing: a.newLabel("catch"), target: body, payloadOffsets: offsets,
+            referenceOffset: hidden(c.exceptionSlot).disp))
     }
 
-    /// Records a call in a `try_table` body after which this frame is left in wasm's terms
+    /// Legacy `delegate l`: what the `try`'s body throws goes to the region open at label `l`
+    /// (counted from outside the `try`). The caller then ends the block as `end` does.
+    mutating func delegate(_ depth: Int, _ a: borrowing X64Assembler) {
+        let top = controls.count - 1
+        let target = innermostOpenRegion(below: top - 1 - depth)
+        closeRegion(top, a)
+        tryRegions[controls[top].region].delegateTarget = target
+    }
+
+    /// Legacy `rethrow l`: throws the exception the clause at label `l` caught (never null).
+    mutating func emitRethrow(_ depth: Int, _ a: inout X64Assembler) {
+        a.mov(.i64, .rsi, hidden(controls[controls.count - 1 - depth].exceptionSlot))
+        emitUnwind(ExceptionUnwinder.throwReference, &a)
+    }
+
+    /// Records a call in a handler region after which this frame is left in wasm's terms
     /// (a tail call made as a call and a return): the frame's handlers do not cover it.
     mutating func markFrameless(from start: Int, _ a: inout X64Assembler) {
-        if !openTryRegions.isEmpty { framelessCalls.append(start..<a.offset) }
+        if controls.contains(where: { $0.regionOpen }) { framelessCalls.append(start..<a.offset) }
     }
 
     /// `throw tag`: the tag's values are the top slots (flushed).
@@ -109,7 +173,7 @@ extension FunctionCompiler {
 
     /// The landings, after the function's code: rsp from rbp, the instance and memory
     /// base back, the pinned XMM locals from their home slots (stored before every call),
-    /// then the branch (the unwinder wrote the values to the label's slots).
+    /// then the jump (the unwinder wrote the values to the label's slots).
     mutating func emitLandings(_ a: inout X64Assembler) {
         for region in tryRegions {
             for handler in region.handlers {
@@ -123,16 +187,17 @@ extension FunctionCompiler {
         }
     }
 
-    /// The handler table, once the landings are bound (nil without `try_table` blocks).
+    /// The handler table, once the landings are bound (nil without handler regions).
     func makeHandlerTable(_ a: borrowing X64Assembler) -> HandlerTable? {
-        guard hasTryTable else { return nil }
+        guard hasHandlers else { return nil }
         var table = HandlerTable()
         table.frameless = framelessCalls
-        for region in closedTryRegions.map({ tryRegions[$0] }) {  // innermost first: the order blocks end in
-            table.regions.append(HandlerTable.Region(start: region.start, end: region.end, handlers: region.handlers.map {
+        table.regions = tryRegions.map { region in
+            HandlerRegion(start: region.start, end: region.end, parent: region.parent,
+                          delegateTarget: region.delegateTarget, handlers: region.handlers.map {
                 HandlerTable.Handler(clause: $0.clause, landing: a.offset(of: $0.landing) ?? 0,
                                      payloadOffsets: $0.payloadOffsets, referenceOffset: $0.referenceOffset)
-            }))
+            })
         }
         return table
     }

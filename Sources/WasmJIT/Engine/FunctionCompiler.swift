@@ -32,8 +32,12 @@ struct FunctionCompiler {
         var hidden: Int  // first hidden slot saving the params (if blocks with params), else -1
         /// The block's type (the function's own results for `.function`).
         var blockType: BlockType = .empty
-        /// A `try_table`: its `end` closes the innermost open try region.
-        var closesTryRegion = false
+        /// A `try_table` or legacy `try`: its region in `tryRegions` (-1: none), whether its body
+        /// is still being compiled (a legacy `try`'s ends at its first `catch`), and a legacy
+        /// `try`'s hidden slot for the exception its clauses caught (-1: none).
+        var region = -1
+        var regionOpen = false
+        var exceptionSlot = -1
         /// Slots of the values a branch to this label carries.
         var branchArity: Int { kind == .loop ? params : results }
     }
@@ -105,14 +109,14 @@ struct FunctionCompiler {
     /// Lazy compiles: the targets of the defined functions this one calls, and its own entry.
     var calleeLabels: [Int: DefinedTarget] = [:]
     var entryLabel: Label?
-    /// Exception handling (FunctionCompiler+Exceptions.swift): whether the body has `try_table`
-    /// blocks, their regions (indices of the open ones, and of the closed ones in closing
-    /// order), tail calls made as call + return inside them, and the finished table.
-    var hasTryTable = false
-    var tryRegions: [PendingRegion] = []
-    var openTryRegions: [Int] = []
-    var closedTryRegions: [Int] = []
+    /// Exception handling (FunctionCompiler+Exceptions.swift): whether the body has handlers
+    /// (`try_table` or legacy `try` blocks), their regions in the order they start, tail calls
+    /// made as call + return inside them, the first hidden slot of legacy `try`s' caught
+    /// exceptions (one per nesting level), and the finished table.
+    var hasHandlers = false
+    var tryRegions: [HandlerRegion<PendingHandler>] = []
     var framelessCalls: [Range<Int>] = []
+    var exceptionSlotBase = 0
     var handlerTable: HandlerTable?
 
     init(module: WasmCore.Module, env: ModuleEnv, definedIndex: Int) throws {
@@ -125,13 +129,28 @@ struct FunctionCompiler {
         nParams = RawValue.slotCount(type.params)
         K = max(nParams, RawValue.slotCount(type.results))
         L = body.localDeclarations.reduce(0) { $0 + Int($1.count) * RawValue.slotCount($1.type) }
+        var legacyOpen: [Bool] = [], legacyDepth = 0, legacyDeepest = 0
         for ins in code.instructions {
             switch ins {
-            case .if(let bt): H += blockArity(bt).0
-            case .tryTable: hasTryTable = true
+            case .if(let bt):
+                H += blockArity(bt).0
+                legacyOpen.append(false)
+            case .block, .loop: legacyOpen.append(false)
+            case .tryTable:
+                hasHandlers = true
+                legacyOpen.append(false)
+            case .legacyTry:
+                hasHandlers = true
+                legacyOpen.append(true)
+                legacyDepth += 1
+                legacyDeepest = max(legacyDeepest, legacyDepth)
+            case .end, .delegate:
+                if legacyOpen.popLast() == true { legacyDepth -= 1 }
             default: break
             }
         }
+        exceptionSlotBase = H
+        H += legacyDeepest
         try checkFrameSize()  // before any per-local table is allocated
         let types = type.params + body.expandedLocals
         localSlot.reserveCapacity(types.count)
@@ -163,12 +182,12 @@ struct FunctionCompiler {
         var w = 1  // 8^min(loop depth, 4)
         for ins in code.instructions {
             switch ins {
-            case .block, .if, .tryTable: isLoop.append(false)
+            case .block, .if, .tryTable, .legacyTry: isLoop.append(false)
             case .loop:
                 isLoop.append(true)
                 loopDepth += 1
                 if loopDepth <= 4 { w *= 8 }
-            case .end:
+            case .end, .delegate:
                 if isLoop.popLast() == true {
                     loopDepth -= 1
                     if loopDepth < 4 { w /= 8 }
@@ -327,7 +346,7 @@ struct FunctionCompiler {
         resetRsp(&a)
         a.cmp(.i64, .rsp, Mem(.r13, 0))
         a.j(.b, trapLabel(&a, .callStackExhausted))
-        if hasTryTable {  // the landings reload them from here
+        if hasHandlers {  // the landings reload them from here
             a.mov(.i64, Mem(.rbp, -8), .r15)
             a.mov(.i64, Mem(.rbp, -16), .r14)
         }
@@ -435,10 +454,10 @@ struct FunctionCompiler {
     mutating func compile(_ ins: Instruction, _ a: inout X64Assembler) throws {
         if dead {
             switch ins {
-            case .block, .loop, .if, .tryTable: deadDepth += 1; return
-            case .end:
+            case .block, .loop, .if, .tryTable, .legacyTry: deadDepth += 1; return
+            case .end, .delegate:
                 if deadDepth > 0 { deadDepth -= 1; return }
-            case .else:
+            case .else, .legacyCatch, .legacyCatchAll:
                 if deadDepth > 0 { return }
             default: return
             }
@@ -472,8 +491,8 @@ struct FunctionCompiler {
             }
             controls.append(c)
         case .end:
+            closeRegion(controls.count - 1, a)
             let c = controls.removeLast()
-            if c.closesTryRegion { closeTryRegion(&a) }
             dead = false
             if let e = c.elseLabel { a.bind(e) }  // if without else: params == results, already in place
             if c.kind != .loop { a.bind(c.label) }
@@ -506,95 +525,9 @@ struct FunctionCompiler {
             markFrameless(from: start, &a)
             if env.traced { branch(UInt32(controls.count - 1), &a) }
             markDead()
-        case .tableGet(let t):
-            tableDef(Int(t), into: .rcx, &a)
-            a.mov(.i32, .rax, top)
-            a.cmp(.i64, .rax, Mem(.rcx, 8))
-            a.j(.ae, trapLabel(&a, .outOfBoundsTableAccess))
-            a.mov(.i64, .rcx, Mem(.rcx, 0))
-            a.mov(.i64, .rax, Mem(.rcx, .rax, .x8, 0))
-            a.mov(.i64, top, .rax)
-        case .tableSet(let t):
-            tableDef(Int(t), into: .rcx, &a)
-            a.mov(.i32, .rax, slot(sp - 2))
-            a.cmp(.i64, .rax, Mem(.rcx, 8))
-            a.j(.ae, trapLabel(&a, .outOfBoundsTableAccess))
-            a.mov(.i64, .rcx, Mem(.rcx, 0))
-            a.mov(.i64, .rdx, top)
-            a.mov(.i64, Mem(.rcx, .rax, .x8, 0), .rdx)
-            sp -= 2
-        case .tableSize(let t):
-            tableDef(Int(t), into: .rcx, &a)
-            a.mov(.i64, .rax, Mem(.rcx, 8))
-            push()
-            a.mov(.i64, top, .rax)
-        case .tableGrow(let t):
-            // (init: ref, n: i32) -> i32
-            a.mov(.i64, .rcx, slot(sp - 2))
-            a.mov(.i32, .rdx, top)
-            a.mov(.i32, .rsi, Int64(t))
-            helperCall(Helpers.tableGrow, &a, trapping: false)
-            sp -= 1
-            a.mov(.i64, top, .rax)
-        case .tableFill(let t):
-            // (i, val, n)
-            a.mov(.i32, .rsi, Int64(t))
-            a.mov(.i32, .rdx, slot(sp - 3))
-            a.mov(.i64, .rcx, slot(sp - 2))
-            a.mov(.i32, .r8, top)
-            helperCall(Helpers.tableFill, &a, trapping: true)
-            sp -= 3
-        case .tableCopy(let dt, let st):
-            a.mov(.i32, .rsi, Int64(dt))
-            a.mov(.i32, .rdx, Int64(st))
-            a.mov(.i32, .rcx, slot(sp - 3))
-            a.mov(.i32, .r8, slot(sp - 2))
-            a.mov(.i32, .r9, top)
-            helperCall(Helpers.tableCopy, &a, trapping: true)
-            sp -= 3
-        case .tableInit(let seg, let t):
-            a.mov(.i32, .rsi, Int64(t))
-            a.mov(.i32, .rdx, Int64(seg))
-            a.mov(.i32, .rcx, slot(sp - 3))
-            a.mov(.i32, .r8, slot(sp - 2))
-            a.mov(.i32, .r9, top)
-            helperCall(Helpers.tableInit, &a, trapping: true)
-            sp -= 3
-        case .elemDrop(let seg):
-            a.mov(.i32, .rsi, Int64(seg))
-            helperCall(Helpers.elemDrop, &a, trapping: false)
-        case .memorySize:
-            a.mov(.i64, .rax, Mem(.r15, 0))
-            a.mov(.i64, .rax, Mem(.rax, 8))
-            a.shr(.i64, .rax, 16)
-            push()
-            a.mov(.i64, top, .rax)
-        case .memoryGrow:
-            a.mov(.i32, .rsi, top)
-            helperCall(Helpers.memoryGrow, &a, trapping: false)
-            a.mov(.i64, top, .rax)
-        case .memoryInit(let seg, _):
-            a.mov(.i32, .rsi, Int64(seg))
-            a.mov(.i32, .rdx, slot(sp - 3))
-            a.mov(.i32, .rcx, slot(sp - 2))
-            a.mov(.i32, .r8, top)
-            helperCall(Helpers.memoryInit, &a, trapping: true)
-            sp -= 3
-        case .dataDrop(let seg):
-            a.mov(.i32, .rsi, Int64(seg))
-            helperCall(Helpers.dataDrop, &a, trapping: false)
-        case .memoryCopy:
-            a.mov(.i32, .rsi, slot(sp - 3))
-            a.mov(.i32, .rdx, slot(sp - 2))
-            a.mov(.i32, .rcx, top)
-            helperCall(Helpers.memoryCopy, &a, trapping: true)
-            sp -= 3
-        case .memoryFill:
-            a.mov(.i32, .rsi, slot(sp - 3))
-            a.mov(.i32, .rdx, slot(sp - 2))
-            a.mov(.i32, .rcx, top)
-            helperCall(Helpers.memoryFill, &a, trapping: true)
-            sp -= 3
+        case .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop, .memorySize,
+            .memoryGrow, .memoryInit, .dataDrop, .memoryCopy, .memoryFill:
+            emitTableOrMemory(ins, &a)
         case .refNull:
             push()
             a.mov(.i64, top, Int32(0))
@@ -609,6 +542,17 @@ struct FunctionCompiler {
             emitThrow(tag: Int(tag), &a)
         case .throwRef:
             emitThrowReference(&a)
+        case .legacyTry(let bt):
+            enterLegacyTry(bt, &a)
+        case .legacyCatch(let tag):
+            legacyCatch(tag: tag, &a)
+        case .legacyCatchAll:
+            legacyCatch(tag: nil, &a)
+        case .delegate(let depth):
+            delegate(Int(depth), a)
+            try compile(.end, &a)
+        case .rethrow(let depth):
+            emitRethrow(Int(depth), &a)
         case .refAsNonNull:
             a.cmp(.i64, top, Int32(0))
             a.j(.e, trapLabel(&a, .nullReference))
