@@ -135,7 +135,7 @@ final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
             let localSlots = translator.localsEnd - translator.paramCount
             let template = [UInt64](repeating: 0, count: localSlots) + translator.constValues
             sourceMaps[definedIndex] = translator.sourceMap.withUnsafeBufferPointer { Array($0) }  // exactly its size
-            tryRegions[definedIndex] = translator.tryRegions
+            tryRegions[definedIndex] = translator.handlerRegions.regions
             info.pointee.initTemplate = store(template)
             info.pointee.initCount = template.count
             info.pointee.code = store(words)

@@ -54,3 +54,66 @@ extension Catch {
         !matchesTag || tags[Int(tag)] === exception.tag
     }
 }
+
+/// Records a function's handler regions as a single pass over its body meets the blocks, for
+/// both tiers (positions are theirs: interpreter words or machine-code offsets). A region
+/// belongs to the block at a control-stack index; it is open from the block's body start to
+/// its end (a legacy `try`: to its first `catch`, or to `delegate`).
+package struct HandlerRegionRecorder<Handler> {
+    /// In the order they start.
+    package private(set) var regions: [HandlerRegion<Handler>] = []
+    /// The open regions, innermost last, with their blocks' control-stack indices.
+    private var open: [(control: Int, region: Int)] = []
+
+    package init() {}
+
+    /// Is code at this point inside a region?
+    package var isInsideRegion: Bool { !open.isEmpty }
+
+    /// Starts the region of the block at control index `control` (the innermost one): its
+    /// parent is the region open around it. Returns the region's index.
+    package mutating func open(control: Int, at position: Int, handlers: [Handler] = []) -> Int {
+        regions.append(HandlerRegion(start: position, parent: open.last?.region ?? -1, handlers: handlers))
+        open.append((control, regions.count - 1))
+        return regions.count - 1
+    }
+
+    /// Ends the body of the region of the block at `control` (the innermost block) if it is open.
+    package mutating func close(control: Int, at position: Int) {
+        guard let last = open.last, last.control == control else { return }
+        regions[last.region].end = position
+        open.removeLast()
+    }
+
+    /// `delegate`: ends the region of the innermost block (at `control`) and sends what reaches
+    /// it to the innermost region open at or around the label's block (`labelControl`), or out
+    /// of the function.
+    package mutating func delegate(control: Int, toLabel labelControl: Int, at position: Int) {
+        let target = open.last(where: { $0.control <= labelControl })?.region ?? -1
+        guard let last = open.last, last.control == control else { return }
+        regions[last.region].delegateTarget = target
+        close(control: control, at: position)
+    }
+
+    /// A clause of region `region` (a legacy `catch`, met after the body).
+    package mutating func addHandler(_ handler: Handler, to region: Int) { regions[region].handlers.append(handler) }
+}
+
+/// How deep legacy `try` blocks nest in a body (each level keeps its caught exception in a
+/// slot of its own, for `rethrow`).
+package func legacyTryNesting(_ instructions: [Instruction]) -> Int {
+    var isLegacyTry: [Bool] = [], depth = 0, deepest = 0
+    for instruction in instructions {
+        switch instruction {
+        case .block, .loop, .if, .tryTable: isLegacyTry.append(false)
+        case .legacyTry:
+            isLegacyTry.append(true)
+            depth += 1
+            deepest = max(deepest, depth)
+        case .end, .delegate:
+            if isLegacyTry.popLast() == true { depth -= 1 }
+        default: break
+        }
+    }
+    return deepest
+}

@@ -12,10 +12,7 @@ struct ExceptionTests {
     /// core/ scripts of the exception-handling proposal (tag.wast: the tag section).
     static let scripts = ["throw", "throw_ref", "try_table", "tag"]
 
-    /// Both tiers, compiled lazily and eagerly.
-    static let configurations: [(Tier, CompileMode)] = [Tier.interpreter, .jit].flatMap { tier in
-        CompileMode.allCases.map { (tier, $0) }
-    }
+    static let configurations = everyTierAndMode
 
     @Test(arguments: scripts, configurations)
     func specScript(_ name: String, _ configuration: (Tier, CompileMode)) throws {

@@ -143,9 +143,7 @@ struct ExceptionUnwindingTests {
             (i64.add (i64.extend_i32_u (global.get $gb)))))
         """
 
-    static let configurations: [(Tier, CompileMode)] = [Tier.interpreter, .jit].flatMap { tier in
-        CompileMode.allCases.map { (tier, $0) }
-    }
+    static let configurations = everyTierAndMode
 
     @Test(arguments: configurations)
     func registersAndPayloadAfterALanding(_ configuration: (Tier, CompileMode)) throws {

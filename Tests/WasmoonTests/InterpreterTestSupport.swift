@@ -65,3 +65,8 @@ final class Box<T>: @unchecked Sendable {
     var value: T
     init(_ value: T) { self.value = value }
 }
+
+/// Both tiers, each compiling lazily and eagerly: the arguments of tests that must hold everywhere.
+let everyTierAndMode: [(Tier, CompileMode)] = [
+    (.interpreter, .lazy), (.interpreter, .eager), (.jit, .lazy), (.jit, .eager),
+]

@@ -8,9 +8,7 @@ import Wasmoon
 /// table entry made by `ref.func`), and first calls racing on several threads.
 @Suite("Lazy compilation")
 struct LazyCompileTests {
-    static let configurations: [(Tier, CompileMode)] = [
-        (.interpreter, .lazy), (.interpreter, .eager), (.jit, .lazy), (.jit, .eager),
-    ]
+    static let configurations = everyTierAndMode
 
     /// Each function is reached a different way; `run` sums what they return.
     static let program = """

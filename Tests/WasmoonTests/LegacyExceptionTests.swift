@@ -39,9 +39,7 @@ struct LegacyExceptionTests {
         return run.status == 0 ? output : nil
     }
 
-    static let configurations: [(Tier, CompileMode)] = [Tier.interpreter, .jit].flatMap { tier in
-        CompileMode.allCases.map { (tier, $0) }
-    }
+    static let configurations = everyTierAndMode
 
     @Test(arguments: scripts)
     func specScript(_ name: String) throws {

@@ -36,10 +36,8 @@ struct ControlFrame {
     /// condition itself and jumps past the head (loop rotation).
     var headBranch: (word: UInt64, target: Int)?
 
-    /// A `try_table` or legacy `try`: its region in `tryRegions` (-1 for other blocks), and
-    /// whether its body is still being translated (a legacy `try`'s ends at its first `catch`).
+    /// A `try_table` or legacy `try`: its region in `handlerRegions` (-1 for other blocks).
     var region = -1
-    var regionOpen = false
     /// A legacy `try`: the slot its `catch` clauses keep the caught exception in (for `rethrow`).
     var exceptionSlot = -1
 
@@ -150,7 +148,7 @@ struct FunctionTranslator {
     /// (code position, module byte offset) of each translated instruction.
     var sourceMap: [(code: UInt32, wasm: UInt32)] = []
     /// The function's `try_table`s and legacy `try`s, in the order they start.
-    var tryRegions: [TryRegion] = []
+    var handlerRegions = HandlerRegionRecorder<CatchStub>()
     /// The first of the slots (after the locals) that legacy `try`s keep caught exceptions
     /// in, one per nesting level.
     let exceptionSlotBase: Int
@@ -198,7 +196,7 @@ struct FunctionTranslator {
             vectorLocals = nil
             exceptionSlotBase = hasVectorLocal ? paramCount + body.localCount * 2 : paramCount + body.localCount
         }
-        localsEnd = exceptionSlotBase + FunctionTranslator.legacyTryNesting(decoded.instructions)
+        localsEnd = exceptionSlotBase + legacyTryNesting(decoded.instructions)
 
         // Pool the most frequent constants into frame slots.
         // Constants are weighted by 8^(enclosing loops), so those in inner loops win slots.
@@ -240,24 +238,6 @@ struct FunctionTranslator {
         constSlots = slots
         constValues = chosen
         stackBase = localsEnd + chosen.count
-    }
-
-    /// How deep legacy `try` blocks nest (each level keeps its caught exception in a slot).
-    static func legacyTryNesting(_ instructions: [Instruction]) -> Int {
-        var open: [Bool] = [], depth = 0, deepest = 0
-        for ins in instructions {
-            switch ins {
-            case .block, .loop, .if, .tryTable: open.append(false)
-            case .legacyTry:
-                open.append(true)
-                depth += 1
-                deepest = max(deepest, depth)
-            case .end, .delegate:
-                if open.popLast() == true { depth -= 1 }
-            default: break
-            }
-        }
-        return deepest
     }
 
     static func constantValue(_ ins: Instruction) -> UInt64? {

@@ -80,33 +80,8 @@ extension FunctionTranslator {
         placeLabel()
         patch(skip, to: code.count)
         enterBlock(.block, bt)
-        openRegion(handlers: stubs)
-    }
-
-    /// Starts the handler region of the innermost control (a `try_table` or legacy `try` body).
-    mutating func openRegion(handlers: [CatchStub]) {
-        let parent = innermostOpenRegion(below: controls.count - 1)
-        tryRegions.append(TryRegion(start: code.count, parent: parent, handlers: handlers))
-        controls[controls.count - 1].region = tryRegions.count - 1
-        controls[controls.count - 1].regionOpen = true
-    }
-
-    /// The region of the innermost control at or below `controls[index]` whose body is open
-    /// (-1: none, exceptions leave the function).
-    func innermostOpenRegion(below index: Int) -> Int {
-        var i = index
-        while i >= 0 {
-            if controls[i].regionOpen { return controls[i].region }
-            i -= 1
-        }
-        return -1
-    }
-
-    /// Ends the body of `controls[index]`'s region here.
-    mutating func closeRegion(_ index: Int) {
-        guard controls[index].regionOpen else { return }
-        tryRegions[controls[index].region].end = code.count
-        controls[index].regionOpen = false
+        controls[controls.count - 1].region = handlerRegions.open(control: controls.count - 1, at: code.count,
+                                                                  handlers: stubs)
     }
 
     /// Legacy `try`: a block with a region; its caught exceptions go to the slot of its nesting level.
@@ -114,7 +89,7 @@ extension FunctionTranslator {
         let level = controls.filter { $0.exceptionSlot >= 0 }.count
         enterBlock(.block, bt)
         controls[controls.count - 1].exceptionSlot = exceptionSlotBase + level
-        openRegion(handlers: [])
+        controls[controls.count - 1].region = handlerRegions.open(control: controls.count - 1, at: code.count)
     }
 
     /// Legacy `catch tag` / `catch_all` (`tag` nil): the previous part of the `try` ends (like
@@ -127,16 +102,16 @@ extension FunctionTranslator {
             c.endReachable = true
         }
         controls.append(c)
-        closeRegion(controls.count - 1)
+        handlerRegions.close(control: controls.count - 1, at: code.count)
         placeLabel()
         let target = code.count
         if stack.count > c.height { stack.removeSubrange(c.height...) }
         let values = tag.map { RawValue.slotCount(tagTypes[Int($0)].params) } ?? 0
         for _ in 0..<values { pushTemp() }
         let clause = tag.map { Catch(kind: .tag, tag: $0, label: 0) } ?? Catch(kind: .all, label: 0)
-        tryRegions[c.region].handlers.append(
+        handlerRegions.addHandler(
             CatchStub(clause: clause, target: target, firstSlot: home(c.height), valueSlots: values,
-                      referenceSlot: c.exceptionSlot))
+                      referenceSlot: c.exceptionSlot), to: c.region)
         reachable = true
     }
 
@@ -144,9 +119,7 @@ extension FunctionTranslator {
     /// `l` (counted from outside the `try`).
     mutating func delegate(_ depth: Int) {
         let top = controls.count - 1
-        let target = innermostOpenRegion(below: top - 1 - depth)
-        closeRegion(top)
-        tryRegions[controls[top].region].delegateTarget = target
+        handlerRegions.delegate(control: top, toLabel: top - 1 - depth, at: code.count)
         end()
     }
 
@@ -168,7 +141,7 @@ extension FunctionTranslator {
     }
 
     mutating func end() {
-        closeRegion(controls.count - 1)
+        handlerRegions.close(control: controls.count - 1, at: code.count)
         var c = controls.removeLast()
         if c.kind == .function {
             if reachable { emitReturn() }

@@ -55,33 +55,8 @@ extension FunctionCompiler {
         }
         controls.append(Control(kind: .block, label: a.newLabel(), elseLabel: nil, height: sp - p, params: p, results: r,
                                 hidden: -1, blockType: bt))
-        openRegion(handlers: handlers, a)
-    }
-
-    /// Starts the handler region of the innermost control's body.
-    mutating func openRegion(handlers: [PendingHandler], _ a: borrowing X64Assembler) {
-        let parent = innermostOpenRegion(below: controls.count - 1)
-        tryRegions.append(HandlerRegion(start: a.offset, parent: parent, handlers: handlers))
-        controls[controls.count - 1].region = tryRegions.count - 1
-        controls[controls.count - 1].regionOpen = true
-    }
-
-    /// The region of the innermost control at or below `controls[index]` whose body is open
-    /// (-1: none; exceptions leave the function).
-    func innermostOpenRegion(below index: Int) -> Int {
-        var i = index
-        while i >= 0 {
-            if controls[i].regionOpen { return controls[i].region }
-            i -= 1
-        }
-        return -1
-    }
-
-    /// Ends the body of `controls[index]`'s region here.
-    mutating func closeRegion(_ index: Int, _ a: borrowing X64Assembler) {
-        guard controls[index].regionOpen else { return }
-        tryRegions[controls[index].region].end = a.offset
-        controls[index].regionOpen = false
+        controls[controls.count - 1].region = handlerRegions.open(control: controls.count - 1, at: a.offset,
+                                                                  handlers: handlers)
     }
 
     /// Legacy `try`: a block with a region; its clauses keep the caught exception in the hidden
@@ -93,7 +68,7 @@ extension FunctionCompiler {
                         hidden: -1, blockType: bt)
         c.exceptionSlot = exceptionSlotBase + level
         controls.append(c)
-        openRegion(handlers: [], a)
+        controls[controls.count - 1].region = handlerRegions.open(control: controls.count - 1, at: a.offset)
     }
 
     /// Legacy `catch tag` / `catch_all` (`tag` nil): the previous part of the `try` ends (like
@@ -101,7 +76,7 @@ extension FunctionCompiler {
     mutating func legacyCatch(tag: UInt32?, _ a: inout X64Assembler) {
         let top = controls.count - 1
         if !dead { a.jmp(controls[top].label) }  // the results are in their slots (flushed)
-        closeRegion(top, a)
+        handlerRegions.close(control: top, at: a.offset)
         dead = false
         let c = controls[top]
         let body = a.newLabel("catch_body")
@@ -110,18 +85,16 @@ extension FunctionCompiler {
         resetStack(to: c.height, pushing: types)
         let (offsets, _) = payloadOffsets(types, height: c.height)
         let clause = tag.map { Catch(kind: .tag, tag: $0, label: 0) } ?? Catch(kind: .all, label: 0)
-        tryRegions[c.region].handlers.append(PendingHandler(
+        handlerRegions.addHandler(PendingHandler(
             clause: clause, landing: a.newLabel("catch"), target: body, payloadOffsets: offsets,
-            referenceOffset: hidden(c.exceptionSlot).disp))
+            referenceOffset: hidden(c.exceptionSlot).disp), to: c.region)
     }
 
     /// Legacy `delegate l`: what the `try`'s body throws goes to the region open at label `l`
     /// (counted from outside the `try`). The caller then ends the block as `end` does.
     mutating func delegate(_ depth: Int, _ a: borrowing X64Assembler) {
         let top = controls.count - 1
-        let target = innermostOpenRegion(below: top - 1 - depth)
-        closeRegion(top, a)
-        tryRegions[controls[top].region].delegateTarget = target
+        handlerRegions.delegate(control: top, toLabel: top - 1 - depth, at: a.offset)
     }
 
     /// Legacy `rethrow l`: throws the exception the clause at label `l` caught (never null).
@@ -133,7 +106,7 @@ extension FunctionCompiler {
     /// Records a call in a handler region after which this frame is left in wasm's terms
     /// (a tail call made as a call and a return): the frame's handlers do not cover it.
     mutating func markFrameless(from start: Int, _ a: inout X64Assembler) {
-        if controls.contains(where: { $0.regionOpen }) { framelessCalls.append(start..<a.offset) }
+        if handlerRegions.isInsideRegion { framelessCalls.append(start..<a.offset) }
     }
 
     /// `throw tag`: the tag's values are the top slots (flushed).
@@ -175,7 +148,7 @@ extension FunctionCompiler {
     /// base back, the pinned XMM locals from their home slots (stored before every call),
     /// then the jump (the unwinder wrote the values to the label's slots).
     mutating func emitLandings(_ a: inout X64Assembler) {
-        for region in tryRegions {
+        for region in handlerRegions.regions {
             for handler in region.handlers {
                 a.bind(handler.landing)
                 resetRsp(&a)
@@ -192,7 +165,7 @@ extension FunctionCompiler {
         guard hasHandlers else { return nil }
         var table = HandlerTable()
         table.frameless = framelessCalls
-        table.regions = tryRegions.map { region in
+        table.regions = handlerRegions.regions.map { region in
             HandlerRegion(start: region.start, end: region.end, parent: region.parent,
                           delegateTarget: region.delegateTarget, handlers: region.handlers.map {
                 HandlerTable.Handler(clause: $0.clause, landing: a.offset(of: $0.landing) ?? 0,

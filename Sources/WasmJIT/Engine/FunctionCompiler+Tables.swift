@@ -96,7 +96,7 @@ extension FunctionCompiler {
             helperCall(Helpers.memoryFill, &a, trapping: true)
             sp -= 3
         default:
-            break
+            _ = a.require(false, "\(Self.describe(ins)) is not a table or memory instruction")
         }
     }
 }

@@ -32,11 +32,9 @@ struct FunctionCompiler {
         var hidden: Int  // first hidden slot saving the params (if blocks with params), else -1
         /// The block's type (the function's own results for `.function`).
         var blockType: BlockType = .empty
-        /// A `try_table` or legacy `try`: its region in `tryRegions` (-1: none), whether its body
-        /// is still being compiled (a legacy `try`'s ends at its first `catch`), and a legacy
+        /// A `try_table` or legacy `try`: its region in `handlerRegions` (-1: none), and a legacy
         /// `try`'s hidden slot for the exception its clauses caught (-1: none).
         var region = -1
-        var regionOpen = false
         var exceptionSlot = -1
         /// Slots of the values a branch to this label carries.
         var branchArity: Int { kind == .loop ? params : results }
@@ -114,7 +112,7 @@ struct FunctionCompiler {
     /// made as call + return inside them, the first hidden slot of legacy `try`s' caught
     /// exceptions (one per nesting level), and the finished table.
     var hasHandlers = false
-    var tryRegions: [HandlerRegion<PendingHandler>] = []
+    var handlerRegions = HandlerRegionRecorder<PendingHandler>()
     var framelessCalls: [Range<Int>] = []
     var exceptionSlotBase = 0
     var handlerTable: HandlerTable?
@@ -129,28 +127,15 @@ struct FunctionCompiler {
         nParams = RawValue.slotCount(type.params)
         K = max(nParams, RawValue.slotCount(type.results))
         L = body.localDeclarations.reduce(0) { $0 + Int($1.count) * RawValue.slotCount($1.type) }
-        var legacyOpen: [Bool] = [], legacyDepth = 0, legacyDeepest = 0
         for ins in code.instructions {
             switch ins {
-            case .if(let bt):
-                H += blockArity(bt).0
-                legacyOpen.append(false)
-            case .block, .loop: legacyOpen.append(false)
-            case .tryTable:
-                hasHandlers = true
-                legacyOpen.append(false)
-            case .legacyTry:
-                hasHandlers = true
-                legacyOpen.append(true)
-                legacyDepth += 1
-                legacyDeepest = max(legacyDeepest, legacyDepth)
-            case .end, .delegate:
-                if legacyOpen.popLast() == true { legacyDepth -= 1 }
+            case .if(let bt): H += blockArity(bt).0
+            case .tryTable, .legacyTry: hasHandlers = true
             default: break
             }
         }
         exceptionSlotBase = H
-        H += legacyDeepest
+        if hasHandlers { H += legacyTryNesting(code.instructions) }
         try checkFrameSize()  // before any per-local table is allocated
         let types = type.params + body.expandedLocals
         localSlot.reserveCapacity(types.count)
@@ -491,7 +476,7 @@ struct FunctionCompiler {
             }
             controls.append(c)
         case .end:
-            closeRegion(controls.count - 1, a)
+            handlerRegions.close(control: controls.count - 1, at: a.offset)
             let c = controls.removeLast()
             dead = false
             if let e = c.elseLabel { a.bind(e) }  // if without else: params == results, already in place
