@@ -106,27 +106,54 @@ public struct Limits: Hashable, Sendable {
     }
 }
 
+/// The type of the addresses (memories) or indices (tables) a memory or table takes:
+/// `i32`, or `i64` with memory64/table64.
+public enum AddressType: UInt8, Hashable, Sendable {
+    case i32
+    case i64
+
+    /// The value type of an address, an index or a size.
+    public var valueType: ValueType { self == .i64 ? .i64 : .i32 }
+    /// The all-ones value `memory.grow`/`table.grow` return on failure, as a raw slot.
+    public var failure: UInt64 { self == .i64 ? UInt64.max : UInt64(UInt32.max) }
+    /// The smaller of two address types (what `memory.copy`/`table.copy` take as a length).
+    public static func min(_ a: AddressType, _ b: AddressType) -> AddressType { a == .i64 && b == .i64 ? .i64 : .i32 }
+}
+
 public struct TableType: Hashable, Sendable {
     public var elementType: RefType
     public var limits: Limits
+    public var addressType: AddressType
 
-    public init(elementType: RefType, limits: Limits) {
+    public init(elementType: RefType, limits: Limits, addressType: AddressType = .i32) {
         self.elementType = elementType
         self.limits = limits
+        self.addressType = addressType
     }
+
+    /// The largest size a table of this address type may declare.
+    public var maxElements: UInt64 { addressType == .i64 ? UInt64.max : UInt64(UInt32.max) }
 }
 
 public struct MemoryType: Hashable, Sendable {
     public var limits: Limits
     public var shared: Bool
+    public var addressType: AddressType
 
-    public init(limits: Limits, shared: Bool = false) {
+    public init(limits: Limits, shared: Bool = false, addressType: AddressType = .i32) {
         self.limits = limits
         self.shared = shared
+        self.addressType = addressType
     }
 
     /// The largest page count a 32-bit memory may have (4 GiB).
     public static let maxPages: UInt64 = 65536
+    /// The largest page count a 64-bit memory may declare (2^48 pages: 2^64 bytes).
+    public static let maxPages64: UInt64 = 1 << 48
+
+    /// The largest page count this memory type may declare.
+    public var maxDeclarablePages: UInt64 { addressType == .i64 ? MemoryType.maxPages64 : MemoryType.maxPages }
+    public var is64: Bool { addressType == .i64 }
 }
 
 public enum Mutability: UInt8, Hashable, Sendable {

@@ -130,7 +130,8 @@ final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
             var translator = FunctionTranslator(
                 body: body, decoded: decoded, type: type, functionIndex: UInt32(index), types: module.types,
                 functionTypes: functionTypes, importCount: importedFunctionCount, functionInfos: functions,
-                globalTypes: globalTypes, typing: typing, traced: traced, tagTypes: tagTypes)
+                globalTypes: globalTypes, typing: typing, traced: traced, tagTypes: tagTypes,
+                memory64: module.allMemories.map(\.is64), table64: module.allTables.map { $0.addressType == .i64 })
             let (words, frameSize) = try translator.translate(decoded)
             let localSlots = translator.localsEnd - translator.paramCount
             let template = [UInt64](repeating: 0, count: localSlots) + translator.constValues

@@ -7,8 +7,18 @@ public struct Caller {
 
     public init(instance: Instance?) { self.instance = instance }
 
-    /// The calling instance's first memory, if it has one.
-    public var memory: Memory? { instance?.memories.first }
+    /// The calling instance's memory exported as `"memory"` (the WASI convention), else its
+    /// memory 0, if it has one.
+    public var memory: Memory? { instance?.memory("memory") ?? instance?.memories.first }
+
+    /// The calling instance's memory `index` (multi-memory), if it has one.
+    public func memory(at index: Int) -> Memory? {
+        guard let instance, index >= 0, index < instance.memories.count else { return nil }
+        return instance.memories[index]
+    }
+
+    /// The calling instance's memory exported as `name`, if any.
+    public func memory(named name: String) -> Memory? { instance?.memory(name) }
 }
 
 /// A function implemented by the embedder. Throw `Trap` to trap, `ProcessExit` to exit.

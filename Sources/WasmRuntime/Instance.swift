@@ -24,6 +24,8 @@ public enum ExternalValue: Sendable {
 package struct VMInstanceContext {
     /// Memory 0, or nil when the module has no memory.
     package var memory0: UnsafeMutablePointer<VMMemoryDefinition>?
+    /// Each memory's definition, by memory index (multi-memory).
+    package var memories: UnsafeMutablePointer<UnsafeMutablePointer<VMMemoryDefinition>>
     /// Storage of each global, by global index.
     package var globals: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
     /// Each table's definition, by table index.
@@ -60,12 +62,13 @@ public final class Instance: @unchecked Sendable {
         context = .allocate(capacity: 1)
         context.initialize(
             to: VMInstanceContext(
-                memory0: nil, globals: .allocate(capacity: 1), tables: .allocate(capacity: 1),
+                memory0: nil, memories: .allocate(capacity: 1), globals: .allocate(capacity: 1), tables: .allocate(capacity: 1),
                 functions: .allocate(capacity: 1), typeIDs: .allocate(capacity: 1)))
         context.pointee.instance = Unmanaged.passUnretained(self).toOpaque()
     }
 
     deinit {
+        context.pointee.memories.deallocate()
         context.pointee.globals.deallocate()
         context.pointee.tables.deallocate()
         context.pointee.functions.deallocate()
@@ -75,10 +78,13 @@ public final class Instance: @unchecked Sendable {
 
     /// Fills `context` from the entity arrays. Called once they are complete.
     package func buildContext() {
+        context.pointee.memories.deallocate()
         context.pointee.globals.deallocate()
         context.pointee.tables.deallocate()
         context.pointee.functions.deallocate()
         context.pointee.typeIDs.deallocate()
+        let m = UnsafeMutablePointer<UnsafeMutablePointer<VMMemoryDefinition>>.allocate(capacity: max(memories.count, 1))
+        for (i, x) in memories.enumerated() { (m + i).initialize(to: x.definition) }
         let g = UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>.allocate(capacity: max(globals.count, 1))
         for (i, x) in globals.enumerated() { (g + i).initialize(to: x.storage) }
         let t = UnsafeMutablePointer<UnsafeMutablePointer<VMTableDefinition>>.allocate(capacity: max(tables.count, 1))
@@ -90,7 +96,7 @@ public final class Instance: @unchecked Sendable {
         for (i, x) in ids.enumerated() { (ty + i).initialize(to: x) }
         context.initialize(
             to: VMInstanceContext(
-                memory0: memories.first?.definition, globals: g, tables: t, functions: f, typeIDs: ty,
+                memory0: memories.first?.definition, memories: m, globals: g, tables: t, functions: f, typeIDs: ty,
                 instance: Unmanaged.passUnretained(self).toOpaque()))
     }
 
@@ -125,6 +131,12 @@ public final class Instance: @unchecked Sendable {
 
     /// The first memory (memory index 0), if any.
     public var defaultMemory: Memory? { memories.first }
+
+    /// Memory `index` (imports first; several with multi-memory), if there is one.
+    public func memory(at index: Int) -> Memory? { index >= 0 && index < memories.count ? memories[index] : nil }
+
+    /// How many memories the instance has (imported and defined).
+    public var memoryCount: Int { memories.count }
 }
 
 /// Owns every runtime object created in it (instances, functions, memories,

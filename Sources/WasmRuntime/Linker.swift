@@ -69,10 +69,13 @@ public final class Linker {
             }
         case (.table(let expected), .table(let t)):
             let elementType = TypeRegistry.canonical(.ref(expected.elementType), ids: ids)
-            guard .ref(t.elementType) == elementType, limitsMatch(t.type.limits, expected.limits) else {
+            guard .ref(t.elementType) == elementType, t.addressType == expected.addressType,
+                limitsMatch(t.type.limits, expected.limits)
+            else {
                 throw incompatible("table type")
             }
         case (.memory(let expected), .memory(let m)):
+            guard m.type.addressType == expected.addressType else { throw incompatible("memory address type") }
             let actual = Limits(min: UInt64(m.pageCount), max: m.type.limits.max)
             guard limitsMatch(actual, expected.limits) else { throw incompatible("memory limits") }
         case (.global(let expected), .global(let g)):
@@ -178,23 +181,19 @@ enum Instantiation {
             case .passive: continue
             case .declarative: instance.elementSegments[i] = []
             case .active(let tableIndex, let offsetExpr):
-                let offset = UInt64(UInt32(truncatingIfNeeded: try evaluate(offsetExpr, instance: instance)))
                 let table = instance.tables[Int(tableIndex)]
+                let offset = addressValue(try evaluate(offsetExpr, instance: instance), table.addressType)
                 let items = instance.elementSegments[i]
-                guard offset + UInt64(items.count) <= UInt64(table.count) else { throw Trap(.outOfBoundsTableAccess) }
-                for (j, item) in items.enumerated() { table.setRaw(item, at: Int(offset) + j) }
+                try table.initialize(at: offset, from: items, offset: 0, count: UInt64(items.count))
                 instance.elementSegments[i] = []
             }
         }
         // Active data segments, in order.
         for (i, seg) in module.datas.enumerated() {
             guard case .active(let memoryIndex, let offsetExpr) = seg.mode else { continue }
-            let offset = UInt64(UInt32(truncatingIfNeeded: try evaluate(offsetExpr, instance: instance)))
             let memory = instance.memories[Int(memoryIndex)]
-            guard offset + UInt64(seg.bytes.count) <= UInt64(memory.byteCount) else { throw Trap(.outOfBoundsMemoryAccess) }
-            if !seg.bytes.isEmpty {
-                seg.bytes.withUnsafeBytes { (memory.base + Int(offset)).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-            }
+            let offset = addressValue(try evaluate(offsetExpr, instance: instance), memory.type.addressType)
+            try memory.initialize(at: offset, from: seg.bytes, offset: 0, count: UInt64(seg.bytes.count))
             instance.dataSegments[i] = []
         }
         if let start = module.start {
@@ -203,7 +202,11 @@ enum Instantiation {
         return instance
     }
 
-    /// Evaluates a constant expression to a raw slot value.
+    /// A raw i32 or i64 slot as an address of `type`.
+    static func addressValue(_ raw: UInt64, _ type: AddressType) -> UInt64 {
+        type == .i64 ? raw : UInt64(UInt32(truncatingIfNeeded: raw))
+    }
+
     /// A validated constant expression of type v128: `v128.const` or `global.get`.
     static func evaluateVector(_ expr: ConstExpr, instance: Instance) throws -> Value {
         switch expr.instructions.first {
@@ -213,6 +216,7 @@ enum Instantiation {
         }
     }
 
+    /// Evaluates a constant expression to a raw slot value.
     static func evaluate(_ expr: ConstExpr, instance: Instance) throws -> UInt64 {
         var stack: [UInt64] = []
         for ins in expr.instructions {

@@ -31,9 +31,16 @@ public final class Memory: @unchecked Sendable {
     /// Handle of the reservation in the signal handler's registry (JIT out-of-bounds traps).
     private var registration: Int32 = -1
 
+    /// The largest page count a 64-bit memory may reach here: the reservation (8 GiB). Its
+    /// accesses are checked explicitly, so no guard region is needed past it.
+    public static let maxPages64: UInt64 = UInt64(8 << 30) / UInt64(pageSize)
+
     /// Allocates a memory of `type.limits.min` pages.
     public init(type: MemoryType) throws {
-        guard type.limits.min <= MemoryType.maxPages else { throw ResourceError("memory size exceeds 4 GiB") }
+        let limit = type.is64 ? Memory.maxPages64 : MemoryType.maxPages
+        guard type.limits.min <= limit else {
+            throw ResourceError("memory size of \(type.limits.min) pages exceeds the \(limit >> 4) MiB this runtime allows")
+        }
         self.type = type
         guard let p = mmap(nil, Memory.reservationSize, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
             p != MAP_FAILED
@@ -66,7 +73,10 @@ public final class Memory: @unchecked Sendable {
     public var pageCount: Int { definition.pointee.byteCount / Memory.pageSize }
 
     /// Largest page count this memory may reach.
-    public var maxPages: UInt64 { min(type.limits.max ?? MemoryType.maxPages, MemoryType.maxPages) }
+    public var maxPages: UInt64 {
+        let limit = type.is64 ? Memory.maxPages64 : MemoryType.maxPages
+        return min(type.limits.max ?? limit, limit)
+    }
 
     /// `memory.grow`: returns the old page count, or -1 when the memory cannot grow.
     package func grow(by delta: UInt64) -> Int64 {
@@ -77,6 +87,13 @@ public final class Memory: @unchecked Sendable {
         guard mprotect(base, newBytes, PROT_READ | PROT_WRITE) == 0 else { return -1 }
         definition.pointee.byteCount = newBytes
         return Int64(old)
+    }
+
+    /// `memory.grow` as the engines see it: the old page count, or -1 of the memory's address
+    /// type (a raw slot value).
+    package func growResult(by delta: UInt64) -> UInt64 {
+        let r = grow(by: delta)
+        return r < 0 ? type.addressType.failure : UInt64(r)
     }
 
     /// Grows by `delta` pages; returns the old page count, or nil on failure.
@@ -99,6 +116,44 @@ public final class Memory: @unchecked Sendable {
             throw Trap(.outOfBoundsMemoryAccess)
         }
         bytes.withUnsafeBytes { (base + Int(offset)).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+    }
+}
+
+// MARK: Bulk operations (both engines call these)
+
+extension Memory {
+    /// Is `start ..< start + count` inside the memory?
+    @inline(__always)
+    func contains(_ start: UInt64, count: UInt64) -> Bool {
+        let size = UInt64(byteCount)
+        return start <= size && count <= size - start
+    }
+
+    /// `memory.fill`: sets `count` bytes at `destination` to `value`.
+    package func fill(at destination: UInt64, value: UInt8, count: UInt64) throws(Trap) {
+        guard contains(destination, count: count) else { throw Trap(.outOfBoundsMemoryAccess) }
+        if count > 0 { (base + Int(destination)).initializeMemory(as: UInt8.self, repeating: value, count: Int(count)) }
+    }
+
+    /// `memory.copy`: copies `count` bytes from `source` in `sourceMemory` (possibly this
+    /// memory: the ranges may overlap) to `destination` here.
+    package func copy(to destination: UInt64, from source: UInt64, count: UInt64, in sourceMemory: Memory) throws(Trap) {
+        guard contains(destination, count: count), sourceMemory.contains(source, count: count) else {
+            throw Trap(.outOfBoundsMemoryAccess)
+        }
+        if count > 0 { memmove(base + Int(destination), sourceMemory.base + Int(source), Int(count)) }
+    }
+
+    /// `memory.init`: copies `count` bytes from `offset` in a data segment to `destination`.
+    package func initialize(at destination: UInt64, from segment: [UInt8], offset: UInt64, count: UInt64) throws(Trap) {
+        guard contains(destination, count: count), offset <= UInt64(segment.count),
+            count <= UInt64(segment.count) - offset
+        else { throw Trap(.outOfBoundsMemoryAccess) }
+        if count > 0 {
+            segment.withUnsafeBytes {
+                (base + Int(destination)).copyMemory(from: $0.baseAddress! + Int(offset), byteCount: Int(count))
+            }
+        }
     }
 }
 

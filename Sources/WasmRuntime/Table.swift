@@ -1,5 +1,11 @@
 import WasmCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The part of a table the engines read on every access, at a stable address.
 package struct VMTableDefinition {
     /// Raw reference slots (see `RawValue`): 0 is null.
@@ -14,6 +20,7 @@ public final class Table: @unchecked Sendable {
 
     public let elementType: RefType
     public let limits: Limits
+    public let addressType: AddressType
     package let definition: UnsafeMutablePointer<VMTableDefinition>
     private var capacity: Int
 
@@ -21,6 +28,7 @@ public final class Table: @unchecked Sendable {
         guard type.limits.min <= Table.maxElements else { throw ResourceError("table too large") }
         elementType = type.elementType
         limits = type.limits
+        addressType = type.addressType
         capacity = max(Int(type.limits.min), 1)
         let elements = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
         let fill = initialValue.map(RawValue.encode) ?? 0
@@ -35,7 +43,9 @@ public final class Table: @unchecked Sendable {
     }
 
     public var count: Int { definition.pointee.count }
-    public var type: TableType { TableType(elementType: elementType, limits: Limits(min: UInt64(count), max: limits.max)) }
+    public var type: TableType {
+        TableType(elementType: elementType, limits: Limits(min: UInt64(count), max: limits.max), addressType: addressType)
+    }
 
     /// Sets every element to the raw reference `raw` (a table initializer).
     package func fill(raw: UInt64) {
@@ -45,7 +55,7 @@ public final class Table: @unchecked Sendable {
     /// `table.grow`: returns the old size, or -1 when the table cannot grow.
     package func grow(by delta: UInt64, fill: UInt64) -> Int64 {
         let old = UInt64(count)
-        let maximum = min(limits.max ?? UInt64(UInt32.max), Table.maxElements)
+        let maximum = min(limits.max ?? UInt64.max, Table.maxElements)
         guard delta <= maximum, old + delta <= maximum else { return -1 }
         let newCount = Int(old + delta)
         if newCount > capacity {
@@ -60,6 +70,45 @@ public final class Table: @unchecked Sendable {
         (definition.pointee.elements + Int(old)).update(repeating: fill, count: Int(delta))
         definition.pointee.count = newCount
         return Int64(old)
+    }
+
+    /// `table.grow` as the engines see it: the old size, or -1 of the table's address type.
+    package func growResult(by delta: UInt64, fill: UInt64) -> UInt64 {
+        let r = grow(by: delta, fill: fill)
+        return r < 0 ? addressType.failure : UInt64(r)
+    }
+
+    /// Is `start ..< start + count` inside the table?
+    @inline(__always)
+    func contains(_ start: UInt64, count: UInt64) -> Bool {
+        let size = UInt64(self.count)
+        return start <= size && count <= size - start
+    }
+
+    /// `table.fill`: sets `count` elements at `destination` to the raw reference `value`.
+    package func fill(at destination: UInt64, value: UInt64, count: UInt64) throws(Trap) {
+        guard contains(destination, count: count) else { throw Trap(.outOfBoundsTableAccess) }
+        (definition.pointee.elements + Int(destination)).update(repeating: value, count: Int(count))
+    }
+
+    /// `table.copy`: copies `count` elements from `source` in `sourceTable` (possibly this
+    /// table: the ranges may overlap) to `destination` here.
+    package func copy(to destination: UInt64, from source: UInt64, count: UInt64, in sourceTable: Table) throws(Trap) {
+        guard contains(destination, count: count), sourceTable.contains(source, count: count) else {
+            throw Trap(.outOfBoundsTableAccess)
+        }
+        if count > 0 {
+            memmove(definition.pointee.elements + Int(destination), sourceTable.definition.pointee.elements + Int(source), Int(count) * 8)
+        }
+    }
+
+    /// `table.init` (and active element segments): copies `count` raw references from
+    /// `offset` in a segment to `destination`.
+    package func initialize(at destination: UInt64, from segment: [UInt64], offset: UInt64, count: UInt64) throws(Trap) {
+        guard contains(destination, count: count), offset <= UInt64(segment.count),
+            count <= UInt64(segment.count) - offset
+        else { throw Trap(.outOfBoundsTableAccess) }
+        for k in 0..<Int(count) { setRaw(segment[Int(offset) + k], at: Int(destination) + k) }
     }
 
     /// Grows by `delta` elements filled with `value`; returns the old size or nil.

@@ -32,6 +32,8 @@ enum SpecTestHost {
 
         let table = try Table(type: TableType(elementType: .funcref, limits: Limits(min: 10, max: 20)))
         linker.define(module: "spectest", name: "table", .table(table))
+        let table64 = try Table(type: TableType(elementType: .funcref, limits: Limits(min: 10, max: 20), addressType: .i64))
+        linker.define(module: "spectest", name: "table64", .table(table64))
         let memory = try Memory(type: MemoryType(limits: Limits(min: 1, max: 2)))
         linker.define(module: "spectest", name: "memory", .memory(memory))
     }

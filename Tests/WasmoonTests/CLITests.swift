@@ -24,7 +24,7 @@ struct CLITests {
     /// A module of a proposal not implemented yet names it (exit 1), instead of being
     /// called malformed.
     @Test(arguments: [
-        ("(module (memory i64 1))", "unsupported feature: memory64 (64-bit limits)"),
+        ("(module (memory 1 1 shared))", "unsupported feature: threads (shared memory)"),
         (#"(module (type (struct)))"#, "unsupported feature: GC (struct type)"),
     ])
     func unsupportedFeaturesAreNamed(_ text: String, _ message: String) throws {

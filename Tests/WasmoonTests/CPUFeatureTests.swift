@@ -92,6 +92,7 @@ struct CPUFeatureTests {
     func specGatePassesOnTheBaseline(_ path: String) throws {
         let runner = WastRunner(engine: Engine(tier: .jit, backend: JITEngine(features: .baseline)))
         let result = runner.run(path: path)
-        #expect(result.failed == 0, "\((path as NSString).lastPathComponent): \(result.failures.prefix(5))")
+        let unexpected = result.failures.filter { !SharedData.isKnownSpecFailure(URL(fileURLWithPath: path), line: $0.line) }
+        #expect(unexpected.isEmpty, "\((path as NSString).lastPathComponent): \(unexpected.prefix(5))")
     }
 }

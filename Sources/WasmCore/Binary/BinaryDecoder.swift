@@ -200,29 +200,30 @@ struct ModuleParser {
     }
 
     /// Limits: a flags byte (bit 0: a maximum follows; bit 1: shared; bit 2: 64-bit), the
-    /// minimum and the optional maximum. Any other flags byte is malformed (Wasm 3.0).
-    mutating func readLimits() throws(DecodeError) -> Limits {
+    /// minimum and the optional maximum (u64 in Wasm 3.0, whatever the address type: validation
+    /// bounds them). Any other flags byte is malformed.
+    mutating func readLimits() throws(DecodeError) -> (Limits, AddressType, shared: Bool) {
         let flagsOffset = reader.position
         let flags = try reader.readByte()
-        if flags >= 4 && flags <= 7 {
-            throw DecodeError.unsupported("memory64", "64-bit limits", offset: flagsOffset)
-        }
-        if flags == 2 || flags == 3 {
+        guard flags <= 7 else { throw DecodeError("malformed limits flags", offset: flagsOffset) }
+        if flags & 2 != 0 {
             throw DecodeError.unsupported("threads", "shared memory", offset: flagsOffset)
         }
-        guard flags <= 1 else { throw DecodeError("malformed limits flags", offset: flagsOffset) }
-        let min = try reader.readU32()
-        let max = flags == 1 ? UInt64(try reader.readU32()) : nil
-        return Limits(min: UInt64(min), max: max)
+        let is64 = flags & 4 != 0
+        let min = try reader.readU64()
+        let max: UInt64? = flags & 1 == 0 ? nil : try reader.readU64()
+        return (Limits(min: min, max: max), is64 ? .i64 : .i32, false)
     }
 
     mutating func readTableType() throws(DecodeError) -> TableType {
         let t = try readRefType()
-        return TableType(elementType: t, limits: try readLimits())
+        let (limits, addressType, _) = try readLimits()
+        return TableType(elementType: t, limits: limits, addressType: addressType)
     }
 
     mutating func readMemoryType() throws(DecodeError) -> MemoryType {
-        MemoryType(limits: try readLimits())
+        let (limits, addressType, shared) = try readLimits()
+        return MemoryType(limits: limits, shared: shared, addressType: addressType)
     }
 
     mutating func readGlobalType() throws(DecodeError) -> GlobalType {
@@ -374,11 +375,12 @@ struct ModuleParser {
         }
     }
 
-    /// `elemkind`: only 0x00 (funcref) exists.
+    /// `elemkind`: only 0x00 exists: segments of function indices, whose type is `(ref func)`
+    /// (Wasm 3.0: their items are never null).
     mutating func readElemKind() throws(DecodeError) -> RefType {
         let b = try reader.readByte()
         guard b == 0x00 else { throw DecodeError("malformed element kind", offset: reader.position - 1) }
-        return .funcref
+        return RefType(nullable: false, .function)
     }
 
     /// A vector of function indices, as `ref.func` items.
@@ -407,7 +409,9 @@ struct ModuleParser {
             switch flags {
             case 0:
                 let offset = try readConstExpr()
-                segment = ElementSegment(type: .funcref, mode: .active(table: 0, offset: offset), items: try readFunctionIndexItems())
+                segment = ElementSegment(
+                    type: RefType(nullable: false, .function), mode: .active(table: 0, offset: offset),
+                    items: try readFunctionIndexItems())
             case 1:
                 let type = try readElemKind()
                 segment = ElementSegment(type: type, mode: .passive, items: try readFunctionIndexItems())

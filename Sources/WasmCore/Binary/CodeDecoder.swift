@@ -134,20 +134,15 @@ extension ModuleParser {
         return TryTable(catches: catches)
     }
 
-    /// A `memarg`: alignment exponent (below 32) and offset.
+    /// A `memarg`: flags (the alignment exponent, below 64; bit 6: a memory index follows),
+    /// the memory index, and the offset (u64: memory64; validation bounds it by the address type).
     @inline(__always)
     mutating func readMemArg() throws(DecodeError) -> MemArg {
-        let align = try reader.readU32()
-        if align >= 32 { throw DecodeError("malformed memop flags", offset: reader.position - 1) }
-        let offset = try reader.readU32()
-        return MemArg(align: align, offset: UInt64(offset))
-    }
-
-    /// A reserved byte that must be 0x00 (memory indices without multi-memory).
-    @inline(__always)
-    mutating func readZeroByte() throws(DecodeError) {
-        let b = try reader.readByte()
-        if b != 0 { throw DecodeError("zero byte expected", offset: reader.position - 1) }
+        let flags = try reader.readU32()
+        if flags >= 128 { throw DecodeError("malformed memop flags", offset: reader.position - 1) }
+        let memory = flags >= 64 ? try reader.readU32() : 0
+        let offset = try reader.readU64()
+        return MemArg(align: flags & 63, offset: offset, memory: memory)
     }
 
     static func hex2(_ v: UInt32) -> String {
@@ -244,8 +239,7 @@ extension ModuleParser {
     /// A memory index: a reserved zero byte until multi-memory.
     @inline(__always)
     mutating func readMemoryIndex() throws(DecodeError) -> UInt32 {
-        try readZeroByte()
-        return 0
+        try reader.readU32()
     }
 }
 

@@ -14,6 +14,8 @@ public enum ConstExprValidator {
             switch instruction {
             case .i32Const, .i64Const, .f32Const, .f64Const, .v128Const, .refNull, .refFunc:
                 break
+            case .numeric(let op) where ConstExprValidator.isExtendedConstant(op):
+                break
             case .globalGet(let x):
                 guard Int(x) < visibleGlobals, Int(x) < context.globals.count else {
                     throw ValidationError("unknown global \(x)")
@@ -25,9 +27,8 @@ public enum ConstExprValidator {
                 throw ValidationError("constant expression required")
             }
         }
-        // Typing: every constant instruction pushes one value.
-        var produced: ValueType? = nil
-        var count = 0
+        // Typing: a small operand stack (the extended-constant operators pop two and push one).
+        var stack: [ValueType] = []
         for instruction in expr.instructions {
             let t: ValueType
             switch instruction {
@@ -47,13 +48,26 @@ public enum ConstExprValidator {
                 }
                 t = .ref(RefType(nullable: false, .concrete(context.functionTypeIndices[Int(x)])))
             case .globalGet(let x): t = context.globals[Int(x)].valueType
+            case .numeric(let op):
+                let operand: ValueType = op == .i32Add || op == .i32Sub || op == .i32Mul ? .i32 : .i64
+                guard stack.count >= 2, stack.removeLast() == operand, stack.removeLast() == operand else {
+                    throw ValidationError("type mismatch")
+                }
+                t = operand
             default: throw ValidationError("constant expression required")
             }
-            produced = t
-            count += 1
+            stack.append(t)
         }
-        guard count == 1, let produced, context.isSubtype(produced, expected) else {
+        guard stack.count == 1, context.isSubtype(stack[0], expected) else {
             throw ValidationError("type mismatch")
+        }
+    }
+
+    /// The numeric operators Wasm 3.0 allows in constant expressions (extended constants).
+    static func isExtendedConstant(_ op: NumericOp) -> Bool {
+        switch op {
+        case .i32Add, .i32Sub, .i32Mul, .i64Add, .i64Sub, .i64Mul: true
+        default: false
         }
     }
 }

@@ -32,10 +32,10 @@ extension FunctionValidator {
             for t in sig.operands.reversed() { try pop(t) }
             push(sig.result)
         case .laneMemory(let op, let arg, let lane):
-            try checkMemArg(arg, natural: op.naturalAlignment)
+            let address = try checkMemArg(arg, natural: op.naturalAlignment)
             if lane >= op.laneCount { throw error("invalid lane index") }
             try pop(.v128)
-            try pop(.i32)
+            try pop(address)
             if !op.isStore { push(.v128) }
 
         case .localGet(let x):
@@ -58,7 +58,7 @@ extension FunctionValidator {
             push(t)
         case .globalSet(let x):
             let g = try global(x)
-            if g.mutability != .variable { throw error("global is immutable") }
+            if g.mutability != .variable { throw error("immutable global: global is immutable") }
             try pop(g.valueType)
 
         case .i32Const: push(.i32)
@@ -67,13 +67,13 @@ extension FunctionValidator {
         case .f64Const: push(.f64)
 
         case .load(let op, let arg):
-            try checkMemArg(arg, natural: op.naturalAlignment)
-            try pop(.i32)
+            let address = try checkMemArg(arg, natural: op.naturalAlignment)
+            try pop(address)
             push(op.resultType)
         case .store(let op, let arg):
-            try checkMemArg(arg, natural: op.naturalAlignment)
+            let address = try checkMemArg(arg, natural: op.naturalAlignment)
             try pop(op.valueType)
-            try pop(.i32)
+            try pop(address)
 
         case .nop:
             break
@@ -185,7 +185,7 @@ extension FunctionValidator {
             let t = try table(tableIndex)
             let callee = try funcType(typeIndex)
             if !context.hierarchy.isSubtype(t.elementType, .funcref) { throw mismatch() }
-            try pop(.i32)
+            try pop(t.addressType.valueType)
             try pop(callee.params)
             push(callee.results)
         case .returnCall(let x):
@@ -198,7 +198,7 @@ extension FunctionValidator {
             let callee = try funcType(typeIndex)
             if !context.hierarchy.isSubtype(t.elementType, .funcref) { throw mismatch() }
             if !context.hierarchy.isSubtype(callee.results, type.results) { throw mismatch() }
-            try pop(.i32)
+            try pop(t.addressType.valueType)
             try pop(callee.params)
             markUnreachable()
 
@@ -243,66 +243,63 @@ extension FunctionValidator {
 
         case .tableGet(let x):
             let t = try table(x)
-            try pop(.i32)
+            try pop(t.addressType.valueType)
             push(.ref(t.elementType))
         case .tableSet(let x):
             let t = try table(x)
             try pop(.ref(t.elementType))
-            try pop(.i32)
+            try pop(t.addressType.valueType)
         case .tableSize(let x):
-            _ = try table(x)
-            push(.i32)
+            push(try table(x).addressType.valueType)
         case .tableGrow(let x):
             let t = try table(x)
-            try pop(.i32)
+            try pop(t.addressType.valueType)
             try pop(.ref(t.elementType))
-            push(.i32)
+            push(t.addressType.valueType)
         case .tableFill(let x):
             let t = try table(x)
-            try pop(.i32)
+            try pop(t.addressType.valueType)
             try pop(.ref(t.elementType))
-            try pop(.i32)
+            try pop(t.addressType.valueType)
         case .tableCopy(let dst, let src):
             let d = try table(dst)
             let s = try table(src)
             if !context.hierarchy.isSubtype(s.elementType, d.elementType) { throw mismatch() }
-            try pop(.i32)
-            try pop(.i32)
-            try pop(.i32)
+            try pop(AddressType.min(d.addressType, s.addressType).valueType)
+            try pop(s.addressType.valueType)
+            try pop(d.addressType.valueType)
         case .tableInit(let elem, let tableIndex):
             let t = try table(tableIndex)
             let e = try element(elem)
             if !context.hierarchy.isSubtype(e, t.elementType) { throw mismatch() }
             try pop(.i32)
             try pop(.i32)
-            try pop(.i32)
+            try pop(t.addressType.valueType)
         case .elemDrop(let elem):
             _ = try element(elem)
 
         case .memorySize(let m):
-            try checkMemory(m)
-            push(.i32)
+            push(try memory(m).addressType.valueType)
         case .memoryGrow(let m):
-            try checkMemory(m)
-            try pop(.i32)
-            push(.i32)
+            let address = try memory(m).addressType.valueType
+            try pop(address)
+            push(address)
         case .memoryFill(let m):
-            try checkMemory(m)
+            let address = try memory(m).addressType.valueType
+            try pop(address)
             try pop(.i32)
-            try pop(.i32)
-            try pop(.i32)
+            try pop(address)
         case .memoryCopy(let dst, let src):
-            try checkMemory(dst)
-            try checkMemory(src)
-            try pop(.i32)
-            try pop(.i32)
-            try pop(.i32)
+            let d = try memory(dst).addressType, s = try memory(src).addressType
+            try pop(AddressType.min(d, s).valueType)
+            try pop(s.valueType)
+            try pop(d.valueType)
         case .memoryInit(let data, let m):
-            try checkMemory(m)
+            let address = try memory(m).addressType.valueType
             try checkData(data)
             try pop(.i32)
             try pop(.i32)
-            try pop(.i32)
+            try pop(address)
         case .dataDrop(let data):
             try checkData(data)
         }

@@ -367,8 +367,9 @@ public struct FunctionValidator: Sendable {
         return context.tables[Int(index)]
     }
 
-    mutating func checkMemory(_ index: UInt32) throws(ValidationError) {
+    mutating func memory(_ index: UInt32) throws(ValidationError) -> MemoryType {
         guard Int(index) < context.memories.count else { throw error("unknown memory \(index)") }
+        return context.memories[Int(index)]
     }
 
     mutating func global(_ index: UInt32) throws(ValidationError) -> GlobalType {
@@ -390,9 +391,12 @@ public struct FunctionValidator: Sendable {
         guard Int(index) < context.dataCount else { throw error("unknown data segment \(index)") }
     }
 
-    mutating func checkMemArg(_ arg: MemArg, natural: UInt32) throws(ValidationError) {
-        try checkMemory(arg.memory)
+    /// Checks a load's or store's immediate; returns the type of its address operand.
+    mutating func checkMemArg(_ arg: MemArg, natural: UInt32) throws(ValidationError) -> ValueType {
+        let type = try memory(arg.memory)
         if arg.align > natural { throw error("alignment must not be larger than natural") }
+        if !type.is64 && arg.offset > UInt64(UInt32.max) { throw error("offset out of range") }
+        return type.addressType.valueType
     }
 
 }

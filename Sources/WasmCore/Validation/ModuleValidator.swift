@@ -27,18 +27,18 @@ public enum ModuleValidator {
             throw ValidationError("unknown type \(t)", functionIndex: UInt32(importedFunctions + i))
         }
 
-        // Globals: initialisers see only imported globals (C').
-        for global in module.globals {
+        // Globals: an initialiser sees the imported globals and the globals defined before it
+        // (Wasm 3.0); every other constant expression sees all globals.
+        for (i, global) in module.globals.enumerated() {
             try validateValueType(global.type.valueType, context: context)
             try ConstExprValidator.validate(
                 global.initializer, expected: global.type.valueType, context: context,
-                visibleGlobals: context.importedGlobalCount)
+                visibleGlobals: context.importedGlobalCount + i)
         }
         for (i, table) in module.tables.enumerated() {
             try validateTable(table, initializer: module.tableInitializer(i), context: context)
         }
         for memory in module.memories { try validateMemory(memory) }
-        if context.memories.count > 1 { throw ValidationError("multiple memories") }
 
         // Element segments (§3.4.6).
         for segment in module.elements {
@@ -46,7 +46,7 @@ public enum ModuleValidator {
             try validateValueType(elementType, context: context)
             for item in segment.items {
                 try ConstExprValidator.validate(
-                    item, expected: elementType, context: context, visibleGlobals: context.importedGlobalCount)
+                    item, expected: elementType, context: context, visibleGlobals: context.globals.count)
             }
             if case .active(let tableIndex, let offset) = segment.mode {
                 guard Int(tableIndex) < context.tables.count else {
@@ -56,7 +56,8 @@ public enum ModuleValidator {
                     throw ValidationError("type mismatch")
                 }
                 try ConstExprValidator.validate(
-                    offset, expected: .i32, context: context, visibleGlobals: context.importedGlobalCount)
+                    offset, expected: context.tables[Int(tableIndex)].addressType.valueType, context: context,
+                    visibleGlobals: context.globals.count)
             }
         }
         // Data segments (§3.4.7).
@@ -66,7 +67,8 @@ public enum ModuleValidator {
                     throw ValidationError("unknown memory \(memoryIndex)")
                 }
                 try ConstExprValidator.validate(
-                    offset, expected: .i32, context: context, visibleGlobals: context.importedGlobalCount)
+                    offset, expected: context.memories[Int(memoryIndex)].addressType.valueType, context: context,
+                    visibleGlobals: context.globals.count)
             }
         }
 
@@ -118,10 +120,13 @@ public enum ModuleValidator {
     static func validateTable(
         _ table: TableType, initializer: ConstExpr?, imported: Bool = false, context: ValidationContext
     ) throws(ValidationError) {
-        try validateLimits(table.limits, range: UInt64(UInt32.max), message: "table size must be at most 2^32-1")
+        try validateLimits(
+            table.limits, range: table.maxElements,
+            message: table.addressType == .i64 ? "table size must be at most 2^64-1" : "table size must be at most 2^32-1")
         let elementType = ValueType.ref(table.elementType)
         try validateValueType(elementType, context: context)
         if let initializer {
+            // Tables precede globals: an initializer sees only the imported ones.
             try ConstExprValidator.validate(
                 initializer, expected: elementType, context: context, visibleGlobals: context.importedGlobalCount)
         } else if !table.elementType.isNullable && !imported {
@@ -168,7 +173,9 @@ public enum ModuleValidator {
     /// Memory types (§3.2.5): limits within 65536 pages, min ≤ max.
     static func validateMemory(_ memory: MemoryType) throws(ValidationError) {
         try validateLimits(
-            memory.limits, range: MemoryType.maxPages, message: "memory size must be at most 65536 pages (4GiB)")
+            memory.limits, range: memory.maxDeclarablePages,
+            message: memory.is64
+                ? "memory size must be at most 2^48 pages (2^64 bytes)" : "memory size must be at most 65536 pages (4GiB)")
         if memory.shared && memory.limits.max == nil {
             throw ValidationError("shared memory must have maximum")
         }

@@ -8,7 +8,7 @@ extension Op {
         case .const64, .call, .callImport, .callIndirect, .returnCall, .returnCallImport, .returnCallIndirect,
             .callIndirectSlow, .returnCallIndirectSlow, .callRef, .returnCallRef, .callRefSlow, .returnCallRefSlow, .throw,
             .select, .load32, .load64, .load32Shl, .load64Shl, .load32OrShl, .load64OrShl, .load32AddShl, .load64AddShl, .load8S32, .load8U, .load16S32, .load16U, .load8S64, .load16S64, .load32S64,
-            .store32, .store64, .store8, .store16, .memoryInit, .tableGet, .tableSet, .tableSize, .tableGrow,
+            .store32, .store64, .store8, .store16, .memoryInit, .memorySizeOf, .memoryGrow, .memoryCopy, .memoryFill, .tableGet, .tableSet, .tableSize, .tableGrow,
             .tableFill, .tableCopy, .tableInit:
             2
         case .brAndNZ, .brAndZ, .brI32Eq, .brI32Ne, .brI32LtS, .brI32LtU, .brI32GtS, .brI32GtU, .brI32LeS, .brI32LeU, .brI32GeS,
@@ -16,7 +16,7 @@ extension Op {
             .brI64GeS, .brI64GeU, .addBrI32Eq, .addBrI32Ne, .addBrI32LtS, .addBrI32LtU, .addBrI32GtS, .addBrI32GtU,
             .addBrI32LeS, .addBrI32LeU, .addBrI32GeS, .addBrI32GeU:
             2
-        case .const128, .shuffle128: 3
+        case .const128, .shuffle128, .memoryAccess: 3
         case .select128, .load128, .load8x8S, .load8x8U, .load16x4S, .load16x4U, .load32x2S, .load32x2U, .load8Splat,
             .load16Splat, .load32Splat, .load64Splat, .load32Zero, .load64Zero, .store128, .load8Lane, .load16Lane,
             .load32Lane, .load64Lane, .store8Lane, .store16Lane, .store32Lane, .store64Lane:

@@ -177,6 +177,36 @@ private func makeHandler(_ op: Op) -> Handler {
                 fp[Word.c(pc.pointee)] = ms &>> 16
                 return Interpreter.then(pc + 1, fp, m, ms, t, r)
             }
+        case .memorySizeOf:
+            return { pc, fp, m, ms, t, r in
+                let memory = r.pointee.ctx.pointee.memories[Int(truncatingIfNeeded: pc[1])]
+                fp[Word.c(pc.pointee)] = UInt64(memory.pointee.byteCount) &>> 16
+                return Interpreter.then(pc + 2, fp, m, ms, t, r)
+            }
+        case .memoryAccess:
+            return { pc, fp, m, ms, t, r in
+                let shape = pc[2]
+                let memory = r.pointee.ctx.pointee.memories[Int(truncatingIfNeeded: shape & 0xFFFF_FFFF)]
+                let raw = fp[Word.a(pc.pointee)]
+                let address = shape & (1 << 48) != 0 ? raw : UInt64(u32(raw))
+                let (start, carry) = address.addingReportingOverflow(pc[1])
+                let size = UInt64(memory.pointee.byteCount)
+                if carry || start > size || (shape &>> 32) & 0xFFFF > size &- start {
+                    return Interpreter.trap(.outOfBoundsMemoryAccess, pc, fp, r)
+                }
+                return Interpreter.then(pc + 3, fp, memory.pointee.base + Int(start), size &- start, t, r)
+            }
+        case .memoryRestore:
+            return { pc, fp, m, ms, t, r in
+                let memory = r.pointee.memDef
+                return Interpreter.then(pc + 1, fp, r.pointee.memBase, UInt64(memory.pointee.byteCount), t, r)
+            }
+        case .clampIndex:
+            return { pc, fp, m, ms, t, r in
+                let w = pc.pointee
+                fp[Word.c(w)] = min(fp[Word.a(w)], UInt64(UInt32.max))
+                return Interpreter.then(pc + 1, fp, m, ms, t, r)
+            }
 
         // MARK: Tables (growth and bulk operations are slow instructions)
         case .tableGet:

@@ -122,10 +122,11 @@ extension Interpreter {
     /// Executes the slow instruction at `r.pc` and advances past it (or into a callee).
     static func executeSlow(_ r: inout Registers, state: UnsafeMutablePointer<ThreadState>) throws {
         let pc = r.pc, fp = r.fp, w = pc.pointee
-        // Operand slots A, B, C as u32 values (only for instructions that have them).
-        var a: Int { Int(u32(fp[Word.a(w)])) }
+        // Operand slots B, C as u32 values (only for instructions that have them).
         var b: Int { Int(u32(fp[Word.b(w)])) }
         var c: Int { Int(u32(fp[Word.c(w)])) }
+        // An address, index or length operand of a memory or table of `type`.
+        func operand(_ slot: Int, _ type: AddressType) -> UInt64 { type == .i64 ? fp[slot] : UInt64(u32(fp[slot])) }
         let inst = instance(r.instance)
         switch Word.op(w) {
         case .lazyEntry:
@@ -174,54 +175,65 @@ extension Interpreter {
             guard raw != 0 else { throw makeTrap(.nullFunctionReference, r) }
             try tailCall(raw, &r, state: state)
         case .memoryGrow:
-            let result = inst.memories[0].grow(by: UInt64(a))
-            fp[Word.c(w)] = result < 0 ? UInt64(UInt32.max) : UInt64(result)
-            r.pc += 1
+            let memory = inst.memories[Int(truncatingIfNeeded: pc[1])]
+            fp[Word.c(w)] = memory.growResult(by: operand(Word.a(w), memory.type.addressType))
+            r.pc += 2
         case .memoryInit:
-            let memory = inst.memories[0]
-            let ok = inst.dataSegments[Int(truncatingIfNeeded: pc[1])].withUnsafeBytes { bytes in
-                guard b + c <= bytes.count, a + c <= memory.byteCount else { return false }
-                if c > 0 { (memory.base + a).copyMemory(from: bytes.baseAddress! + b, byteCount: c) }
-                return true
-            }
-            guard ok else { throw makeTrap(.outOfBoundsMemoryAccess, r) }
+            let memory = inst.memories[Int(truncatingIfNeeded: pc[1] &>> 32)]
+            let segment = inst.dataSegments[Int(truncatingIfNeeded: pc[1] & 0xFFFF_FFFF)]
+            do {
+                try memory.initialize(
+                    at: operand(Word.a(w), memory.type.addressType), from: segment, offset: UInt64(b), count: UInt64(c))
+            } catch { throw makeTrap(error.code, r) }
             r.pc += 2
         case .dataDrop:
             inst.dataSegments[Word.index(w)] = []
             r.pc += 1
         case .memoryCopy:
-            let size = r.memDef.pointee.byteCount
-            guard b + c <= size, a + c <= size else { throw makeTrap(.outOfBoundsMemoryAccess, r) }
-            if c > 0 { memmove(r.memBase + a, r.memBase + b, c) }
-            r.pc += 1
+            let dst = inst.memories[Int(truncatingIfNeeded: pc[1] & 0xFFFF_FFFF)]
+            let src = inst.memories[Int(truncatingIfNeeded: pc[1] &>> 32)]
+            let (d, s) = (dst.type.addressType, src.type.addressType)
+            do {
+                try dst.copy(
+                    to: operand(Word.a(w), d), from: operand(Word.b(w), s), count: operand(Word.c(w), .min(d, s)), in: src)
+            } catch { throw makeTrap(error.code, r) }
+            r.pc += 2
         case .memoryFill:
-            guard a + c <= r.memDef.pointee.byteCount else { throw makeTrap(.outOfBoundsMemoryAccess, r) }
-            if c > 0 { memset(r.memBase + a, Int32(truncatingIfNeeded: fp[Word.b(w)] & 0xFF), c) }
-            r.pc += 1
+            let memory = inst.memories[Int(truncatingIfNeeded: pc[1])]
+            let type = memory.type.addressType
+            do {
+                try memory.fill(
+                    at: operand(Word.a(w), type), value: UInt8(truncatingIfNeeded: fp[Word.b(w)]),
+                    count: operand(Word.c(w), type))
+            } catch { throw makeTrap(error.code, r) }
+            r.pc += 2
         case .tableGrow:
-            let result = inst.tables[Int(truncatingIfNeeded: pc[1])].grow(by: UInt64(b), fill: fp[Word.a(w)])
-            fp[Word.c(w)] = result < 0 ? UInt64(UInt32.max) : UInt64(result)
+            let table = inst.tables[Int(truncatingIfNeeded: pc[1])]
+            fp[Word.c(w)] = table.growResult(by: operand(Word.b(w), table.addressType), fill: fp[Word.a(w)])
             r.pc += 2
         case .tableFill:
-            let table = r.ctx.pointee.tables[Int(truncatingIfNeeded: pc[1])]
-            guard a + c <= table.pointee.count else { throw makeTrap(.outOfBoundsTableAccess, r) }
-            (table.pointee.elements + a).update(repeating: fp[Word.b(w)], count: c)
+            let table = inst.tables[Int(truncatingIfNeeded: pc[1])]
+            let type = table.addressType
+            do {
+                try table.fill(at: operand(Word.a(w), type), value: fp[Word.b(w)], count: operand(Word.c(w), type))
+            } catch { throw makeTrap(error.code, r) }
             r.pc += 2
         case .tableCopy:
-            let imm = pc[1]
-            let dst = r.ctx.pointee.tables[Int(truncatingIfNeeded: imm & 0xFFFF_FFFF)]
-            let src = r.ctx.pointee.tables[Int(truncatingIfNeeded: imm &>> 32)]
-            guard b + c <= src.pointee.count, a + c <= dst.pointee.count else {
-                throw makeTrap(.outOfBoundsTableAccess, r)
-            }
-            if c > 0 { (dst.pointee.elements + a).update(from: src.pointee.elements + b, count: c) }
+            let dst = inst.tables[Int(truncatingIfNeeded: pc[1] & 0xFFFF_FFFF)]
+            let src = inst.tables[Int(truncatingIfNeeded: pc[1] &>> 32)]
+            let (d, s) = (dst.addressType, src.addressType)
+            do {
+                try dst.copy(
+                    to: operand(Word.a(w), d), from: operand(Word.b(w), s), count: operand(Word.c(w), .min(d, s)), in: src)
+            } catch { throw makeTrap(error.code, r) }
             r.pc += 2
         case .tableInit:
-            let imm = pc[1]
-            let table = inst.tables[Int(truncatingIfNeeded: imm & 0xFFFF_FFFF)]
-            let items = inst.elementSegments[Int(truncatingIfNeeded: imm &>> 32)]
-            guard b + c <= items.count, a + c <= table.count else { throw makeTrap(.outOfBoundsTableAccess, r) }
-            for k in 0..<c { table.setRaw(items[b + k], at: a + k) }
+            let table = inst.tables[Int(truncatingIfNeeded: pc[1] & 0xFFFF_FFFF)]
+            let segment = inst.elementSegments[Int(truncatingIfNeeded: pc[1] &>> 32)]
+            do {
+                try table.initialize(
+                    at: operand(Word.a(w), table.addressType), from: segment, offset: UInt64(b), count: UInt64(c))
+            } catch { throw makeTrap(error.code, r) }
             r.pc += 2
         case .elemDrop:
             inst.elementSegments[Word.index(w)] = []

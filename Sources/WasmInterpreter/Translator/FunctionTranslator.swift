@@ -154,6 +154,9 @@ struct FunctionTranslator {
     let exceptionSlotBase: Int
     /// The function type of each tag (imports first).
     let tagTypes: [FuncType]
+    /// Whether each memory (imports first) is 64-bit, and each table.
+    let memory64: [Bool]
+    let table64: [Bool]
 
     /// Constants beyond this many distinct values are materialised by instructions.
     static let maxPooledConstants = 128
@@ -165,8 +168,11 @@ struct FunctionTranslator {
     init(
         body: FunctionBody, decoded: DecodedBody, type: FuncType, functionIndex: UInt32, types: [FuncType], functionTypes: [UInt32],
         importCount: Int, functionInfos: UnsafeMutablePointer<FunctionInfo>, globalTypes: [ValueType] = [],
-        typing: FunctionValidator? = nil, traced: Bool = false, tagTypes: [FuncType] = []
+        typing: FunctionValidator? = nil, traced: Bool = false, tagTypes: [FuncType] = [], memory64: [Bool] = [],
+        table64: [Bool] = []
     ) {
+        self.memory64 = memory64
+        self.table64 = table64
         self.traced = traced
         self.tagTypes = tagTypes
         self.globalTypes = globalTypes
@@ -207,7 +213,7 @@ struct FunctionTranslator {
         var loops = 0
         for ins in decoded.instructions {
             switch ins {
-            case .load, .store: usesMemory = true
+            case .load, .store, .laneMemory: usesMemory = true
             case .block, .if, .tryTable, .legacyTry: blocks.append(false)
             case .loop:
                 blocks.append(true)

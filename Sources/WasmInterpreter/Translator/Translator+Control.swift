@@ -457,6 +457,7 @@ extension FunctionTranslator {
     }
 
     mutating func callIndirect(typeIndex: Int, table: Int) {
+        push(tableIndex(pop(), table: table))
         callThroughSlot(traced ? .callIndirectSlow : .callIndirect, type: types[typeIndex],
                         immediate: UInt64(typeIndex) | UInt64(table) << 32)
     }
@@ -521,6 +522,7 @@ extension FunctionTranslator {
     }
 
     mutating func returnCallIndirect(typeIndex: Int, table: Int) {
+        push(tableIndex(pop(), table: table))
         tailCallThroughSlot(traced ? .returnCallIndirectSlow : .returnCallIndirect, type: types[typeIndex],
                             immediate: UInt64(typeIndex) | UInt64(table) << 32)
     }

@@ -87,10 +87,10 @@ extension FunctionTranslator {
 
         // Tables
         case .tableGet(let t):
-            let i = pop()
+            let i = tableIndex(pop(), table: Int(t))
             emitProducer(.tableGet, a: i, extra: UInt64(t))
         case .tableSet(let t):
-            let v = pop(), i = pop()
+            let v = pop(), i = tableIndex(pop(), table: Int(t))
             emit(Word.make(.tableSet, a: i, b: v))
             code.append(UInt64(t))
         case .tableInit(let e, let t):
@@ -114,6 +114,24 @@ extension FunctionTranslator {
             code.append(UInt64(t))
 
         // Memory
+        case .load(let op, let m) where isOtherMemory(m):
+            let addr = pop()
+            beginMemoryAccess(m, address: addr, size: op.byteWidth)
+            if op.resultType == .v128 {
+                let dst = pushVectorTemp()
+                emit(Word.make(FunctionTranslator.vectorLoadOp(op), a: zeroSlot, b: zeroSlot, c: dst))
+                code.append(0)
+            } else {
+                emitProducer(FunctionTranslator.loadOp(op), a: zeroSlot, b: zeroSlot, extra: 0)
+            }
+            emit(Word.make(.memoryRestore))
+        case .store(let op, let m) where isOtherMemory(m):
+            if op.valueType == .v128 { _ = pop() }
+            let v = pop(), addr = pop()
+            beginMemoryAccess(m, address: addr, size: op.byteWidth)
+            emit(Word.make(op.valueType == .v128 ? .store128 : FunctionTranslator.storeOp(op), a: zeroSlot, b: zeroSlot, c: v))
+            code.append(0)
+            emit(Word.make(.memoryRestore))
         case .load(let op, let m) where op.resultType == .v128:
             let addr = pop()
             let dst = pushVectorTemp()
@@ -148,23 +166,25 @@ extension FunctionTranslator {
                 ?? takeEarlierAdd(addressDepth: stack.count, slot: addr) ?? (addr, zeroSlot)
             emit(Word.make(FunctionTranslator.storeOp(op), a: a, b: b, c: v))
             code.append(m.offset)
-        case .memorySize:
-            emitProducer(.memorySize)
-        case .memoryGrow:
+        case .memorySize(let memory):
+            if memory == 0 { emitProducer(.memorySize) } else { emitProducer(.memorySizeOf, extra: UInt64(memory)) }
+        case .memoryGrow(let memory):
             let d = pop()
-            emitProducer(.memoryGrow, a: d)
-        case .memoryInit(let data, _):
+            emitProducer(.memoryGrow, a: d, extra: UInt64(memory))
+        case .memoryInit(let data, let memory):
             let n = pop(), s = pop(), d = pop()
             emit(Word.make(.memoryInit, a: d, b: s, c: n))
-            code.append(UInt64(data))
+            code.append(UInt64(data) | UInt64(memory) << 32)
         case .dataDrop(let data):
             emit(Word.make(.dataDrop, index: Int(data)))
-        case .memoryCopy:
+        case .memoryCopy(let dst, let src):
             let n = pop(), s = pop(), d = pop()
             emit(Word.make(.memoryCopy, a: d, b: s, c: n))
-        case .memoryFill:
+            code.append(UInt64(dst) | UInt64(src) << 32)
+        case .memoryFill(let memory):
             let n = pop(), v = pop(), d = pop()
             emit(Word.make(.memoryFill, a: d, b: v, c: n))
+            code.append(UInt64(memory))
 
         // Constants and references
         case .i32Const, .i64Const, .f32Const, .f64Const, .refNull:
@@ -446,6 +466,26 @@ extension FunctionTranslator {
         sourceMap.removeLast()
         while let last = sourceMap.last, Int(last.code) >= position { sourceMap.removeLast() }
         sourceMap.append((UInt32(position), current.wasm))
+    }
+
+    /// Is `m` an access to another memory than a 32-bit memory 0 (multi-memory, memory64)?
+    /// Those take the `memoryAccess` prefix; the access itself then addresses byte 0 of what
+    /// the prefix points the memory registers at, and `memoryRestore` follows it.
+    func isOtherMemory(_ m: MemArg) -> Bool { m.memory != 0 || memory64[0] }
+
+    /// Emits the `memoryAccess` prefix of an access of `size` bytes at `m` to the address in `address`.
+    mutating func beginMemoryAccess(_ m: MemArg, address: Int, size: Int) {
+        emit(Word.make(.memoryAccess, a: address))
+        code.append(m.offset)
+        code.append(UInt64(m.memory) | UInt64(size) << 32 | (memory64[Int(m.memory)] ? 1 << 48 : 0))
+    }
+
+    /// The slot of a table index operand: a table64 index is clamped to u32 first (`clampIndex`),
+    /// as the table instructions read u32 indices.
+    mutating func tableIndex(_ slot: Int, table: Int) -> Int {
+        guard table64[table] else { return slot }
+        emitProducer(.clampIndex, a: slot)
+        return pop()
     }
 
     static func loadOp(_ op: LoadOp) -> Op {

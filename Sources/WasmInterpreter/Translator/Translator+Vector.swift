@@ -120,7 +120,13 @@ extension FunctionTranslator {
             emit(Word.make(Op.vectorLane(op), a: operands[0], b: operands.count > 1 ? operands[1] : 0, c: dst) | UInt64(lane))
             if sig.result == .v128 { pushVectorTemp() } else { push(dst) }
         case .laneMemory(let op, let m, let lane):
-            let v = popVector(), addr = pop()
+            let v = popVector()
+            var addr = pop()
+            let other = isOtherMemory(m)
+            if other {
+                beginMemoryAccess(m, address: addr, size: op.byteWidth)
+                addr = zeroSlot
+            }
             if op.isStore {
                 emit(Word.make(FunctionTranslator.laneMemoryOp(op), a: addr, b: v) | UInt64(lane))
             } else {
@@ -128,7 +134,8 @@ extension FunctionTranslator {
                 emit(Word.make(FunctionTranslator.laneMemoryOp(op), a: addr, b: v, c: dst) | UInt64(lane))
                 pushVectorTemp()
             }
-            code.append(m.offset)
+            code.append(other ? 0 : m.offset)
+            if other { emit(Word.make(.memoryRestore)) }
         default:
             break
         }

@@ -20,7 +20,7 @@ extension FunctionCompiler {
             resetRsp(&a)
             reloadXMMPins(&a)
         } else {
-            a.mov(.i64, .rax, Mem(.r15, 24))
+            a.mov(.i64, .rax, Mem(.r15, VMOffsets.functions))
             a.mov(.i64, .rax, Mem(.rax, Int32(8 * f)))
             callFuncRef(base: base, k: k, &a)
         }
@@ -67,17 +67,17 @@ extension FunctionCompiler {
         saveXMMPins(&a)
         a.mov(.i64, Mem(.rbp, -8), .r15)
         a.mov(.i64, Mem(.rbp, -16), .r14)
-        a.mov(.i64, .rcx, Mem(.rax, 16))
+        a.mov(.i64, .rcx, Mem(.rax, VMOffsets.funcRefContext))
         a.test(.i64, .rcx, .rcx)
         a.j(.e, host)
         a.mov(.i64, .r15, .rcx)
-        a.mov(.i64, .rdx, Mem(.r15, 0))
+        a.mov(.i64, .rdx, Mem(.r15, VMOffsets.memory0))
         a.test(.i64, .rdx, .rdx)
         a.j(.e, noMem)
-        a.mov(.i64, .r14, Mem(.rdx, 0))
+        a.mov(.i64, .r14, Mem(.rdx, VMOffsets.memoryBase))
         a.bind(noMem)
         a.lea(.i64, .rsp, slot(base + k - 1))
-        a.call(Mem(.rax, 8))
+        a.call(Mem(.rax, VMOffsets.funcRefEntry))
         a.jmp(after)
         a.bind(host)
         savePins(&a)
@@ -94,16 +94,16 @@ extension FunctionCompiler {
     mutating func emitCallIndirect(typeIndex: Int, table: Int, tail: Bool, _ a: inout X64Assembler) {
         let t = module.types[typeIndex]
         let typeID = env.typeIDs[typeIndex]
-        a.mov(.i32, .rax, top)
+        a.mov(tableSize(UInt32(table)), .rax, top)
         sp -= 1
         tableDef(table, into: .rcx, &a)
-        a.cmp(.i64, .rax, Mem(.rcx, 8))
+        a.cmp(.i64, .rax, Mem(.rcx, VMOffsets.tableCount))
         a.j(.ae, trapLabel(&a, .undefinedElement))
-        a.mov(.i64, .rcx, Mem(.rcx, 0))
+        a.mov(.i64, .rcx, Mem(.rcx, VMOffsets.tableElements))
         a.mov(.i64, .rax, Mem(.rcx, .rax, .x8, 0))
         a.test(.i64, .rax, .rax)
         a.j(.e, trapLabel(&a, .uninitializedElement))
-        a.cmp(.i32, Mem(.rax, 0), typeID)
+        a.cmp(.i32, Mem(.rax, VMOffsets.funcRefTypeID), typeID)
         if env.finalTypes[typeIndex] {
             a.j(.ne, trapLabel(&a, .indirectCallTypeMismatch))
         } else {
@@ -152,7 +152,7 @@ extension FunctionCompiler {
             case .tableWord(let label): tailJump(t, &a) { a, _ in a.jmp(Mem.rip(label)) }
             }
         } else {
-            a.mov(.i64, .rax, Mem(.r15, 24))
+            a.mov(.i64, .rax, Mem(.r15, VMOffsets.functions))
             a.mov(.i64, .rax, Mem(.rax, Int32(8 * f)))
             emitTailFuncRef(t, &a)
         }
@@ -162,11 +162,11 @@ extension FunctionCompiler {
     /// otherwise an ordinary call followed by a return.
     mutating func emitTailFuncRef(_ t: FuncType, _ a: inout X64Assembler) {
         let slow = a.newLabel()
-        a.cmp(.i64, .r15, Mem(.rax, 16))
+        a.cmp(.i64, .r15, Mem(.rax, VMOffsets.funcRefContext))
         a.j(.ne, slow)
         a.mov(.i64, .r9, .rax)
         let saveSp = sp
-        tailJump(t, &a) { a, _ in a.jmp(Mem(.r9, 8)) }
+        tailJump(t, &a) { a, _ in a.jmp(Mem(.r9, VMOffsets.funcRefEntry)) }
         sp = saveSp
         a.bind(slow)
         let n = RawValue.slotCount(t.params), r = RawValue.slotCount(t.results), k = max(n, r)
@@ -208,7 +208,7 @@ extension FunctionCompiler {
     // MARK: Runtime calls
 
     func tableDef(_ t: Int, into r: GPR, _ a: inout X64Assembler) {
-        a.mov(.i64, r, Mem(.r15, 16))
+        a.mov(.i64, r, Mem(.r15, VMOffsets.tables))
         a.mov(.i64, r, Mem(r, Int32(8 * t)))
     }
 

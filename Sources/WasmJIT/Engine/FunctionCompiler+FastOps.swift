@@ -5,7 +5,53 @@ import WasmRuntime
 extension FunctionCompiler {
     // MARK: Memory
 
-    /// The address operand for an access at `offset`, and the owned register it uses.
+    /// The address operand for an access of `size` bytes at `m`, and the owned register it uses.
+    /// A 32-bit memory 0 is addressed from its pinned base (r14), and any 32-bit memory relies
+    /// on its guard region for bounds; another memory's base comes from the instance context.
+    /// A 64-bit memory is checked explicitly: the access's end (address + offset + size, trapping
+    /// on a carry) is compared with the memory's size, and the access addresses back from it.
+    mutating func addressOf(_ o: Opnd, _ m: MemArg, size: Int, _ a: inout X64Assembler) -> (Mem, GPR?) {
+        let index = Int(m.memory)
+        let is64 = env.memory64[index]
+        if index == 0 && !is64 { return addressOf(o, m.offset, &a) }
+        let r = is64 ? intoGPR(o, .i64, &a) : intoClean32(o, &a)
+        let definition = allocGPR(&a)
+        memoryDefinition(index, into: definition, &a)
+        guard is64 else {
+            a.add(.i64, r, Mem(definition, VMOffsets.memoryBase))
+            freeGPR(definition)
+            if m.offset <= UInt64(Int32.max) { return (Mem(r, Int32(m.offset)), r) }
+            let t = allocGPR(&a)
+            a.mov(.i64, t, Int64(m.offset))
+            a.add(.i64, r, t)
+            freeGPR(t)
+            return (Mem(r, 0), r)
+        }
+        let outOfBounds = trapLabel(&a, .outOfBoundsMemoryAccess)
+        let (end, overflow) = m.offset.addingReportingOverflow(UInt64(size))
+        if overflow {
+            a.jmp(outOfBounds)
+        } else if end <= UInt64(Int32.max) {
+            a.add(.i64, r, Int32(end))
+        } else {
+            let t = allocGPR(&a)
+            a.mov(.i64, t, Int64(bitPattern: end))
+            a.add(.i64, r, t)
+            freeGPR(t)
+        }
+        a.j(.carry, outOfBounds)
+        a.cmp(.i64, r, Mem(definition, VMOffsets.memoryByteCount))
+        a.j(.above, outOfBounds)
+        if index == 0 {
+            a.add(.i64, r, .r14)
+        } else {
+            a.add(.i64, r, Mem(definition, VMOffsets.memoryBase))
+        }
+        freeGPR(definition)
+        return (Mem(r, -Int32(size)), r)
+    }
+
+    /// The address operand for an access at `offset` in a 32-bit memory 0, and the owned register it uses.
     mutating func addressOf(_ o: Opnd, _ offset: UInt64, _ a: inout X64Assembler) -> (Mem, GPR?) {
         if case .imm(let c) = o {
             let ea = UInt64(UInt32(truncatingIfNeeded: c)) + offset
@@ -26,7 +72,7 @@ extension FunctionCompiler {
 
     mutating func fastLoad(_ op: LoadOp, _ m: MemArg, _ a: inout X64Assembler) {
         let o = pop()
-        let (addr, ar) = addressOf(o, m.offset, &a)
+        let (addr, ar) = addressOf(o, m, size: op.byteWidth, &a)
         switch op {
         case .f32Load, .f64Load:
             let x = allocXMM(&a)
@@ -59,7 +105,7 @@ extension FunctionCompiler {
     mutating func fastStore(_ op: StoreOp, _ m: MemArg, _ a: inout X64Assembler) {
         let v = pop()
         let o = pop()
-        let (addr, ar) = addressOf(o, m.offset, &a)
+        let (addr, ar) = addressOf(o, m, size: op.byteWidth, &a)
         let w = op.byteWidth
         let size: OperandSize = w == 1 ? .i8 : w == 2 ? .i16 : w == 4 ? .i32 : .i64
         switch v {

@@ -411,7 +411,7 @@ extension FunctionCompiler {
             }
         case .globalGet(let i) where env.globalIsVector(Int(i)):
             let r = allocGPR(&a)
-            a.mov(.i64, r, Mem(.r15, 8))
+            a.mov(.i64, r, Mem(.r15, VMOffsets.globals))
             a.mov(.i64, r, Mem(r, Int32(8 * i)))
             let x = allocXMM(&a)
             a.movdqu(x, Mem(r, 0))
@@ -420,14 +420,14 @@ extension FunctionCompiler {
         case .globalSet(let i) where env.globalIsVector(Int(i)):
             let x = vectorRegister(popVector(&a), &a)
             let t = allocGPR(&a)
-            a.mov(.i64, t, Mem(.r15, 8))
+            a.mov(.i64, t, Mem(.r15, VMOffsets.globals))
             a.mov(.i64, t, Mem(t, Int32(8 * i)))
             a.movdqu(Mem(t, 0), x)
             freeGPR(t)
             freeXMM(x)
         case .globalGet(let i):
             let r = allocGPR(&a)
-            a.mov(.i64, r, Mem(.r15, 8))
+            a.mov(.i64, r, Mem(.r15, VMOffsets.globals))
             a.mov(.i64, r, Mem(r, Int32(8 * i)))
             a.mov(.i64, r, Mem(r, 0))
             pushGPR(r, dirty: true)
@@ -435,7 +435,7 @@ extension FunctionCompiler {
             let v = pop()
             let r = intoGPR(v, .i64, &a)
             let t = allocGPR(&a)
-            a.mov(.i64, t, Mem(.r15, 8))
+            a.mov(.i64, t, Mem(.r15, VMOffsets.globals))
             a.mov(.i64, t, Mem(t, Int32(8 * i)))
             a.mov(.i64, Mem(t, 0), r)
             freeGPR(t)

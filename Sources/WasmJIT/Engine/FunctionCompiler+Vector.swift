@@ -209,7 +209,7 @@ extension FunctionCompiler {
     mutating func fastVectorLoad(_ op: LoadOp, _ m: MemArg, _ a: inout X64Assembler) -> Bool {
         let sse41 = env.features.contains(.sse41)
         let o = pop()
-        let (addr, ar) = addressOf(o, m.offset, &a)
+        let (addr, ar) = addressOf(o, m, size: op.byteWidth, &a)
         let x = allocXMM(&a)
         switch op {
         case .v128Load: a.movdqu(x, addr)
@@ -258,7 +258,7 @@ extension FunctionCompiler {
     mutating func fastVectorStore(_ m: MemArg, _ a: inout X64Assembler) {
         let x = popVectorRegister(&a)
         let o = pop()
-        let (addr, ar) = addressOf(o, m.offset, &a)
+        let (addr, ar) = addressOf(o, m, size: 16, &a)
         a.movdqu(addr, x)
         if let ar { freeGPR(ar) }
         freeXMM(x)
@@ -269,7 +269,7 @@ extension FunctionCompiler {
         let sse41 = env.features.contains(.sse41)
         let x = popVectorRegister(&a)
         let o = pop()
-        let (addr, ar) = addressOf(o, m.offset, &a)
+        let (addr, ar) = addressOf(o, m, size: op.byteWidth, &a)
         let lane8 = UInt8(lane)
         switch op {
         case .v128Load8Lane, .v128Load32Lane:

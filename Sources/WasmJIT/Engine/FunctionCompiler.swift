@@ -329,7 +329,7 @@ struct FunctionCompiler {
         a.push(.rbp)
         a.mov(.i64, .rbp, .rsp)
         resetRsp(&a)
-        a.cmp(.i64, .rsp, Mem(.r13, 0))
+        a.cmp(.i64, .rsp, Mem(.r13, JITThreadState.stackLimitOffset))
         a.j(.b, trapLabel(&a, .callStackExhausted))
         if hasHandlers {  // the landings reload them from here
             a.mov(.i64, Mem(.rbp, -8), .r15)
@@ -559,7 +559,7 @@ struct FunctionCompiler {
             if env.traced { branch(UInt32(controls.count - 1), &a) }
             markDead()
         case .refFunc(let f):
-            a.mov(.i64, .rax, Mem(.r15, 24))
+            a.mov(.i64, .rax, Mem(.r15, VMOffsets.functions))
             a.mov(.i64, .rax, Mem(.rax, Int32(8 * f)))
             push()
             a.mov(.i64, top, .rax)

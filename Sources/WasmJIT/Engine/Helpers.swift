@@ -16,15 +16,8 @@ enum Helpers {
 
     static func address<F>(_ f: F) -> UInt { unsafeBitCast(f, to: UInt.self) }
 
-    static let oobMemory = UInt32(TrapCode.outOfBoundsMemoryAccess.rawValue)
-    static let oobTable = UInt32(TrapCode.outOfBoundsTableAccess.rawValue)
 
     typealias H1 = @convention(c) (UnsafeMutableRawPointer, UInt32) -> UInt64
-    typealias H3 = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32, UInt32) -> UInt32
-    typealias H4 = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32, UInt32, UInt32) -> UInt32
-    typealias H5 = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32, UInt32, UInt32, UInt32) -> UInt32
-    typealias HGrow = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32, UInt64) -> UInt64
-    typealias HFill = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32, UInt64, UInt32) -> UInt32
     typealias HHost = @convention(c) (UnsafeRawPointer, UnsafeMutablePointer<UInt64>, UnsafeMutableRawPointer?,
                                       UnsafeMutableRawPointer) -> UInt32
 
@@ -54,23 +47,6 @@ enum Helpers {
         return r.bitPattern
     } as HRound)
 
-    static let memoryGrow: UInt = address({ (ctx, delta) in
-        let r = instance(ctx).memories[0].grow(by: UInt64(delta))
-        return r < 0 ? UInt64(UInt32.max) : UInt64(r)
-    } as H1)
-
-    static let memoryInit: UInt = address({ (ctx, seg, d, s, n) in
-        let inst = instance(ctx)
-        let memory = inst.memories[0]
-        return inst.dataSegments[Int(seg)].withUnsafeBytes { bytes in
-            guard UInt64(s) + UInt64(n) <= UInt64(bytes.count), UInt64(d) + UInt64(n) <= UInt64(memory.byteCount) else {
-                return oobMemory
-            }
-            if n > 0 { (memory.base + Int(d)).copyMemory(from: bytes.baseAddress! + Int(s), byteCount: Int(n)) }
-            return 0
-        }
-    } as H4)
-
     typealias HSubtype = @convention(c) (UnsafeMutableRawPointer, UnsafeRawPointer, UInt32) -> UInt32
 
     /// `call_indirect` to a type that has declared subtypes, when the ids differ: 0 when the
@@ -81,60 +57,79 @@ enum Helpers {
             ? 0 : UInt32(TrapCode.indirectCallTypeMismatch.rawValue)
     } as HSubtype)
 
+    /// Runs a bulk operation of `Memory`/`Table`: 0, or the trap's code.
+    @inline(__always)
+    static func trapping(_ body: () throws(Trap) -> Void) -> UInt32 {
+        do throws(Trap) {
+            try body()
+            return 0
+        } catch {
+            return UInt32(error.code.rawValue)
+        }
+    }
+
+    // Bulk memory and table operations: each takes its memory or table index and operands as
+    // raw slots (a 32-bit memory's or table's operands are zero-extended by the caller).
+    typealias HGrow = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt64, UInt64) -> UInt64
+    typealias HFill = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt64, UInt64, UInt64) -> UInt32
+    typealias HBulk = @convention(c) (UnsafeMutableRawPointer, UInt32, UInt32, UInt64, UInt64, UInt64) -> UInt32
+
+    /// `memory.grow` (memory, delta, unused): the old size or -1 of the memory's address type.
+    static let memoryGrow: UInt = address({ (ctx, memory, delta, _) in
+        instance(ctx).memories[Int(memory)].growResult(by: delta)
+    } as HGrow)
+
+    /// `memory.init` (memory, segment, d, s, n).
+    static let memoryInit: UInt = address({ (ctx, memory, segment, d, s, n) in
+        let inst = instance(ctx)
+        return trapping { () throws(Trap) in
+            try inst.memories[Int(memory)].initialize(at: d, from: inst.dataSegments[Int(segment)], offset: s, count: n)
+        }
+    } as HBulk)
+
+    /// `memory.copy` (destination memory, source memory, d, s, n).
+    static let memoryCopy: UInt = address({ (ctx, dst, src, d, s, n) in
+        let inst = instance(ctx)
+        return trapping { () throws(Trap) in
+            try inst.memories[Int(dst)].copy(to: d, from: s, count: n, in: inst.memories[Int(src)])
+        }
+    } as HBulk)
+
+    /// `memory.fill` (memory, d, value, n).
+    static let memoryFill: UInt = address({ (ctx, memory, d, value, n) in
+        trapping { () throws(Trap) in
+            try instance(ctx).memories[Int(memory)].fill(at: d, value: UInt8(truncatingIfNeeded: value), count: n)
+        }
+    } as HFill)
+
+    /// `table.grow` (table, delta, fill value).
+    static let tableGrow: UInt = address({ (ctx, t, delta, fill) in
+        instance(ctx).tables[Int(t)].growResult(by: delta, fill: fill)
+    } as HGrow)
+
+    /// `table.fill` (table, i, value, n).
+    static let tableFill: UInt = address({ (ctx, t, i, value, n) in
+        trapping { () throws(Trap) in try instance(ctx).tables[Int(t)].fill(at: i, value: value, count: n) }
+    } as HFill)
+
+    /// `table.copy` (destination table, source table, d, s, n).
+    static let tableCopy: UInt = address({ (ctx, dt, st, d, s, n) in
+        let inst = instance(ctx)
+        return trapping { () throws(Trap) in try inst.tables[Int(dt)].copy(to: d, from: s, count: n, in: inst.tables[Int(st)]) }
+    } as HBulk)
+
+    /// `table.init` (table, segment, d, s, n).
+    static let tableInit: UInt = address({ (ctx, t, segment, d, s, n) in
+        let inst = instance(ctx)
+        return trapping { () throws(Trap) in
+            try inst.tables[Int(t)].initialize(at: d, from: inst.elementSegments[Int(segment)], offset: s, count: n)
+        }
+    } as HBulk)
+
     static let dataDrop: UInt = address({ (ctx, seg) in
         instance(ctx).dataSegments[Int(seg)] = []
         return 0
     } as H1)
-
-    static let memoryCopy: UInt = address({ (ctx, d, s, n) in
-        let memory = instance(ctx).memories[0]
-        let size = UInt64(memory.byteCount)
-        guard UInt64(s) + UInt64(n) <= size, UInt64(d) + UInt64(n) <= size else { return oobMemory }
-        if n > 0 { (memory.base + Int(d)).copyMemory(from: memory.base + Int(s), byteCount: Int(n)) }
-        return 0
-    } as H3)
-
-    static let memoryFill: UInt = address({ (ctx, d, v, n) in
-        let memory = instance(ctx).memories[0]
-        guard UInt64(d) + UInt64(n) <= UInt64(memory.byteCount) else { return oobMemory }
-        if n > 0 { (memory.base + Int(d)).initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: v), count: Int(n)) }
-        return 0
-    } as H3)
-
-    static let tableGrow: UInt = address({ (ctx, t, delta, fill) in
-        let r = instance(ctx).tables[Int(t)].grow(by: UInt64(delta), fill: fill)
-        return r < 0 ? UInt64(UInt32.max) : UInt64(r)
-    } as HGrow)
-
-    static let tableFill: UInt = address({ (ctx, t, i, v, n) in
-        let table = instance(ctx).tables[Int(t)]
-        guard UInt64(i) + UInt64(n) <= UInt64(table.count) else { return oobTable }
-        for k in 0..<Int(n) { table.setRaw(v, at: Int(i) + k) }
-        return 0
-    } as HFill)
-
-    static let tableCopy: UInt = address({ (ctx, dt, st, d, s, n) in
-        let inst = instance(ctx)
-        let dst = inst.tables[Int(dt)], src = inst.tables[Int(st)]
-        guard UInt64(s) + UInt64(n) <= UInt64(src.count), UInt64(d) + UInt64(n) <= UInt64(dst.count) else {
-            return oobTable
-        }
-        if n == 0 { return 0 }
-        let from = src.definition.pointee.elements + Int(s), to = dst.definition.pointee.elements + Int(d)
-        memmove(to, from, Int(n) * 8)
-        return 0
-    } as H5)
-
-    static let tableInit: UInt = address({ (ctx, t, seg, d, s, n) in
-        let inst = instance(ctx)
-        let table = inst.tables[Int(t)]
-        let items = inst.elementSegments[Int(seg)]
-        guard UInt64(s) + UInt64(n) <= UInt64(items.count), UInt64(d) + UInt64(n) <= UInt64(table.count) else {
-            return oobTable
-        }
-        for k in 0..<Int(n) { table.setRaw(items[Int(s) + k], at: Int(d) + k) }
-        return 0
-    } as H5)
 
     static let elemDrop: UInt = address({ (ctx, seg) in
         instance(ctx).elementSegments[Int(seg)] = []

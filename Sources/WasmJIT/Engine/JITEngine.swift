@@ -39,6 +39,10 @@ struct ModuleEnv {
     var vectorGlobals: [Bool]
     /// The function type of each tag (imports first).
     var tagTypes: [FuncType]
+    /// Whether each memory (imports first) is 64-bit (memory64: explicitly bounds-checked).
+    var memory64: [Bool]
+    /// Whether each table (imports first) is indexed by i64 (table64).
+    var table64: [Bool]
 
     func globalIsVector(_ i: Int) -> Bool { i < vectorGlobals.count && vectorGlobals[i] }
 
@@ -57,11 +61,12 @@ struct ModuleEnv {
         self.features = features
         vectorGlobals = module.allGlobals.map { $0.valueType == .v128 }
         tagTypes = module.allTags.map { module.types[Int($0)] }
+        memory64 = module.allMemories.map(\.is64)
+        table64 = module.allTables.map { $0.addressType == .i64 }
     }
 }
 
 /// Per-thread state the JIT code reaches through r13.
-/// Offsets: stackLimit 0, entryRSP 8, trapCode 16, trapPC 24, trapRBP 32.
 struct JITThreadState {
     var stackLimit: UInt
     var entryRSP: UInt
@@ -87,7 +92,12 @@ struct JITThreadState {
 
     static let maxBacktrace = 256
 
-    /// Byte offsets of the unwinding fields, for the code that reads and writes them.
+    /// Byte offsets of the fields compiled code reads and writes.
+    static let stackLimitOffset = Int32(MemoryLayout<JITThreadState>.offset(of: \.stackLimit)!)
+    static let trapRBPOffset = Int32(MemoryLayout<JITThreadState>.offset(of: \.trapRBP)!)
+    static let entryRSPOffset = Int32(MemoryLayout<JITThreadState>.offset(of: \.entryRSP)!)
+    static let trapCodeOffset = Int32(MemoryLayout<JITThreadState>.offset(of: \.trapCode)!)
+    static let trapPCOffset = Int32(MemoryLayout<JITThreadState>.offset(of: \.trapPC)!)
     static let unwindRBXOffset = Int32(MemoryLayout<JITThreadState>.offset(of: \.unwindRBX)!)
     static let unwindR12Offset = Int32(MemoryLayout<JITThreadState>.offset(of: \.unwindR12)!)
     static let unwindR11Offset = Int32(MemoryLayout<JITThreadState>.offset(of: \.unwindR11)!)
@@ -289,15 +299,15 @@ enum Stubs {
         a.push(.r14)
         a.push(.r15)
         a.mov(.i64, .r13, .rcx)
-        a.mov(.i64, .rax, Mem(.r13, 8))
+        a.mov(.i64, .rax, Mem(.r13, JITThreadState.entryRSPOffset))
         a.push(.rax)
-        a.mov(.i64, Mem(.r13, 8), .rsp)
+        a.mov(.i64, Mem(.r13, JITThreadState.entryRSPOffset), .rsp)
         a.mov(.i64, .r15, .rdi)
         let noMem = a.newLabel()
-        a.mov(.i64, .rax, Mem(.r15, 0))
+        a.mov(.i64, .rax, Mem(.r15, VMOffsets.memory0))
         a.test(.i64, .rax, .rax)
         a.j(.e, noMem)
-        a.mov(.i64, .r14, Mem(.rax, 0))
+        a.mov(.i64, .r14, Mem(.rax, VMOffsets.memoryBase))
         a.bind(noMem)
         a.mov(.i64, .r12, .rdx)
         a.mov(.i64, .rbx, .r8)
@@ -318,7 +328,7 @@ enum Stubs {
         a.bind(inDone)
         a.call(.rsi)
         // A tail call may have moved the return address: recompute the area base.
-        a.mov(.i64, .rsp, Mem(.r13, 8))
+        a.mov(.i64, .rsp, Mem(.r13, JITThreadState.entryRSPOffset))
         a.lea(.i64, .rax, Mem(base: nil, index: .rbx, scale: .x8, disp: 15))
         a.and(.i64, .rax, -16)
         a.sub(.i64, .rsp, .rax)
@@ -336,9 +346,9 @@ enum Stubs {
         a.bind(outDone)
         a.xor(.i32, .rax, .rax)
         a.bind(exit)
-        a.mov(.i64, .rsp, Mem(.r13, 8))
+        a.mov(.i64, .rsp, Mem(.r13, JITThreadState.entryRSPOffset))
         a.pop(.rcx)
-        a.mov(.i64, Mem(.r13, 8), .rcx)
+        a.mov(.i64, Mem(.r13, JITThreadState.entryRSPOffset), .rcx)
         a.pop(.r15)
         a.pop(.r14)
         a.pop(.r13)
@@ -350,14 +360,14 @@ enum Stubs {
         a.align(16)
         let trapStubOffset = a.offset
         a.bind(trapStub)
-        a.mov(.i64, Mem(.r13, 16), .rdi)
-        a.mov(.i64, Mem(.r13, 24), .rsi)
-        a.mov(.i64, Mem(.r13, 32), .rbp)
+        a.mov(.i64, Mem(.r13, JITThreadState.trapCodeOffset), .rdi)
+        a.mov(.i64, Mem(.r13, JITThreadState.trapPCOffset), .rsi)
+        a.mov(.i64, Mem(.r13, JITThreadState.trapRBPOffset), .rbp)
         a.and(.i64, .rsp, -16)
         a.mov(.i64, .rdi, .r13)
         a.movabs(.rax, UInt64(Helpers.captureBacktrace))
         a.call(.rax)
-        a.mov(.i64, .rax, Mem(.r13, 16))
+        a.mov(.i64, .rax, Mem(.r13, JITThreadState.trapCodeOffset))
         a.jmp(exit)
         // trap tail: reached by `call` from a trap site; the return address is the PC
         a.bind(trapTail)
