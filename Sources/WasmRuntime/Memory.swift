@@ -1,6 +1,7 @@
 // SAFETY-CRITICAL: linear memory layout. Both engines (and the JIT's guard-page
 // bounds checks) rely on: the base never moves; the reservation covers
-// base ..< base + 8 GiB + guard, of which only the first `byteCount` bytes are
+// base ..< base + 8 GiB + guard (64 KiB for a 32-bit memory, whose index + offset stays
+// below 8 GiB; `guardSize64` for a 64-bit one), of which only the first `byteCount` bytes are
 // readable and writable; everything past it faults.
 import WasmCore
 import CWasmoon
@@ -22,12 +23,18 @@ package struct VMMemoryDefinition {
 /// A linear memory instance (64 KiB pages).
 public final class Memory: @unchecked Sendable {
     public static let pageSize = 65536
-    /// Address space reserved per memory: any 32-bit index plus any 32-bit offset.
+    /// Address space reserved per 32-bit memory: any 32-bit index plus any 32-bit offset.
     package static let reservationSize = 8 << 30 + 65536
+    /// The guard region after a 64-bit memory's largest size: JIT code checks only that an
+    /// address is at most the memory's size when the access's offset + size fit in it.
+    package static let guardSize64 = 1 << 31
+    /// Address space reserved per 64-bit memory.
+    package static let reservationSize64 = 8 << 30 + guardSize64
 
     public let type: MemoryType
     package let definition: UnsafeMutablePointer<VMMemoryDefinition>
     private let reservation: UnsafeMutableRawPointer
+    private let reservedBytes: Int
     /// Handle of the reservation in the signal handler's registry (JIT out-of-bounds traps).
     private var registration: Int32 = -1
 
@@ -42,7 +49,8 @@ public final class Memory: @unchecked Sendable {
             throw ResourceError("memory size of \(type.limits.min) pages exceeds the \(limit >> 4) MiB this runtime allows")
         }
         self.type = type
-        guard let p = mmap(nil, Memory.reservationSize, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+        reservedBytes = type.is64 ? Memory.reservationSize64 : Memory.reservationSize
+        guard let p = mmap(nil, reservedBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
             p != MAP_FAILED
         else { throw ResourceError("cannot reserve address space for a linear memory") }
         reservation = p
@@ -51,19 +59,19 @@ public final class Memory: @unchecked Sendable {
         let bytes = Int(type.limits.min) * Memory.pageSize
         if bytes > 0 {
             guard mprotect(p, bytes, PROT_READ | PROT_WRITE) == 0 else {
-                munmap(p, Memory.reservationSize)
+                munmap(p, reservedBytes)
                 definition.deallocate()
                 throw ResourceError("cannot commit \(bytes) bytes of linear memory")
             }
         }
         definition.pointee.byteCount = bytes
         let start = UInt(bitPattern: p)
-        registration = wasmoon_register_memory(start, start + UInt(Memory.reservationSize))
+        registration = wasmoon_register_memory(start, start + UInt(reservedBytes))
     }
 
     deinit {
         wasmoon_unregister_memory(registration)
-        munmap(reservation, Memory.reservationSize)
+        munmap(reservation, reservedBytes)
         definition.deallocate()
     }
 

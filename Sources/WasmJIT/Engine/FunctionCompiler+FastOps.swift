@@ -8,12 +8,18 @@ extension FunctionCompiler {
     /// The address operand for an access of `size` bytes at `m`, and the owned register it uses.
     /// A 32-bit memory 0 is addressed from its pinned base (r14), and any 32-bit memory relies
     /// on its guard region for bounds; another memory's base comes from the instance context.
-    /// A 64-bit memory is checked explicitly: the access's end (address + offset + size, trapping
-    /// on a carry) is compared with the memory's size, and the access addresses back from it.
+    /// A 64-bit memory is checked explicitly. When the access's offset + size fit in the guard
+    /// region after the memory's largest size (`Memory.guardSize64`), one compare does: an
+    /// address at most the memory's size reaches at worst into the guard. Otherwise the access's
+    /// end (address + offset + size, trapping on a carry) is compared with the size, and the
+    /// access addresses back from it.
     mutating func addressOf(_ o: Opnd, _ m: MemArg, size: Int, _ a: inout X64Assembler) -> (Mem, GPR?) {
         let index = Int(m.memory)
         let is64 = env.memory64[index]
         if index == 0 && !is64 { return addressOf(o, m.offset, &a) }
+        if is64 && m.offset + UInt64(size) <= UInt64(Memory.guardSize64) {
+            return guardedAddress64(o, m, &a)
+        }
         let r = is64 ? intoGPR(o, .i64, &a) : intoClean32(o, &a)
         let definition = allocGPR(&a)
         memoryDefinition(index, into: definition, &a)
@@ -49,6 +55,32 @@ extension FunctionCompiler {
         }
         freeGPR(definition)
         return (Mem(r, -Int32(size)), r)
+    }
+
+    /// A 64-bit memory's access whose offset + size fit in its guard region: the address is
+    /// compared with the memory's size (above it: the trap), the guard catches the rest.
+    mutating func guardedAddress64(_ o: Opnd, _ m: MemArg, _ a: inout X64Assembler) -> (Mem, GPR?) {
+        let index = Int(m.memory)
+        let address: GPR, owned: GPR?
+        if case .pin(let p) = o {
+            (address, owned) = (p, nil)
+        } else {
+            address = intoGPR(o, .i64, &a)
+            owned = address
+        }
+        let definition = allocGPR(&a)
+        memoryDefinition(index, into: definition, &a)
+        a.cmp(.i64, address, Mem(definition, VMOffsets.memoryByteCount))
+        a.j(.above, trapLabel(&a, .outOfBoundsMemoryAccess))
+        if index == 0 {
+            freeGPR(definition)
+            return (Mem(.r14, address, .x1, Int32(m.offset)), owned)
+        }
+        let base = owned ?? allocGPR(&a)
+        if owned == nil { a.mov(.i64, base, address) }
+        a.add(.i64, base, Mem(definition, VMOffsets.memoryBase))
+        freeGPR(definition)
+        return (Mem(base, Int32(m.offset)), base)
     }
 
     /// The address operand for an access at `offset` in a 32-bit memory 0, and the owned register it uses.
