@@ -78,16 +78,6 @@ enum Op: UInt16, CaseIterable {
     case store32, store64, store8, store16
     /// `fp[C] = memory.size`
     case memorySize
-    /// `fp[C] = memory.size` of memory w1 (not memory 0).
-    case memorySizeOf
-    /// The prefix of an access to another memory than a 32-bit memory 0 (multi-memory, memory64):
-    /// checks `address + offset + size` against memory `w2 & 0xFFFF_FFFF`'s size (address =
-    /// fp[A], u32 unless bit 48 of w2; offset = w1; size = bits 32..<48 of w2), then runs the next
-    /// instruction (the access itself, at address 0) with the memory registers pointing at the
-    /// accessed byte. `memoryRestore` follows the access.
-    case memoryAccess
-    /// Points the memory registers at memory 0 again (after a `memoryAccess` and its access).
-    case memoryRestore
     /// `fp[C] = memory.grow(fp[A])` of memory w1.
     case memoryGrow
     /// memory.init: A = d, B = s, C = n, w1 = data index | memory index << 32.
@@ -98,9 +88,6 @@ enum Op: UInt16, CaseIterable {
     case memoryCopy
     /// memory.fill: A = d, B = value, C = n, w1 = memory index.
     case memoryFill
-    /// `fp[C] = min(fp[A], 2^32 - 1)`: a table64 index, for the table instructions, which read
-    /// u32 indices (no table holds 2^32 - 1 elements, so the clamped index is out of bounds).
-    case clampIndex
 
     // MARK: Tables (w1 = table index, or two indices packed low | high << 32)
     /// `fp[C] = table[fp[A]]`
@@ -262,6 +249,21 @@ enum Op: UInt16, CaseIterable {
     case i64OrAdd, i64OrSub, i64OrMul, i64OrAnd, i64OrOr, i64OrXor
     case i64XorAdd, i64XorSub, i64XorMul, i64XorAnd, i64XorOr, i64XorXor
     // END FUSED OPS
+
+    // MARK: Memories other than a 32-bit memory 0, table64 (last: the ops above keep their codes)
+    /// `fp[C] = memory.size` of memory w1 (not memory 0).
+    case memorySizeOf
+    /// The prefix of an access to another memory than a 32-bit memory 0 (multi-memory, memory64):
+    /// checks `address + offset + size` against memory `w2 & 0xFFFF_FFFF`'s size (address =
+    /// fp[A], u32 unless bit 48 of w2; offset = w1; size = bits 32..<48 of w2), then runs the next
+    /// instruction (the access itself, at address 0) with the memory registers pointing at the
+    /// accessed byte. `memoryRestore` follows the access.
+    case memoryAccess
+    /// Points the memory registers at memory 0 again (after a `memoryAccess` and its access).
+    case memoryRestore
+    /// `fp[C] = min(fp[A], 2^32 - 1)`: a table64 index, for the table instructions, which read
+    /// u32 indices (no table holds 2^32 - 1 elements, so the clamped index is out of bounds).
+    case clampIndex
 }
 
 /// Which pairs of numeric instructions fuse into one `Op`, and how. Three families, for
