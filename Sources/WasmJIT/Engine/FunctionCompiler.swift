@@ -304,7 +304,7 @@ struct FunctionCompiler {
     }
 
     static func memarg(_ arg: MemArg) -> String {
-        (arg.offset != 0 ? " offset=\(arg.offset)" : "") + " align=\(1 << arg.align)"
+        (arg.memory != 0 ? " \(arg.memory)" : "") + (arg.offset != 0 ? " offset=\(arg.offset)" : "") + " align=\(1 << arg.align)"
     }
 
     /// Implementation limit: frame slots (locals, hidden slots, operand stack) per function.
