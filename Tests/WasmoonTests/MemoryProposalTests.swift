@@ -74,6 +74,27 @@ struct MemoryProposalTests {
         h.expectTrap(.outOfBoundsMemoryAccess, "copy", .i64(0), .i64(0x1_0000_0000), .i64(0))
     }
 
+    /// `(memory i64 1)`, `f(x) = i64.load offset=2^64-1 (x)` (text cannot say that offset: WAT
+    /// stops at 2^32-1). The JIT once overflowed computing offset + size while compiling it.
+    static let largestOffset: [UInt8] = [
+        0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7E, 0x01, 0x7E,
+        0x03, 0x02, 0x01, 0x00, 0x05, 0x03, 0x01, 0x04, 0x01, 0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00,
+        0x0A, 0x12, 0x01, 0x10, 0x00, 0x20, 0x00, 0x29, 0x03,
+        0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x0B,
+    ]
+
+    @Test(arguments: everyTierAndMode)
+    func offsetsNearTwoToTheSixtyFour(_ tier: Tier, _ mode: CompileMode) throws {
+        let runtime = try Runtime(tier: tier, compile: mode)
+        let store = Store(engine: runtime.engine)
+        let linker = Linker(store: store)
+        let instance = try linker.instantiate(try runtime.compile(bytes: Self.largestOffset))
+        let h = InterpreterHarness(runtime: runtime, store: store, linker: linker, instance: instance)
+        for address: UInt64 in [0, 1, 65535, UInt64.max] {
+            h.expectTrap(.outOfBoundsMemoryAccess, "f", .i64(address))
+        }
+    }
+
     static let multiMemory = """
         (module
           (memory $a 1)

@@ -17,7 +17,7 @@ extension FunctionCompiler {
         let index = Int(m.memory)
         let is64 = env.memory64[index]
         if index == 0 && !is64 { return addressOf(o, m.offset, &a) }
-        if is64 && m.offset + UInt64(size) <= UInt64(Memory.guardSize64) {
+        if is64 && m.offset <= UInt64(Memory.guardSize64 - size) {
             return guardedAddress64(o, m, &a)
         }
         let r = is64 ? intoGPR(o, .i64, &a) : intoClean32(o, &a)
