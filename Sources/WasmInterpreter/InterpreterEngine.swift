@@ -19,14 +19,24 @@ public final class InterpreterEngine: ExecutionEngine {
     let callTracer: (any CallTracer)?
     /// When functions are translated.
     public let compileMode: CompileMode
+    /// Translated code checks the epoch against its store's deadline (`Engine.epochInterruption`).
+    public let interruptible: Bool
+    /// Translated code consumes its store's fuel (`Engine.consumesFuel`).
+    public let consumesFuel: Bool
 
-    public init(callTracer: (any CallTracer)? = nil, compileMode: CompileMode = .lazy) {
+    public init(
+        callTracer: (any CallTracer)? = nil, compileMode: CompileMode = .lazy, interruptible: Bool = false,
+        consumesFuel: Bool = false
+    ) {
+        self.consumesFuel = consumesFuel
         self.callTracer = callTracer
         self.compileMode = compileMode
+        self.interruptible = interruptible
     }
 
     public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
-        let code = InterpreterModuleCode(module: module, traced: callTracer != nil)
+        let code = InterpreterModuleCode(
+            module: module, traced: callTracer != nil, interruptible: interruptible, consumesFuel: consumesFuel)
         let owner = UnsafeRawPointer(Unmanaged.passUnretained(code).toOpaque())
         let importCount = code.importedFunctionCount
         // Entries first, so that calls can embed their callees' addresses.

@@ -48,6 +48,10 @@ final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
     let functionTypes: [UInt32]
     /// Calls are translated for the call tracer (see `FunctionTranslator.traced`).
     let traced: Bool
+    /// Functions check the epoch at entries and loop headers (`Engine.epochInterruption`).
+    let interruptible: Bool
+    /// Functions consume their store's fuel (`Engine.consumesFuel`).
+    let consumesFuel: Bool
     /// Guards translation, `sourceMaps` and `allocations`.
     let lock = Mutex()
     /// Per defined function: sorted (code offset, module byte offset) pairs (empty until translated).
@@ -67,7 +71,9 @@ final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
     /// (2^40 words; added to a frame pointer it stays far below 2^64).
     static let untranslatedFrameSize = 1 << 40
 
-    init(module: WasmCore.Module, traced: Bool) {
+    init(module: WasmCore.Module, traced: Bool, interruptible: Bool = false, consumesFuel: Bool = false) {
+        self.interruptible = interruptible
+        self.consumesFuel = consumesFuel
         self.module = module
         self.traced = traced
         importedFunctionCount = module.importedFunctionTypes.count
@@ -131,7 +137,8 @@ final class InterpreterModuleCode: EngineModuleCode, @unchecked Sendable {
                 body: body, decoded: decoded, type: type, functionIndex: UInt32(index), types: module.types,
                 functionTypes: functionTypes, importCount: importedFunctionCount, functionInfos: functions,
                 globalTypes: globalTypes, typing: typing, traced: traced, tagTypes: tagTypes,
-                memory64: module.allMemories.map(\.is64), table64: module.allTables.map { $0.addressType == .i64 })
+                memory64: module.allMemories.map(\.is64), table64: module.allTables.map { $0.addressType == .i64 },
+                interruptible: interruptible, consumesFuel: consumesFuel)
             let (words, frameSize) = try translator.translate(decoded)
             let localSlots = translator.localsEnd - translator.paramCount
             let template = [UInt64](repeating: 0, count: localSlots) + translator.constValues

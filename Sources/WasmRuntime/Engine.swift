@@ -1,3 +1,4 @@
+import CWasmoon
 import WasmCore
 
 /// Which execution tier runs wasm code.
@@ -47,12 +48,39 @@ public final class Engine: Sendable {
     package let backend: any ExecutionEngine
     /// Told about every wasm call when set (`--trace-calls`); the backend was made with it.
     public let callTracer: (any CallTracer)?
+    /// Whether the backend's code checks the epoch against its store's deadline at function
+    /// entries and loop headers (`Store.interrupt`, `Store.setEpochDeadline`); without it,
+    /// nothing is checked and nothing is emitted.
+    public let epochInterruption: Bool
+    /// Whether the backend's code consumes its store's fuel (`FuelMeter`, `Store.setFuel`).
+    public let consumesFuel: Bool
+    /// The engine's epoch: a counter the embedder advances (`incrementEpoch`), which running
+    /// code compares with its store's deadline. Lives as long as the process (engines are few).
+    nonisolated(unsafe) package let epoch: UnsafeMutablePointer<UInt64>
 
     /// Creates an engine. Use `Wasmoon.Runtime` to get one with the right backend for a tier.
-    package init(tier: Tier, backend: any ExecutionEngine, callTracer: (any CallTracer)? = nil) {
+    package init(
+        tier: Tier, backend: any ExecutionEngine, callTracer: (any CallTracer)? = nil, epochInterruption: Bool = false,
+        consumesFuel: Bool = false
+    ) {
+        self.consumesFuel = consumesFuel
         self.tier = tier
         self.backend = backend
         self.callTracer = callTracer
+        self.epochInterruption = epochInterruption
+        epoch = .allocate(capacity: 1)
+        epoch.initialize(to: 0)
+    }
+
+    /// Advances the epoch by one tick (any thread): stores whose deadline it reaches are
+    /// interrupted at their next check.
+    public func incrementEpoch() {
+        epoch.withMemoryRebound(to: Int64.self, capacity: 1) { _ = wasmoon_fetch_add($0, 1) }
+    }
+
+    /// The current epoch.
+    public var currentEpoch: UInt64 {
+        UInt64(bitPattern: epoch.withMemoryRebound(to: Int64.self, capacity: 1) { wasmoon_load_acquire($0) })
     }
 }
 

@@ -1,3 +1,4 @@
+import CWasmoon
 import WasmCore
 
 /// An exported (or importable) entity.
@@ -36,6 +37,11 @@ package struct VMInstanceContext {
     package var typeIDs: UnsafeMutablePointer<Int32>
     /// The owning `Instance` (unretained opaque pointer), for runtime calls out of JIT code.
     package var instance: UnsafeMutableRawPointer? = nil
+    /// The engine's epoch and the store's deadline (epoch interruption: code compares them).
+    package var epoch: UnsafeMutablePointer<UInt64>? = nil
+    package var deadline: UnsafeMutablePointer<UInt64>? = nil
+    /// The store's fuel (fuel metering: code subtracts from it and traps below zero).
+    package var fuel: UnsafeMutablePointer<Int64>? = nil
 }
 
 /// A module instance: the functions, tables, memories and globals of one
@@ -65,6 +71,9 @@ public final class Instance: @unchecked Sendable {
                 memory0: nil, memories: .allocate(capacity: 1), globals: .allocate(capacity: 1), tables: .allocate(capacity: 1),
                 functions: .allocate(capacity: 1), typeIDs: .allocate(capacity: 1)))
         context.pointee.instance = Unmanaged.passUnretained(self).toOpaque()
+        context.pointee.epoch = store.engine.epoch
+        context.pointee.deadline = store.deadline
+        context.pointee.fuel = store.fuel
     }
 
     deinit {
@@ -97,7 +106,8 @@ public final class Instance: @unchecked Sendable {
         context.initialize(
             to: VMInstanceContext(
                 memory0: memories.first?.definition, memories: m, globals: g, tables: t, functions: f, typeIDs: ty,
-                instance: Unmanaged.passUnretained(self).toOpaque()))
+                instance: Unmanaged.passUnretained(self).toOpaque(), epoch: store.engine.epoch, deadline: store.deadline,
+                fuel: store.fuel))
     }
 
     // MARK: Exports
@@ -150,8 +160,62 @@ public final class Store: @unchecked Sendable {
     /// Every exception thrown in this store: an `exnref` is a raw address (see `Exception`).
     private var exceptions: [Exception] = []
     private let lock = Mutex()
+    /// What this store's guests may take (set before instantiating; see `StoreLimits`).
+    public var limits = StoreLimits()
+    private var counts = StoreCounts()
+    /// The epoch at which this store's code traps with `interrupt` (engines with epoch
+    /// interruption only); `UInt64.max`: never.
+    package let deadline: UnsafeMutablePointer<UInt64>
+    /// The fuel this store's code may still consume (engines that consume fuel only).
+    package let fuel: UnsafeMutablePointer<Int64>
 
-    public init(engine: Engine) { self.engine = engine }
+    public init(engine: Engine) {
+        self.engine = engine
+        deadline = .allocate(capacity: 1)
+        deadline.initialize(to: UInt64.max)
+        fuel = .allocate(capacity: 1)
+        fuel.initialize(to: 0)
+    }
+
+    deinit {
+        deadline.deallocate()
+        fuel.deallocate()
+    }
+
+    /// The fuel the store's code may still consume (an engine with `consumesFuel`: about one
+    /// unit per operator; at zero, code traps with `all fuel consumed`). Starts at 0.
+    public var fuelRemaining: UInt64 { UInt64(max(fuel.pointee, 0)) }
+
+    /// Sets the fuel left to `units` (at most `Int64.max`).
+    public func setFuel(_ units: UInt64) { fuel.pointee = Int64(min(units, UInt64(Int64.max))) }
+
+    /// Adds `units` to the fuel left.
+    public func addFuel(_ units: UInt64) {
+        let (sum, overflow) = max(fuel.pointee, 0).addingReportingOverflow(Int64(min(units, UInt64(Int64.max))))
+        fuel.pointee = overflow ? Int64.max : sum
+    }
+
+    /// Interrupts the store's running code (from any thread) at its next check: a function
+    /// entry or a loop header. Needs an engine with `epochInterruption`. The store stays
+    /// interrupted until `setEpochDeadline` gives it a new deadline.
+    public func interrupt() {
+        deadline.withMemoryRebound(to: Int64.self, capacity: 1) { wasmoon_store_release($0, 0) }
+    }
+
+    /// Lets the store's code run until the engine's epoch has advanced `ticks` more times
+    /// (`Engine.incrementEpoch`); `nil`: no deadline.
+    public func setEpochDeadline(afterTicks ticks: UInt64?) {
+        let value = ticks.map { ticks in
+            let (sum, overflow) = engine.currentEpoch.addingReportingOverflow(ticks)
+            return overflow ? UInt64.max : sum
+        } ?? UInt64.max
+        deadline.withMemoryRebound(to: Int64.self, capacity: 1) { wasmoon_store_release($0, Int64(bitPattern: value)) }
+    }
+
+    /// Counts an instance about to define `memories` memories and `tables` tables against `limits`.
+    package func admit(instanceWith memories: Int, tables: Int) throws {
+        try lock.withLock { try counts.add(instanceWith: memories, tables: tables, limits: limits) }
+    }
 
     package func retain(_ instance: Instance) { lock.withLock { instances.append(instance) } }
 

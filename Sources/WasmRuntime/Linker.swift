@@ -109,6 +109,7 @@ extension ImportDescriptor {
 enum Instantiation {
     static func run(module compiled: CompiledModule, imports: [ExternalValue], store: Store) throws -> Instance {
         let module = compiled.module
+        try store.admit(instanceWith: module.memories.count, tables: module.tables.count)
         let instance = Instance(module: compiled, store: store)
         store.retain(instance)
 
@@ -136,7 +137,9 @@ enum Instantiation {
             let id = ids[Int(typeIndex)]
             instance.tags.append(Tag(type: registry.type(for: id), typeID: id))
         }
-        for memoryType in module.memories { instance.memories.append(try Memory(type: memoryType)) }
+        for memoryType in module.memories {
+            instance.memories.append(try Memory(type: memoryType, maxBytes: store.limits.maxMemoryBytes))
+        }
         for global in module.globals {
             let value: Value
             if global.type.valueType == .v128 {
@@ -152,7 +155,7 @@ enum Instantiation {
         for (i, tableType) in module.tables.enumerated() {
             var type = tableType
             if case .ref(let r) = TypeRegistry.canonical(.ref(type.elementType), ids: ids) { type.elementType = r }
-            let table = try Table(type: type)
+            let table = try Table(type: type, maxElements: store.limits.maxTableElements)
             if let initializer = module.tableInitializer(i) {
                 table.fill(raw: try evaluate(initializer, instance: instance))
             }

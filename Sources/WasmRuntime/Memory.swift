@@ -42,12 +42,21 @@ public final class Memory: @unchecked Sendable {
     /// accesses are checked explicitly, so no guard region is needed past it.
     public static let maxPages64: UInt64 = UInt64(8 << 30) / UInt64(pageSize)
 
-    /// Allocates a memory of `type.limits.min` pages.
-    public init(type: MemoryType) throws {
+    /// The most pages this memory may grow to: its type's maximum, the runtime's and the store's limits.
+    public let maxPages: UInt64
+
+    /// Allocates a memory of `type.limits.min` pages, which may grow to `maxBytes` at most
+    /// (a store's limit) besides its type's and the runtime's limits.
+    public init(type: MemoryType, maxBytes: UInt64? = nil) throws {
         let limit = type.is64 ? Memory.maxPages64 : MemoryType.maxPages
         guard type.limits.min <= limit else {
             throw ResourceError("memory size of \(type.limits.min) pages exceeds the \(limit >> 4) MiB this runtime allows")
         }
+        if let maxBytes, type.limits.min > maxBytes / UInt64(Memory.pageSize) {
+            throw ResourceError(
+                "memory of \(type.limits.min * UInt64(Memory.pageSize)) bytes exceeds the limit of \(maxBytes) bytes")
+        }
+        maxPages = min(type.limits.max ?? limit, limit, maxBytes.map { $0 / UInt64(Memory.pageSize) } ?? limit)
         self.type = type
         reservedBytes = type.is64 ? Memory.reservationSize64 : Memory.reservationSize
         guard let p = mmap(nil, reservedBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
@@ -79,12 +88,6 @@ public final class Memory: @unchecked Sendable {
     public var base: UnsafeMutableRawPointer { definition.pointee.base }
     public var byteCount: Int { definition.pointee.byteCount }
     public var pageCount: Int { definition.pointee.byteCount / Memory.pageSize }
-
-    /// Largest page count this memory may reach.
-    public var maxPages: UInt64 {
-        let limit = type.is64 ? Memory.maxPages64 : MemoryType.maxPages
-        return min(type.limits.max ?? limit, limit)
-    }
 
     /// `memory.grow`: returns the old page count, or -1 when the memory cannot grow.
     package func grow(by delta: UInt64) -> Int64 {

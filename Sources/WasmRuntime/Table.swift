@@ -24,8 +24,17 @@ public final class Table: @unchecked Sendable {
     package let definition: UnsafeMutablePointer<VMTableDefinition>
     private var capacity: Int
 
-    public init(type: TableType, initialValue: Value? = nil) throws {
+    /// The most elements this table may grow to: its type's maximum, the runtime's and the store's limits.
+    public let maxCount: UInt64
+
+    /// Allocates a table of `type.limits.min` elements, which may grow to `maxElements` at most
+    /// (a store's limit) besides its type's and the runtime's limits.
+    public init(type: TableType, initialValue: Value? = nil, maxElements: UInt64? = nil) throws {
         guard type.limits.min <= Table.maxElements else { throw ResourceError("table too large") }
+        if let maxElements, type.limits.min > maxElements {
+            throw ResourceError("table of \(type.limits.min) elements exceeds the limit of \(maxElements) elements")
+        }
+        maxCount = min(type.limits.max ?? UInt64.max, Table.maxElements, maxElements ?? UInt64.max)
         elementType = type.elementType
         limits = type.limits
         addressType = type.addressType
@@ -55,8 +64,7 @@ public final class Table: @unchecked Sendable {
     /// `table.grow`: returns the old size, or -1 when the table cannot grow.
     package func grow(by delta: UInt64, fill: UInt64) -> Int64 {
         let old = UInt64(count)
-        let maximum = min(limits.max ?? UInt64.max, Table.maxElements)
-        guard delta <= maximum, old + delta <= maximum else { return -1 }
+        guard delta <= maxCount, old + delta <= maxCount else { return -1 }
         let newCount = Int(old + delta)
         if newCount > capacity {
             let newCapacity = max(newCount, capacity * 2)

@@ -18,6 +18,10 @@ public enum TrapCode: UInt8, Sendable, Hashable, CaseIterable {
     case nullFunctionReference
     /// `throw_ref` of a null reference.
     case nullExceptionReference
+    /// The store's epoch deadline passed (`Store.interrupt`, `--timeout`).
+    case interrupt
+    /// The store's fuel ran out (`Store.setFuel`, `--fuel`).
+    case outOfFuel
 
     public var message: String {
         switch self {
@@ -35,6 +39,8 @@ public enum TrapCode: UInt8, Sendable, Hashable, CaseIterable {
         case .nullReference: "null reference"
         case .nullFunctionReference: "null function reference"
         case .nullExceptionReference: "null exception reference"
+        case .interrupt: "interrupt"
+        case .outOfFuel: "all fuel consumed"
         }
     }
 }

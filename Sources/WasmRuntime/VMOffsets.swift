@@ -9,6 +9,9 @@ package enum VMOffsets {
     package static let tables = offset(\VMInstanceContext.tables)
     package static let functions = offset(\VMInstanceContext.functions)
     package static let typeIDs = offset(\VMInstanceContext.typeIDs)
+    package static let epoch = offset(\VMInstanceContext.epoch)
+    package static let deadline = offset(\VMInstanceContext.deadline)
+    package static let fuel = offset(\VMInstanceContext.fuel)
 
     // VMMemoryDefinition
     package static let memoryBase = offset(\VMMemoryDefinition.base)

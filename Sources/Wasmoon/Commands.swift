@@ -80,6 +80,12 @@ public enum Commands {
         public var memoryHash = false
         /// Print every wasm function entry and exit on stderr (`--trace-calls`; interpreter only for now).
         public var traceCalls = false
+        /// Fuel the guest may spend (`--fuel`).
+        public var fuel: UInt64?
+        /// Interrupt the guest after this many seconds of wall time (`--timeout`).
+        public var timeout: Double?
+        /// No memory may grow past this many bytes (`--max-memory-size`).
+        public var maxMemorySize: UInt64?
         /// The `.wasm` or `.wat` file.
         public var module: String
         /// Everything after MODULE, verbatim.
@@ -119,16 +125,28 @@ public enum Commands {
         }
         let tier = options.noJIT ? Tier.interpreter : Runtime.defaultTier
         let mode = options.compile ?? (options.jitStats ? .eager : .lazy)
+        if options.traceCalls && (options.timeout != nil || options.fuel != nil) {
+            throw WasmoonError.badArgument("--timeout and --fuel do not combine with --trace-calls yet")
+        }
         let runtime =
             try options.traceCalls
             ? Runtime(tier: tier, callTracer: TextCallTracer(output: output), compile: mode)
-            : Runtime(tier: tier, compile: mode)
+            : Runtime(
+                configuration: EngineConfiguration(
+                    tier: tier, compileMode: mode, epochInterruption: options.timeout != nil,
+                    consumeFuel: options.fuel != nil))
         let module = try runtime.loadModule(path: options.module)
         clock.finish("compile")
         // Lazily compiled: what the run compiled, reported when it ends (also by a trap).
         if options.jitStats && mode == .eager { reportJITStats(module, output: output) }
         defer { if options.jitStats && mode == .lazy { reportJITStats(module, output: output) } }
         let store = Store(engine: runtime.engine)
+        store.limits.maxMemoryBytes = options.maxMemorySize
+        if let fuel = options.fuel { store.setFuel(fuel) }
+        // `--timeout`: a timer interrupts the store (its code checks at function entries and loop headers).
+        let timer = DispatchWorkItem { [store] in store.interrupt() }
+        if let seconds = options.timeout { DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: timer) }
+        defer { timer.cancel() }
         let linker = Linker(store: store)
         // WASI preview1 is always available to the guest (as in Wasmtime); the guest
         // sees only the arguments, variables and directories given on the command line.

@@ -22,6 +22,7 @@ import WasmJIT
 @_exported import struct WasmCore.Limits
 @_exported import struct WasmCore.MemoryType
 @_exported import struct WasmCore.TableType
+@_exported import enum WasmCore.AddressType
 @_exported import struct WasmCore.GlobalType
 @_exported import enum WasmCore.Mutability
 @_exported import struct WasmCore.Import
@@ -62,6 +63,26 @@ public struct Runtime: Sendable {
         case .jit:
             guard Runtime.jitAvailable else { throw .tierUnavailable(.jit) }
             engine = Engine(tier: .jit, backend: JITEngine(compileMode: mode))
+        }
+    }
+
+    /// Creates a runtime from a configuration: its tier, when it compiles, and the checks
+    /// that let an embedder stop untrusted guests.
+    public init(configuration: EngineConfiguration) throws(WasmoonError) {
+        let interruptible = configuration.epochInterruption, fuel = configuration.consumeFuel
+        switch configuration.tier {
+        case .interpreter:
+            engine = Engine(
+                tier: .interpreter,
+                backend: InterpreterEngine(
+                    compileMode: configuration.compileMode, interruptible: interruptible, consumesFuel: fuel),
+                epochInterruption: interruptible, consumesFuel: fuel)
+        case .jit:
+            guard Runtime.jitAvailable else { throw .tierUnavailable(.jit) }
+            engine = Engine(
+                tier: .jit,
+                backend: JITEngine(compileMode: configuration.compileMode, interruptible: interruptible, consumesFuel: fuel),
+                epochInterruption: interruptible, consumesFuel: fuel)
         }
     }
 
@@ -246,5 +267,32 @@ public enum WasmoonError: Error, CustomStringConvertible {
         case .exit(let code): return "exit with status \(code)"
         case .other(let message): return message
         }
+    }
+}
+
+/// How a `Runtime`'s engine runs code. The checks for untrusted guests are off by default,
+/// and then nothing is emitted for them.
+public struct EngineConfiguration: Sendable, Hashable {
+    /// The tier that runs wasm code.
+    public var tier: Tier
+    /// When functions are translated or compiled.
+    public var compileMode: CompileMode
+    /// Code checks the engine's epoch against its store's deadline at function entries and
+    /// loop headers, so that `Store.interrupt()` (from any thread) or an epoch deadline
+    /// (`Store.setEpochDeadline`, `Engine.incrementEpoch`) stops it with the trap `interrupt`.
+    public var epochInterruption: Bool
+    /// Code consumes its store's fuel: about one unit per operator, charged at the start of
+    /// each straight-line run; at zero it traps with `all fuel consumed` (`Store.setFuel`,
+    /// `addFuel`, `fuelRemaining`). A store starts with no fuel.
+    public var consumeFuel: Bool
+
+    public init(
+        tier: Tier = Runtime.defaultTier, compileMode: CompileMode = .lazy, epochInterruption: Bool = false,
+        consumeFuel: Bool = false
+    ) {
+        self.tier = tier
+        self.compileMode = compileMode
+        self.epochInterruption = epochInterruption
+        self.consumeFuel = consumeFuel
     }
 }

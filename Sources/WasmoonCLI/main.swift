@@ -29,7 +29,7 @@ extension WasmoonCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a WebAssembly module.",
-            usage: "wasmoon run [--no-jit] [--compile lazy|eager] [--jit-stats] [--timings] [--invoke NAME | --invoke-all] [--wasi-deterministic] [--memory-hash] [--trace-calls] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
+            usage: "wasmoon run [--no-jit] [--compile lazy|eager] [--jit-stats] [--timings] [--invoke NAME | --invoke-all] [--wasi-deterministic] [--memory-hash] [--trace-calls] [--fuel N] [--timeout SECONDS] [--max-memory-size BYTES] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
             discussion: """
                 Options come before MODULE; every word after MODULE is passed on verbatim: \
                 to the function named by --invoke as its arguments (parsed by its parameter types), \
@@ -66,6 +66,15 @@ extension WasmoonCommand {
         @Flag(name: .customLong("trace-calls"), help: "Print every wasm function entry and exit with arguments and results, and traps (stderr). Interpreter only (--no-jit) for now.")
         var traceCalls = false
 
+        @Option(name: .customLong("fuel"), help: ArgumentHelp("The guest may spend this much fuel (about one unit per operator); then it traps with `all fuel consumed` (exit 134).", valueName: "N"))
+        var fuel: UInt64?
+
+        @Option(name: .customLong("timeout"), help: ArgumentHelp("Interrupt the guest after this much wall time: it traps with `interrupt` (exit 134).", valueName: "SECONDS"))
+        var timeout: Double?
+
+        @Option(name: .customLong("max-memory-size"), help: ArgumentHelp("No memory may grow past this many bytes (`memory.grow` returns -1); a module whose initial memory is larger fails to instantiate.", valueName: "BYTES"))
+        var maxMemorySize: UInt64?
+
         @Option(name: .customLong("dir"), help: ArgumentHelp("Preopen a host directory for the guest (WASI).", valueName: "HOST[::GUEST]"))
         var dirs: [String] = []
 
@@ -88,6 +97,9 @@ extension WasmoonCommand {
             if first.hasPrefix("-"), first != "-" {
                 throw ArgumentParser.ValidationError("Unknown option '\(first)'")
             }
+            if let timeout, !(timeout > 0 && timeout.isFinite) {
+                throw ArgumentParser.ValidationError("--timeout takes a positive number of seconds")
+            }
         }
 
         func run() throws {
@@ -103,6 +115,9 @@ extension WasmoonCommand {
             options.wasiDeterministic = wasiDeterministic
             options.memoryHash = memoryHash
             options.traceCalls = traceCalls
+            options.timeout = timeout
+            options.fuel = fuel
+            options.maxMemorySize = maxMemorySize
             throw Exit(status: Commands.run(options))
         }
     }

@@ -74,6 +74,9 @@ int wasmoon_memfd_create(const char *name);
 static inline void wasmoon_store_release(int64_t *address, int64_t value) {
     __atomic_store_n(address, value, __ATOMIC_RELEASE);
 }
+static inline int64_t wasmoon_fetch_add(int64_t *address, int64_t value) {
+    return __atomic_fetch_add(address, value, __ATOMIC_RELAXED);
+}
 static inline int64_t wasmoon_load_acquire(const int64_t *address) {
     return __atomic_load_n(address, __ATOMIC_ACQUIRE);
 }

@@ -201,6 +201,21 @@ private func makeHandler(_ op: Op) -> Handler {
                 let memory = r.pointee.memDef
                 return Interpreter.then(pc + 1, fp, r.pointee.memBase, UInt64(memory.pointee.byteCount), t, r)
             }
+        case .interruptCheck:
+            return { pc, fp, m, ms, t, r in
+                let context = r.pointee.ctx
+                if context.pointee.epoch.unsafelyUnwrapped.pointee >= context.pointee.deadline.unsafelyUnwrapped.pointee {
+                    return Interpreter.trap(.interrupt, pc, fp, r)
+                }
+                return Interpreter.then(pc + 1, fp, m, ms, t, r)
+            }
+        case .consumeFuel:
+            return { pc, fp, m, ms, t, r in
+                let fuel = r.pointee.ctx.pointee.fuel.unsafelyUnwrapped
+                fuel.pointee &-= Int64(Word.index(pc.pointee))
+                if fuel.pointee < 0 { return Interpreter.trap(.outOfFuel, pc, fp, r) }
+                return Interpreter.then(pc + 1, fp, m, ms, t, r)
+            }
         case .clampIndex:
             return { pc, fp, m, ms, t, r in
                 let w = pc.pointee

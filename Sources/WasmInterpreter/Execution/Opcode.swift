@@ -264,6 +264,12 @@ enum Op: UInt16, CaseIterable {
     /// `fp[C] = min(fp[A], 2^32 - 1)`: a table64 index, for the table instructions, which read
     /// u32 indices (no table holds 2^32 - 1 elements, so the clamped index is out of bounds).
     case clampIndex
+    /// Trap `interrupt` once the engine's epoch has reached the store's deadline (at function
+    /// entries and loop headers, with epoch interruption only).
+    case interruptCheck
+    /// Subtract bits 16..<48 from the store's fuel; below zero, trap `all fuel consumed` (at the
+    /// start of every straight-line run, with fuel metering only: `FuelMeter`).
+    case consumeFuel
 }
 
 /// Which pairs of numeric instructions fuse into one `Op`, and how. Three families, for

@@ -157,6 +157,10 @@ struct FunctionTranslator {
     /// Whether each memory (imports first) is 64-bit, and each table.
     let memory64: [Bool]
     let table64: [Bool]
+    /// Emit `interruptCheck` at the function's entry and every loop header (epoch interruption).
+    let interruptible: Bool
+    /// Emit `consumeFuel` at the start of every straight-line run (fuel metering, `FuelMeter`).
+    let consumesFuel: Bool
 
     /// Constants beyond this many distinct values are materialised by instructions.
     static let maxPooledConstants = 128
@@ -169,8 +173,10 @@ struct FunctionTranslator {
         body: FunctionBody, decoded: DecodedBody, type: FuncType, functionIndex: UInt32, types: [FuncType], functionTypes: [UInt32],
         importCount: Int, functionInfos: UnsafeMutablePointer<FunctionInfo>, globalTypes: [ValueType] = [],
         typing: FunctionValidator? = nil, traced: Bool = false, tagTypes: [FuncType] = [], memory64: [Bool] = [],
-        table64: [Bool] = []
+        table64: [Bool] = [], interruptible: Bool = false, consumesFuel: Bool = false
     ) {
+        self.interruptible = interruptible
+        self.consumesFuel = consumesFuel
         self.memory64 = memory64
         self.table64 = table64
         self.traced = traced
@@ -366,6 +372,8 @@ struct FunctionTranslator {
     /// Translates the body. Returns the code and the frame size.
     mutating func translate(_ body: DecodedBody) throws -> (code: [UInt64], frameSize: Int) {
         controls.append(ControlFrame(kind: .function, height: 0, paramCount: 0, resultCount: resultCount))
+        if interruptible { emit(Word.make(.interruptCheck)) }
+        chargeFuel(forRunAt: 0, body.instructions)
         for (i, ins) in body.instructions.enumerated() {
             defer {
                 // The validator sees every instruction, reachable or not, after it was translated.
@@ -401,11 +409,19 @@ struct FunctionTranslator {
             // (calls of a function with thousands of results; found by fuzzing).
             if stackBase + maxDepth > 0xFFFF { throw frameTooLarge(stackBase + maxDepth) }
             if controls.isEmpty { break }
+            if consumesFuel && FuelMeter.endsRun(ins) { chargeFuel(forRunAt: i + 1, body.instructions) }
         }
         threadReturns()
         let frameSize = max(stackBase + maxDepth, resultCount, paramCount)
         guard frameSize <= 0xFFFF else { throw frameTooLarge(frameSize) }
         return (code, frameSize)
+    }
+
+    /// Fuel metering: charges the straight-line run at `start` (reachable code only).
+    mutating func chargeFuel(forRunAt start: Int, _ instructions: [Instruction]) {
+        guard consumesFuel, reachable, start < instructions.count else { return }
+        let cost = FuelMeter.runCost(from: start, in: instructions)
+        emit(Word.make(.consumeFuel, index: Int(min(cost, Int64(UInt32.max)))))
     }
 
     /// Frame slots are 16-bit operand fields.

@@ -26,6 +26,9 @@ extension FunctionTranslator {
         if kind == .loop {
             placeLabel()
             c.loopStart = code.count
+            // Every iteration passes the check (and no loop rotation skips it: a head branch
+            // must start the loop).
+            if interruptible { emit(Word.make(.interruptCheck)) }
         }
         controls.append(c)
     }

@@ -331,6 +331,7 @@ struct FunctionCompiler {
         resetRsp(&a)
         a.cmp(.i64, .rsp, Mem(.r13, JITThreadState.stackLimitOffset))
         a.j(.b, trapLabel(&a, .callStackExhausted))
+        emitInterruptCheck(&a)
         if hasHandlers {  // the landings reload them from here
             a.mov(.i64, Mem(.rbp, -8), .r15)
             a.mov(.i64, Mem(.rbp, -16), .r14)
@@ -359,6 +360,7 @@ struct FunctionCompiler {
                                 results: RawValue.slotCount(type.results), hidden: -1))
         let instructions = code.instructions
         var idx = 0
+        emitFuelCharge(forRunAt: 0, &a)
         while idx < instructions.count {
             let ins = instructions[idx]
             if env.listing { a.comment("@\(String(code.offsets[idx], radix: 16)) \(Self.describe(ins))") }
@@ -372,6 +374,7 @@ struct FunctionCompiler {
                 fusedNext = false
                 idx += 1
             }
+            if env.consumesFuel && FuelMeter.endsRun(instructions[idx]) { emitFuelCharge(forRunAt: idx + 1, &a) }
             idx += 1
         }
         // Epilogue: results from slots 0..<R to the caller's area.
@@ -461,6 +464,7 @@ struct FunctionCompiler {
             let (p, r) = blockArity(bt)
             let l = a.newLabel("loop")
             a.bind(l)
+            emitInterruptCheck(&a)
             controls.append(Control(kind: .loop, label: l, elseLabel: nil, height: sp - p, params: p, results: r,
                                     hidden: -1, blockType: bt))
         case .else:

@@ -43,6 +43,10 @@ struct ModuleEnv {
     var memory64: [Bool]
     /// Whether each table (imports first) is indexed by i64 (table64).
     var table64: [Bool]
+    /// Emit the epoch check at function entries and loop headers (`Engine.epochInterruption`).
+    var interruptible = false
+    /// Emit fuel charges at the start of every straight-line run (`Engine.consumesFuel`).
+    var consumesFuel = false
 
     func globalIsVector(_ i: Int) -> Bool { i < vectorGlobals.count && vectorGlobals[i] }
 
@@ -154,14 +158,21 @@ public final class JITEngine: ExecutionEngine {
 
     /// When functions are compiled.
     public let compileMode: CompileMode
+    /// Compiled code checks the epoch against its store's deadline (`Engine.epochInterruption`).
+    public let interruptible: Bool
+    /// Compiled code consumes its store's fuel (`Engine.consumesFuel`).
+    public let consumesFuel: Bool
 
     public init(
-        callTracer: (any CallTracer)? = nil, features: CPUFeatures = .configured, compileMode: CompileMode = .lazy
+        callTracer: (any CallTracer)? = nil, features: CPUFeatures = .configured, compileMode: CompileMode = .lazy,
+        interruptible: Bool = false, consumesFuel: Bool = false
     ) {
         listing = false
+        self.consumesFuel = consumesFuel
         self.callTracer = callTracer
         self.features = features
         self.compileMode = compileMode
+        self.interruptible = interruptible
         wasmoon_install_signal_handlers()
     }
 
@@ -170,29 +181,37 @@ public final class JITEngine: ExecutionEngine {
         callTracer = nil
         self.features = features
         compileMode = .eager
+        interruptible = false
+        consumesFuel = false
         wasmoon_install_signal_handlers()
     }
 
     public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
         if compileMode == .lazy && !listing {
-            return try JITModuleCode.prepareLazily(module, traced: callTracer != nil, features: features)
+            return try JITModuleCode.prepareLazily(
+                module, traced: callTracer != nil, features: features, interruptible: interruptible,
+                consumesFuel: consumesFuel)
         }
         var a = X64Assembler(capacity: 64 * 1024, listing: listing)
-        return try JITEngine.compile(module, &a, listing: listing, traced: callTracer != nil, features: features)
+        return try JITEngine.compile(
+            module, &a, listing: listing, traced: callTracer != nil, features: features, interruptible: interruptible,
+            consumesFuel: consumesFuel)
     }
 
     /// Compiles every defined function into one assembler (eager mode, listings).
     static func compile(
         _ module: WasmCore.Module, _ a: inout X64Assembler, listing: Bool, traced: Bool = false,
-        features: CPUFeatures
+        features: CPUFeatures, interruptible: Bool = false, consumesFuel: Bool = false
     ) throws -> JITModuleCode {
         let t0 = clock()
         let importCount = module.importedFunctionTypes.count
         var labels: [Label] = []
         for i in 0..<module.codes.count { labels.append(a.newLabel("func\(importCount + i)")) }
         let stubs = Stubs.emit(&a)
-        let env = ModuleEnv(module: module, calls: .direct(labels), trapTail: stubs.trapTail, hostStub: stubs.hostStub,
+        var env = ModuleEnv(module: module, calls: .direct(labels), trapTail: stubs.trapTail, hostStub: stubs.hostStub,
                             resumeStub: stubs.resumeStub, listing: listing, traced: traced, features: features)
+        env.interruptible = interruptible
+        env.consumesFuel = consumesFuel
         var map = CodeMap()
         for i in 0..<module.codes.count {
             let f0 = clock()

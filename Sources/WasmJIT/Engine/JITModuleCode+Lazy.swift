@@ -39,7 +39,10 @@ extension JITModuleCode {
     /// Sets up a validated module's code space: trampolines and stubs; functions whose
     /// frames may come near the JIT's limit are compiled right away, so that a frame too
     /// large is refused before anything runs, as in eager mode.
-    static func prepareLazily(_ module: WasmCore.Module, traced: Bool, features: CPUFeatures) throws -> JITModuleCode {
+    static func prepareLazily(
+        _ module: WasmCore.Module, traced: Bool, features: CPUFeatures, interruptible: Bool = false,
+        consumesFuel: Bool = false
+    ) throws -> JITModuleCode {
         let t0 = clock()
         let count = module.codes.count
         // One table word per function, and one for the module code object.
@@ -92,8 +95,10 @@ extension JITModuleCode {
         a.finish()
         if let error = a.completionError { throw JITError("internal compiler error: \(error)") }
         guard try space.append(a) == 0 else { throw JITError("internal compiler error: stubs not at the space's start") }
-        let env = ModuleEnv(module: module, calls: .direct([]), trapTail: stubs.trapTail, hostStub: stubs.hostStub,
+        var env = ModuleEnv(module: module, calls: .direct([]), trapTail: stubs.trapTail, hostStub: stubs.hostStub,
                             resumeStub: stubs.resumeStub, listing: false, traced: traced, features: features)
+        env.interruptible = interruptible
+        env.consumesFuel = consumesFuel
         let code = JITModuleCode(lazy: space, module: module, env: env, entryOffset: stubs.entry,
                                  trapStubOffset: stubs.trapStub, trapTailOffset: a.offset(of: stubs.trapTail) ?? 0,
                                  hostStubOffset: a.offset(of: stubs.hostStub) ?? 0,
