@@ -372,7 +372,7 @@ struct FunctionTranslator {
     /// Translates the body. Returns the code and the frame size.
     mutating func translate(_ body: DecodedBody) throws -> (code: [UInt64], frameSize: Int) {
         controls.append(ControlFrame(kind: .function, height: 0, paramCount: 0, resultCount: resultCount))
-        if interruptible { emit(Word.make(.interruptCheck)) }
+        if interruptible && InterruptChecks.needsEntryCheck(body.instructions) { emit(Word.make(.interruptCheck)) }
         chargeFuel(forRunAt: 0, body.instructions)
         for (i, ins) in body.instructions.enumerated() {
             defer {

@@ -3,7 +3,8 @@ import WasmRuntime
 /// The checks that let an embedder stop untrusted code: emitted only when the engine asks for
 /// them, so that code without them pays nothing.
 extension FunctionCompiler {
-    /// Epoch interruption (`Engine.epochInterruption`), at function entries and loop headers:
+    /// Epoch interruption (`Engine.epochInterruption`), at loop headers and the entries of
+    /// functions that loop or call (`InterruptChecks`):
     /// trap with `interrupt` once the engine's epoch has reached the store's deadline. Two loads
     /// through the instance context and a compare; rax and rcx are free at both places (the
     /// prologue has not loaded anything yet; a loop header follows a flush of the value stack).

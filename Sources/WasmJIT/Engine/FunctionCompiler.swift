@@ -331,7 +331,7 @@ struct FunctionCompiler {
         resetRsp(&a)
         a.cmp(.i64, .rsp, Mem(.r13, JITThreadState.stackLimitOffset))
         a.j(.b, trapLabel(&a, .callStackExhausted))
-        emitInterruptCheck(&a)
+        if env.interruptible && InterruptChecks.needsEntryCheck(code.instructions) { emitInterruptCheck(&a) }
         if hasHandlers {  // the landings reload them from here
             a.mov(.i64, Mem(.rbp, -8), .r15)
             a.mov(.i64, Mem(.rbp, -16), .r14)
