@@ -5,6 +5,24 @@ import Wasmoon
 /// a host function defined with `Linker.defineFunction`, calls both ways.
 @Suite("Embedding API")
 struct EmbeddingTests {
+    /// Typed access to values: each accessor reads its own type and nothing else.
+    @Test func valueAccessors() throws {
+        let runtime = try Runtime(tier: .interpreter)
+        let instance = try Linker(store: Store(engine: runtime.engine)).instantiate(try runtime.compile(wat: """
+            (module (func (export "mix") (param i32 i64 f32 f64) (result i64 f64)
+              (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1))
+              (f64.add (f64.promote_f32 (local.get 2)) (local.get 3))))
+            """))
+        let results = try instance.function("mix")!.call([.int32(-5), .int64(-7), .float32(1.5), .float64(0.25)])
+        #expect(results[0].int64 == -12)
+        #expect(results[0].i64 == UInt64(bitPattern: -12))
+        #expect(results[0].i32 == nil && results[0].double == nil)
+        #expect(results[1].double == 1.75)
+        #expect(Value.int32(-1).i32 == UInt32.max && Value.int32(-1).int32 == -1)
+        #expect(Value.float32(2.5).float == 2.5 && Value.float32(2.5).double == nil)
+        #expect(Value.v128(.zero).v128 == .zero && Value.i64(1).v128 == nil)
+    }
+
     @Test func hostFunctionCalledFromWasm() throws {
         let runtime = try Runtime(tier: .interpreter)
         let module = try runtime.compile(
