@@ -14,23 +14,19 @@ Environment: WASMOON (default .build/release/wasmoon), WASMOON_SHARED (default .
 import argparse
 import datetime
 import json
-import math
 import os
 import statistics
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import geomean, report, run  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("WASMOON_SHARED", os.path.join(os.path.dirname(REPO), "shared"))
 WASMOON = os.environ.get("WASMOON", os.path.join(REPO, ".build", "release", "wasmoon"))
 CONFIGS = [("off", []), ("epoch", ["--timeout", "100000"]), ("fuel", ["--fuel", str(2**63 - 1)])]
 
-
-def cpu_of(argv):
-    """(user+sys CPU seconds, exit code) of one fresh process."""
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    return usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status)
 
 
 def main():
@@ -48,7 +44,7 @@ def main():
     for _ in range(args.runs):
         for name in names:
             for config, flags in CONFIGS:
-                cpu, code = cpu_of([WASMOON, "run"] + tier + flags + [os.path.join(folder, name + ".wasm")])
+                cpu, code, _ = run([WASMOON, "run"] + tier + flags + [os.path.join(folder, name + ".wasm")])
                 if code != expected[name]["exit"]:
                     sys.exit(f"{name} ({config}): exit {code}, expected {expected[name]['exit']}")
                 times[(name, config)].append(cpu)
@@ -64,13 +60,9 @@ def main():
             ratios[c].append(med[c] / med["off"])
         lines.append(f"| {name} | {med['off']:.3f} | {med['epoch']:.3f} | {med['fuel']:.3f} | "
                      f"{med['epoch'] / med['off']:.3f} | {med['fuel'] / med['off']:.3f} |")
-    geo = {c: math.exp(sum(map(math.log, r)) / len(r)) for c, r in ratios.items()}
+    geo = {c: geomean(r) for c, r in ratios.items()}
     lines.append(f"| **geometric mean** | | | | **{geo['epoch']:.3f}** | **{geo['fuel']:.3f}** |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(text)
+    report(lines, args.out)
 
 
 if __name__ == "__main__":

@@ -31,14 +31,15 @@ Environment: WASMOON, WASMOON_SHARED (the shared/ folder, default ../shared).
 """
 import argparse
 import datetime
-import math
 import os
 import platform
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import geomean, report, run  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FOLDER = os.path.join(REPO, "tests", "memory64-kernels")
@@ -56,29 +57,6 @@ def expected():
     return out
 
 
-def run(argv, timeout):
-    """(cpu seconds, exit code or None on timeout, stdout) of one fresh process."""
-    with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout if timeout else None
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if deadline else 0)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                proc.kill()
-                _, status, usage = os.wait4(proc.pid, 0)
-                proc.returncode = -9
-                return usage.ru_utime + usage.ru_stime, None, b""
-            time.sleep(0.02)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        return usage.ru_utime + usage.ru_stime, proc.returncode, out.read()
-
-
-def geomean(xs):
-    xs = [x for x in xs if x]
-    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
 
 
 def main():
@@ -187,11 +165,7 @@ def main():
         row.append(f"{gm:.2f}" if gm else "–")
     lines.append("| " + " | ".join(row) + " |")
     lines += ["", f"Load average at the end: {os.getloadavg()[0]:.1f}."]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(text)
+    report(lines, args.out)
 
 
 if __name__ == "__main__":

@@ -25,13 +25,15 @@ Environment: WASMOON, WASMOON_SHARED (the shared/ folder, default ../shared), WA
 """
 import argparse
 import datetime
-import math
 import os
 import platform
 import statistics
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import geomean, report, run  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FOLDER = os.path.join(REPO, "tests", "simd-programs")
@@ -51,18 +53,6 @@ def programs():
     return out
 
 
-def run(argv):
-    """(cpu seconds, exit code, stdout) of one fresh process."""
-    with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        out.seek(0)
-        return usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status), out.read()
-
-
-def geomean(xs):
-    xs = [x for x in xs if x]
-    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
 
 
 def main():
@@ -142,11 +132,7 @@ def main():
                      + " | ".join(f"{geomean(columns[r]):.2f}" if geomean(columns[r]) else "–" for r in ratios) + " |")
         lines.append("")
     lines.append(f"Load average at the end: {os.getloadavg()[0]:.1f}.")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(text)
+    report(lines, args.out)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ public struct Caller {
 
     /// The calling instance's memory exported as `"memory"` (the WASI convention), else its
     /// memory 0, if it has one.
-    public var memory: Memory? { instance?.memory("memory") ?? instance?.memories.first }
+    public var memory: Memory? { instance?.exportedMemory ?? instance?.memories.first }
 
     /// The calling instance's memory `index` (multi-memory), if it has one.
     public func memory(at index: Int) -> Memory? {

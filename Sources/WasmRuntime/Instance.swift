@@ -137,7 +137,12 @@ public final class Instance: @unchecked Sendable {
     package func addExport(_ name: String, _ value: ExternalValue) {
         exportNames.append(name)
         exportsByName[WasmName(name)] = value
+        if name == "memory", case .memory(let m) = value { exportedMemory = m }
     }
+
+    /// The memory exported as `"memory"` (WASI's), kept at instantiation so that host calls
+    /// need no lookup.
+    package private(set) var exportedMemory: Memory?
 
     /// The first memory (memory index 0), if any.
     public var defaultMemory: Memory? { memories.first }

@@ -21,16 +21,7 @@ import Wasmoon
     }
 
     /// tests/decoder-spec-differences.txt: "PATH:LINE" → reason.
-    static let knownDifferences: [String: String] = {
-        let url = SharedData.repoRoot.appendingPathComponent("tests/decoder-spec-differences.txt")
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [:] }
-        var out: [String: String] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let colon = line.range(of: ": ") else { continue }
-            out[String(line[..<colon.lowerBound])] = String(line[colon.upperBound...])
-        }
-        return out
-    }()
+    static let knownDifferences = SharedData.lineList("tests/decoder-spec-differences.txt")
 
     @Test func knownDifferencesAreReadable() {
         #expect(Self.knownDifferences.keys.allSatisfy { $0.hasPrefix("core/") || $0.hasPrefix("wasm-2.0/") })

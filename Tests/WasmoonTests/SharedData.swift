@@ -50,8 +50,11 @@ enum SharedData {
 
     /// tests/spec-known-failures.txt: "PATH:LINE" → reason, for assertions of the gate that fail
     /// because of the text front end (WasmKit's WAT).
-    static let knownSpecFailures: [String: String] = {
-        let url = repoRoot.appendingPathComponent("tests/spec-known-failures.txt")
+    static let knownSpecFailures = lineList("tests/spec-known-failures.txt")
+
+    /// A checked-in list of `PATH:LINE: REASON` lines (comments start with `#`): "PATH:LINE" → reason.
+    static func lineList(_ path: String) -> [String: String] {
+        let url = repoRoot.appendingPathComponent(path)
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [:] }
         var out: [String: String] = [:]
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
@@ -59,7 +62,7 @@ enum SharedData {
             out[String(line[..<colon.lowerBound])] = String(line[colon.upperBound...])
         }
         return out
-    }()
+    }
 
     /// Is line `line` of the spec script at `url` listed in tests/spec-known-failures.txt?
     static func isKnownSpecFailure(_ url: URL, line: Int) -> Bool {

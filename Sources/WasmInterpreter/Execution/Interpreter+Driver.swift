@@ -181,10 +181,10 @@ extension Interpreter {
         case .memoryInit:
             let memory = inst.memories[Int(truncatingIfNeeded: pc[1] &>> 32)]
             let segment = inst.dataSegments[Int(truncatingIfNeeded: pc[1] & 0xFFFF_FFFF)]
-            do {
+            try trapping(r) { () throws(Trap) in
                 try memory.initialize(
                     at: operand(Word.a(w), memory.type.addressType), from: segment, offset: UInt64(b), count: UInt64(c))
-            } catch { throw makeTrap(error.code, r) }
+            }
             r.pc += 2
         case .dataDrop:
             inst.dataSegments[Word.index(w)] = []
@@ -193,19 +193,19 @@ extension Interpreter {
             let dst = inst.memories[Int(truncatingIfNeeded: pc[1] & 0xFFFF_FFFF)]
             let src = inst.memories[Int(truncatingIfNeeded: pc[1] &>> 32)]
             let (d, s) = (dst.type.addressType, src.type.addressType)
-            do {
+            try trapping(r) { () throws(Trap) in
                 try dst.copy(
                     to: operand(Word.a(w), d), from: operand(Word.b(w), s), count: operand(Word.c(w), .min(d, s)), in: src)
-            } catch { throw makeTrap(error.code, r) }
+            }
             r.pc += 2
         case .memoryFill:
             let memory = inst.memories[Int(truncatingIfNeeded: pc[1])]
             let type = memory.type.addressType
-            do {
+            try trapping(r) { () throws(Trap) in
                 try memory.fill(
                     at: operand(Word.a(w), type), value: UInt8(truncatingIfNeeded: fp[Word.b(w)]),
                     count: operand(Word.c(w), type))
-            } catch { throw makeTrap(error.code, r) }
+            }
             r.pc += 2
         case .tableGrow:
             let table = inst.tables[Int(truncatingIfNeeded: pc[1])]
@@ -214,26 +214,26 @@ extension Interpreter {
         case .tableFill:
             let table = inst.tables[Int(truncatingIfNeeded: pc[1])]
             let type = table.addressType
-            do {
+            try trapping(r) { () throws(Trap) in
                 try table.fill(at: operand(Word.a(w), type), value: fp[Word.b(w)], count: operand(Word.c(w), type))
-            } catch { throw makeTrap(error.code, r) }
+            }
             r.pc += 2
         case .tableCopy:
             let dst = inst.tables[Int(truncatingIfNeeded: pc[1] & 0xFFFF_FFFF)]
             let src = inst.tables[Int(truncatingIfNeeded: pc[1] &>> 32)]
             let (d, s) = (dst.addressType, src.addressType)
-            do {
+            try trapping(r) { () throws(Trap) in
                 try dst.copy(
                     to: operand(Word.a(w), d), from: operand(Word.b(w), s), count: operand(Word.c(w), .min(d, s)), in: src)
-            } catch { throw makeTrap(error.code, r) }
+            }
             r.pc += 2
         case .tableInit:
             let table = inst.tables[Int(truncatingIfNeeded: pc[1] & 0xFFFF_FFFF)]
             let segment = inst.elementSegments[Int(truncatingIfNeeded: pc[1] &>> 32)]
-            do {
+            try trapping(r) { () throws(Trap) in
                 try table.initialize(
                     at: operand(Word.a(w), table.addressType), from: segment, offset: UInt64(b), count: UInt64(c))
-            } catch { throw makeTrap(error.code, r) }
+            }
             r.pc += 2
         case .elemDrop:
             inst.elementSegments[Word.index(w)] = []
@@ -241,6 +241,12 @@ extension Interpreter {
         default:
             throw InterpreterError("internal interpreter error: \(Word.op(w)) is not a slow instruction")
         }
+    }
+
+    /// Runs a bulk operation of `Memory`/`Table`; its trap gets the running frames' backtrace.
+    @inline(__always)
+    static func trapping(_ r: Registers, _ body: () throws(Trap) -> Void) throws(Trap) {
+        do throws(Trap) { try body() } catch { throw makeTrap(error.code, r) }
     }
 
     /// The function a `call_indirect` reaches, after its checks (which trap).
