@@ -29,22 +29,31 @@ let package = Package(
         .target(name: "WasmJIT", dependencies: ["WasmCore", "WasmRuntime", "CWasmoon"]),
         // WASI preview1 (wasi_snapshot_preview1) host functions, sandboxed to preopened directories.
         .target(name: "WasmoonWASI", dependencies: ["WasmCore", "WasmRuntime"]),
-        // Public facade: runtime configuration, WAT front end, WAST script runner.
+        // The library embedders import: runtime configuration, the text front end, value formats,
+        // one error type; re-exports the runtime API and WASI.
         .target(
             name: "Wasmoon",
             dependencies: [
                 "WasmCore", "WasmRuntime", "WasmInterpreter", "WasmJIT", "WasmoonWASI",
                 .product(name: "WAT", package: "WasmKit"),
             ]),
-        // The `wasmoon` command line.
+        // The WAST script runner (`wasmoon test`, the spec gate): not part of the library product.
+        .target(
+            name: "WasmoonWAST",
+            dependencies: ["Wasmoon", "WasmCore", .product(name: "WAT", package: "WasmKit")]),
+        // What each `wasmoon` subcommand does, callable in-process (tests drive it without a shell).
+        .target(
+            name: "WasmoonCommands",
+            dependencies: ["Wasmoon", "WasmoonWAST", "WasmCore", "WasmJIT", "WasmoonWASI"]),
+        // The `wasmoon` command line: argument parsing only.
         .executableTarget(
             name: "WasmoonCLI",
-            dependencies: ["Wasmoon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["WasmoonCommands", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(
             name: "WasmoonTests",
             dependencies: [
-                "Wasmoon", "WasmCore", "WasmRuntime", "WasmInterpreter", "WasmJIT", "WasmoonWASI",
-                .product(name: "WAT", package: "WasmKit"),
+                "Wasmoon", "WasmoonWAST", "WasmoonCommands", "WasmCore", "WasmRuntime", "WasmInterpreter",
+                "WasmJIT", "WasmoonWASI", .product(name: "WAT", package: "WasmKit"),
             ]),
     ]
 )

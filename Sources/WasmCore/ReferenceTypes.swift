@@ -63,8 +63,11 @@ public enum HeapType: Hashable, Sendable, CustomStringConvertible {
     /// A type index into the module's type section.
     case concrete(UInt32)
 
+    /// `func`: the abstract heap type of every function reference.
     public static let function = HeapType.abstract(.function)
+    /// `extern`: the abstract heap type of every host (external) reference.
     public static let extern = HeapType.abstract(.extern)
+    /// `exn`: the abstract heap type of every exception reference (exception handling).
     public static let exception = HeapType.abstract(.exception)
 
     /// The top of the type's hierarchy: which kind of reference its values are. A type index
@@ -86,9 +89,12 @@ public enum HeapType: Hashable, Sendable, CustomStringConvertible {
 
 /// A reference type: `(ref null? heaptype)`.
 public struct RefType: Hashable, Sendable, CustomStringConvertible {
+    /// Whether null is a value of the type (`ref null …`).
     public var isNullable: Bool
+    /// The heap type the references point into.
     public var heapType: HeapType
 
+    /// `(ref null heapType)` when `nullable`, else `(ref heapType)`.
     @inlinable
     public init(nullable: Bool, _ heapType: HeapType) {
         isNullable = nullable
@@ -102,6 +108,7 @@ public struct RefType: Hashable, Sendable, CustomStringConvertible {
     /// `exnref` = `(ref null exn)`.
     public static let exnref = RefType(nullable: true, .exception)
 
+    /// This reference type as a value type (`ValueType.ref`).
     public var valueType: ValueType { .ref(self) }
 
     /// The abbreviations where they exist (`funcref`, `externref`, `exnref`, `nullfuncref`, …).

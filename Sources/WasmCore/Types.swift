@@ -13,11 +13,16 @@ public enum ValueType: Hashable, Sendable, CustomStringConvertible {
     case v128
     case ref(RefType)
 
+    /// `funcref`: a nullable reference to any function, `(ref null func)`.
     public static let funcref = ValueType.ref(.funcref)
+    /// `externref`: a nullable reference to a host value, `(ref null extern)`.
     public static let externref = ValueType.ref(.externref)
+    /// `exnref`: a nullable reference to a caught exception, `(ref null exn)` (exception handling).
     public static let exnref = ValueType.ref(.exnref)
 
+    /// Whether this is a reference type (`ref`), not a number or a vector.
     @inlinable public var isReference: Bool { if case .ref = self { true } else { false } }
+    /// Whether this is a number or vector type (`i32`, `i64`, `f32`, `f64`, `v128`), not a reference.
     @inlinable public var isNumeric: Bool { !isReference }
 
     /// The reference type, for a reference.
@@ -45,12 +50,14 @@ public struct V128: Hashable, Sendable, CustomStringConvertible {
     /// Bytes 8..<16.
     public var high: UInt64
 
+    /// A vector from its two halves: bytes 0..<8 in `low`, bytes 8..<16 in `high`.
     @inlinable
     public init(low: UInt64, high: UInt64) {
         self.low = low
         self.high = high
     }
 
+    /// The vector with all 128 bits zero.
     @inlinable public static var zero: V128 { V128(low: 0, high: 0) }
 
     /// The 16 bytes in memory order.
@@ -81,9 +88,12 @@ public struct V128: Hashable, Sendable, CustomStringConvertible {
 
 /// A function signature.
 public struct FuncType: Hashable, Sendable, CustomStringConvertible {
+    /// The parameter types, in order.
     public var params: [ValueType]
+    /// The result types, in order (several with multi-value).
     public var results: [ValueType]
 
+    /// A signature taking `params` and returning `results`.
     public init(params: [ValueType], results: [ValueType]) {
         self.params = params
         self.results = results
@@ -97,9 +107,12 @@ public struct FuncType: Hashable, Sendable, CustomStringConvertible {
 
 /// Size limits of a table (in elements) or memory (in 64 KiB pages).
 public struct Limits: Hashable, Sendable {
+    /// The minimum size: pages for a memory, elements for a table.
     public var min: UInt64
+    /// The maximum size, in the same unit; nil when the table or memory has none.
     public var max: UInt64?
 
+    /// Limits of at least `min` and, when given, at most `max`.
     public init(min: UInt64, max: UInt64? = nil) {
         self.min = min
         self.max = max
@@ -120,11 +133,16 @@ public enum AddressType: UInt8, Hashable, Sendable {
     public static func min(_ a: AddressType, _ b: AddressType) -> AddressType { a == .i64 && b == .i64 ? .i64 : .i32 }
 }
 
+/// The type of a table: its element reference type, size limits and address type.
 public struct TableType: Hashable, Sendable {
+    /// The reference type of the table's elements.
     public var elementType: RefType
+    /// The table's initial and maximum sizes, in elements.
     public var limits: Limits
+    /// The type of the table's indices: `i32`, or `i64` for a 64-bit table (memory64).
     public var addressType: AddressType
 
+    /// A table type; 32-bit unless `addressType` says otherwise.
     public init(elementType: RefType, limits: Limits, addressType: AddressType = .i32) {
         self.elementType = elementType
         self.limits = limits
@@ -135,11 +153,16 @@ public struct TableType: Hashable, Sendable {
     public var maxElements: UInt64 { addressType == .i64 ? UInt64.max : UInt64(UInt32.max) }
 }
 
+/// The type of a linear memory: its size limits in 64 KiB pages, sharing and address type.
 public struct MemoryType: Hashable, Sendable {
+    /// The memory's initial and maximum sizes, in 64 KiB pages.
     public var limits: Limits
+    /// Whether the memory is shared (the threads proposal; refused by this runtime).
     public var shared: Bool
+    /// The type of the memory's addresses: `i32`, or `i64` for a 64-bit memory (memory64).
     public var addressType: AddressType
 
+    /// A memory type; unshared and 32-bit unless told otherwise.
     public init(limits: Limits, shared: Bool = false, addressType: AddressType = .i32) {
         self.limits = limits
         self.shared = shared
@@ -153,18 +176,24 @@ public struct MemoryType: Hashable, Sendable {
 
     /// The largest page count this memory type may declare.
     public var maxDeclarablePages: UInt64 { addressType == .i64 ? MemoryType.maxPages64 : MemoryType.maxPages }
+    /// Whether this is a 64-bit memory (memory64), addressed with `i64`.
     public var is64: Bool { addressType == .i64 }
 }
 
+/// Whether a global is immutable (`const`, 0) or mutable (`var`, 1), by its binary encoding.
 public enum Mutability: UInt8, Hashable, Sendable {
     case constant = 0
     case variable = 1
 }
 
+/// The type of a global: the type of its value and whether `global.set` may change it.
 public struct GlobalType: Hashable, Sendable {
+    /// The type of the value the global holds.
     public var valueType: ValueType
+    /// Whether the global is constant or mutable.
     public var mutability: Mutability
 
+    /// A global type holding `valueType`, constant or mutable as `mutability` says.
     public init(valueType: ValueType, mutability: Mutability) {
         self.valueType = valueType
         self.mutability = mutability

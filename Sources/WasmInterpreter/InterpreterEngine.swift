@@ -88,6 +88,19 @@ public final class InterpreterEngine: ExecutionEngine {
         let state = try ThreadState.current()
         let base = state.pointee.top
         let frameBase = state.pointee.frameTop
+        // A call from the host (not a nested one) under a stack budget: the value stack and the
+        // frame records it may use end earlier; restored when it returns.
+        if state.pointee.nesting == 0, let budget = function.store.engine.maxWasmStack {
+            state.pointee.stackEnd = min(state.pointee.stackEnd, base + max(budget, 0) / MemoryLayout<UInt64>.stride)
+            state.pointee.framesEnd = min(
+                state.pointee.framesEnd, frameBase + max(budget / ThreadState.bytesPerFrame, 1))
+        }
+        defer {
+            if state.pointee.nesting == 0 {
+                state.pointee.stackEnd = state.pointee.stackBase + ThreadState.stackSlots
+                state.pointee.framesEnd = state.pointee.framesBase + ThreadState.maxFrames
+            }
+        }
         guard state.pointee.nesting < ThreadState.maxNesting,
             info.pointee.frameSize <= state.pointee.stackEnd - base
         else {

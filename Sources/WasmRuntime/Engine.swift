@@ -39,11 +39,13 @@ public protocol EngineModuleCode: AnyObject, Sendable {
 }
 
 extension EngineModuleCode {
+    /// No entry points by default: engines that call through `VMFuncRef.entry` provide them.
     public func entry(definedIndex: Int) -> UnsafeRawPointer? { nil }
 }
 
 /// The engine a store runs with, plus process-wide settings.
 public final class Engine: Sendable {
+    /// The tier that runs the code.
     public let tier: Tier
     package let backend: any ExecutionEngine
     /// Told about every wasm call when set (`--trace-calls`); the backend was made with it.
@@ -57,12 +59,20 @@ public final class Engine: Sendable {
     /// The engine's epoch: a counter the embedder advances (`incrementEpoch`), which running
     /// code compares with its store's deadline. Lives as long as the process (engines are few).
     nonisolated(unsafe) package let epoch: UnsafeMutablePointer<UInt64>
+    /// The proposals modules may use; a module that uses another is refused with its name.
+    public let proposals: WasmProposals
+    /// The most bytes of stack a call from the host into wasm may use (its wasm frames and
+    /// the host functions they call), nil for the runtime's default; deeper recursion traps
+    /// with `call stack exhausted`.
+    public let maxWasmStack: Int?
 
     /// Creates an engine. Use `Wasmoon.Runtime` to get one with the right backend for a tier.
     package init(
         tier: Tier, backend: any ExecutionEngine, callTracer: (any CallTracer)? = nil, epochInterruption: Bool = false,
-        consumesFuel: Bool = false
+        consumesFuel: Bool = false, proposals: WasmProposals = .all, maxWasmStack: Int? = nil
     ) {
+        self.proposals = proposals
+        self.maxWasmStack = maxWasmStack
         self.consumesFuel = consumesFuel
         self.tier = tier
         self.backend = backend

@@ -3,8 +3,10 @@ import WasmCore
 /// What a host function receives besides its arguments: the instance that
 /// called it (and so that instance's memory, as WASI needs).
 public struct Caller {
+    /// The instance whose code called the host function (nil when the host called it directly).
     public let instance: Instance?
 
+    /// A caller for `instance`.
     public init(instance: Instance?) { self.instance = instance }
 
     /// The calling instance's memory exported as `"memory"` (the WASI convention), else its
@@ -34,6 +36,7 @@ public final class Function: Hashable, @unchecked Sendable {
         case host(HostFunctionBody)
     }
 
+    /// The function's type: its parameters and results.
     public let type: FuncType
     package let typeID: Int32
     package let kind: Kind
@@ -62,18 +65,24 @@ public final class Function: Hashable, @unchecked Sendable {
 
     deinit { funcRef.deallocate() }
 
-    /// Calls the function. Arguments must match its parameter types.
-    public func call(_ arguments: [Value]) throws -> [Value] {
+    /// Calls the function. Arguments must match its parameter types (`WasmoonError.call`
+    /// otherwise); a trap, an uncaught exception, a WASI exit or a host function's error
+    /// comes back as the matching `WasmoonError`.
+    public func call(_ arguments: [Value]) throws(WasmoonError) -> [Value] {
         guard arguments.count == type.params.count,
             zip(arguments, type.params).allSatisfy({ $0.matches($1) })
         else {
-            throw CallError("expected \(type.params.count) argument(s) of type(s) (\(type.params.map(\.description).joined(separator: " "))), got (\(arguments.map(\.type.description).joined(separator: " ")))")
+            throw .call(CallError("expected \(type.params.count) argument(s) of type(s) (\(type.params.map(\.description).joined(separator: " "))), got (\(arguments.map(\.type.description).joined(separator: " ")))"))
         }
-        switch kind {
-        case .host:
-            return try callHost(caller: nil, arguments)
-        case .wasm:
-            return try store.engine.backend.invoke(self, arguments: arguments)
+        do {
+            switch kind {
+            case .host:
+                return try callHost(caller: nil, arguments)
+            case .wasm:
+                return try store.engine.backend.invoke(self, arguments: arguments)
+            }
+        } catch {
+            throw WasmoonError(error)
         }
     }
 
@@ -82,7 +91,14 @@ public final class Function: Hashable, @unchecked Sendable {
     /// more results, or other types, than the wasm caller made room for.
     package func callHost(caller: Instance?, _ arguments: [Value]) throws -> [Value] {
         guard case .host(let body) = kind else { throw CallError("\(debugName) is not a host function") }
-        let results = try body(Caller(instance: caller), arguments)
+        let results: [Value]
+        do {
+            results = try body(Caller(instance: caller), arguments)
+        } catch let error as WasmoonError {
+            // What a nested `call` threw goes on in the form the engines pass through wasm
+            // frames: a wasm exception must stay catchable by the wasm code around this call.
+            throw error.underlying
+        }
         guard results.count == type.results.count, zip(results, type.results).allSatisfy({ $0.matches($1) }) else {
             throw CallError(
                 "host function returned (\(results.map(\.type.description).joined(separator: " "))), expected (\(type.results.map(\.description).joined(separator: " ")))"
@@ -113,13 +129,16 @@ public final class Function: Hashable, @unchecked Sendable {
         return p.pointee.function?.takeUnretainedValue()
     }
 
+    /// Functions are equal when they are the same function instance.
     public static func == (lhs: Function, rhs: Function) -> Bool { lhs === rhs }
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
 
 /// Calling a function with the wrong number or types of arguments.
 public struct CallError: Error, Sendable, CustomStringConvertible {
+    /// What was wrong with the call.
     public var message: String
+    /// An error with `message`.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }

@@ -47,6 +47,7 @@ package struct VMInstanceContext {
 /// A module instance: the functions, tables, memories and globals of one
 /// instantiation, plus its exports. Owned by its `Store`, which must outlive it.
 public final class Instance: @unchecked Sendable {
+    /// The module this is an instance of.
     public let module: CompiledModule
     package unowned(unsafe) let store: Store
     package var functions: [Function] = []
@@ -59,6 +60,7 @@ public final class Instance: @unchecked Sendable {
     /// Data segments' bytes; emptied by `data.drop` and after active init.
     package var dataSegments: [[UInt8]] = []
     package var exportsByName: [WasmName: ExternalValue] = [:]
+    /// The export names, in the order the module declares them.
     public private(set) var exportNames: [String] = []
     package let context: UnsafeMutablePointer<VMInstanceContext>
 
@@ -112,23 +114,28 @@ public final class Instance: @unchecked Sendable {
 
     // MARK: Exports
 
+    /// The export called `name`, if any.
     public func export(_ name: String) -> ExternalValue? { exportsByName[WasmName(name)] }
 
     /// Exports in the module's export order.
     public var exports: [(name: String, value: ExternalValue)] { exportNames.map { ($0, exportsByName[WasmName($0)]!) } }
 
+    /// The exported function called `name`, if any.
     public func function(_ name: String) -> Function? {
         if case .function(let f)? = exportsByName[WasmName(name)] { return f }
         return nil
     }
+    /// The exported memory called `name`, if any.
     public func memory(_ name: String) -> Memory? {
         if case .memory(let m)? = exportsByName[WasmName(name)] { return m }
         return nil
     }
+    /// The exported table called `name`, if any.
     public func table(_ name: String) -> Table? {
         if case .table(let t)? = exportsByName[WasmName(name)] { return t }
         return nil
     }
+    /// The exported global called `name`, if any.
     public func global(_ name: String) -> Global? {
         if case .global(let g)? = exportsByName[WasmName(name)] { return g }
         return nil
@@ -156,9 +163,12 @@ public final class Instance: @unchecked Sendable {
 
 /// Owns every runtime object created in it (instances, functions, memories,
 /// tables, globals) for its whole lifetime: funcrefs are raw addresses, so
-/// nothing may be freed while the store lives. A store is used by one thread
-/// at a time; separate stores may run on separate threads.
+/// nothing may be freed while the store lives. Instances, functions and the rest
+/// hold no reference back to their store: keep the store as long as you use what
+/// came from it. A store is used by one thread at a time (`interrupt()` excepted);
+/// separate stores may run on separate threads.
 public final class Store: @unchecked Sendable {
+    /// The engine that runs this store's code.
     public let engine: Engine
     private var instances: [Instance] = []
     private var hostFunctions: [Function] = []
@@ -174,6 +184,7 @@ public final class Store: @unchecked Sendable {
     /// The fuel this store's code may still consume (engines that consume fuel only).
     package let fuel: UnsafeMutablePointer<Int64>
 
+    /// An empty store for code of `engine`, with no limits, no fuel and no epoch deadline.
     public init(engine: Engine) {
         self.engine = engine
         deadline = .allocate(capacity: 1)

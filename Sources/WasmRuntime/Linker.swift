@@ -4,9 +4,11 @@ import WasmCore
 /// Definitions come from other instances, host functions, or embedder-made
 /// memories, tables and globals.
 public final class Linker {
+    /// The store instances are created in, and host functions belong to.
     public let store: Store
     private var definitions: [WasmName: [WasmName: ExternalValue]] = [:]
 
+    /// A linker with no definitions, for `store`.
     public init(store: Store) { self.store = store }
 
     /// Defines one importable entity.
@@ -24,11 +26,21 @@ public final class Linker {
         for (name, value) in instance.exports { define(module: moduleName, name: name, value) }
     }
 
+    /// What `module`::`name` is defined as, if anything.
     public func lookup(module: String, name: String) -> ExternalValue? { definitions[WasmName(module)]?[WasmName(name)] }
 
     /// Resolves imports, creates the instance, runs segment initialisation and
-    /// the start function. Throws `LinkError`, `Trap`, or `ResourceError`.
-    public func instantiate(_ module: CompiledModule) throws -> Instance {
+    /// the start function. Throws `WasmoonError.link` (an import missing or of another type),
+    /// `.resource` (a store limit), or what the start function threw (`.trap`, …).
+    public func instantiate(_ module: CompiledModule) throws(WasmoonError) -> Instance {
+        do {
+            return try link(module)
+        } catch {
+            throw WasmoonError(error)
+        }
+    }
+
+    private func link(_ module: CompiledModule) throws -> Instance {
         // Code prepared by one engine cannot run on another's (a JIT instance would call
         // through entries that an interpreter module never set).
         guard module.engine === store.engine else {
@@ -39,14 +51,15 @@ public final class Linker {
             guard let value = lookup(module: imp.module, name: imp.name) else {
                 throw LinkError("unknown import: \(imp.module)::\(imp.name)")
             }
-            try Linker.check(value, against: imp, in: module, engine: store.engine)
+            try Linker.check(value, against: imp, in: module, store: store)
             resolved.append(value)
         }
         return try Instantiation.run(module: module, imports: resolved, store: store)
     }
 
     /// Import matching (spec "external types" subtyping), on canonical types.
-    static func check(_ value: ExternalValue, against imp: Import, in module: CompiledModule, engine: Engine) throws {
+    static func check(_ value: ExternalValue, against imp: Import, in module: CompiledModule, store: Store) throws {
+        let engine = store.engine
         let registry = TypeRegistry.shared
         let ids = module.typeIDs
         func incompatible(_ why: String) -> LinkError {
@@ -67,6 +80,9 @@ public final class Linker {
             if case .wasm = f.kind, f.store.engine !== engine {
                 throw incompatible("the function belongs to an instance of another engine (\(f.store.engine.tier))")
             }
+            // The store keeps its functions alive: one of another store could be freed while
+            // this instance still calls it.
+            guard f.store === store else { throw incompatible("the function belongs to another store") }
         case (.table(let expected), .table(let t)):
             let elementType = TypeRegistry.canonical(.ref(expected.elementType), ids: ids)
             guard .ref(t.elementType) == elementType, t.addressType == expected.addressType,

@@ -22,6 +22,7 @@ package struct VMMemoryDefinition {
 
 /// A linear memory instance (64 KiB pages).
 public final class Memory: @unchecked Sendable {
+    /// Bytes in a wasm page (64 KiB).
     public static let pageSize = 65536
     /// Address space reserved per 32-bit memory: any 32-bit index plus any 32-bit offset.
     package static let reservationSize = 8 << 30 + 65536
@@ -31,6 +32,7 @@ public final class Memory: @unchecked Sendable {
     /// Address space reserved per 64-bit memory.
     package static let reservationSize64 = 8 << 30 + guardSize64
 
+    /// The memory's type as created (its limits' minimum is the initial size).
     public let type: MemoryType
     package let definition: UnsafeMutablePointer<VMMemoryDefinition>
     private let reservation: UnsafeMutableRawPointer
@@ -47,21 +49,21 @@ public final class Memory: @unchecked Sendable {
 
     /// Allocates a memory of `type.limits.min` pages, which may grow to `maxBytes` at most
     /// (a store's limit) besides its type's and the runtime's limits.
-    public init(type: MemoryType, maxBytes: UInt64? = nil) throws {
+    public init(type: MemoryType, maxBytes: UInt64? = nil) throws(WasmoonError) {
         let limit = type.is64 ? Memory.maxPages64 : MemoryType.maxPages
         guard type.limits.min <= limit else {
-            throw ResourceError("memory size of \(type.limits.min) pages exceeds the \(limit >> 4) MiB this runtime allows")
+            throw .resource(ResourceError("memory size of \(type.limits.min) pages exceeds the \(limit >> 4) MiB this runtime allows"))
         }
         if let maxBytes, type.limits.min > maxBytes / UInt64(Memory.pageSize) {
-            throw ResourceError(
-                "memory of \(type.limits.min * UInt64(Memory.pageSize)) bytes exceeds the limit of \(maxBytes) bytes")
+            throw .resource(ResourceError(
+                "memory of \(type.limits.min * UInt64(Memory.pageSize)) bytes exceeds the limit of \(maxBytes) bytes"))
         }
         maxPages = min(type.limits.max ?? limit, limit, maxBytes.map { $0 / UInt64(Memory.pageSize) } ?? limit)
         self.type = type
         reservedBytes = type.is64 ? Memory.reservationSize64 : Memory.reservationSize
         guard let p = mmap(nil, reservedBytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
             p != MAP_FAILED
-        else { throw ResourceError("cannot reserve address space for a linear memory") }
+        else { throw .resource(ResourceError("cannot reserve address space for a linear memory")) }
         reservation = p
         definition = .allocate(capacity: 1)
         definition.initialize(to: VMMemoryDefinition(base: p, byteCount: 0))
@@ -70,7 +72,7 @@ public final class Memory: @unchecked Sendable {
             guard mprotect(p, bytes, PROT_READ | PROT_WRITE) == 0 else {
                 munmap(p, reservedBytes)
                 definition.deallocate()
-                throw ResourceError("cannot commit \(bytes) bytes of linear memory")
+                throw .resource(ResourceError("cannot commit \(bytes) bytes of linear memory"))
             }
         }
         definition.pointee.byteCount = bytes
@@ -86,7 +88,9 @@ public final class Memory: @unchecked Sendable {
 
     /// Base address of the memory's bytes.
     public var base: UnsafeMutableRawPointer { definition.pointee.base }
+    /// The current size in bytes.
     public var byteCount: Int { definition.pointee.byteCount }
+    /// The current size in pages.
     public var pageCount: Int { definition.pointee.byteCount / Memory.pageSize }
 
     /// `memory.grow`: returns the old page count, or -1 when the memory cannot grow.
@@ -111,22 +115,6 @@ public final class Memory: @unchecked Sendable {
     public func grow(pages delta: UInt64) -> UInt64? {
         let r = grow(by: delta)
         return r < 0 ? nil : UInt64(r)
-    }
-
-    /// Copies bytes out of memory; traps when the range is out of bounds.
-    public func read(at offset: UInt64, count: Int) throws(Trap) -> [UInt8] {
-        guard offset <= UInt64(byteCount), UInt64(count) <= UInt64(byteCount) - offset else {
-            throw Trap(.outOfBoundsMemoryAccess)
-        }
-        return Array(UnsafeRawBufferPointer(start: base + Int(offset), count: count))
-    }
-
-    /// Copies bytes into memory; traps when the range is out of bounds.
-    public func write(_ bytes: [UInt8], at offset: UInt64) throws(Trap) {
-        guard offset <= UInt64(byteCount), UInt64(bytes.count) <= UInt64(byteCount) - offset else {
-            throw Trap(.outOfBoundsMemoryAccess)
-        }
-        bytes.withUnsafeBytes { (base + Int(offset)).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
     }
 }
 
@@ -170,7 +158,9 @@ extension Memory {
 
 /// The host could not provide a resource (address space, memory).
 public struct ResourceError: Error, Sendable, CustomStringConvertible {
+    /// What could not be had.
     public var message: String
+    /// An error with `message`.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }

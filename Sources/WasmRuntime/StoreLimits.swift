@@ -17,6 +17,7 @@ public struct StoreLimits: Sendable, Hashable {
     /// Tables the store's instances may define.
     public var maxTables: Int?
 
+    /// Limits; nil for any of them is no limit beyond the runtime's own.
     public init(
         maxMemoryBytes: UInt64? = nil, maxTableElements: UInt64? = nil, maxInstances: Int? = nil,
         maxMemories: Int? = nil, maxTables: Int? = nil

@@ -18,8 +18,11 @@ public final class Table: @unchecked Sendable {
     /// Implementation limit on table growth (elements); growth beyond fails with -1.
     package static let maxElements: UInt64 = 10_000_000
 
+    /// The type of the references the table holds.
     public let elementType: RefType
+    /// The table's limits as created.
     public let limits: Limits
+    /// i32, or i64 for a table64.
     public let addressType: AddressType
     package let definition: UnsafeMutablePointer<VMTableDefinition>
     private var capacity: Int
@@ -29,10 +32,15 @@ public final class Table: @unchecked Sendable {
 
     /// Allocates a table of `type.limits.min` elements, which may grow to `maxElements` at most
     /// (a store's limit) besides its type's and the runtime's limits.
-    public init(type: TableType, initialValue: Value? = nil, maxElements: UInt64? = nil) throws {
-        guard type.limits.min <= Table.maxElements else { throw ResourceError("table too large") }
+    /// `initialValue` (null when nil) must be a reference of the element type.
+    public init(type: TableType, initialValue: Value? = nil, maxElements: UInt64? = nil) throws(WasmoonError) {
+        guard type.limits.min <= Table.maxElements else { throw .resource(ResourceError("table too large")) }
         if let maxElements, type.limits.min > maxElements {
-            throw ResourceError("table of \(type.limits.min) elements exceeds the limit of \(maxElements) elements")
+            throw .resource(
+                ResourceError("table of \(type.limits.min) elements exceeds the limit of \(maxElements) elements"))
+        }
+        if let initialValue, !initialValue.matches(.ref(type.elementType)) {
+            throw .call(CallError("a \(initialValue.type) cannot fill a table of \(type.elementType)"))
         }
         maxCount = min(type.limits.max ?? UInt64.max, Table.maxElements, maxElements ?? UInt64.max)
         elementType = type.elementType
@@ -51,7 +59,9 @@ public final class Table: @unchecked Sendable {
         definition.deallocate()
     }
 
+    /// The current number of elements.
     public var count: Int { definition.pointee.count }
+    /// The table's type, with its current size as the minimum.
     public var type: TableType {
         TableType(elementType: elementType, limits: Limits(min: UInt64(count), max: limits.max), addressType: addressType)
     }
@@ -119,8 +129,10 @@ public final class Table: @unchecked Sendable {
         for k in 0..<Int(count) { setRaw(segment[Int(offset) + k], at: Int(destination) + k) }
     }
 
-    /// Grows by `delta` elements filled with `value`; returns the old size or nil.
+    /// Grows by `delta` elements filled with `value`; returns the old size, or nil when the
+    /// table cannot grow that far or `value` is not of the element type.
     public func grow(by delta: UInt64, filling value: Value) -> UInt64? {
+        guard value.matches(.ref(elementType)) else { return nil }
         let r = grow(by: delta, fill: RawValue.encode(value))
         return r < 0 ? nil : UInt64(r)
     }
@@ -128,19 +140,26 @@ public final class Table: @unchecked Sendable {
     @inline(__always) package func raw(at index: Int) -> UInt64 { definition.pointee.elements[index] }
     @inline(__always) package func setRaw(_ value: UInt64, at index: Int) { definition.pointee.elements[index] = value }
 
-    public func get(_ index: Int) throws(Trap) -> Value {
-        guard index >= 0, index < count else { throw Trap(.outOfBoundsTableAccess) }
+    /// The element at `index` (out of bounds: the trap `out of bounds table access`).
+    public func get(_ index: Int) throws(WasmoonError) -> Value {
+        guard index >= 0, index < count else { throw .trap(Trap(.outOfBoundsTableAccess)) }
         return RawValue.decode(raw(at: index), as: elementType.valueType)
     }
 
-    public func set(_ index: Int, _ value: Value) throws(Trap) {
-        guard index >= 0, index < count else { throw Trap(.outOfBoundsTableAccess) }
+    /// Stores a reference of the element type at `index`; a value of another type is refused
+    /// (`WasmoonError.call`), since wasm would use it as one.
+    public func set(_ index: Int, _ value: Value) throws(WasmoonError) {
+        guard index >= 0, index < count else { throw .trap(Trap(.outOfBoundsTableAccess)) }
+        guard value.matches(.ref(elementType)) else {
+            throw .call(CallError("a \(value.type) cannot be stored in a table of \(elementType)"))
+        }
         setRaw(RawValue.encode(value), at: index)
     }
 }
 
 /// A global instance; its value lives at a stable address for the engines.
 public final class Global: @unchecked Sendable {
+    /// The global's value type and mutability.
     public let type: GlobalType
     package let storage: UnsafeMutablePointer<UInt64>
 
@@ -154,12 +173,15 @@ public final class Global: @unchecked Sendable {
 
     deinit { storage.deallocate() }
 
+    /// The global's current value.
     public var value: Value { RawValue.load(storage, as: type.valueType) }
 
     /// Sets a mutable global's value (type must match).
-    public func set(_ value: Value) throws {
-        guard type.mutability == .variable else { throw CallError("global is immutable") }
-        guard value.matches(type.valueType) else { throw CallError("type mismatch") }
+    public func set(_ value: Value) throws(WasmoonError) {
+        guard type.mutability == .variable else { throw .call(CallError("global is immutable")) }
+        guard value.matches(type.valueType) else {
+            throw .call(CallError("a \(value.type) cannot be stored in a global of type \(type.valueType)"))
+        }
         RawValue.store(value, to: storage)
     }
 }

@@ -18,6 +18,7 @@ public final class Tag: Hashable, @unchecked Sendable {
         self.typeID = typeID
     }
 
+    /// Tags are equal when they are the same tag instance.
     public static func == (lhs: Tag, rhs: Tag) -> Bool { lhs === rhs }
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
@@ -25,6 +26,7 @@ public final class Tag: Hashable, @unchecked Sendable {
 /// A thrown exception (an `exnref` points at one): its tag and the values it carries, as raw
 /// slots (`RawValue`). The store keeps every exception alive as long as it lives.
 public final class Exception: Hashable, @unchecked Sendable {
+    /// The tag the exception was thrown with.
     public let tag: Tag
     /// The payload in slots, laid out by the tag's parameter types.
     package let slots: [UInt64]
@@ -34,6 +36,7 @@ public final class Exception: Hashable, @unchecked Sendable {
         self.slots = slots
     }
 
+    /// Exceptions are equal when they are the same thrown exception.
     public static func == (lhs: Exception, rhs: Exception) -> Bool { lhs === rhs }
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 
@@ -55,8 +58,10 @@ public final class Exception: Hashable, @unchecked Sendable {
 /// A wasm exception no wasm handler caught, as a Swift error: out of `Function.call`, and
 /// thrown by a host function to raise one in wasm (`WasmException(tag:values:)`).
 public struct WasmException: Error, @unchecked Sendable, CustomStringConvertible {
+    /// The exception, as wasm would catch it.
     public let exception: Exception
 
+    /// The error for `exception`.
     public init(_ exception: Exception) { self.exception = exception }
 
     /// A new exception of `tag` carrying `values` (of the tag's parameter types).
@@ -64,7 +69,9 @@ public struct WasmException: Error, @unchecked Sendable, CustomStringConvertible
         exception = Exception(tag: tag, slots: RawValue.encode(values))
     }
 
+    /// The exception's tag.
     public var tag: Tag { exception.tag }
+    /// The exception's payload, typed by the tag's parameters.
     public var values: [Value] { exception.values }
 
     public var description: String { "uncaught wasm exception" }

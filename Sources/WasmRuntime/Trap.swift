@@ -23,6 +23,7 @@ public enum TrapCode: UInt8, Sendable, Hashable, CaseIterable {
     /// The store's fuel ran out (`Store.setFuel`, `--fuel`).
     case outOfFuel
 
+    /// The spec's wording of the trap (`integer divide by zero`, …).
     public var message: String {
         switch self {
         case .unreachable: "unreachable"
@@ -51,12 +52,14 @@ public struct Trap: Error, Sendable, CustomStringConvertible {
     public struct Frame: Sendable, Hashable {
         /// Index in the module's function index space.
         public var functionIndex: UInt32
+        /// The function's name from the name section, if any.
         public var functionName: String?
         /// Byte offset of the instruction in the module binary, when known.
         public var moduleOffset: UInt32?
         /// Byte offset of the instruction from the start of the function body, when known.
         public var functionOffset: UInt32?
 
+        /// A frame of a backtrace.
         public init(functionIndex: UInt32, functionName: String?, moduleOffset: UInt32?, functionOffset: UInt32?) {
             self.functionIndex = functionIndex
             self.functionName = functionName
@@ -74,14 +77,18 @@ public struct Trap: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Why execution trapped.
     public var code: TrapCode
+    /// The wasm frames the trap unwound, innermost first.
     public var backtrace: [Frame]
 
+    /// A trap with `code` and the frames it unwound.
     public init(_ code: TrapCode, backtrace: [Frame] = []) {
         self.code = code
         self.backtrace = backtrace
     }
 
+    /// The spec's wording of the trap (`integer divide by zero`, …).
     public var message: String { code.message }
     public var description: String { "wasm trap: \(message)" }
 }
@@ -90,12 +97,15 @@ public struct Trap: Error, Sendable, CustomStringConvertible {
 public struct LinkError: Error, Sendable, CustomStringConvertible {
     /// "unknown import" or "incompatible import type" plus context.
     public var message: String
+    /// An error with `message`.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
 
 /// A host function asked the whole program to exit (WASI `proc_exit`).
 public struct ProcessExit: Error, Sendable {
+    /// The status `proc_exit` was called with.
     public var code: Int32
+    /// An exit with status `code`.
     public init(code: Int32) { self.code = code }
 }

@@ -83,6 +83,7 @@ public struct ExternRef: Hashable, Sendable {
     /// Host-chosen identity; must be below `UInt64.max`.
     public let id: UInt64
 
+    /// A reference the host identifies by `id` (any value but `UInt64.max`).
     public init(id: UInt64) {
         precondition(id != UInt64.max, "ExternRef id UInt64.max is reserved")
         self.id = id

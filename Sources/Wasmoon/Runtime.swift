@@ -11,11 +11,13 @@ import WasmJIT
 // module-model types that appear in it. WasmCore is not re-exported wholesale because
 // its `Global` (a module's global definition) would clash with the runtime's `Global`.
 @_exported import WasmRuntime
+@_exported import WasmoonWASI
 @_exported import struct WasmCore.DecodeError
 @_exported import struct WasmCore.ValidationError
 @_exported import struct WasmCore.FuncType
 @_exported import enum WasmCore.ValueType
 @_exported import struct WasmCore.V128
+@_exported import struct WasmCore.WasmProposals
 @_exported import struct WasmCore.RefType
 @_exported import enum WasmCore.HeapType
 @_exported import enum WasmCore.AbstractHeapType
@@ -48,6 +50,7 @@ public struct Runtime: Sendable {
     /// Whether this build can run the JIT tier (Linux on x86-64).
     public static var jitAvailable: Bool { JITEngine.isSupported }
 
+    /// The engine stores of this runtime run on (`Store(engine: runtime.engine)`).
     public let engine: Engine
 
     /// This release of Wasmoon (`wasmoon --version`).
@@ -57,48 +60,35 @@ public struct Runtime: Sendable {
     /// function on its first call (`.lazy`) or all of a module's when it is loaded (`.eager`).
     /// Throws `WasmoonError.tierUnavailable` for the JIT where it cannot run (`jitAvailable`).
     public init(tier: Tier = Runtime.defaultTier, compile mode: CompileMode = .lazy) throws(WasmoonError) {
-        switch tier {
-        case .interpreter:
-            engine = Engine(tier: .interpreter, backend: InterpreterEngine(compileMode: mode))
-        case .jit:
-            guard Runtime.jitAvailable else { throw .tierUnavailable(.jit) }
-            engine = Engine(tier: .jit, backend: JITEngine(compileMode: mode))
-        }
+        try self.init(configuration: EngineConfiguration(tier: tier, compileMode: mode))
     }
 
-    /// Creates a runtime from a configuration: its tier, when it compiles, and the checks
-    /// that let an embedder stop untrusted guests.
-    public init(configuration: EngineConfiguration) throws(WasmoonError) {
+    /// Creates a runtime from a configuration: its tier, when it compiles, the proposals it
+    /// accepts, its stack, and the checks that let an embedder stop untrusted guests.
+    /// `callTracer` is told about every wasm call (`--trace-calls`), on either tier.
+    public init(configuration: EngineConfiguration, callTracer: (any CallTracer)? = nil) throws(WasmoonError) {
         let interruptible = configuration.epochInterruption, fuel = configuration.consumeFuel
+        let backend: any ExecutionEngine
         switch configuration.tier {
         case .interpreter:
-            engine = Engine(
-                tier: .interpreter,
-                backend: InterpreterEngine(
-                    compileMode: configuration.compileMode, interruptible: interruptible, consumesFuel: fuel),
-                epochInterruption: interruptible, consumesFuel: fuel)
+            backend = InterpreterEngine(
+                callTracer: callTracer, compileMode: configuration.compileMode, interruptible: interruptible,
+                consumesFuel: fuel)
         case .jit:
             guard Runtime.jitAvailable else { throw .tierUnavailable(.jit) }
-            engine = Engine(
-                tier: .jit,
-                backend: JITEngine(compileMode: configuration.compileMode, interruptible: interruptible, consumesFuel: fuel),
-                epochInterruption: interruptible, consumesFuel: fuel)
+            backend = JITEngine(
+                callTracer: callTracer, compileMode: configuration.compileMode, interruptible: interruptible,
+                consumesFuel: fuel)
         }
+        engine = Engine(
+            tier: configuration.tier, backend: backend, callTracer: callTracer, epochInterruption: interruptible,
+            consumesFuel: fuel, proposals: configuration.proposals, maxWasmStack: configuration.maxWasmStack)
     }
 
     /// Creates a runtime whose engine reports every wasm call to `callTracer`
     /// (`--trace-calls`), on either tier.
     public init(tier: Tier, callTracer: any CallTracer, compile mode: CompileMode = .lazy) throws(WasmoonError) {
-        switch tier {
-        case .interpreter:
-            engine = Engine(
-                tier: .interpreter, backend: InterpreterEngine(callTracer: callTracer, compileMode: mode),
-                callTracer: callTracer)
-        case .jit:
-            guard Runtime.jitAvailable else { throw .tierUnavailable(.jit) }
-            engine = Engine(
-                tier: .jit, backend: JITEngine(callTracer: callTracer, compileMode: mode), callTracer: callTracer)
-        }
+        try self.init(configuration: EngineConfiguration(tier: tier, compileMode: mode), callTracer: callTracer)
     }
 
     /// Decodes, validates and prepares a binary module.
@@ -187,89 +177,6 @@ public struct Runtime: Sendable {
     }
 }
 
-/// Everything that can go wrong between a file name and a finished call, worded for
-/// people: `description` is the text after `error: ` on the command line.
-public enum WasmoonError: Error, CustomStringConvertible {
-    /// A file could not be read.
-    case file(path: String, reason: String)
-    /// A WAT syntax error (`source` is the file, if any).
-    case text(TextFormatError, source: String?)
-    /// The binary is malformed.
-    case malformed(DecodeError, source: String?)
-    /// The module is invalid.
-    case invalid(ValidationError, source: String?)
-    /// An import could not be resolved.
-    case link(LinkError)
-    /// Execution trapped.
-    case trap(Trap)
-    /// A wasm exception no handler caught.
-    case exception(WasmException)
-    /// The host ran out of a resource (address space, …).
-    case resource(ResourceError)
-    /// A function was called with the wrong number or types of arguments.
-    case call(CallError)
-    /// The requested tier is not available in this build.
-    case tierUnavailable(Tier)
-    /// The module has no exported function of that name.
-    case unknownExport(String)
-    /// A command-line argument could not be turned into a value of its parameter's type.
-    case badArgument(String)
-    /// A WASI guest asked to exit (not an error for `run`: it becomes the exit status).
-    case exit(Int32)
-    /// Anything else (an error an engine or host function threw).
-    case other(String)
-
-    /// Classifies any error thrown by the runtime.
-    public init(_ error: any Error, source: String? = nil) {
-        switch error {
-        case let e as WasmoonError: self = e
-        case let e as DecodeError: self = .malformed(e, source: source)
-        case let e as ValidationError: self = .invalid(e, source: source)
-        case let e as TextFormatError: self = .text(e, source: source)
-        case let e as LinkError: self = .link(e)
-        case let e as Trap: self = .trap(e)
-        case let e as WasmException: self = .exception(e)
-        case let e as ResourceError: self = .resource(e)
-        case let e as CallError: self = .call(e)
-        case let e as ProcessExit: self = .exit(e.code)
-        default: self = .other(String(describing: error))
-        }
-    }
-
-    public var description: String {
-        func of(_ source: String?) -> String { source.map { " '\($0)'" } ?? "" }
-        switch self {
-        case .file(let path, let reason): return "cannot read '\(path)': \(reason)"
-        case .text(let e, let source):
-            if let source, let line = e.line { return "\(source):\(line):\(e.column ?? 1): \(e.message)" }
-            return "text format: \(e)"
-        case .malformed(let e, let source):
-            if e.isUnsupportedFeature { return "\(e.message) in module\(of(source)) (at offset 0x\(String(e.offset, radix: 16)))" }
-            return "malformed module\(of(source)): \(e)"
-        case .invalid(let e, let source): return "invalid module\(of(source)): \(e)"
-        case .link(let e):
-            // WASI preview1 is always defined: an unknown import there is a function it lacks.
-            if e.message.hasPrefix("unknown import: wasi_snapshot_preview1::") {
-                return "link error: \(e.message) (not a WASI preview1 function)"
-            }
-            if e.message.hasPrefix("unknown import: wasi_unstable::") {
-                return "link error: \(e.message) (only WASI preview1, wasi_snapshot_preview1, is supported)"
-            }
-            return "link error: \(e.message)"
-        case .trap(let t): return t.description
-        case .exception(let e): return e.description
-        case .resource(let e): return "out of resources: \(e.message)"
-        case .call(let e): return e.message
-        case .tierUnavailable(let t):
-            return "the \(t.rawValue) tier is not available in this build (use the interpreter: --no-jit)"
-        case .unknownExport(let name): return "unknown export: the module exports no function named '\(name)'"
-        case .badArgument(let message): return message
-        case .exit(let code): return "exit with status \(code)"
-        case .other(let message): return message
-        }
-    }
-}
-
 /// How a `Runtime`'s engine runs code. The checks for untrusted guests are off by default,
 /// and then nothing is emitted for them.
 public struct EngineConfiguration: Sendable, Hashable {
@@ -285,11 +192,22 @@ public struct EngineConfiguration: Sendable, Hashable {
     /// each straight-line run; at zero it traps with `all fuel consumed` (`Store.setFuel`,
     /// `addFuel`, `fuelRemaining`). A store starts with no fuel.
     public var consumeFuel: Bool
+    /// The proposals modules may use (all by default); a module that uses one switched off is
+    /// refused: `unsupported feature: SIMD (switched off in the engine's configuration: …)`.
+    public var proposals: WasmProposals
+    /// The most bytes of stack one call from the host into wasm may take (wasm frames and the
+    /// host functions they call); deeper recursion traps with `call stack exhausted`. Nil:
+    /// the JIT runs until the thread's stack is nearly used up, the interpreter up to 32 MiB
+    /// of values and 100,000 frames.
+    public var maxWasmStack: Int?
 
+    /// A configuration; every argument has the default a runtime starts with.
     public init(
         tier: Tier = Runtime.defaultTier, compileMode: CompileMode = .lazy, epochInterruption: Bool = false,
-        consumeFuel: Bool = false
+        consumeFuel: Bool = false, proposals: WasmProposals = .all, maxWasmStack: Int? = nil
     ) {
+        self.proposals = proposals
+        self.maxWasmStack = maxWasmStack
         self.tier = tier
         self.compileMode = compileMode
         self.epochInterruption = epochInterruption

@@ -86,7 +86,7 @@ public enum TextFormat {
     }
 
     /// Encodes a module the WAST parser already parsed.
-    static func encode(_ wat: consuming Wat) throws(TextFormatError) -> [UInt8] {
+    package static func encode(_ wat: consuming Wat) throws(TextFormatError) -> [UInt8] {
         do {
             return try wat.encode()
         } catch {
@@ -95,22 +95,8 @@ public enum TextFormat {
     }
 }
 
-/// A text-format (WAT/WAST) syntax or resolution error.
-public struct TextFormatError: Error, Sendable, CustomStringConvertible {
-    /// What is wrong, without the location.
-    public var message: String
-    /// 1-based line, when known.
-    public var line: Int?
-    /// 1-based column, when known.
-    public var column: Int?
-
-    public init(message: String, line: Int? = nil, column: Int? = nil) {
-        self.message = message
-        self.line = line
-        self.column = column
-    }
-
-    init(_ error: WatParserError) {
+extension TextFormatError {
+    package init(_ error: WatParserError) {
         var message = error.description
         if let location = error.location {
             // WatParserError only exposes its message through `description`, which is
@@ -126,13 +112,7 @@ public struct TextFormatError: Error, Sendable, CustomStringConvertible {
 
     /// WAT reports 1-based lines, but columns that are 0-based on the first line and
     /// 1-based after (distance from the preceding newline). Make both 1-based.
-    static func oneBased(_ position: (line: Int, column: Int)) -> (line: Int, column: Int) {
+    package static func oneBased(_ position: (line: Int, column: Int)) -> (line: Int, column: Int) {
         position.line == 1 ? (1, position.column + 1) : (position.line, position.column)
-    }
-
-    /// `LINE:COLUMN: MESSAGE`, or just the message when the location is unknown.
-    public var description: String {
-        guard let line else { return message }
-        return "\(line):\(column ?? 1): \(message)"
     }
 }

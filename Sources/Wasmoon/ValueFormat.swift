@@ -25,6 +25,7 @@ public enum ValueFormat {
         }
     }
 
+    /// An f32 as the spec tests write it (shortest round-trip digits; `nan:0x…` for a NaN payload).
     public static func formatF32(_ bits: UInt32) -> String {
         let sign = bits >> 31 == 1 ? "-" : ""
         let value = Float(bitPattern: bits)
@@ -36,6 +37,7 @@ public enum ValueFormat {
         return trimmed(value.description)
     }
 
+    /// An f64 as the spec tests write it (shortest round-trip digits; `nan:0x…` for a NaN payload).
     public static func formatF64(_ bits: UInt64) -> String {
         let sign = bits >> 63 == 1 ? "-" : ""
         let value = Double(bitPattern: bits)

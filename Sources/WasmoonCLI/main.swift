@@ -3,6 +3,7 @@
 // onto it and turns the result into the exit status (cli.md is the contract).
 import ArgumentParser
 import Wasmoon
+import WasmoonCommands
 
 #if canImport(Glibc)
 import Glibc

@@ -16,6 +16,7 @@ public final class DeterministicSources: @unchecked Sendable {
     private var reads: UInt64 = 0
     private var state: UInt64
 
+    /// Sources whose random bytes follow from `seed`.
     public init(seed: UInt64 = DeterministicSources.defaultSeed) { state = seed }
 
     /// The time of `clock` at the next read: realtime from the epoch, the others from 0;

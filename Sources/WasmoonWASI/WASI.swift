@@ -34,16 +34,16 @@ public final class WASI {
     let environmentBytes: [[UInt8]]
 
     /// Opens the preopened directories and sets up stdio.
-    /// Throws `WASIError` when a preopen cannot be opened or an argument or
+    /// Throws `WasmoonError.configuration` when a preopen cannot be opened or an argument or
     /// environment entry cannot be passed to a C program (NUL byte, `=` in a name).
-    public init(configuration: WASIConfiguration) throws {
+    public init(configuration: WASIConfiguration) throws(WasmoonError) {
         self.configuration = configuration
         for arg in configuration.arguments where arg.utf8.contains(0) {
-            throw WASIError("argument contains a NUL byte: \(arg.debugDescription)")
+            throw .configuration("argument contains a NUL byte: \(arg.debugDescription)")
         }
         for (key, value) in configuration.environment {
             if key.isEmpty || key.utf8.contains(UInt8(ascii: "=")) || key.utf8.contains(0) || value.utf8.contains(0) {
-                throw WASIError("invalid environment variable name or value: \(key.debugDescription)")
+                throw .configuration("invalid environment variable name or value: \(key.debugDescription)")
             }
         }
         argumentBytes = configuration.arguments.map { Array($0.utf8) + [0] }
@@ -58,7 +58,7 @@ public final class WASI {
             if fd < 0 {
                 let reason = String(cString: strerror(errno))
                 table.removeAll()
-                throw WASIError("cannot open preopened directory \(hostPath): \(reason)")
+                throw .configuration("cannot open preopened directory \(hostPath): \(reason)")
             }
             _ = table.insert(
                 Descriptor(
@@ -77,7 +77,31 @@ public final class WASI {
     public func exitCode(from error: Error) -> Int32? { WASI.exitCode(from: error) }
 
     /// The exit status a `proc_exit` asked for, if `error` is one.
-    public static func exitCode(from error: Error) -> Int32? { (error as? ProcessExit)?.code }
+    public static func exitCode(from error: Error) -> Int32? {
+        if let error = error as? WasmoonError { return error.exitCode }
+        return (error as? ProcessExit)?.code
+    }
+
+    /// Runs a WASI command: calls `instance`'s entry (the default export `""`, else `_start`)
+    /// and returns its exit status: 0 when the entry returns, the status `proc_exit` asked
+    /// for otherwise. A trap or another failure is thrown. An instance without an entry is
+    /// a `WasmoonError.unknownExport("_start")`.
+    public func start(_ instance: Instance) throws(WasmoonError) -> Int32 {
+        guard let entry = instance.function("") ?? instance.function("_start") else { throw .unknownExport("_start") }
+        do {
+            _ = try entry.call([])
+            return 0
+        } catch {
+            guard let code = error.exitCode else { throw error }
+            return code
+        }
+    }
+
+    /// Prepares a WASI reactor (a module meant to be called into): calls its `_initialize`
+    /// export, if it has one, once, before any other export.
+    public func initialize(_ instance: Instance) throws(WasmoonError) {
+        _ = try instance.function("_initialize")?.call([])
+    }
 
     /// A write to a closed pipe must come back as `EPIPE`, not kill the host.
     /// (Process-wide, done once, as Rust programs such as Wasmtime do.)

@@ -25,6 +25,7 @@ public struct WASIConfiguration: Sendable {
     /// Replaces the host random source (`random_get`) for deterministic runs.
     public var random: (@Sendable (UnsafeMutableRawBufferPointer) -> Void)?
 
+    /// A configuration: by default no arguments, no environment, no directories, and the host process's stdio.
     public init(
         arguments: [String] = [],
         environment: [(String, String)] = [],
@@ -45,7 +46,9 @@ public struct WASIConfiguration: Sendable {
 /// The configuration cannot be honoured (a preopen cannot be opened, an
 /// argument contains NUL, the guest has no memory, …).
 public struct WASIError: Error, Sendable, CustomStringConvertible {
+    /// What could not be honoured.
     public var message: String
+    /// A configuration: by default no arguments, no environment, no directories, and the host process's stdio.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }

@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// A WASI preview1 error number (`errno`), as returned to the guest.
-public enum WASIErrno: UInt16, Error, Sendable, CaseIterable {
+package enum WASIErrno: UInt16, Error, Sendable, CaseIterable {
     case success = 0
     case toobig = 1
     case acces = 2
@@ -89,7 +89,7 @@ public enum WASIErrno: UInt16, Error, Sendable, CaseIterable {
 
     /// Maps a host (POSIX) `errno` value to its WASI counterpart.
     /// Unknown values become `EIO`, never success.
-    public init(hostErrno e: Int32) {
+    package init(hostErrno e: Int32) {
         switch e {
         case E2BIG: self = .toobig
         case EACCES: self = .acces
@@ -175,52 +175,52 @@ public enum WASIErrno: UInt16, Error, Sendable, CaseIterable {
 }
 
 /// WASI rights (`rights` bit set): what a descriptor may be used for.
-public struct WASIRights: OptionSet, Sendable, Hashable {
-    public let rawValue: UInt64
-    public init(rawValue: UInt64) { self.rawValue = rawValue }
+package struct WASIRights: OptionSet, Sendable, Hashable {
+    package let rawValue: UInt64
+    package init(rawValue: UInt64) { self.rawValue = rawValue }
 
-    public static let fdDatasync = WASIRights(rawValue: 1 << 0)
-    public static let fdRead = WASIRights(rawValue: 1 << 1)
-    public static let fdSeek = WASIRights(rawValue: 1 << 2)
-    public static let fdFdstatSetFlags = WASIRights(rawValue: 1 << 3)
-    public static let fdSync = WASIRights(rawValue: 1 << 4)
-    public static let fdTell = WASIRights(rawValue: 1 << 5)
-    public static let fdWrite = WASIRights(rawValue: 1 << 6)
-    public static let fdAdvise = WASIRights(rawValue: 1 << 7)
-    public static let fdAllocate = WASIRights(rawValue: 1 << 8)
-    public static let pathCreateDirectory = WASIRights(rawValue: 1 << 9)
-    public static let pathCreateFile = WASIRights(rawValue: 1 << 10)
-    public static let pathLinkSource = WASIRights(rawValue: 1 << 11)
-    public static let pathLinkTarget = WASIRights(rawValue: 1 << 12)
-    public static let pathOpen = WASIRights(rawValue: 1 << 13)
-    public static let fdReaddir = WASIRights(rawValue: 1 << 14)
-    public static let pathReadlink = WASIRights(rawValue: 1 << 15)
-    public static let pathRenameSource = WASIRights(rawValue: 1 << 16)
-    public static let pathRenameTarget = WASIRights(rawValue: 1 << 17)
-    public static let pathFilestatGet = WASIRights(rawValue: 1 << 18)
-    public static let pathFilestatSetSize = WASIRights(rawValue: 1 << 19)
-    public static let pathFilestatSetTimes = WASIRights(rawValue: 1 << 20)
-    public static let fdFilestatGet = WASIRights(rawValue: 1 << 21)
-    public static let fdFilestatSetSize = WASIRights(rawValue: 1 << 22)
-    public static let fdFilestatSetTimes = WASIRights(rawValue: 1 << 23)
-    public static let pathSymlink = WASIRights(rawValue: 1 << 24)
-    public static let pathRemoveDirectory = WASIRights(rawValue: 1 << 25)
-    public static let pathUnlinkFile = WASIRights(rawValue: 1 << 26)
-    public static let pollFdReadwrite = WASIRights(rawValue: 1 << 27)
-    public static let sockShutdown = WASIRights(rawValue: 1 << 28)
-    public static let sockAccept = WASIRights(rawValue: 1 << 29)
+    package static let fdDatasync = WASIRights(rawValue: 1 << 0)
+    package static let fdRead = WASIRights(rawValue: 1 << 1)
+    package static let fdSeek = WASIRights(rawValue: 1 << 2)
+    package static let fdFdstatSetFlags = WASIRights(rawValue: 1 << 3)
+    package static let fdSync = WASIRights(rawValue: 1 << 4)
+    package static let fdTell = WASIRights(rawValue: 1 << 5)
+    package static let fdWrite = WASIRights(rawValue: 1 << 6)
+    package static let fdAdvise = WASIRights(rawValue: 1 << 7)
+    package static let fdAllocate = WASIRights(rawValue: 1 << 8)
+    package static let pathCreateDirectory = WASIRights(rawValue: 1 << 9)
+    package static let pathCreateFile = WASIRights(rawValue: 1 << 10)
+    package static let pathLinkSource = WASIRights(rawValue: 1 << 11)
+    package static let pathLinkTarget = WASIRights(rawValue: 1 << 12)
+    package static let pathOpen = WASIRights(rawValue: 1 << 13)
+    package static let fdReaddir = WASIRights(rawValue: 1 << 14)
+    package static let pathReadlink = WASIRights(rawValue: 1 << 15)
+    package static let pathRenameSource = WASIRights(rawValue: 1 << 16)
+    package static let pathRenameTarget = WASIRights(rawValue: 1 << 17)
+    package static let pathFilestatGet = WASIRights(rawValue: 1 << 18)
+    package static let pathFilestatSetSize = WASIRights(rawValue: 1 << 19)
+    package static let pathFilestatSetTimes = WASIRights(rawValue: 1 << 20)
+    package static let fdFilestatGet = WASIRights(rawValue: 1 << 21)
+    package static let fdFilestatSetSize = WASIRights(rawValue: 1 << 22)
+    package static let fdFilestatSetTimes = WASIRights(rawValue: 1 << 23)
+    package static let pathSymlink = WASIRights(rawValue: 1 << 24)
+    package static let pathRemoveDirectory = WASIRights(rawValue: 1 << 25)
+    package static let pathUnlinkFile = WASIRights(rawValue: 1 << 26)
+    package static let pollFdReadwrite = WASIRights(rawValue: 1 << 27)
+    package static let sockShutdown = WASIRights(rawValue: 1 << 28)
+    package static let sockAccept = WASIRights(rawValue: 1 << 29)
 
     /// Every right preview1 defines.
-    public static let all = WASIRights(rawValue: (1 << 30) - 1)
+    package static let all = WASIRights(rawValue: (1 << 30) - 1)
 
     /// Rights that make sense on a regular file.
-    public static let regularFileBase: WASIRights = [
+    package static let regularFileBase: WASIRights = [
         .fdDatasync, .fdRead, .fdSeek, .fdFdstatSetFlags, .fdSync, .fdTell, .fdWrite, .fdAdvise,
         .fdAllocate, .fdFilestatGet, .fdFilestatSetSize, .fdFilestatSetTimes, .pollFdReadwrite,
     ]
 
     /// Rights that make sense on a directory (no reading, writing or seeking of bytes).
-    public static let directoryBase: WASIRights = [
+    package static let directoryBase: WASIRights = [
         .fdFdstatSetFlags, .fdSync, .fdAdvise, .pathCreateDirectory, .pathCreateFile, .pathLinkSource,
         .pathLinkTarget, .pathOpen, .fdReaddir, .pathReadlink, .pathRenameSource, .pathRenameTarget,
         .pathFilestatGet, .pathFilestatSetSize, .pathFilestatSetTimes, .fdFilestatGet, .fdFilestatSetTimes,
@@ -228,20 +228,20 @@ public struct WASIRights: OptionSet, Sendable, Hashable {
     ]
 
     /// What a directory passes on to what is opened through it.
-    public static let directoryInheriting: WASIRights = directoryBase.union(regularFileBase)
+    package static let directoryInheriting: WASIRights = directoryBase.union(regularFileBase)
 
     /// Rights of a terminal: no seek or tell (wasi-libc's `isatty` relies on that).
-    public static let ttyBase: WASIRights = [.fdRead, .fdFdstatSetFlags, .fdWrite, .fdFilestatGet, .pollFdReadwrite]
+    package static let ttyBase: WASIRights = [.fdRead, .fdFdstatSetFlags, .fdWrite, .fdFilestatGet, .pollFdReadwrite]
 
     /// Rights of a pipe, socket or other unseekable stream.
-    public static let streamBase: WASIRights = [
+    package static let streamBase: WASIRights = [
         .fdRead, .fdFdstatSetFlags, .fdWrite, .fdFilestatGet, .pollFdReadwrite, .fdDatasync, .fdSync,
         .fdAdvise,
     ]
 }
 
 /// WASI `filetype`.
-public enum WASIFiletype: UInt8, Sendable {
+package enum WASIFiletype: UInt8, Sendable {
     case unknown = 0
     case blockDevice = 1
     case characterDevice = 2

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WasmoonWAST
 import WasmCore
 import WasmJIT
 import Wasmoon

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WasmoonWAST
 import WAT
 import WasmCore
 import Wasmoon

@@ -205,9 +205,8 @@ struct InterpreterEdgeTests {
             do {
                 let results = try h.instance.function(f)!.call(args)
                 return "\(results)"
-            } catch let t as Trap {
-                return "trap \(t.code)"
             } catch {
+                if case .trap(let t) = error { return "trap \(t.code)" }
                 return "\(error)"
             }
         }

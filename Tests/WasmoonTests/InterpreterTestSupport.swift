@@ -43,7 +43,7 @@ struct InterpreterHarness {
         do {
             let r = try instance.function(name)!.call(args)
             Issue.record("expected trap \(code.message), got \(r)", sourceLocation: sourceLocation)
-        } catch let trap as Trap {
+        } catch .trap(let trap) {
             #expect(trap.code == code, "expected \(code.message), got \(trap.message)", sourceLocation: sourceLocation)
             return trap
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WasmoonCommands
 import Wasmoon
 
 /// `wasmoon run --invoke-all`, `--memory-hash` and `--wasi-deterministic` through the

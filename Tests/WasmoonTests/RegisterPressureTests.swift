@@ -81,7 +81,8 @@ struct RegisterPressureTests {
             for args in argumentSets {
                 do {
                     result.append(.values(try h.instance.function("f\(f)")!.call(args)))
-                } catch let trap as Trap {
+                } catch {
+                    guard case .trap(let trap) = error else { throw error }
                     result.append(.trap(trap.message))
                 }
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WasmoonCommands
 import WasmCore
 import Wasmoon
 

@@ -1,4 +1,5 @@
 import Testing
+import WasmoonCommands
 import Wasmoon
 
 /// SHA-256 known answers (FIPS 180-4 examples, and values from an independent implementation).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WasmoonWAST
 import Wasmoon
 
 /// The spec gate in-process: every gate file (`SharedData.gateFiles()`, from

@@ -38,9 +38,11 @@ struct UntrustedGuestTests {
             do {
                 let r = try h.instance.function(name)!.call(arguments)
                 Issue.record("\(name) returned \(r)")
-            } catch let trap as Trap {
+            } catch {
+                guard case .trap(let trap) = error else { throw error }
                 #expect(trap.code == .interrupt, "\(name): \(trap)")
                 #expect(trap.message == "interrupt")
+                #expect(error.isInterrupt)
             }
             while thread.isExecuting { usleep(1000) }
             // Still interrupted: the next call of a function that loops stops at its entry (one
@@ -129,7 +131,7 @@ struct UntrustedGuestTests {
         // A memory whose initial size is past the limit fails instantiation.
         let small = Store(engine: runtime.engine)
         small.limits.maxMemoryBytes = 65535
-        #expect(throws: ResourceError.self) { try Linker(store: small).instantiate(module) }
+        #expect(throws: WasmoonError.self) { try Linker(store: small).instantiate(module) }
     }
 
     @Test func tableAndCountLimits() throws {
@@ -147,15 +149,15 @@ struct UntrustedGuestTests {
         #expect(try first.function("grow")!.call([.i32(3)]) == [.i32(2)])
         #expect(try first.function("grow")!.call([.i32(1)]) == [.s32(-1)])
         _ = try linker.instantiate(module)
-        #expect(throws: ResourceError.self) { try linker.instantiate(module) }
+        #expect(throws: WasmoonError.self) { try linker.instantiate(module) }
         let tight = Store(engine: runtime.engine)
         tight.limits.maxTableElements = 1
-        #expect(throws: ResourceError.self) { try Linker(store: tight).instantiate(module) }
+        #expect(throws: WasmoonError.self) { try Linker(store: tight).instantiate(module) }
         let oneMemory = Store(engine: runtime.engine)
         oneMemory.limits.maxMemories = 1
         let oneMemoryLinker = Linker(store: oneMemory)
         _ = try oneMemoryLinker.instantiate(module)
-        #expect(throws: ResourceError.self) { try oneMemoryLinker.instantiate(module) }
+        #expect(throws: WasmoonError.self) { try oneMemoryLinker.instantiate(module) }
     }
 
     /// cli.md: `--timeout` ends a guest stuck in `(loop br 0)` with a trap (exit 134) on both
@@ -184,5 +186,12 @@ struct UntrustedGuestTests {
         #expect(fuel.stderr.hasPrefix("error: wasm trap: all fuel consumed\n"), "\(fuel.stderr)")
         let enough = try CLI.run(["run"] + tier + ["--fuel", "10", "--invoke", "add", path, "2", "3"])
         #expect(enough.status == 0 && enough.stdout == "5\n", "\(enough.stderr)")
+        // The limits hold while calls are traced, and the trace shows the call they stopped.
+        for (limit, message) in [(["--fuel", "100000"], "all fuel consumed"), (["--timeout", "0.5"], "interrupt")] {
+            let traced = try CLI.run(["run"] + tier + limit + ["--trace-calls", "--invoke", "spin", path])
+            #expect(traced.status == 134, "\(limit): \(traced.stderr)")
+            #expect(traced.stderr.contains("call 0 'spin' ()\ntrap 0 'spin': \(message) in wasm function 0"), "\(traced.stderr)")
+            #expect(traced.stderr.contains("error: wasm trap: \(message)\n"), "\(traced.stderr)")
+        }
     }
 }

@@ -203,8 +203,8 @@ struct WASIEndToEndTests {
         do {
             _ = try instance.function("bad_write")!.call([])
             Issue.record("bad_write did not trap")
-        } catch let trap as Trap {
-            #expect(trap.message == "out of bounds memory access")
+        } catch {
+            #expect(error.trapCode == .outOfBoundsMemoryAccess, "\(error)")
         }
         #expect(out.drain() == "")
         wasi.close()

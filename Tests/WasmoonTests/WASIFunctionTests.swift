@@ -494,10 +494,10 @@ struct WASIFunctionTests {
     }
 
     @Test func invalidConfigurationIsRejected() {
-        #expect(throws: WASIError.self) {
+        #expect(throws: WasmoonError.self) {
             try WASI(configuration: WASIConfiguration(preopens: [("/nonexistent/wasmoon", "/")]))
         }
-        #expect(throws: WASIError.self) { try WASI(configuration: WASIConfiguration(arguments: ["a\0b"])) }
-        #expect(throws: WASIError.self) { try WASI(configuration: WASIConfiguration(environment: [("A=B", "c")])) }
+        #expect(throws: WasmoonError.self) { try WASI(configuration: WASIConfiguration(arguments: ["a\0b"])) }
+        #expect(throws: WasmoonError.self) { try WASI(configuration: WASIConfiguration(environment: [("A=B", "c")])) }
     }
 }

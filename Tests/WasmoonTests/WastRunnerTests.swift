@@ -1,4 +1,5 @@
 import Testing
+import WasmoonWAST
 import WAT
 import Wasmoon
 

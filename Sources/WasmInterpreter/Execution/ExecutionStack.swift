@@ -29,6 +29,9 @@ struct ThreadState {
     static let maxFrames = 100_000
     /// Nested invokes (host → wasm re-entry) per thread.
     static let maxNesting = 200
+    /// What one call costs of an engine's stack budget (`Engine.maxWasmStack`) besides its
+    /// value slots: about what a JIT frame takes of the machine stack.
+    static let bytesPerFrame = 64
 
     var stackBase: UnsafeMutablePointer<UInt64>
     var stackEnd: UnsafeMutablePointer<UInt64>

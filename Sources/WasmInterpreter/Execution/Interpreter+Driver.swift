@@ -381,7 +381,9 @@ extension Interpreter {
         case .host:
             results = try function.callHost(caller: instance(r.instance), arguments)
         case .wasm:
-            results = try function.call(arguments)
+            // Passed on as the engines pass errors through wasm frames (an exception stays
+            // catchable by the handlers around this call).
+            do { results = try function.call(arguments) } catch { throw error.underlying }
         }
         var at = 0
         for v in results { at += RawValue.store(v, to: args + at) }

@@ -93,6 +93,9 @@ struct JITThreadState {
     var unwindR11: UInt = 0
     var unwindR10: UInt = 0
     var landingRBP: UInt = 0
+    /// The lowest `stackLimit` this thread's stack allows (its end, less `stackMargin`);
+    /// a call under a stack budget (`Engine.maxWasmStack`) raises `stackLimit` above it.
+    var threadStackLimit: UInt = 0
 
     static let maxBacktrace = 256
 
@@ -131,9 +134,11 @@ extension JITThreadState {
         if let p = pthread_getspecific(threadKey) { return p.assumingMemoryBound(to: JITThreadState.self) }
         wasmoon_ensure_sigaltstack()
         let p = UnsafeMutablePointer<JITThreadState>.allocate(capacity: 1)
-        p.initialize(to: JITThreadState(stackLimit: wasmoon_thread_stack_limit(stackMargin), entryRSP: 0, trapCode: 0,
+        let limit = wasmoon_thread_stack_limit(stackMargin)
+        p.initialize(to: JITThreadState(stackLimit: limit, entryRSP: 0, trapCode: 0,
                                         trapPC: 0, trapRBP: 0, pendingError: nil,
-                                        backtrace: .allocate(capacity: maxBacktrace), backtraceCount: 0))
+                                        backtrace: .allocate(capacity: maxBacktrace), backtraceCount: 0,
+                                        threadStackLimit: limit))
         pthread_setspecific(threadKey, p)
         return p
     }
@@ -234,6 +239,15 @@ public final class JITEngine: ExecutionEngine {
             let code = instance.module.code as? JITModuleCode, let target = function.funcRef.pointee.entry
         else { throw JITError("function \(function.debugName) was not compiled by the JIT") }
         let state = JITThreadState.current()
+        // A call from the host (no wasm frame below it on this thread) under a stack budget:
+        // the prologues' limit rises to the budget below this frame; restored when it returns.
+        if state.pointee.entryRSP == 0, let budget = function.store.engine.maxWasmStack {
+            var marker: UInt8 = 0
+            let here = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+            let budgeted = here > UInt(max(budget, 0)) ? here - UInt(max(budget, 0)) : 0
+            state.pointee.stackLimit = max(state.pointee.threadStackLimit, budgeted)
+        }
+        defer { if state.pointee.entryRSP == 0 { state.pointee.stackLimit = state.pointee.threadStackLimit } }
         let type = function.type
         let k = max(RawValue.slotCount(type.params), RawValue.slotCount(type.results))
         var values = AreaLayout.slots(arguments)

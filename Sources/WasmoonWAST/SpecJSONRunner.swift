@@ -1,3 +1,4 @@
+import Wasmoon
 import Foundation
 import WasmCore
 
@@ -171,12 +172,12 @@ private struct JSONSession {
         }
         do {
             return .values(try function.call(arguments))
-        } catch let trap as Trap {
-            return .trap(trap)
-        } catch is WasmException {
-            return .exception
         } catch {
-            return .failure("\(WasmoonError(error))")
+            switch error {
+            case .trap(let trap): return .trap(trap)
+            case .exception: return .exception
+            default: return .failure("\(error)")
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import Wasmoon
 /// SHA-256 (FIPS 180-4), small and dependency-free: `wasmoon run --invoke-all` and
 /// `--memory-hash` print the hash of each linear memory, so that two tiers (or
 /// Wasmoon and another runtime) can compare memories without printing them.

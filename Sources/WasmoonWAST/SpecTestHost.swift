@@ -1,3 +1,4 @@
+import Wasmoon
 /// The `spectest` host module every spec test script may import (the reference
 /// interpreter's conventions): `print*` functions, four constant globals, a
 /// funcref table of 10..20 elements and a memory of 1..2 pages.

@@ -1,7 +1,9 @@
+import Wasmoon
 import Foundation
 import WasmCore
 import WasmJIT
 import WasmoonWASI
+import WasmoonWAST
 
 #if canImport(Glibc)
 import Glibc
@@ -125,16 +127,10 @@ public enum Commands {
         }
         let tier = options.noJIT ? Tier.interpreter : Runtime.defaultTier
         let mode = options.compile ?? (options.jitStats ? .eager : .lazy)
-        if options.traceCalls && (options.timeout != nil || options.fuel != nil) {
-            throw WasmoonError.badArgument("--timeout and --fuel do not combine with --trace-calls yet")
-        }
-        let runtime =
-            try options.traceCalls
-            ? Runtime(tier: tier, callTracer: TextCallTracer(output: output), compile: mode)
-            : Runtime(
-                configuration: EngineConfiguration(
-                    tier: tier, compileMode: mode, epochInterruption: options.timeout != nil,
-                    consumeFuel: options.fuel != nil))
+        let runtime = try Runtime(
+            configuration: EngineConfiguration(
+                tier: tier, compileMode: mode, epochInterruption: options.timeout != nil, consumeFuel: options.fuel != nil),
+            callTracer: options.traceCalls ? TextCallTracer(output: output) : nil)
         let module = try runtime.loadModule(path: options.module)
         clock.finish("compile")
         // Lazily compiled: what the run compiled, reported when it ends (also by a trap).
@@ -157,7 +153,7 @@ public enum Commands {
         wasi.define(in: linker)
 
         if options.invokeAll {
-            let instance = try instantiate(linker, module)
+            let instance = try linker.instantiate(module)
             main = instance
             clock.finish("instantiate")
             defer { clock.finish("run") }
@@ -169,12 +165,12 @@ public enum Commands {
         if let name = options.invoke {
             let type = try exportedFunctionType(module, name)
             let arguments = try parseArguments(options.arguments, for: type, name: name)
-            let instance = try instantiate(linker, module)
+            let instance = try linker.instantiate(module)
             main = instance
             guard let function = instance.function(name) else { throw WasmoonError.unknownExport(name) }
             call = (function, arguments)
         } else {
-            let instance = try instantiate(linker, module)
+            let instance = try linker.instantiate(module)
             main = instance
             // A WASI command's entry: the default export `""` (as Wasmtime runs it; ITK-Wasm's
             // pipelines have one), else `_start`.
@@ -202,10 +198,12 @@ public enum Commands {
             do {
                 let results = try function.call(arguments)
                 output.line("call \(name): ok" + results.map { " " + ValueFormat.format($0) }.joined())
-            } catch let trap as Trap {
-                output.line("call \(name): trap \(trap.message)")
-            } catch is WasmException {
-                output.line("call \(name): exception")
+            } catch {
+                switch error {
+                case .trap(let trap): output.line("call \(name): trap \(trap.message)")
+                case .exception: output.line("call \(name): exception")
+                default: throw error
+                }
             }
         }
         for (name, value) in exports {
@@ -278,13 +276,6 @@ public enum Commands {
         return WASIConfiguration(arguments: arguments, environment: environment, preopens: preopens)
     }
 
-    private static func instantiate(_ linker: Linker, _ module: CompiledModule) throws -> Instance {
-        do {
-            return try linker.instantiate(module)
-        } catch let e as LinkError {
-            throw WasmoonError.link(e)
-        }
-    }
 
     /// The type of exported function `name`, or an error naming what is wrong.
     static func exportedFunctionType(_ module: CompiledModule, _ name: String) throws(WasmoonError) -> FuncType {

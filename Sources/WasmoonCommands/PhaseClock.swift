@@ -1,3 +1,4 @@
+import Wasmoon
 import Foundation
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import Wasmoon
 import Foundation
 import WAT
 import WasmCore
@@ -97,6 +98,17 @@ private struct ActionFailure: Error {
     var trap: Trap?
     /// The action ended in an uncaught wasm exception.
     var exception: WasmException? = nil
+}
+
+extension ActionFailure {
+    /// What a call or instantiation threw: a trap and an exception are kept for the assertions.
+    init(_ error: WasmoonError, describe: (any Error) -> String) {
+        switch error {
+        case .trap(let trap): self.init(message: trap.description, trap: trap)
+        case .exception(let exception): self.init(message: exception.description, exception: exception)
+        default: self.init(message: describe(error))
+        }
+    }
 }
 
 /// The state of one running script: store, linker, named and current instances.
@@ -234,7 +246,7 @@ private struct WastSession {
                 let compiled = try build(.text(wat)).get()
                 _ = try linker.instantiate(compiled)
                 result.fail(line: line, "assert_unlinkable: module linked, expected \"\(message)\"")
-            } catch is LinkError {
+            } catch WasmoonError.link {
                 result.pass()
             } catch {
                 result.fail(line: line, "assert_unlinkable: expected a link error \"\(message)\", got \(describe(error))")
@@ -315,10 +327,8 @@ private struct WastSession {
                 do {
                     _ = try linker.instantiate(compiled)
                     outcome = .success([])
-                } catch let trap as Trap {
-                    outcome = .failure(ActionFailure(message: trap.description, trap: trap))
                 } catch {
-                    outcome = .failure(ActionFailure(message: describe(error)))
+                    outcome = .failure(ActionFailure(error, describe: describe))
                 }
             }
         } else {
@@ -385,12 +395,12 @@ private struct WastSession {
         }
         do {
             return .success(try CompiledModule(bytes: bytes, engine: engine))
-        } catch let e as DecodeError {
-            return .failure(.decode(e))
-        } catch let e as ValidationError {
-            return .failure(.validate(e))
         } catch {
-            return .failure(.other(describe(error)))
+            switch error {
+            case .malformed(let e, _): return .failure(.decode(e))
+            case .invalid(let e, _): return .failure(.validate(e))
+            default: return .failure(.other(describe(error)))
+            }
         }
     }
 
@@ -412,12 +422,8 @@ private struct WastSession {
             }
             do {
                 return .success(try function.call(arguments))
-            } catch let trap as Trap {
-                return .failure(ActionFailure(message: trap.description, trap: trap))
-            } catch let exception as WasmException {
-                return .failure(ActionFailure(message: exception.description, exception: exception))
             } catch {
-                return .failure(ActionFailure(message: describe(error)))
+                return .failure(ActionFailure(error, describe: describe))
             }
         case .get(let module, let name):
             guard let instance = module.map({ named[$0] }) ?? current else {
@@ -434,10 +440,8 @@ private struct WastSession {
                 do {
                     _ = try linker.instantiate(compiled)
                     return .success([])
-                } catch let trap as Trap {
-                    return .failure(ActionFailure(message: trap.description, trap: trap))
                 } catch {
-                    return .failure(ActionFailure(message: describe(error)))
+                    return .failure(ActionFailure(error, describe: describe))
                 }
             }
         }
@@ -553,6 +557,14 @@ private struct WastSession {
     func describe(_ error: any Error) -> String {
         switch error {
         case let r as ModuleRejection: r.description
+        case let w as WasmoonError:
+            switch w {
+            case .malformed(let e, _): "malformed: \(e)"
+            case .invalid(let e, _): "invalid: \(e)"
+            case .link(let e): "link error: \(e)"
+            case .trap(let t): t.description
+            default: w.description
+            }
         case let e as DecodeError: "malformed: \(e)"
         case let e as ValidationError: "invalid: \(e)"
         case let e as LinkError: "link error: \(e)"

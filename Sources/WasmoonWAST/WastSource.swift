@@ -1,3 +1,4 @@
+import Wasmoon
 import WAT
 
 /// The text of one `.wast` script, and the way back from the text parser's `Location`s to it:

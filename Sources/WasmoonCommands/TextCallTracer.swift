@@ -1,3 +1,4 @@
+import Wasmoon
 import Foundation
 
 /// `wasmoon run --trace-calls`: one stderr line per wasm function entry, exit and trap,
