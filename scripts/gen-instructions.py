@@ -532,7 +532,7 @@ def vector_handler_kind(r):
 def gen_interpreter_vector(rows):
     ops = [r for r in rows if r.cls in ("vector", "lane")]
     out = [HEADER]
-    out.append("import WasmCore\nimport WasmRuntime\n")
+    out.append("import WasmCore\n@_spi(Engine) import WasmRuntime\n")
     out.append("""/// The handler of a SIMD op of the instruction table (class `vector` or `lane`): the building
 /// block of its signature (Interpreter+Vector.swift) around the `VectorSemantics` function of the
 /// same name. Nil for every other op.
@@ -584,15 +584,15 @@ def gen_vector_dispatch(rows):
 /// the operands in signature order (16 bytes for a v128, an 8-byte slot for a scalar); the
 /// result is stored at `result` the same way.
 extension VectorSemantics {
-    @inlinable @inline(__always) package static func vector(_ p: UnsafeRawPointer) -> V128 {
+    @inlinable @inline(__always) public static func vector(_ p: UnsafeRawPointer) -> V128 {
         V128(low: p.loadUnaligned(as: UInt64.self), high: (p + 8).loadUnaligned(as: UInt64.self))
     }
-    @inlinable @inline(__always) package static func scalar(_ p: UnsafeRawPointer) -> UInt64 { p.loadUnaligned(as: UInt64.self) }
-    @inlinable @inline(__always) package static func put(_ v: V128, _ p: UnsafeMutableRawPointer) {
+    @inlinable @inline(__always) public static func scalar(_ p: UnsafeRawPointer) -> UInt64 { p.loadUnaligned(as: UInt64.self) }
+    @inlinable @inline(__always) public static func put(_ v: V128, _ p: UnsafeMutableRawPointer) {
         p.storeBytes(of: v.low, as: UInt64.self)
         (p + 8).storeBytes(of: v.high, as: UInt64.self)
     }
-    @inlinable @inline(__always) package static func put(_ v: UInt64, _ p: UnsafeMutableRawPointer) { p.storeBytes(of: v, as: UInt64.self) }
+    @inlinable @inline(__always) public static func put(_ v: UInt64, _ p: UnsafeMutableRawPointer) { p.storeBytes(of: v, as: UInt64.self) }
 """)
     args = {"vectorUnary": "vector(a)", "vectorBinary": "vector(a), vector(b)",
             "vectorTernary": "vector(a), vector(b), vector(c)", "vectorShift": "vector(a), scalar(b)",
@@ -600,7 +600,7 @@ extension VectorSemantics {
             "vectorReplace": "vector(a), scalar(b), lane: lane"}
     for cls, name, extra in [("vector", "VectorOp", ""), ("lane", "VectorLaneOp", " lane: Int,")]:
         out.append(f"    // swiftlint:disable:next cyclomatic_complexity function_body_length")
-        out.append(f"    package static func apply(_ op: {name},{extra} _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, "
+        out.append(f"    public static func apply(_ op: {name},{extra} _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, "
                    f"_ c: UnsafeRawPointer, to result: UnsafeMutableRawPointer) {{")
         out.append("        switch op {")
         for r in ops:

@@ -1,10 +1,10 @@
 import Foundation
 import Testing
 
-/// The example app in `examples/HostApp`: a package of its own that depends on the `Wasmoon`
+/// The library as an outside app sees it. The example app in `examples/HostApp`: a package of its own that depends on the `Wasmoon`
 /// product only, as an outside app would. Built here (a debug build in its own `.build`) and
 /// run: a WASI command, a reactor with typed host functions, fuel and an interrupt.
-@Suite("Example app")
+@Suite("Outside app")
 struct HostAppTests {
     @Test(.timeLimit(.minutes(30))) func buildsAndRuns() throws {
         let package = SharedData.repoRoot.appendingPathComponent("examples/HostApp")
@@ -21,5 +21,11 @@ struct HostAppTests {
         ], "\(run.stdout)")
         #expect(lines.count > 7 && lines[6].hasPrefix("fuel: wasm trap: all fuel consumed (0 left)"), "\(run.stdout)")
         #expect(lines.count > 7 && lines[7] == "interrupt: wasm trap: interrupt (interrupted)", "\(run.stdout)")
+    }
+
+    /// Every public symbol of the product has a doc comment (`scripts/check-doc-comments.py`).
+    @Test func publicSymbolsAreDocumented() throws {
+        let r = try CLI.runProgram(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "scripts/check-doc-comments.py"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     }
 }

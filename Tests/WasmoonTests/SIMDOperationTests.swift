@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import WasmCore
 import WasmJIT
-import WasmRuntime
+@_spi(Engine) import WasmRuntime
 import Wasmoon
 
 /// Every SIMD instruction of the table, on both tiers and on the JIT with fewer CPU extensions

@@ -1,5 +1,5 @@
 import WasmCore
-import WasmRuntime
+@_spi(Engine) import WasmRuntime
 
 /// The instruction handlers (see `Handler`): one closure per opcode, each
 /// ending in a tail call of the next handler (`then`) or a return to the driver.

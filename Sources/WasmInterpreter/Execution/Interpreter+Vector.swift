@@ -1,5 +1,5 @@
 import WasmCore
-import WasmRuntime
+@_spi(Engine) import WasmRuntime
 
 /// SIMD in the interpreter. A v128 takes two consecutive frame slots, its low half first, so
 /// the translator moves vectors as pairs of ordinary slots; what a vector instruction computes

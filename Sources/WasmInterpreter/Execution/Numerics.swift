@@ -1,4 +1,4 @@
-import WasmRuntime
+@_spi(Engine) import WasmRuntime
 
 /// Slot conversions: slots hold i32/f32 zero-extended. The numeric semantics both engines
 /// share (`FloatOps`, `TruncationRange`, `SaturatingTrunc`, rotations) are in WasmRuntime.

@@ -1,5 +1,5 @@
 import WasmCore
-import WasmRuntime
+@_spi(Engine) import WasmRuntime
 
 /// Numeric instructions. Slots hold raw bits; i32/f32 values are always read
 /// with 32-bit loads, so their upper halves never matter (wrap and

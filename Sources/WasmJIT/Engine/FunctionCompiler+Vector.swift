@@ -1,5 +1,5 @@
 import WasmCore
-import WasmRuntime
+@_spi(Engine) import WasmRuntime
 
 /// A popped v128 operand: an owned XMM register, its 16 bytes in a frame slot pair (not
 /// 16-byte aligned: only `movdqu`/`movups` may read it), or a constant.

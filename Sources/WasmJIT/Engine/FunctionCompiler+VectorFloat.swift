@@ -1,5 +1,5 @@
 import WasmCore
-import WasmRuntime
+@_spi(Engine) import WasmRuntime
 
 /// The register forms of the float rows of the SIMD table: arithmetic, comparisons, wasm's
 /// min/max (NaN-propagating, -0 < +0), rounding, conversions (saturating where wasm says),

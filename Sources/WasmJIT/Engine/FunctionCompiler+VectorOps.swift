@@ -1,5 +1,5 @@
 import WasmCore
-import WasmRuntime
+@_spi(Engine) import WasmRuntime
 
 /// The register forms of the SIMD table's `vector` rows: integer lanes here, float lanes in
 /// FunctionCompiler+VectorFloat.swift. Each sequence computes exactly `VectorSemantics` (the

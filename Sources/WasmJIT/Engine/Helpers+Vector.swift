@@ -1,5 +1,5 @@
 import WasmCore
-import WasmRuntime
+@_spi(Engine) import WasmRuntime
 
 /// Where JIT code keeps values between Swift and wasm: an argument area holds slot `s` (in
 /// signature order, a v128 taking two, `RawValue.slotCount`) at `area[k - 1 - s]`, so slots grow

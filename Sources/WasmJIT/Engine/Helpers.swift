@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import WasmCore
-import WasmRuntime
+@_spi(Engine) import WasmRuntime
 
 /// Runtime calls out of JIT code (C calling convention). The first argument
 /// is the calling instance's `VMInstanceContext*`. Trapping helpers return 0

@@ -7,18 +7,18 @@ import WasmCore
 /// the operands in signature order (16 bytes for a v128, an 8-byte slot for a scalar); the
 /// result is stored at `result` the same way.
 extension VectorSemantics {
-    @inlinable @inline(__always) package static func vector(_ p: UnsafeRawPointer) -> V128 {
+    @inlinable @inline(__always) public static func vector(_ p: UnsafeRawPointer) -> V128 {
         V128(low: p.loadUnaligned(as: UInt64.self), high: (p + 8).loadUnaligned(as: UInt64.self))
     }
-    @inlinable @inline(__always) package static func scalar(_ p: UnsafeRawPointer) -> UInt64 { p.loadUnaligned(as: UInt64.self) }
-    @inlinable @inline(__always) package static func put(_ v: V128, _ p: UnsafeMutableRawPointer) {
+    @inlinable @inline(__always) public static func scalar(_ p: UnsafeRawPointer) -> UInt64 { p.loadUnaligned(as: UInt64.self) }
+    @inlinable @inline(__always) public static func put(_ v: V128, _ p: UnsafeMutableRawPointer) {
         p.storeBytes(of: v.low, as: UInt64.self)
         (p + 8).storeBytes(of: v.high, as: UInt64.self)
     }
-    @inlinable @inline(__always) package static func put(_ v: UInt64, _ p: UnsafeMutableRawPointer) { p.storeBytes(of: v, as: UInt64.self) }
+    @inlinable @inline(__always) public static func put(_ v: UInt64, _ p: UnsafeMutableRawPointer) { p.storeBytes(of: v, as: UInt64.self) }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
-    package static func apply(_ op: VectorOp, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ c: UnsafeRawPointer, to result: UnsafeMutableRawPointer) {
+    public static func apply(_ op: VectorOp, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ c: UnsafeRawPointer, to result: UnsafeMutableRawPointer) {
         switch op {
         case .i8x16Swizzle: put(i8x16Swizzle(vector(a), vector(b)), result)
         case .i8x16Splat: put(i8x16Splat(scalar(a)), result)
@@ -241,7 +241,7 @@ extension VectorSemantics {
         }
     }
     // swiftlint:disable:next cyclomatic_complexity function_body_length
-    package static func apply(_ op: VectorLaneOp, lane: Int, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ c: UnsafeRawPointer, to result: UnsafeMutableRawPointer) {
+    public static func apply(_ op: VectorLaneOp, lane: Int, _ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ c: UnsafeRawPointer, to result: UnsafeMutableRawPointer) {
         switch op {
         case .i8x16ExtractLaneS: put(i8x16ExtractLaneS(vector(a), lane: lane), result)
         case .i8x16ExtractLaneU: put(i8x16ExtractLaneU(vector(a), lane: lane), result)
