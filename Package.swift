@@ -25,6 +25,8 @@ let package = Package(
         .target(name: "WasmRuntime", dependencies: ["WasmCore", "CWasmoon"]),
         // Register-based interpreter: translator + dispatch loop (CWasmoon: atomics for lazy translation).
         .target(name: "WasmInterpreter", dependencies: ["WasmCore", "WasmRuntime", "CWasmoon"]),
+        // The optimizing tier's middle end: SSA IR built from validated wasm, its verifier and passes.
+        .target(name: "WasmOptimizer", dependencies: ["WasmCore"]),
         // x86-64 JIT: assembler with listing, W^X code memory, the baseline compiler (JITEngine).
         .target(name: "WasmJIT", dependencies: ["WasmCore", "WasmRuntime", "CWasmoon"]),
         // WASI preview1 (wasi_snapshot_preview1) host functions, sandboxed to preopened directories.
@@ -53,7 +55,7 @@ let package = Package(
             name: "WasmoonTests",
             dependencies: [
                 "Wasmoon", "WasmoonWAST", "WasmoonCommands", "WasmCore", "WasmRuntime", "WasmInterpreter",
-                "WasmJIT", "WasmoonWASI", .product(name: "WAT", package: "WasmKit"),
+                "WasmJIT", "WasmoonWASI", "WasmOptimizer", .product(name: "WAT", package: "WasmKit"),
             ]),
     ]
 )

@@ -1,0 +1,164 @@
+import WasmCore
+
+// The optimizing tier's intermediate representation: SSA over basic blocks with block
+// parameters instead of phi nodes (a branch passes the values its target's parameters take).
+// Built from a validated wasm function by `IRBuilder`; checked by `IRVerifier`.
+
+/// An SSA value: defined once, by an instruction or as a block parameter.
+public struct IRValue: Hashable, Sendable, CustomStringConvertible {
+    /// Its number in the function (`IRFunction.valueTypes` index).
+    public let id: Int32
+    /// `v12`.
+    public var description: String { "v\(id)" }
+}
+
+/// A basic block of an `IRFunction`.
+public struct IRBlockID: Hashable, Sendable, CustomStringConvertible {
+    /// Its index in `IRFunction.blocks`.
+    public let index: Int32
+    /// `b3`.
+    public var description: String { "b\(index)" }
+}
+
+/// What an instruction computes. Operands are SSA values; immediates are as in wasm.
+public enum IROperation: Sendable {
+    /// A constant of a numeric type, as its bits (i32/f32 in the low 32 bits).
+    case constant(UInt64)
+    /// A numeric operator of the wasm instruction table on its operands.
+    case numeric(NumericOp, [IRValue])
+    /// `condition != 0 ? ifTrue : ifFalse`.
+    case select(condition: IRValue, ifTrue: IRValue, ifFalse: IRValue)
+    /// A load from memory 0 at `address` + the memarg's offset (bounds checked).
+    case load(LoadOp, MemArg, address: IRValue)
+    /// A store to memory 0 (no result).
+    case store(StoreOp, MemArg, address: IRValue, value: IRValue)
+    /// A global's value.
+    case globalGet(UInt32)
+    /// Sets a mutable global (no result).
+    case globalSet(UInt32, IRValue)
+    /// Memory 0's size in pages.
+    case memorySize
+    /// `memory.grow` on memory 0: the old size in pages, or -1.
+    case memoryGrow(IRValue)
+    /// A direct call of function `index` (imports first): one result per result type.
+    case call(UInt32, [IRValue])
+
+    /// The values the operation reads.
+    public var operands: [IRValue] {
+        switch self {
+        case .constant, .globalGet, .memorySize: []
+        case .numeric(_, let values), .call(_, let values): values
+        case .select(let c, let t, let f): [c, t, f]
+        case .load(_, _, let address): [address]
+        case .store(_, _, let address, let value): [address, value]
+        case .globalSet(_, let value), .memoryGrow(let value): [value]
+        }
+    }
+}
+
+/// One instruction: its operation and the values it defines (none, one, or a call's results).
+public struct IRInstruction: Sendable {
+    /// What it computes.
+    public var operation: IROperation
+    /// The values it defines, in result order.
+    public var results: [IRValue]
+}
+
+/// A control-flow edge: the target block and the values for its parameters.
+public struct IREdge: Sendable {
+    /// Where control goes.
+    public var target: IRBlockID
+    /// One value per parameter of `target`.
+    public var arguments: [IRValue]
+}
+
+/// How a block ends.
+public enum IRTerminator: Sendable {
+    /// Goes to one block.
+    case jump(IREdge)
+    /// `condition != 0` goes to `ifTrue`, else to `ifFalse`.
+    case branch(condition: IRValue, ifTrue: IREdge, ifFalse: IREdge)
+    /// `targets[index]`, or `fallback` when `index` is out of range (`br_table`).
+    case table(index: IRValue, targets: [IREdge], fallback: IREdge)
+    /// Returns these values from the function.
+    case `return`([IRValue])
+    /// Traps (`unreachable`).
+    case trap(TrapReason)
+
+    /// Why a `trap` terminator traps.
+    public enum TrapReason: Sendable { case unreachable }
+
+    /// The edges out of the block, in order.
+    public var edges: [IREdge] {
+        switch self {
+        case .jump(let edge): [edge]
+        case .branch(_, let ifTrue, let ifFalse): [ifTrue, ifFalse]
+        case .table(_, let targets, let fallback): targets + [fallback]
+        case .return, .trap: []
+        }
+    }
+
+    /// The values the terminator itself reads (edge arguments aside).
+    public var operands: [IRValue] {
+        switch self {
+        case .branch(let condition, _, _): [condition]
+        case .table(let index, _, _): [index]
+        case .return(let values): values
+        case .jump, .trap: []
+        }
+    }
+}
+
+/// A basic block: parameters, straight-line instructions, one terminator.
+public struct IRBlock: Sendable {
+    /// The values the block's predecessors pass in (what phi nodes are elsewhere).
+    public var parameters: [IRValue] = []
+    /// The instructions, in order.
+    public var instructions: [IRInstruction] = []
+    /// How the block ends (nil only while it is being built).
+    public var terminator: IRTerminator?
+}
+
+/// A function in SSA form. Block 0 is the entry; its parameters are the wasm parameters.
+public struct IRFunction: Sendable {
+    /// The blocks; unreachable ones may remain (`IRVerifier` checks every block anyway).
+    public var blocks: [IRBlock] = []
+    /// The type of every value, by id.
+    public var valueTypes: [ValueType] = []
+    /// The function's wasm type.
+    public var type: FuncType
+
+    /// A function of `type` with no blocks yet.
+    public init(type: FuncType) { self.type = type }
+
+    /// A new value of `type`.
+    public mutating func newValue(_ type: ValueType) -> IRValue {
+        valueTypes.append(type)
+        return IRValue(id: Int32(valueTypes.count - 1))
+    }
+
+    /// A new empty block.
+    public mutating func newBlock() -> IRBlockID {
+        blocks.append(IRBlock())
+        return IRBlockID(index: Int32(blocks.count - 1))
+    }
+
+    /// The block `id`.
+    public subscript(id: IRBlockID) -> IRBlock {
+        get { blocks[Int(id.index)] }
+        set { blocks[Int(id.index)] = newValue }
+    }
+
+    /// How many instructions the blocks hold (terminators aside).
+    public var instructionCount: Int { blocks.reduce(0) { $0 + $1.instructions.count } }
+}
+
+/// Why the optimizing tier does not take a function: the baseline keeps running it.
+public struct IRDecline: Error, Sendable, CustomStringConvertible {
+    /// What the tier does not handle, e.g. `call_indirect`.
+    public var reason: String
+    /// A decline for `reason`.
+    public init(_ reason: String) { self.reason = reason }
+    /// The reason.
+    public var description: String { reason }
+}

@@ -1,0 +1,216 @@
+import WasmCore
+
+/// The wasm instructions, one by one, onto `IRBuilder`'s blocks.
+extension IRBuilder {
+    mutating func buildBody(_ instructions: [Instruction]) throws(IRDecline) {
+        let entry = newBlock(parameters: function.type.params, sealed: true)
+        current = entry
+        for (local, value) in function[entry].parameters.enumerated() { writeLocal(local, value, in: entry) }
+        for local in function.type.params.count..<localTypes.count {
+            writeLocal(local, emitValue(.constant(0), localTypes[local]), in: entry)
+        }
+        let exit = newBlock(parameters: function.type.results, sealed: false)
+        frames.append(
+            Frame(kind: .function, label: exit, continuation: exit, labelTypes: function.type.results,
+                  resultTypes: function.type.results, height: 0, elseBlock: nil, parameters: []))
+        var skipDepth = 0  // constructs opened inside unreachable code
+        for instruction in instructions {
+            if current == nil {
+                switch instruction {
+                case .block, .loop, .if: skipDepth += 1
+                    continue
+                case .end where skipDepth > 0: skipDepth -= 1
+                    continue
+                case .else where skipDepth > 0: continue
+                case .end, .else: break
+                default: continue
+                }
+            }
+            try build(instruction)
+            if frames.isEmpty { break }
+        }
+        let results = function[exit].parameters
+        current = exit
+        sealed[Int(exit.index)] = true
+        if predecessors[Int(exit.index)].isEmpty {
+            function[exit].terminator = .trap(.unreachable)  // no path returns
+            current = nil
+        } else {
+            terminate(.return(results))
+        }
+    }
+
+    mutating func pop(_ count: Int) -> [IRValue] {
+        let values = Array(stack.suffix(count))
+        stack.removeLast(count)
+        return values
+    }
+
+    mutating func pop() -> IRValue { stack.removeLast() }
+
+    func blockSignature(_ type: BlockType) -> (params: [ValueType], results: [ValueType]) {
+        switch type {
+        case .empty: ([], [])
+        case .value(let t): ([], [t])
+        case .typeIndex(let i): (module.types[Int(i)].params, module.types[Int(i)].results)
+        }
+    }
+
+    /// The branch to the label `depth` frames out, carrying the top of the stack.
+    mutating func branchEdge(depth: UInt32) -> IREdge {
+        let frame = frames[frames.count - 1 - Int(depth)]
+        return edge(to: frame.label, carrying: Array(stack.suffix(frame.labelTypes.count)))
+    }
+
+    mutating func build(_ instruction: Instruction) throws(IRDecline) {
+        switch instruction {
+        case .nop: break
+        case .unreachable:
+            terminate(.trap(.unreachable))
+        case .block(let type):
+            let signature = blockSignature(type)
+            let continuation = newBlock(parameters: signature.results, sealed: false)
+            frames.append(
+                Frame(kind: .block, label: continuation, continuation: continuation, labelTypes: signature.results,
+                      resultTypes: signature.results, height: stack.count - signature.params.count, elseBlock: nil,
+                      parameters: []))
+        case .loop(let type):
+            let signature = blockSignature(type)
+            let header = newBlock(parameters: signature.params, sealed: false)
+            let continuation = newBlock(parameters: signature.results, sealed: false)
+            terminate(.jump(edge(to: header, carrying: pop(signature.params.count))))
+            current = header
+            let height = stack.count
+            stack.append(contentsOf: function[header].parameters)
+            frames.append(
+                Frame(kind: .loop, label: header, continuation: continuation, labelTypes: signature.params,
+                      resultTypes: signature.results, height: height, elseBlock: nil, parameters: []))
+        case .if(let type):
+            let signature = blockSignature(type)
+            let condition = pop()
+            let parameters = Array(stack.suffix(signature.params.count))
+            let thenBlock = newBlock(parameters: [], sealed: false)
+            let elseBlock = newBlock(parameters: [], sealed: false)
+            let continuation = newBlock(parameters: signature.results, sealed: false)
+            terminate(.branch(condition: condition, ifTrue: edge(to: thenBlock, carrying: []),
+                              ifFalse: edge(to: elseBlock, carrying: [])))
+            sealed[Int(thenBlock.index)] = true
+            sealed[Int(elseBlock.index)] = true
+            current = thenBlock
+            frames.append(
+                Frame(kind: .if, label: continuation, continuation: continuation, labelTypes: signature.results,
+                      resultTypes: signature.results, height: stack.count - signature.params.count,
+                      elseBlock: elseBlock, parameters: parameters))
+        case .else:
+            var frame = frames.removeLast()
+            if current != nil {
+                terminate(.jump(edge(to: frame.continuation, carrying: pop(frame.resultTypes.count))))
+            }
+            stack.removeLast(stack.count - frame.height)
+            stack.append(contentsOf: frame.parameters)
+            current = frame.elseBlock
+            frame.elseBlock = nil
+            frames.append(frame)
+        case .end:
+            let frame = frames.removeLast()
+            if frame.kind == .function {
+                if current != nil { terminate(.jump(edge(to: frame.continuation, carrying: pop(frame.resultTypes.count)))) }
+                return
+            }
+            if current != nil {
+                terminate(.jump(edge(to: frame.continuation, carrying: pop(frame.resultTypes.count))))
+            }
+            if let elseBlock = frame.elseBlock {
+                // An `if` without `else`: the false path passes the parameters on as the results.
+                current = elseBlock
+                terminate(.jump(edge(to: frame.continuation, carrying: frame.parameters)))
+            }
+            if frame.kind == .loop { sealed[Int(frame.label.index)] = true }
+            sealed[Int(frame.continuation.index)] = true
+            stack.removeLast(stack.count - frame.height)
+            if predecessors[Int(frame.continuation.index)].isEmpty {
+                current = nil  // nothing reaches the code after this construct
+                function[frame.continuation].terminator = .trap(.unreachable)
+            } else {
+                current = frame.continuation
+                stack.append(contentsOf: function[frame.continuation].parameters.prefix(frame.resultTypes.count))
+            }
+        case .br(let depth):
+            terminate(.jump(branchEdge(depth: depth)))
+        case .brIf(let depth):
+            let condition = pop()
+            let taken = branchEdge(depth: depth)
+            let next = newBlock(parameters: [], sealed: true)
+            terminate(.branch(condition: condition, ifTrue: taken, ifFalse: edge(to: next, carrying: [])))
+            current = next
+        case .brTable(let table):
+            let index = pop()
+            let targets = table.targets.map { branchEdge(depth: $0) }
+            terminate(.table(index: index, targets: targets, fallback: branchEdge(depth: table.defaultTarget)))
+        case .return:
+            terminate(.jump(branchEdge(depth: UInt32(frames.count - 1))))
+        default:
+            try buildOperation(instruction)
+        }
+    }
+
+    /// The instructions that stay inside one block.
+    mutating func buildOperation(_ instruction: Instruction) throws(IRDecline) {
+        switch instruction {
+        case .drop: _ = pop()
+        case .select, .typedSelect:
+            let condition = pop(), ifFalse = pop(), ifTrue = pop()
+            let type = function.valueTypes[Int(ifTrue.id)]
+            stack.append(emitValue(.select(condition: condition, ifTrue: ifTrue, ifFalse: ifFalse), type))
+        case .localGet(let local): stack.append(readLocal(Int(local), in: current!))
+        case .localSet(let local): writeLocal(Int(local), pop(), in: current!)
+        case .localTee(let local): writeLocal(Int(local), stack.last!, in: current!)
+        case .globalGet(let index):
+            stack.append(emitValue(.globalGet(index), context.globals[Int(index)].valueType))
+        case .globalSet(let index): _ = emit(.globalSet(index, pop()), results: [])
+        case .i32Const(let v): stack.append(emitValue(.constant(UInt64(UInt32(bitPattern: v))), .i32))
+        case .i64Const(let v): stack.append(emitValue(.constant(UInt64(bitPattern: v)), .i64))
+        case .f32Const(let bits): stack.append(emitValue(.constant(UInt64(bits)), .f32))
+        case .f64Const(let bits): stack.append(emitValue(.constant(bits), .f64))
+        case .numeric(let op):
+            let signature = op.signature
+            let operands = pop(signature.operands.count)
+            stack.append(emitValue(.numeric(op, operands), signature.result))
+        case .load(let op, let memarg):
+            try requireMemory0(memarg.memory)
+            let address = pop()
+            stack.append(emitValue(.load(op, memarg, address: address), op.resultType))
+        case .store(let op, let memarg):
+            try requireMemory0(memarg.memory)
+            let value = pop(), address = pop()
+            _ = emit(.store(op, memarg, address: address, value: value), results: [])
+        case .memorySize(let memory):
+            try requireMemory0(memory)
+            stack.append(emitValue(.memorySize, .i32))
+        case .memoryGrow(let memory):
+            try requireMemory0(memory)
+            stack.append(emitValue(.memoryGrow(pop()), .i32))
+        case .call(let index):
+            let type = module.types[Int(context.functionTypeIndices[Int(index)])]
+            if (type.params + type.results).contains(where: { !$0.isNumeric || $0 == .v128 }) {
+                throw IRDecline("a call with v128 or reference values")
+            }
+            let arguments = pop(type.params.count)
+            stack.append(contentsOf: emit(.call(index, arguments), results: type.results))
+        default:
+            throw IRDecline(Self.declinedName(instruction))
+        }
+    }
+
+    /// Memory 0, 32-bit: the only memory the tier addresses so far.
+    func requireMemory0(_ memory: UInt32) throws(IRDecline) {
+        guard memory == 0 else { throw IRDecline("multi-memory") }
+        guard let first = context.memories.first, !first.is64 else { throw IRDecline("memory64") }
+    }
+
+    /// The instruction's family, for the decline list.
+    static func declinedName(_ instruction: Instruction) -> String {
+        let text = "\(instruction)"
+        return String(text.prefix { $0 != "(" })
+    }
+}

@@ -1,0 +1,171 @@
+import WasmCore
+
+/// Builds the SSA form of one validated wasm function (`IRFunction`), or declines it
+/// (`IRDecline`) when it uses something the optimizing tier does not handle yet.
+///
+/// Locals become SSA values on the fly (Braun et al., "Simple and Efficient Construction of
+/// Static Single Assignment Form", 2013): each block records the value each local has at its
+/// end; reading a local a block has not written asks its predecessors, and where several
+/// meet, the block gains a parameter that every edge into it supplies. A block is sealed once
+/// all its predecessors are known (a loop header at the loop's `end`), and only a sealed
+/// block with one predecessor reads through to it. The wasm operand stack holds SSA values;
+/// values a label carries travel as edge arguments to the label's block parameters.
+public struct IRBuilder {
+    let module: Module
+    let context: ValidationContext
+    var function: IRFunction
+    /// The locals' types: parameters, then declared locals.
+    let localTypes: [ValueType]
+    /// Per block: the value of each local at the block's end (so far).
+    var definitions: [[Int: IRValue]] = []
+    /// Per block: the locals whose values its parameters after the label values are, in order.
+    var phiLocals: [[Int]] = []
+    /// Per block: where control comes from (block, index of the edge in its terminator).
+    var predecessors: [[(block: IRBlockID, edge: Int)]] = []
+    var sealed: [Bool] = []
+    /// The block instructions go to; nil while the code is unreachable.
+    var current: IRBlockID?
+    var stack: [IRValue] = []
+    var frames: [Frame] = []
+
+    /// A wasm control construct being built.
+    struct Frame {
+        enum Kind { case function, block, loop, `if` }
+        var kind: Kind
+        /// Where a branch to this label goes: the loop header, else the continuation.
+        var label: IRBlockID
+        /// The block after `end`.
+        var continuation: IRBlockID
+        /// Types a branch to the label carries (loop: parameters; others: results).
+        var labelTypes: [ValueType]
+        var resultTypes: [ValueType]
+        /// The operand stack's height below the construct's parameters.
+        var height: Int
+        /// An `if`'s else block, until `else` (or `end`) builds it; its parameters' values.
+        var elseBlock: IRBlockID?
+        var parameters: [IRValue]
+    }
+
+    /// Builds function `definedIndex` (counting defined functions only) of `module`.
+    public static func build(_ module: Module, definedIndex: Int) throws(IRDecline) -> IRFunction {
+        let typeIndex = Int(module.functions[definedIndex])
+        let body = module.codes[definedIndex]
+        let type = module.types[typeIndex]
+        let locals = type.params + body.expandedLocals
+        for valueType in locals + type.results where !valueType.isNumeric || valueType == .v128 {
+            throw IRDecline(valueType == .v128 ? "v128 values" : "reference values")
+        }
+        let decoded: DecodedBody
+        do { decoded = try body.decoded() } catch { throw IRDecline("undecodable body: \(error)") }
+        var builder = IRBuilder(module: module, type: type, localTypes: locals)
+        try builder.buildBody(decoded.instructions)
+        return builder.function
+    }
+
+    init(module: Module, type: FuncType, localTypes: [ValueType]) {
+        self.module = module
+        context = ValidationContext(module: module)
+        function = IRFunction(type: type)
+        self.localTypes = localTypes
+    }
+
+    // MARK: Blocks and edges
+
+    mutating func newBlock(parameters types: [ValueType], sealed isSealed: Bool) -> IRBlockID {
+        let id = function.newBlock()
+        definitions.append([:])
+        phiLocals.append([])
+        predecessors.append([])
+        sealed.append(isSealed)
+        for type in types { function[id].parameters.append(function.newValue(type)) }
+        return id
+    }
+
+    /// An edge to `target` carrying `values` for its label parameters (`terminate` adds the
+    /// locals its other parameters stand for).
+    func edge(to target: IRBlockID, carrying values: [IRValue]) -> IREdge {
+        IREdge(target: target, arguments: values)
+    }
+
+    /// Ends the current block with `terminator` and records it as a predecessor of its targets.
+    /// First every edge gets the current values of the locals its target's parameters stand for;
+    /// reading them may add parameters to a target (a loop header reached from its own body),
+    /// so this goes on until no edge lacks an argument.
+    mutating func terminate(_ terminator: IRTerminator) {
+        guard let block = current else { return }
+        function[block].terminator = terminator
+        var complete = false
+        while !complete {
+            complete = true
+            for (index, edge) in function[block].terminator!.edges.enumerated() {
+                let target = Int(edge.target.index)
+                let labelCount = function.blocks[target].parameters.count - phiLocals[target].count
+                if edge.arguments.count < function.blocks[target].parameters.count {
+                    let local = phiLocals[target][edge.arguments.count - labelCount]
+                    appendArgument(readLocal(local, in: block), from: block, edge: index)
+                    complete = false
+                }
+            }
+        }
+        for (index, edge) in function[block].terminator!.edges.enumerated() {
+            predecessors[Int(edge.target.index)].append((block, index))
+        }
+        current = nil
+    }
+
+    mutating func emit(_ operation: IROperation, results types: [ValueType]) -> [IRValue] {
+        let results = types.map { function.newValue($0) }
+        function[current!].instructions.append(IRInstruction(operation: operation, results: results))
+        return results
+    }
+
+    mutating func emitValue(_ operation: IROperation, _ type: ValueType) -> IRValue {
+        emit(operation, results: [type])[0]
+    }
+
+    // MARK: Locals as SSA values
+
+    mutating func writeLocal(_ local: Int, _ value: IRValue, in block: IRBlockID) {
+        definitions[Int(block.index)][local] = value
+    }
+
+    mutating func readLocal(_ local: Int, in block: IRBlockID) -> IRValue {
+        if let value = definitions[Int(block.index)][local] { return value }
+        let value: IRValue
+        let preds = predecessors[Int(block.index)]
+        if sealed[Int(block.index)] && preds.count == 1 {
+            value = readLocal(local, in: preds[0].block)
+        } else {
+            // A parameter: every edge into the block, now and later, passes the local's value.
+            value = function.newValue(localTypes[local])
+            function[block].parameters.append(value)
+            phiLocals[Int(block.index)].append(local)
+            writeLocal(local, value, in: block)
+            for pred in preds {
+                let argument = readLocal(local, in: pred.block)
+                appendArgument(argument, from: pred.block, edge: pred.edge)
+            }
+        }
+        writeLocal(local, value, in: block)
+        return value
+    }
+
+    /// Adds an argument to edge `edge` of `block`'s terminator.
+    mutating func appendArgument(_ value: IRValue, from block: IRBlockID, edge: Int) {
+        guard var terminator = function[block].terminator else { return }
+        func extend(_ e: inout IREdge) { e.arguments.append(value) }
+        switch terminator {
+        case .jump(var e):
+            extend(&e)
+            terminator = .jump(e)
+        case .branch(let condition, var ifTrue, var ifFalse):
+            if edge == 0 { extend(&ifTrue) } else { extend(&ifFalse) }
+            terminator = .branch(condition: condition, ifTrue: ifTrue, ifFalse: ifFalse)
+        case .table(let index, var targets, var fallback):
+            if edge < targets.count { extend(&targets[edge]) } else { extend(&fallback) }
+            terminator = .table(index: index, targets: targets, fallback: fallback)
+        case .return, .trap: return
+        }
+        function[block].terminator = terminator
+    }
+}

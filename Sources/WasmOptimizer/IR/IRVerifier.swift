@@ -1,0 +1,126 @@
+import WasmCore
+
+/// Checks an `IRFunction`'s invariants: every reachable block ends in a terminator; every
+/// edge passes one value of the right type per parameter of its target; every value is used
+/// only where its definition dominates the use; numeric operators get operands of their types.
+/// Passes run it in tests after each transformation.
+public enum IRVerifier {
+    /// Throws a description of the first broken invariant.
+    public static func verify(_ function: IRFunction) throws(IRDecline) {
+        let reachable = reachableBlocks(function)
+        let dominators = immediateDominators(function, reachable: reachable)
+        // Where each value is defined: (block, position; -1 for a block parameter).
+        var definition = [(block: Int, position: Int)?](repeating: nil, count: function.valueTypes.count)
+        for (b, block) in function.blocks.enumerated() {
+            for value in block.parameters { definition[Int(value.id)] = (b, -1) }
+            for (i, instruction) in block.instructions.enumerated() {
+                for value in instruction.results {
+                    guard definition[Int(value.id)] == nil else { throw IRDecline("\(value) defined twice") }
+                    definition[Int(value.id)] = (b, i)
+                }
+            }
+        }
+        func dominates(_ a: Int, _ b: Int) -> Bool {
+            var block = b
+            while true {
+                if block == a { return true }
+                guard let up = dominators[block], up != block else { return false }
+                block = up
+            }
+        }
+        func check(_ value: IRValue, usedIn block: Int, at position: Int) throws(IRDecline) {
+            guard value.id >= 0, Int(value.id) < definition.count, let def = definition[Int(value.id)] else {
+                throw IRDecline("b\(block): \(value) is not defined")
+            }
+            let ok = def.block == block ? def.position < position : dominates(def.block, block)
+            guard ok else { throw IRDecline("b\(block): the definition of \(value) does not dominate its use") }
+        }
+        for b in reachable.indices where reachable[b] {
+            let block = function.blocks[b]
+            for (i, instruction) in block.instructions.enumerated() {
+                for operand in instruction.operation.operands { try check(operand, usedIn: b, at: i) }
+                if case .numeric(let op, let operands) = instruction.operation {
+                    let types = operands.map { function.valueTypes[Int($0.id)] }
+                    guard types == op.signature.operands else {
+                        throw IRDecline("b\(b): \(op.name) applied to (\(types.map(\.description).joined(separator: " ")))")
+                    }
+                }
+            }
+            guard let terminator = block.terminator else { throw IRDecline("b\(b) has no terminator") }
+            let end = block.instructions.count
+            for operand in terminator.operands { try check(operand, usedIn: b, at: end) }
+            for edge in terminator.edges {
+                let target = function.blocks[Int(edge.target.index)]
+                guard edge.arguments.count == target.parameters.count else {
+                    throw IRDecline("b\(b) → \(edge.target): \(edge.arguments.count) arguments for \(target.parameters.count) parameters")
+                }
+                for (argument, parameter) in zip(edge.arguments, target.parameters) {
+                    try check(argument, usedIn: b, at: end)
+                    guard function.valueTypes[Int(argument.id)] == function.valueTypes[Int(parameter.id)] else {
+                        throw IRDecline("b\(b) → \(edge.target): \(argument) has another type than \(parameter)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Which blocks the entry reaches.
+    public static func reachableBlocks(_ function: IRFunction) -> [Bool] {
+        var reached = [Bool](repeating: false, count: function.blocks.count)
+        var work = function.blocks.isEmpty ? [] : [0]
+        while let b = work.popLast() {
+            guard !reached[b] else { continue }
+            reached[b] = true
+            for edge in function.blocks[b].terminator?.edges ?? [] { work.append(Int(edge.target.index)) }
+        }
+        return reached
+    }
+
+    /// Each reachable block's immediate dominator (the entry's is itself), by Cooper, Harvey and
+    /// Kennedy's iteration over reverse postorder.
+    public static func immediateDominators(_ function: IRFunction, reachable: [Bool]) -> [Int?] {
+        var order: [Int] = []  // postorder
+        var visited = [Bool](repeating: false, count: function.blocks.count)
+        func visit(_ b: Int) {
+            visited[b] = true
+            for edge in function.blocks[b].terminator?.edges ?? [] where !visited[Int(edge.target.index)] {
+                visit(Int(edge.target.index))
+            }
+            order.append(b)
+        }
+        if !function.blocks.isEmpty { visit(0) }
+        var number = [Int](repeating: -1, count: function.blocks.count)
+        for (i, b) in order.enumerated() { number[b] = i }
+        var predecessors = [[Int]](repeating: [], count: function.blocks.count)
+        for b in order {
+            for edge in function.blocks[b].terminator?.edges ?? [] { predecessors[Int(edge.target.index)].append(b) }
+        }
+        var idom = [Int?](repeating: nil, count: function.blocks.count)
+        guard !order.isEmpty else { return idom }
+        idom[0] = 0
+        var changed = true
+        while changed {
+            changed = false
+            for b in order.reversed() where b != 0 {
+                var candidate: Int?
+                for p in predecessors[b] where idom[p] != nil {
+                    guard var a = candidate else {
+                        candidate = p
+                        continue
+                    }
+                    var c = p
+                    while a != c {
+                        while number[a] < number[c] { a = idom[a]! }
+                        while number[c] < number[a] { c = idom[c]! }
+                    }
+                    candidate = a
+                }
+                if let candidate, idom[b] != candidate {
+                    idom[b] = candidate
+                    changed = true
+                }
+            }
+        }
+        return idom
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import WasmCore
+import Wasmoon
+import WasmOptimizer
+
+/// The optimizing tier's SSA IR (issue 15): built from wasm with locals as SSA values and
+/// block parameters at merges, then checked by `IRVerifier` (definitions dominate uses, edges
+/// match their targets' parameters, operand types).
+@Suite("Optimizer IR")
+struct OptimizerIRTests {
+    /// The IR of the only defined function of a module in the text format.
+    static func build(_ wat: String) throws -> IRFunction {
+        let module = try BinaryDecoder.decode(try TextFormat.wat2wasm(wat))
+        try ModuleValidator.validate(module)
+        let function = try IRBuilder.build(module, definedIndex: module.codes.count - 1)
+        try IRVerifier.verify(function)
+        return function
+    }
+
+    @Test func straightLine() throws {
+        let f = try Self.build("(module (func (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))")
+        #expect(f.description == """
+            b0(v0:i32, v1:i32):
+              v3:i32 = i32.add v0, v1
+              jump b1(v3)
+            b1(v2:i32):
+              return v2
+
+            """)
+    }
+
+    /// A counting loop: the locals it changes become the loop header's parameters, passed by the
+    /// entry edge and the back edge.
+    @Test func loopCarriesItsLocals() throws {
+        let f = try Self.build("""
+            (module (func (param $n i32) (result i32) (local $total i32)
+              (block $done (loop $next
+                (br_if $done (i32.eqz (local.get $n)))
+                (local.set $total (i32.add (local.get $total) (local.get $n)))
+                (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                (br $next)))
+              (local.get $total)))
+            """)
+        let header = try #require(f.blocks.first { block in
+            block.instructions.contains { if case .numeric(.i32Eqz, _) = $0.operation { true } else { false } }
+        })
+        #expect(header.parameters.count == 2, "\(f)")
+        let edgesIn = f.blocks.flatMap { $0.terminator?.edges ?? [] }.filter { f.blocks[Int($0.target.index)].parameters == header.parameters }
+        #expect(edgesIn.count == 2, "\(f)")
+    }
+
+    @Test func ifElseWithParametersAndResults() throws {
+        _ = try Self.build("""
+            (module (type $t (func (param i32 i64) (result i64)))
+              (func (param i32 i64) (result i64)
+                (local.get 1) (local.get 0) (local.get 1)
+                (if (type $t) (local.get 0)
+                  (then (drop) (i64.extend_i32_u))
+                  (else (drop) (drop) (i64.const 7)))
+                (i64.add)))
+            """)
+        _ = try Self.build("""
+            (module (func (param i32) (result i32)
+              (local.get 0)
+              (if (param i32) (result i32) (local.get 0) (then (i32.const 1) (i32.add)))))
+            """)
+    }
+
+    @Test func brTableAndUnreachableCode() throws {
+        let f = try Self.build("""
+            (module (func (param i32) (result i32)
+              (block $a (result i32) (block $b (result i32) (block $c (result i32)
+                (br_table $a $b $c (i32.const 10) (local.get 0)))
+                (return (i32.const 1)) (i32.const 99) (drop) (unreachable))
+                (i32.const 2) (i32.add))
+              (unreachable) (i32.const 5)))
+            """)
+        let tables = f.blocks.compactMap { block -> Int? in
+            if case .table(_, let targets, _)? = block.terminator { targets.count } else { nil }
+        }
+        #expect(tables == [2])  // two targets and the default
+    }
+
+    @Test func declinesWhatItDoesNotHandle() throws {
+        #expect(throws: IRDecline.self) {
+            try Self.build("""
+                (module (type $v (func)) (table 1 funcref)
+                  (func (call_indirect (type $v) (i32.const 0))))
+                """)
+        }
+        #expect(throws: IRDecline.self) { try Self.build("(module (func (param v128)))") }
+    }
+
+    /// Every function of the libsodium programs is built (and verified) or declined with a reason
+    /// from the expected families: nothing is built wrong.
+    @Test func libsodiumFunctionsBuildAndVerify() throws {
+        guard let folder = SharedData.path("corpus/libsodium") else { return }
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".wasm") }.sorted()
+        try #require(!files.isEmpty)
+        var built = 0, declined: [String: Int] = [:]
+        for file in files {
+            let module = try BinaryDecoder.decode(Array(try Data(contentsOf: folder.appendingPathComponent(file))))
+            try ModuleValidator.validate(module)
+            for index in module.codes.indices {
+                do {
+                    let function = try IRBuilder.build(module, definedIndex: index)
+                    do {
+                        try IRVerifier.verify(function)
+                    } catch {
+                        Issue.record("\(file) function \(index): \(error)\n\(function)")
+                    }
+                    built += 1
+                } catch {
+                    declined[error.reason, default: 0] += 1
+                }
+            }
+        }
+        #expect(built > 0)
+        let expected: Set<String> = ["callIndirect", "reference values", "v128 values", "a call with v128 or reference values",
+                                     "memoryCopy", "memoryFill"]
+        #expect(Set(declined.keys).isSubset(of: expected), "\(declined)")
+        print("optimizer IR, libsodium (\(files.count) programs): \(built) functions built, declined \(declined)")
+    }
+}
