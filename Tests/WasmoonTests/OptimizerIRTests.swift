@@ -122,4 +122,90 @@ struct OptimizerIRTests {
         #expect(Set(declined.keys).isSubset(of: expected), "\(declined)")
         print("optimizer IR, libsodium (\(files.count) programs): \(built) functions built, declined \(declined)")
     }
+
+    /// Functions whose results the passes must not change: each runs on the IR evaluator before
+    /// and after `Simplify`, and on the interpreter, with the same arguments.
+    static let integerFunctions = [
+        // A loop whose bound passes through unchanged: its header parameter is trivial.
+        """
+        (module (func (param $n i32) (param $k i32) (result i32) (local $i i32) (local $acc i32)
+          (block $done (loop $next
+            (br_if $done (i32.ge_u (local.get $i) (i32.and (local.get $n) (i32.const 255))))
+            (local.set $acc (i32.add (local.get $acc) (i32.mul (local.get $i) (local.get $k))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $next)))
+          (i32.xor (local.get $acc) (i32.add (i32.const 40) (i32.const 2)))))
+        """,
+        // Constants that fold through shifts, rotations, comparisons and a branch on a constant.
+        """
+        (module (func (param i32 i32) (result i32)
+          (if (result i32) (i32.lt_u (i32.rotl (i32.const 1) (i32.const 33)) (i32.const 3))
+            (then (i32.add (local.get 0) (i32.shr_s (i32.const -64) (i32.const 3))))
+            (else (i32.div_s (local.get 0) (local.get 1))))))
+        """,
+        // i64 arithmetic, a trapping division kept, br_table with values.
+        """
+        (module (func (param i32 i32) (result i32)
+          (block $a (result i32) (block $b (result i32)
+            (br_table $a $b (i32.wrap_i64 (i64.mul (i64.extend_i32_s (local.get 0)) (i64.add (i64.const 1) (i64.const 2))))
+              (i32.and (local.get 1) (i32.const 1))))
+            (i32.div_u (i32.const 100) (local.get 1)) (i32.add))
+          (i32.sub (i32.const 7))))
+        """,
+    ]
+
+    @Test(arguments: integerFunctions.indices)
+    func simplifyKeepsResults(_ index: Int) throws {
+        let wat = Self.integerFunctions[index]
+        let original = try Self.build(wat)
+        var simplified = original
+        Simplify.run(&simplified)
+        try IRVerifier.verify(simplified)
+        #expect(simplified.instructionCount < original.instructionCount, "\(simplified)")
+        let runtime = try Runtime(tier: .interpreter)
+        let store = Store(engine: runtime.engine)
+        let instance = try Linker(store: store).instantiate(try runtime.compile(wat: wat.replacingOccurrences(
+            of: "(module (func (param", with: "(module (func (export \"f\") (param")))
+        let inputs: [(UInt32, UInt32)] = [(0, 0), (1, 1), (5, 3), (17, 0), (0xFFFF_FFFF, 2), (0x8000_0000, 0xFFFF_FFFF), (9, 4)]
+        for (a, b) in inputs {
+            var evaluator = IREvaluator(memory: [], globals: [])
+            let before = evaluator.run(original, [UInt64(a), UInt64(b)])
+            let after = evaluator.run(simplified, [UInt64(a), UInt64(b)])
+            #expect(before == after, "(\(a), \(b))\n\(original)\n\(simplified)")
+            let expected: IREvaluator.Outcome
+            do {
+                expected = .values(try instance.function("f")!.call([.i32(a), .i32(b)]).map { UInt64($0.i32!) })
+            } catch {
+                #expect(error.trapCode != nil, "\(error)")
+                expected = .trap
+            }
+            #expect(after == expected, "(\(a), \(b))")
+        }
+    }
+
+    /// The passes keep every libsodium function valid IR, and shrink it.
+    @Test func simplifyLibsodium() throws {
+        guard let folder = SharedData.path("corpus/libsodium") else { return }
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".wasm") }.sorted()
+        var before = 0, after = 0, parametersBefore = 0, parametersAfter = 0
+        for file in files.prefix(10) {
+            let module = try BinaryDecoder.decode(Array(try Data(contentsOf: folder.appendingPathComponent(file))))
+            try ModuleValidator.validate(module)
+            for index in module.codes.indices {
+                guard var function = try? IRBuilder.build(module, definedIndex: index) else { continue }
+                before += function.instructionCount
+                parametersBefore += function.blocks.reduce(0) { $0 + $1.parameters.count }
+                Simplify.run(&function)
+                after += function.instructionCount
+                parametersAfter += function.blocks.reduce(0) { $0 + $1.parameters.count }
+                do {
+                    try IRVerifier.verify(function)
+                } catch {
+                    Issue.record("\(file) function \(index) after Simplify: \(error)\n\(function)")
+                }
+            }
+        }
+        #expect(after < before && parametersAfter < parametersBefore)
+        print("Simplify on 10 libsodium programs: instructions \(before) → \(after), block parameters \(parametersBefore) → \(parametersAfter)")
+    }
 }

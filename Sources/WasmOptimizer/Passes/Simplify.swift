@@ -1,0 +1,183 @@
+import WasmCore
+
+/// The first passes, run together to a fixed point (a few rounds):
+/// - trivial block parameters: one whose every incoming value is the same value (or itself)
+///   is that value — the SSA builder leaves one wherever a local merely passes through a merge;
+/// - constant folding of the integer operators (`IntegerFolding`), and of branches on a constant;
+/// - dead code: instructions with no effect whose results nothing uses.
+public enum Simplify {
+    /// Simplifies `function` in place.
+    public static func run(_ function: inout IRFunction) {
+        for _ in 0..<4 {
+            var changed = removeTrivialParameters(&function)
+            changed = foldConstants(&function) || changed
+            changed = removeDeadCode(&function) || changed
+            if !changed { break }
+        }
+    }
+
+    /// Replaces every use of a value by its substitute (followed transitively).
+    static func substitute(_ map: [IRValue: IRValue], in function: inout IRFunction) {
+        guard !map.isEmpty else { return }
+        func resolve(_ value: IRValue) -> IRValue {
+            var value = value
+            while let next = map[value], next != value { value = next }
+            return value
+        }
+        for b in function.blocks.indices {
+            for i in function.blocks[b].instructions.indices {
+                function.blocks[b].instructions[i].operation = function.blocks[b].instructions[i].operation.mapOperands(resolve)
+            }
+            function.blocks[b].terminator = function.blocks[b].terminator?.mapValues(resolve)
+        }
+    }
+
+    static func removeTrivialParameters(_ function: inout IRFunction) -> Bool {
+        let reachable = IRVerifier.reachableBlocks(function)
+        var incoming = [[IREdge]](repeating: [], count: function.blocks.count)
+        for b in function.blocks.indices where reachable[b] {
+            for edge in function.blocks[b].terminator?.edges ?? [] { incoming[Int(edge.target.index)].append(edge) }
+        }
+        var map: [IRValue: IRValue] = [:]
+        var removed = [Set<Int>](repeating: [], count: function.blocks.count)
+        for b in function.blocks.indices.dropFirst() where reachable[b] {
+            for (position, parameter) in function.blocks[b].parameters.enumerated() {
+                let values = Set(incoming[b].map { $0.arguments[position] }).subtracting([parameter])
+                if values.count == 1, let only = values.first {
+                    map[parameter] = only
+                    removed[b].insert(position)
+                }
+            }
+        }
+        guard !map.isEmpty else { return false }
+        for b in function.blocks.indices {
+            if !removed[b].isEmpty {
+                function.blocks[b].parameters = function.blocks[b].parameters.enumerated()
+                    .filter { !removed[b].contains($0.offset) }.map(\.element)
+            }
+            function.blocks[b].terminator = function.blocks[b].terminator?.mapEdges { edge in
+                let gone = removed[Int(edge.target.index)]
+                guard !gone.isEmpty else { return edge }
+                var edge = edge
+                edge.arguments = edge.arguments.enumerated().filter { !gone.contains($0.offset) }.map(\.element)
+                return edge
+            }
+        }
+        substitute(map, in: &function)
+        return true
+    }
+
+    static func foldConstants(_ function: inout IRFunction) -> Bool {
+        var constants: [IRValue: UInt64] = [:]
+        var changed = false
+        // Constants first, in any order; then folding until nothing new folds.
+        for block in function.blocks {
+            for instruction in block.instructions {
+                if case .constant(let bits) = instruction.operation { constants[instruction.results[0]] = bits }
+            }
+        }
+        var folded = true
+        while folded {
+            folded = false
+            for b in function.blocks.indices {
+                for i in function.blocks[b].instructions.indices {
+                    let instruction = function.blocks[b].instructions[i]
+                    guard case .numeric(let op, let operands) = instruction.operation else { continue }
+                    let known = operands.compactMap { constants[$0] }
+                    guard known.count == operands.count, let value = IntegerFolding.fold(op, known) else { continue }
+                    function.blocks[b].instructions[i].operation = .constant(value)
+                    constants[instruction.results[0]] = value
+                    folded = true
+                    changed = true
+                }
+            }
+        }
+        for b in function.blocks.indices {
+            if case .branch(let condition, let ifTrue, let ifFalse)? = function.blocks[b].terminator,
+                let bits = constants[condition]
+            {
+                function.blocks[b].terminator = .jump(UInt32(truncatingIfNeeded: bits) != 0 ? ifTrue : ifFalse)
+                changed = true
+            }
+        }
+        return changed
+    }
+
+    static func removeDeadCode(_ function: inout IRFunction) -> Bool {
+        var live = Set<IRValue>()
+        var work: [IRValue] = []
+        func use(_ value: IRValue) { if live.insert(value).inserted { work.append(value) } }
+        var definer: [IRValue: IROperation] = [:]
+        for block in function.blocks {
+            for instruction in block.instructions {
+                for result in instruction.results { definer[result] = instruction.operation }
+                if instruction.operation.hasEffect { instruction.operation.operands.forEach(use) }
+            }
+            block.terminator?.operands.forEach(use)
+            for edge in block.terminator?.edges ?? [] { edge.arguments.forEach(use) }
+        }
+        while let value = work.popLast() { definer[value]?.operands.forEach(use) }
+        var changed = false
+        for b in function.blocks.indices {
+            let before = function.blocks[b].instructions.count
+            function.blocks[b].instructions.removeAll { instruction in
+                !instruction.operation.hasEffect && !instruction.results.contains(where: live.contains)
+            }
+            changed = changed || function.blocks[b].instructions.count != before
+        }
+        return changed
+    }
+}
+
+extension IROperation {
+    /// Whether the operation does more than compute its results: writes, calls, may trap.
+    var hasEffect: Bool {
+        switch self {
+        case .constant, .select, .globalGet, .memorySize: false
+        case .numeric(let op, _): op.canTrap
+        case .load, .store, .globalSet, .memoryGrow, .call: true
+        }
+    }
+
+    /// The same operation with every operand passed through `transform`.
+    func mapOperands(_ transform: (IRValue) -> IRValue) -> IROperation {
+        switch self {
+        case .constant, .globalGet, .memorySize: self
+        case .numeric(let op, let values): .numeric(op, values.map(transform))
+        case .call(let index, let values): .call(index, values.map(transform))
+        case .select(let c, let t, let f): .select(condition: transform(c), ifTrue: transform(t), ifFalse: transform(f))
+        case .load(let op, let memarg, let address): .load(op, memarg, address: transform(address))
+        case .store(let op, let memarg, let address, let value):
+            .store(op, memarg, address: transform(address), value: transform(value))
+        case .globalSet(let index, let value): .globalSet(index, transform(value))
+        case .memoryGrow(let value): .memoryGrow(transform(value))
+        }
+    }
+}
+
+extension IRTerminator {
+    /// The same terminator with every edge passed through `transform`.
+    func mapEdges(_ transform: (IREdge) -> IREdge) -> IRTerminator {
+        switch self {
+        case .jump(let edge): .jump(transform(edge))
+        case .branch(let condition, let ifTrue, let ifFalse):
+            .branch(condition: condition, ifTrue: transform(ifTrue), ifFalse: transform(ifFalse))
+        case .table(let index, let targets, let fallback):
+            .table(index: index, targets: targets.map(transform), fallback: transform(fallback))
+        case .return, .trap: self
+        }
+    }
+
+    /// The same terminator with every value it reads or passes through `transform`.
+    func mapValues(_ transform: (IRValue) -> IRValue) -> IRTerminator {
+        let moved = mapEdges { IREdge(target: $0.target, arguments: $0.arguments.map(transform)) }
+        switch moved {
+        case .branch(let condition, let ifTrue, let ifFalse):
+            return .branch(condition: transform(condition), ifTrue: ifTrue, ifFalse: ifFalse)
+        case .table(let index, let targets, let fallback):
+            return .table(index: transform(index), targets: targets, fallback: fallback)
+        case .return(let values): return .return(values.map(transform))
+        case .jump, .trap: return moved
+        }
+    }
+}
