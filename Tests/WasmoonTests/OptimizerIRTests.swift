@@ -152,7 +152,26 @@ struct OptimizerIRTests {
             (i32.div_u (i32.const 100) (local.get 1)) (i32.add))
           (i32.sub (i32.const 7))))
         """,
+        // The same sums in a block and in the blocks it dominates (value numbering), and in a
+        // sibling branch that it does not dominate (kept there).
+        """
+        (module (func (param i32 i32) (result i32) (local $s i32)
+          (local.set $s (i32.mul (i32.add (local.get 0) (local.get 1)) (i32.add (local.get 0) (local.get 1))))
+          (if (result i32) (i32.and (local.get 1) (i32.const 1))
+            (then (i32.sub (local.get $s) (i32.add (local.get 0) (local.get 1))))
+            (else (i32.div_u (local.get $s) (i32.or (i32.add (local.get 0) (local.get 1)) (i32.const 1)))))))
+        """,
     ]
+
+    /// Value numbering keeps one `i32.add` of the four.
+    @Test func valueNumberingRemovesRecomputations() throws {
+        var function = try Self.build(Self.integerFunctions[3])
+        Simplify.run(&function)
+        let adds = function.blocks.flatMap(\.instructions).filter {
+            if case .numeric(.i32Add, _) = $0.operation { true } else { false }
+        }
+        #expect(adds.count == 1, "\(function)")
+    }
 
     @Test(arguments: integerFunctions.indices)
     func simplifyKeepsResults(_ index: Int) throws {

@@ -4,6 +4,7 @@ import WasmCore
 /// - trivial block parameters: one whose every incoming value is the same value (or itself)
 ///   is that value — the SSA builder leaves one wherever a local merely passes through a merge;
 /// - constant folding of the integer operators (`IntegerFolding`), and of branches on a constant;
+/// - global value numbering (`ValueNumbering`);
 /// - dead code: instructions with no effect whose results nothing uses.
 public enum Simplify {
     /// Simplifies `function` in place.
@@ -11,6 +12,7 @@ public enum Simplify {
         for _ in 0..<4 {
             var changed = removeTrivialParameters(&function)
             changed = foldConstants(&function) || changed
+            changed = ValueNumbering.run(&function) || changed
             changed = removeDeadCode(&function) || changed
             if !changed { break }
         }
