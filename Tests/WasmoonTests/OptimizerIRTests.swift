@@ -173,6 +173,20 @@ struct OptimizerIRTests {
         #expect(adds.count == 1, "\(function)")
     }
 
+    /// The loop bound `n & 255` is computed once, before the loop: the block that holds it is
+    /// not the one that compares it.
+    @Test func loopInvariantsLeaveTheLoop() throws {
+        var function = try Self.build(Self.integerFunctions[0])
+        Simplify.run(&function)
+        func holds(_ block: IRBlock, _ op: NumericOp) -> Bool {
+            block.instructions.contains { if case .numeric(op, _) = $0.operation { true } else { false } }
+        }
+        let masking = try #require(function.blocks.firstIndex { holds($0, .i32And) }, "\(function)")
+        let comparing = try #require(function.blocks.firstIndex { holds($0, .i32GeU) }, "\(function)")
+        #expect(masking != comparing, "\(function)")
+        #expect(masking == 0, "\(function)")  // the entry block jumps to the loop header
+    }
+
     @Test(arguments: integerFunctions.indices)
     func simplifyKeepsResults(_ index: Int) throws {
         let wat = Self.integerFunctions[index]

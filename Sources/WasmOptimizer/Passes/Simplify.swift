@@ -5,6 +5,7 @@ import WasmCore
 ///   is that value — the SSA builder leaves one wherever a local merely passes through a merge;
 /// - constant folding of the integer operators (`IntegerFolding`), and of branches on a constant;
 /// - global value numbering (`ValueNumbering`);
+/// - loop-invariant code motion (`LoopInvariants`);
 /// - dead code: instructions with no effect whose results nothing uses.
 public enum Simplify {
     /// Simplifies `function` in place.
@@ -13,6 +14,7 @@ public enum Simplify {
             var changed = removeTrivialParameters(&function)
             changed = foldConstants(&function) || changed
             changed = ValueNumbering.run(&function) || changed
+            changed = LoopInvariants.run(&function) || changed
             changed = removeDeadCode(&function) || changed
             if !changed { break }
         }

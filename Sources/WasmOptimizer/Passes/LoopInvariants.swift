@@ -1,0 +1,79 @@
+import WasmCore
+
+/// Loop-invariant code motion: a pure, non-trapping instruction inside a loop whose operands
+/// are all defined outside it moves to the loop's preheader (the one block outside the loop
+/// that jumps to its header), so it runs once instead of once per iteration. Runs until
+/// nothing moves, so that chains of invariant instructions move together.
+public enum LoopInvariants {
+    /// Moves invariant instructions out of loops; true if it moved any.
+    @discardableResult
+    public static func run(_ function: inout IRFunction) -> Bool {
+        let reachable = IRVerifier.reachableBlocks(function)
+        let idom = IRVerifier.immediateDominators(function, reachable: reachable)
+        func dominates(_ a: Int, _ b: Int) -> Bool {
+            var block = b
+            while true {
+                if block == a { return true }
+                guard let up = idom[block], up != block else { return false }
+                block = up
+            }
+        }
+        var predecessors = [[Int]](repeating: [], count: function.blocks.count)
+        for b in function.blocks.indices where reachable[b] {
+            for edge in function.blocks[b].terminator?.edges ?? [] { predecessors[Int(edge.target.index)].append(b) }
+        }
+        var moved = false
+        for header in function.blocks.indices where reachable[header] {
+            // Back edges: from blocks the header dominates.
+            let latches = predecessors[header].filter { dominates(header, $0) }
+            guard !latches.isEmpty else { continue }
+            let outside = predecessors[header].filter { !dominates(header, $0) }
+            guard outside.count == 1, let preheader = outside.first,
+                case .jump? = function.blocks[preheader].terminator
+            else { continue }
+            // The loop: the header and every block that reaches a latch without passing it.
+            var body: Set<Int> = [header]
+            var work = latches
+            while let b = work.popLast() {
+                guard body.insert(b).inserted else { continue }
+                work.append(contentsOf: predecessors[b])
+            }
+            var definedInside = Set<IRValue>()
+            for b in body {
+                definedInside.formUnion(function.blocks[b].parameters)
+                for instruction in function.blocks[b].instructions { definedInside.formUnion(instruction.results) }
+            }
+            var changed = true
+            while changed {
+                changed = false
+                for b in body.sorted() {
+                    var kept: [IRInstruction] = []
+                    for instruction in function.blocks[b].instructions {
+                        if isMovable(instruction.operation),
+                            instruction.operation.operands.allSatisfy({ !definedInside.contains($0) })
+                        {
+                            function.blocks[preheader].instructions.append(instruction)
+                            definedInside.subtract(instruction.results)
+                            changed = true
+                            moved = true
+                        } else {
+                            kept.append(instruction)
+                        }
+                    }
+                    function.blocks[b].instructions = kept
+                }
+            }
+        }
+        return moved
+    }
+
+    /// Pure and unable to trap: safe to run once before the loop even if the loop would not
+    /// have run it.
+    static func isMovable(_ operation: IROperation) -> Bool {
+        switch operation {
+        case .constant, .select: true
+        case .numeric(let op, _): !op.canTrap
+        default: false
+        }
+    }
+}
