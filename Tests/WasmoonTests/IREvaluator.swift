@@ -60,7 +60,7 @@ struct IREvaluator {
                     guard start + UInt64(op.byteWidth) <= UInt64(memory.count) else { return .trap }
                     for i in 0..<op.byteWidth { memory[Int(start) + i] = UInt8(truncatingIfNeeded: value(v) >> (8 * i)) }
                 case .memorySize: set(UInt64(memory.count / 65536))
-                case .memoryGrow, .call: return .unsupported
+                case .memoryGrow, .call, .callIndirect, .memoryFill, .memoryCopy: return .unsupported
                 }
             }
             func take(_ edge: IREdge) {

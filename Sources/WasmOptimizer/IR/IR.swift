@@ -42,6 +42,12 @@ public enum IROperation: Sendable {
     case memoryGrow(IRValue)
     /// A direct call of function `index` (imports first): one result per result type.
     case call(UInt32, [IRValue])
+    /// A call through table `table` at `callee`, checked against type `typeIndex`.
+    case callIndirect(typeIndex: UInt32, table: UInt32, callee: IRValue, arguments: [IRValue])
+    /// `memory.fill` on memory 0 (no result).
+    case memoryFill(destination: IRValue, value: IRValue, count: IRValue)
+    /// `memory.copy` within memory 0 (no result).
+    case memoryCopy(destination: IRValue, source: IRValue, count: IRValue)
 
     /// The values the operation reads.
     public var operands: [IRValue] {
@@ -52,6 +58,9 @@ public enum IROperation: Sendable {
         case .load(_, _, let address): [address]
         case .store(_, _, let address, let value): [address, value]
         case .globalSet(_, let value), .memoryGrow(let value): [value]
+        case .callIndirect(_, _, let callee, let arguments): arguments + [callee]
+        case .memoryFill(let d, let v, let n): [d, v, n]
+        case .memoryCopy(let d, let s, let n): [d, s, n]
         }
     }
 }

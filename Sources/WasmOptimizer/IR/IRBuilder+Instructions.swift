@@ -197,6 +197,26 @@ extension IRBuilder {
             }
             let arguments = pop(type.params.count)
             stack.append(contentsOf: emit(.call(index, arguments), results: type.results))
+        case .callIndirect(let typeIndex, let tableIndex):
+            let type = module.types[Int(typeIndex)]
+            if (type.params + type.results).contains(where: { !$0.isNumeric || $0 == .v128 }) {
+                throw IRDecline("a call with v128 or reference values")
+            }
+            guard context.tables[Int(tableIndex)].addressType == .i32 else { throw IRDecline("table64") }
+            let callee = pop()
+            let arguments = pop(type.params.count)
+            stack.append(contentsOf: emit(
+                .callIndirect(typeIndex: typeIndex, table: tableIndex, callee: callee, arguments: arguments),
+                results: type.results))
+        case .memoryFill(let memory):
+            try requireMemory0(memory)
+            let count = pop(), value = pop(), destination = pop()
+            _ = emit(.memoryFill(destination: destination, value: value, count: count), results: [])
+        case .memoryCopy(let destinationMemory, let sourceMemory):
+            try requireMemory0(destinationMemory)
+            try requireMemory0(sourceMemory)
+            let count = pop(), source = pop(), destination = pop()
+            _ = emit(.memoryCopy(destination: destination, source: source, count: count), results: [])
         default:
             throw IRDecline(Self.declinedName(instruction))
         }

@@ -32,6 +32,10 @@ extension IRFunction: CustomStringConvertible {
                 case .memorySize: text = "memory.size"
                 case .memoryGrow(let value): text = "memory.grow \(value)"
                 case .call(let index, let arguments): text = "call \(index)(\(list(arguments)))"
+                case .callIndirect(let typeIndex, let table, let callee, let arguments):
+                    text = "call_indirect type \(typeIndex) table \(table) [\(callee)](\(list(arguments)))"
+                case .memoryFill(let d, let v, let n): text = "memory.fill \(d), \(v), \(n)"
+                case .memoryCopy(let d, let s, let n): text = "memory.copy \(d), \(s), \(n)"
                 }
                 lines.append("  " + (results.isEmpty ? text : "\(results) = \(text)"))
             }

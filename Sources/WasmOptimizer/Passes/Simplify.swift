@@ -139,7 +139,7 @@ extension IROperation {
         switch self {
         case .constant, .select, .globalGet, .memorySize: false
         case .numeric(let op, _): op.canTrap
-        case .load, .store, .globalSet, .memoryGrow, .call: true
+        case .load, .store, .globalSet, .memoryGrow, .call, .callIndirect, .memoryFill, .memoryCopy: true
         }
     }
 
@@ -155,6 +155,10 @@ extension IROperation {
             .store(op, memarg, address: transform(address), value: transform(value))
         case .globalSet(let index, let value): .globalSet(index, transform(value))
         case .memoryGrow(let value): .memoryGrow(transform(value))
+        case .callIndirect(let typeIndex, let table, let callee, let arguments):
+            .callIndirect(typeIndex: typeIndex, table: table, callee: transform(callee), arguments: arguments.map(transform))
+        case .memoryFill(let d, let v, let n): .memoryFill(destination: transform(d), value: transform(v), count: transform(n))
+        case .memoryCopy(let d, let s, let n): .memoryCopy(destination: transform(d), source: transform(s), count: transform(n))
         }
     }
 }
