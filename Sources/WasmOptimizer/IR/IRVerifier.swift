@@ -20,14 +20,7 @@ public enum IRVerifier {
                 }
             }
         }
-        func dominates(_ a: Int, _ b: Int) -> Bool {
-            var block = b
-            while true {
-                if block == a { return true }
-                guard let up = dominators[block], up != block else { return false }
-                block = up
-            }
-        }
+        func dominates(_ a: Int, _ b: Int) -> Bool { IRVerifier.dominates(a, b, dominators) }
         func check(_ value: IRValue, usedIn block: Int, at position: Int) throws(IRDecline) {
             guard value.id >= 0, Int(value.id) < definition.count, let def = definition[Int(value.id)] else {
                 throw IRDecline("b\(block): \(value) is not defined")
@@ -61,6 +54,16 @@ public enum IRVerifier {
                     }
                 }
             }
+        }
+    }
+
+    /// Does block `a` dominate block `b`, given each block's immediate dominator?
+    public static func dominates(_ a: Int, _ b: Int, _ immediateDominators: [Int?]) -> Bool {
+        var block = b
+        while true {
+            if block == a { return true }
+            guard let up = immediateDominators[block], up != block else { return false }
+            block = up
         }
     }
 

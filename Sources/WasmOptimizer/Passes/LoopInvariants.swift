@@ -10,14 +10,7 @@ public enum LoopInvariants {
     public static func run(_ function: inout IRFunction) -> Bool {
         let reachable = IRVerifier.reachableBlocks(function)
         let idom = IRVerifier.immediateDominators(function, reachable: reachable)
-        func dominates(_ a: Int, _ b: Int) -> Bool {
-            var block = b
-            while true {
-                if block == a { return true }
-                guard let up = idom[block], up != block else { return false }
-                block = up
-            }
-        }
+        func dominates(_ a: Int, _ b: Int) -> Bool { IRVerifier.dominates(a, b, idom) }
         var predecessors = [[Int]](repeating: [], count: function.blocks.count)
         for b in function.blocks.indices where reachable[b] {
             for edge in function.blocks[b].terminator?.edges ?? [] { predecessors[Int(edge.target.index)].append(b) }
