@@ -28,7 +28,7 @@ let package = Package(
         // The optimizing tier's middle end: SSA IR built from validated wasm, its verifier and passes.
         .target(name: "WasmOptimizer", dependencies: ["WasmCore"]),
         // x86-64 JIT: assembler with listing, W^X code memory, the baseline compiler (JITEngine).
-        .target(name: "WasmJIT", dependencies: ["WasmCore", "WasmRuntime", "CWasmoon"]),
+        .target(name: "WasmJIT", dependencies: ["WasmCore", "WasmRuntime", "WasmOptimizer", "CWasmoon"]),
         // WASI preview1 (wasi_snapshot_preview1) host functions, sandboxed to preopened directories.
         .target(name: "WasmoonWASI", dependencies: ["WasmCore", "WasmRuntime"]),
         // The library embedders import: runtime configuration, the text front end, value formats,

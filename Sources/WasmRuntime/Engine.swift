@@ -18,6 +18,16 @@ public enum CompileMode: String, Sendable, CaseIterable {
     case eager
 }
 
+/// Which of the JIT's compilers compile a module's functions (`--jit-tier`).
+public enum JITTier: String, Sendable, CaseIterable {
+    /// Only the single-pass baseline compiler.
+    case baseline
+    /// Every function the optimizing tier accepts is compiled by it (on its first call, or
+    /// when the module is loaded with `CompileMode.eager`); the baseline compiles the functions
+    /// it declines.
+    case optimized
+}
+
 /// The seam between the runtime (store, instances, memories, …) and an
 /// execution tier. One engine serves any number of stores and modules.
 public protocol ExecutionEngine: AnyObject, Sendable {

@@ -78,7 +78,7 @@ public struct Runtime: Sendable {
             guard Runtime.jitAvailable else { throw .tierUnavailable(.jit) }
             backend = JITEngine(
                 callTracer: callTracer, compileMode: configuration.compileMode, interruptible: interruptible,
-                consumesFuel: fuel)
+                consumesFuel: fuel, tier: configuration.jitTier)
         }
         engine = Engine(
             tier: configuration.tier, backend: backend, callTracer: callTracer, epochInterruption: interruptible,
@@ -200,12 +200,17 @@ public struct EngineConfiguration: Sendable, Hashable {
     /// the JIT runs until the thread's stack is nearly used up, the interpreter up to 32 MiB
     /// of values and 100,000 frames.
     public var maxWasmStack: Int?
+    /// The JIT's compilers (`tier` `.jit` only): the baseline alone, or the optimizing tier
+    /// for every function it accepts.
+    public var jitTier: JITTier
 
     /// A configuration; every argument has the default a runtime starts with.
     public init(
         tier: Tier = Runtime.defaultTier, compileMode: CompileMode = .lazy, epochInterruption: Bool = false,
-        consumeFuel: Bool = false, proposals: WasmProposals = .all, maxWasmStack: Int? = nil
+        consumeFuel: Bool = false, proposals: WasmProposals = .all, maxWasmStack: Int? = nil,
+        jitTier: JITTier = .baseline
     ) {
+        self.jitTier = jitTier
         self.proposals = proposals
         self.maxWasmStack = maxWasmStack
         self.tier = tier

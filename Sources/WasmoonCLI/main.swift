@@ -30,7 +30,7 @@ extension WasmoonCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a WebAssembly module.",
-            usage: "wasmoon run [--no-jit] [--compile lazy|eager] [--jit-stats] [--timings] [--invoke NAME | --invoke-all] [--wasi-deterministic] [--memory-hash] [--trace-calls] [--fuel N] [--timeout SECONDS] [--max-memory-size BYTES] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
+            usage: "wasmoon run [--no-jit] [--jit-tier baseline|optimized] [--compile lazy|eager] [--jit-stats] [--timings] [--invoke NAME | --invoke-all] [--wasi-deterministic] [--memory-hash] [--trace-calls] [--fuel N] [--timeout SECONDS] [--max-memory-size BYTES] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
             discussion: """
                 Options come before MODULE; every word after MODULE is passed on verbatim: \
                 to the function named by --invoke as its arguments (parsed by its parameter types), \
@@ -48,6 +48,9 @@ extension WasmoonCommand {
 
         @Flag(name: .customLong("jit-stats"), help: "Print JIT compile time per module and function, and code size (stderr).")
         var jitStats = false
+
+        @Option(name: .customLong("jit-tier"), help: ArgumentHelp("The JIT's compilers: the single-pass baseline only (the default), or the optimizing tier for every function it accepts.", valueName: "baseline|optimized"))
+        var jitTier: JITTier?
 
         @Flag(name: .customLong("timings"), help: "Print the CPU seconds of compile, instantiate and run (stderr).")
         var timings = false
@@ -98,6 +101,9 @@ extension WasmoonCommand {
             if first.hasPrefix("-"), first != "-" {
                 throw ArgumentParser.ValidationError("Unknown option '\(first)'")
             }
+            if noJIT && jitTier != nil {
+                throw ArgumentParser.ValidationError("--jit-tier selects the JIT's compilers: it cannot go with --no-jit")
+            }
             if let timeout, !(timeout > 0 && timeout.isFinite) {
                 throw ArgumentParser.ValidationError("--timeout takes a positive number of seconds")
             }
@@ -107,6 +113,7 @@ extension WasmoonCommand {
             var options = Commands.RunOptions(module: moduleAndArguments[0], arguments: Array(moduleAndArguments.dropFirst()))
             options.noJIT = noJIT
             options.jitStats = jitStats
+            options.jitTier = jitTier
             options.compile = compile
             options.timings = timings
             options.invoke = invoke
@@ -127,7 +134,7 @@ extension WasmoonCommand {
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run .wast spec-test scripts.",
-            usage: "wasmoon test [--no-jit] [--compile lazy|eager] PATH...",
+            usage: "wasmoon test [--no-jit] [--jit-tier baseline|optimized] [--compile lazy|eager] PATH...",
             discussion: """
                 Prints one line per file and a total `N passed, M failed` (assertions). \
                 Exit status 0 only when no assertion failed.
@@ -139,11 +146,20 @@ extension WasmoonCommand {
         @Option(name: .customLong("compile"), help: ArgumentHelp("Translate or compile each function on its first call (lazy, the default), or all when a module is loaded (eager).", valueName: "lazy|eager"))
         var compile: CompileMode = .lazy
 
+        @Option(name: .customLong("jit-tier"), help: ArgumentHelp("The JIT's compilers: the baseline only (the default), or the optimizing tier for every function it accepts.", valueName: "baseline|optimized"))
+        var jitTier: JITTier?
+
         @Argument(help: ArgumentHelp(".wast files, or folders searched for them.", valueName: "PATH"))
         var paths: [String]
 
+        func validate() throws {
+            if noJIT && jitTier != nil {
+                throw ArgumentParser.ValidationError("--jit-tier selects the JIT's compilers: it cannot go with --no-jit")
+            }
+        }
+
         func run() throws {
-            throw Exit(status: Commands.test(paths: paths, noJIT: noJIT, compile: compile))
+            throw Exit(status: Commands.test(paths: paths, noJIT: noJIT, compile: compile, jitTier: jitTier ?? .baseline))
         }
     }
 
@@ -165,7 +181,10 @@ extension WasmoonCommand {
     struct Explore: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show the machine code the JIT makes of a module's functions.",
-            usage: "wasmoon explore [--func N|NAME] MODULE")
+            usage: "wasmoon explore [--jit-tier baseline|optimized] [--func N|NAME] MODULE")
+
+        @Option(name: .customLong("jit-tier"), help: ArgumentHelp("Show the baseline's code (the default) or the optimizing tier's, for the functions it accepts.", valueName: "baseline|optimized"))
+        var jitTier: JITTier = .baseline
 
         @Option(name: .customLong("func"), help: ArgumentHelp("Only this function (index or name).", valueName: "N|NAME"))
         var function: String?
@@ -174,7 +193,7 @@ extension WasmoonCommand {
         var module: String
 
         func run() throws {
-            throw Exit(status: Commands.explore(module: module, function: function))
+            throw Exit(status: Commands.explore(module: module, function: function, jitTier: jitTier))
         }
     }
 
@@ -224,3 +243,4 @@ func main() -> Never {
 main()
 
 extension CompileMode: ExpressibleByArgument {}
+extension JITTier: ExpressibleByArgument {}

@@ -62,6 +62,8 @@ public enum Commands {
         public var noJIT = false
         /// Print JIT compile statistics to stderr (`--jit-stats`).
         public var jitStats = false
+        /// The JIT's compilers (`--jit-tier`); nil: the default.
+        public var jitTier: JITTier?
         /// When functions are translated or compiled (`--compile`); nil: lazy, or eager
         /// with `--jit-stats` (whose totals are of the whole module).
         public var compile: CompileMode?
@@ -129,7 +131,8 @@ public enum Commands {
         let mode = options.compile ?? (options.jitStats ? .eager : .lazy)
         let runtime = try Runtime(
             configuration: EngineConfiguration(
-                tier: tier, compileMode: mode, epochInterruption: options.timeout != nil, consumeFuel: options.fuel != nil),
+                tier: tier, compileMode: mode, epochInterruption: options.timeout != nil, consumeFuel: options.fuel != nil,
+                jitTier: options.jitTier ?? .baseline),
             callTracer: options.traceCalls ? TextCallTracer(output: output) : nil)
         let module = try runtime.loadModule(path: options.module)
         clock.finish("compile")
@@ -345,14 +348,16 @@ public enum Commands {
     /// sorted), and each `.json` script of wabt's `wast2json` (`SpecJSONRunner`), and prints one
     /// line per file and a total. Exit 0 only when nothing failed.
     public static func test(
-        paths: [String], noJIT: Bool, compile mode: CompileMode = .lazy, output: CommandOutput = .standard
+        paths: [String], noJIT: Bool, compile mode: CompileMode = .lazy, jitTier: JITTier = .baseline,
+        output: CommandOutput = .standard
     ) -> Int32 {
         let files: [String]
         let runner: WastRunner
         let jsonRunner: SpecJSONRunner
         do {
             files = try wastFiles(paths)
-            let engine = try Runtime(tier: noJIT ? .interpreter : Runtime.defaultTier, compile: mode).engine
+            let engine = try Runtime(configuration: EngineConfiguration(
+                tier: noJIT ? .interpreter : Runtime.defaultTier, compileMode: mode, jitTier: jitTier)).engine
             runner = WastRunner(engine: engine)
             jsonRunner = SpecJSONRunner(engine: engine)
         } catch {
@@ -426,6 +431,14 @@ public enum Commands {
         let imports = module.module.importedFunctionTypes.count
         var text = "jit-stats: \(s.functions.count) functions compiled in \(String(format: "%.3f", s.seconds * 1000)) ms, "
             + "\(s.codeSize) bytes of code\n"
+        if s.optimized > 0 || !s.declines.isEmpty {
+            text += "jit-stats: optimizing tier: \(s.optimized) functions optimized, \(s.declines.count) declined\n"
+            var reasons: [String: Int] = [:]
+            for reason in s.declines.values { reasons[reason, default: 0] += 1 }
+            for (reason, count) in reasons.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+                text += "jit-stats:   declined \(count): \(reason)\n"
+            }
+        }
         for (definedIndex, t) in s.functions {
             let index = UInt32(imports + definedIndex)
             let name = module.module.functionName(index).map { " '\($0)'" } ?? ""
@@ -436,7 +449,9 @@ public enum Commands {
 
     /// `wasmoon explore [--func N|NAME] MODULE`: the JIT's machine code for each function
     /// (or one), with the wasm instructions it came from.
-    public static func explore(module path: String, function: String?, output: CommandOutput = .standard) -> Int32 {
+    public static func explore(
+        module path: String, function: String?, jitTier: JITTier = .baseline, output: CommandOutput = .standard
+    ) -> Int32 {
         do {
             let bytes = try Runtime.moduleBytes(path: path)
             let module: WasmCore.Module
@@ -455,7 +470,7 @@ public enum Commands {
                 }
             }
             do { try ModuleValidator.validate(module) } catch { throw WasmoonError.invalid(error, source: path) }
-            let text = try JITExplorer.listing(module, functions: selected)
+            let text = try JITExplorer.listing(module, functions: selected, tier: jitTier)
             output.out(text)
             return 0
         } catch {

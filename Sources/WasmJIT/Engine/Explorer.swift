@@ -8,11 +8,12 @@ public enum JITExplorer {
     /// and text as a comment before its code, for a CPU with `features` (this one's by
     /// default). Validates the module first.
     public static func listing(
-        _ module: WasmCore.Module, functions: Set<UInt32>? = nil, features: CPUFeatures = .configured
+        _ module: WasmCore.Module, functions: Set<UInt32>? = nil, features: CPUFeatures = .configured,
+        tier: JITTier = .baseline
     ) throws -> String {
         try ModuleValidator.validate(module)
         var a = X64Assembler(capacity: 64 * 1024, listing: true)
-        let code = try JITEngine.compile(module, &a, listing: true, features: features)
+        let code = try JITEngine.compile(module, &a, listing: true, features: features, tier: tier)
         let lines = a.listing
         let text = a.listingText().split(separator: "\n", omittingEmptySubsequences: false)
         // listingText() prints one text line per listing line.
@@ -39,9 +40,11 @@ public enum JITExplorer {
     /// in compile order. Nil when the module was not compiled by the JIT.
     public static func statistics(
         _ code: any EngineModuleCode
-    ) -> (seconds: Double, codeSize: Int, functions: [(definedIndex: Int, seconds: Double)])? {
+    ) -> (seconds: Double, codeSize: Int, functions: [(definedIndex: Int, seconds: Double)], optimized: Int,
+          declines: [Int: String])? {
         guard let c = code as? JITModuleCode else { return nil }
         let functions = c.lock.withLock { Array(zip(c.map.definedIndices, c.map.seconds)) }
-        return (c.compileSeconds, c.codeSize, functions.map { (definedIndex: $0.0, seconds: $0.1) })
+        return (c.compileSeconds, c.codeSize, functions.map { (definedIndex: $0.0, seconds: $0.1) },
+                c.optimizedFunctionCount, c.optimizerDeclines)
     }
 }

@@ -407,6 +407,14 @@ struct FunctionCompiler {
         }
     }
 
+    /// What the code map keeps of this function (after `compile`).
+    var record: CompiledFunctionRecord {
+        let offsets = code.offsets
+        return CompiledFunctionRecord(
+            sourceMap: sourceMap.map { ($0.0, offsets[$0.1]) }, trapReturns: trapReturns.map { ($0.0, offsets[$0.1]) },
+            savedRegisterCount: pinnedRegs.count, handlerTable: handlerTable)
+    }
+
     /// An internal compiler error (a bug of ours, never the module's fault), naming the
     /// function and the wasm offset of the instruction being compiled.
     func internalError(_ message: String, at instruction: Int) -> JITError {

@@ -47,6 +47,8 @@ struct ModuleEnv {
     var interruptible = false
     /// Emit fuel charges at the start of every straight-line run (`Engine.consumesFuel`).
     var consumesFuel = false
+    /// Which compiler compiles the functions.
+    var tier: JITTier = .baseline
 
     func globalIsVector(_ i: Int) -> Bool { i < vectorGlobals.count && vectorGlobals[i] }
 
@@ -167,12 +169,15 @@ public final class JITEngine: ExecutionEngine {
     public let interruptible: Bool
     /// Compiled code consumes its store's fuel (`Engine.consumesFuel`).
     public let consumesFuel: Bool
+    /// Which compilers compile the functions.
+    public let tier: JITTier
 
     public init(
         callTracer: (any CallTracer)? = nil, features: CPUFeatures = .configured, compileMode: CompileMode = .lazy,
-        interruptible: Bool = false, consumesFuel: Bool = false
+        interruptible: Bool = false, consumesFuel: Bool = false, tier: JITTier = .baseline
     ) {
         listing = false
+        self.tier = tier
         self.consumesFuel = consumesFuel
         self.callTracer = callTracer
         self.features = features
@@ -181,8 +186,9 @@ public final class JITEngine: ExecutionEngine {
         wasmoon_install_signal_handlers()
     }
 
-    init(listing: Bool, features: CPUFeatures = .configured) {
+    init(listing: Bool, features: CPUFeatures = .configured, tier: JITTier = .baseline) {
         self.listing = listing
+        self.tier = tier
         callTracer = nil
         self.features = features
         compileMode = .eager
@@ -195,18 +201,18 @@ public final class JITEngine: ExecutionEngine {
         if compileMode == .lazy && !listing {
             return try JITModuleCode.prepareLazily(
                 module, traced: callTracer != nil, features: features, interruptible: interruptible,
-                consumesFuel: consumesFuel)
+                consumesFuel: consumesFuel, tier: tier)
         }
         var a = X64Assembler(capacity: 64 * 1024, listing: listing)
         return try JITEngine.compile(
             module, &a, listing: listing, traced: callTracer != nil, features: features, interruptible: interruptible,
-            consumesFuel: consumesFuel)
+            consumesFuel: consumesFuel, tier: tier)
     }
 
     /// Compiles every defined function into one assembler (eager mode, listings).
     static func compile(
         _ module: WasmCore.Module, _ a: inout X64Assembler, listing: Bool, traced: Bool = false,
-        features: CPUFeatures, interruptible: Bool = false, consumesFuel: Bool = false
+        features: CPUFeatures, interruptible: Bool = false, consumesFuel: Bool = false, tier: JITTier = .baseline
     ) throws -> JITModuleCode {
         let t0 = clock()
         let importCount = module.importedFunctionTypes.count
@@ -217,14 +223,14 @@ public final class JITEngine: ExecutionEngine {
                             resumeStub: stubs.resumeStub, listing: listing, traced: traced, features: features)
         env.interruptible = interruptible
         env.consumesFuel = consumesFuel
+        env.tier = tier
         var map = CodeMap()
         for i in 0..<module.codes.count {
             let f0 = clock()
             a.align(16)
             let start = a.offset
-            var fc = try FunctionCompiler(module: module, env: env, definedIndex: i)
-            try fc.compile(&a, entry: labels[i])
-            map.add(fc, definedIndex: i, start: start, end: a.offset, origin: 0,
+            let record = try compileFunction(module, env: env, definedIndex: i, &a, entry: labels[i], map: &map)
+            map.add(record, definedIndex: i, start: start, end: a.offset, origin: 0,
                     seconds: Double(clock() - f0) / Double(CLOCKS_PER_SEC))
         }
         a.finish()

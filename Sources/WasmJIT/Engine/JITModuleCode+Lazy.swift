@@ -41,7 +41,7 @@ extension JITModuleCode {
     /// large is refused before anything runs, as in eager mode.
     static func prepareLazily(
         _ module: WasmCore.Module, traced: Bool, features: CPUFeatures, interruptible: Bool = false,
-        consumesFuel: Bool = false
+        consumesFuel: Bool = false, tier: JITTier = .baseline
     ) throws -> JITModuleCode {
         let t0 = clock()
         let count = module.codes.count
@@ -99,6 +99,7 @@ extension JITModuleCode {
                             resumeStub: stubs.resumeStub, listing: false, traced: traced, features: features)
         env.interruptible = interruptible
         env.consumesFuel = consumesFuel
+        env.tier = tier
         let code = JITModuleCode(lazy: space, module: module, env: env, entryOffset: stubs.entry,
                                  trapStubOffset: stubs.trapStub, trapTailOffset: a.offset(of: stubs.trapTail) ?? 0,
                                  hostStubOffset: a.offset(of: stubs.hostStub) ?? 0,
@@ -145,8 +146,7 @@ extension JITModuleCode {
             env.trapTail = trapTail
             env.hostStub = hostStub
             env.resumeStub = resumeStub
-            var compiler = try FunctionCompiler(module: module, env: env, definedIndex: definedIndex)
-            try compiler.compile(&a, entry: entry)
+            let record = try compileFunction(module, env: env, definedIndex: definedIndex, &a, entry: entry, map: &map)
             a.finish()
             if let error = a.completionError { throw JITError("internal compiler error: \(error)") }
             let start: Int
@@ -154,7 +154,7 @@ extension JITModuleCode {
                 throw JITError("cannot compile function \(importCount + definedIndex): \(error)")
             }
             let seconds = Double(clock() - t0) / Double(CLOCKS_PER_SEC)
-            map.add(compiler, definedIndex: definedIndex, start: start, end: start + a.offset, origin: start,
+            map.add(record, definedIndex: definedIndex, start: start, end: start + a.offset, origin: start,
                     seconds: seconds)
             totalSeconds += seconds
             let address = UInt(bitPattern: codeBase + start)

@@ -7,6 +7,21 @@ import CWasmoon
 import WasmCore
 import WasmRuntime
 
+/// What the code map keeps of one compiled function, whichever tier compiled it. Code
+/// offsets are relative to the compiler's assembler offset 0.
+struct CompiledFunctionRecord {
+    /// Ascending (code offset, module offset of the wasm instruction whose code starts there).
+    var sourceMap: [(Int, UInt32)]
+    /// (return address of an explicit trap site's call, module offset of its instruction).
+    var trapReturns: [(Int, UInt32)]
+    /// How many of rbx, r12, r11, r10 (in that order) the prologue saved at [rbp-24] down.
+    var savedRegisterCount: Int
+    /// Catch handlers (functions with `try_table` or legacy `try` blocks).
+    var handlerTable: HandlerTable?
+    /// Compiled by the optimizing tier.
+    var optimized = false
+}
+
 /// Where each compiled function's code lies, and what maps its code back to wasm
 /// instructions (backtraces). Entries are added in ascending code order: all at once
 /// (eager) or one per compile (lazy; code is bump-allocated, so still ascending).
@@ -29,35 +44,39 @@ struct CodeMap {
     var pinnedCounts: [UInt8] = []
     /// The catch handlers of the compiled functions that have `try_table` blocks, by entry.
     var handlerTables: [Int: HandlerTable] = [:]
+    /// Per compiled function: whether the optimizing tier compiled it.
+    var optimized: [Bool] = []
+    /// The functions the optimizing tier declined (defined index → reason).
+    var declines: [Int: String] = [:]
 
     /// Records a compiled function. `origin` is the code offset of the compiler's
-    /// assembler offset 0 (the offsets in `compiler` are relative to it).
-    mutating func add(_ compiler: FunctionCompiler, definedIndex: Int, start: Int, end: Int, origin: Int,
+    /// assembler offset 0 (the offsets in `record` are relative to it).
+    mutating func add(_ record: CompiledFunctionRecord, definedIndex: Int, start: Int, end: Int, origin: Int,
                       seconds time: Double) {
         starts.append(start)
         ends.append(end)
         definedIndices.append(definedIndex)
-        let instructionOffsets = compiler.code.offsets
         // The lookup takes the last entry at or before a PC, so of the entries sharing a
         // code offset only the last matters.
         var code: [UInt32] = [], wasm: [UInt32] = []
-        code.reserveCapacity(compiler.sourceMap.count)
-        wasm.reserveCapacity(compiler.sourceMap.count)
-        for (at, instruction) in compiler.sourceMap {
+        code.reserveCapacity(record.sourceMap.count)
+        wasm.reserveCapacity(record.sourceMap.count)
+        for (at, moduleOffset) in record.sourceMap {
             let offset = UInt32(origin + at)
             if code.last == offset {
-                wasm[wasm.count - 1] = instructionOffsets[instruction]
+                wasm[wasm.count - 1] = moduleOffset
             } else {
                 code.append(offset)
-                wasm.append(instructionOffsets[instruction])
+                wasm.append(moduleOffset)
             }
         }
         codeOffsets.append(code.withUnsafeBufferPointer { Array($0) })  // a copy of exactly its size
         wasmOffsets.append(wasm.withUnsafeBufferPointer { Array($0) })
-        for (ret, instruction) in compiler.trapReturns { trapSites[origin + ret] = instructionOffsets[instruction] }
-        pinnedCounts.append(UInt8(compiler.pinnedRegs.count))
-        if let table = compiler.handlerTable { handlerTables[starts.count - 1] = table.shifted(by: origin) }
+        for (ret, moduleOffset) in record.trapReturns { trapSites[origin + ret] = moduleOffset }
+        pinnedCounts.append(UInt8(record.savedRegisterCount))
+        if let table = record.handlerTable { handlerTables[starts.count - 1] = table.shifted(by: origin) }
         seconds.append(time)
+        optimized.append(record.optimized)
     }
 
     /// The entry whose code contains `offset`.

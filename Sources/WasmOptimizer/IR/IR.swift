@@ -71,6 +71,9 @@ public struct IRInstruction: Sendable {
     public var operation: IROperation
     /// The values it defines, in result order.
     public var results: [IRValue]
+    /// The index of the wasm instruction it comes from in the decoded body (-1: none), for
+    /// backtraces and trap sites.
+    public var source: Int32 = -1
 }
 
 /// A control-flow edge: the target block and the values for its parameters.
@@ -126,6 +129,8 @@ public struct IRBlock: Sendable {
     public var instructions: [IRInstruction] = []
     /// How the block ends (nil only while it is being built).
     public var terminator: IRTerminator?
+    /// The wasm instruction the terminator comes from (-1: none), for a `trap` terminator's site.
+    public var terminatorSource: Int32 = -1
 }
 
 /// A function in SSA form. Block 0 is the entry; its parameters are the wasm parameters.

@@ -14,7 +14,8 @@ extension IRBuilder {
             Frame(kind: .function, label: exit, continuation: exit, labelTypes: function.type.results,
                   resultTypes: function.type.results, height: 0, elseBlock: nil, parameters: []))
         var skipDepth = 0  // constructs opened inside unreachable code
-        for instruction in instructions {
+        for (index, instruction) in instructions.enumerated() {
+            source = Int32(index)
             if current == nil {
                 switch instruction {
                 case .block, .loop, .if: skipDepth += 1
@@ -166,6 +167,8 @@ extension IRBuilder {
         case .localSet(let local): writeLocal(Int(local), pop(), in: current!)
         case .localTee(let local): writeLocal(Int(local), stack.last!, in: current!)
         case .globalGet(let index):
+            let type = context.globals[Int(index)].valueType
+            if !type.isNumeric || type == .v128 { throw IRDecline(type == .v128 ? "v128 values" : "reference values") }
             stack.append(emitValue(.globalGet(index), context.globals[Int(index)].valueType))
         case .globalSet(let index): _ = emit(.globalSet(index, pop()), results: [])
         case .i32Const(let v): stack.append(emitValue(.constant(UInt64(UInt32(bitPattern: v))), .i32))
@@ -178,10 +181,12 @@ extension IRBuilder {
             stack.append(emitValue(.numeric(op, operands), signature.result))
         case .load(let op, let memarg):
             try requireMemory0(memarg.memory)
+            if op.resultType == .v128 { throw IRDecline("v128 values") }
             let address = pop()
             stack.append(emitValue(.load(op, memarg, address: address), op.resultType))
         case .store(let op, let memarg):
             try requireMemory0(memarg.memory)
+            if op == .v128Store { throw IRDecline("v128 values") }
             let value = pop(), address = pop()
             _ = emit(.store(op, memarg, address: address, value: value), results: [])
         case .memorySize(let memory):

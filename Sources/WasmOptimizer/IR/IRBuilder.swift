@@ -27,6 +27,8 @@ public struct IRBuilder {
     var current: IRBlockID?
     var stack: [IRValue] = []
     var frames: [Frame] = []
+    /// The index of the wasm instruction being built (what `emit` records as the source).
+    var source: Int32 = -1
 
     /// A wasm control construct being built.
     struct Frame {
@@ -94,6 +96,7 @@ public struct IRBuilder {
     mutating func terminate(_ terminator: IRTerminator) {
         guard let block = current else { return }
         function[block].terminator = terminator
+        function[block].terminatorSource = source
         var complete = false
         while !complete {
             complete = true
@@ -115,7 +118,7 @@ public struct IRBuilder {
 
     mutating func emit(_ operation: IROperation, results types: [ValueType]) -> [IRValue] {
         let results = types.map { function.newValue($0) }
-        function[current!].instructions.append(IRInstruction(operation: operation, results: results))
+        function[current!].instructions.append(IRInstruction(operation: operation, results: results, source: source))
         return results
     }
 

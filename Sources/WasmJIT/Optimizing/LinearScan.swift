@@ -1,0 +1,120 @@
+import WasmCore
+import WasmOptimizer
+
+/// Where a value lives for its whole interval.
+enum ValueLocation: Equatable {
+    /// Never read (or a fused compare): nowhere.
+    case none
+    /// A constant: rematerialized at each use.
+    case constant(UInt64)
+    case gpr(GPR)
+    case xmm(XMM)
+    /// Spill slot `n` of the frame.
+    case stack(Int)
+}
+
+/// Linear-scan register allocation (Poletto and Sarkar) over `LiveIntervals`: intervals in
+/// order of their start take a free register of their class; when none is free, the interval
+/// that ends last (the new one or an active one) goes to a stack slot for its whole life.
+///
+/// - i32/i64 take a GPR: rsi, rdi, r8, r9 (the callee may clobber them), then rbx, r12, r11,
+///   r10 (preserved by wasm callees; the prologue saves the ones used). An interval that spans
+///   a call gets only the preserved ones. rax, rcx and rdx stay free for the code generator
+///   (division, shift counts, spilled operands, moves).
+/// - f32/f64 take xmm2…xmm15 (xmm0 and xmm1 are the generator's); every XMM is clobbered
+///   by calls, so an interval that spans one lives in a stack slot.
+/// Spill slots are reused once the interval that held one has ended.
+struct LinearScan {
+    static let callerSaved: [GPR] = [.rsi, .rdi, .r8, .r9]
+    /// In the order the prologue saves them (FunctionCompiler.pinCandidates, the unwinder's order).
+    static let calleeSaved: [GPR] = [.rbx, .r12, .r11, .r10]
+    static let allocatableXMM: [XMM] = (2...15).map { XMM(rawValue: UInt8($0))! }
+
+    var locations: [ValueLocation]
+    /// How many of `calleeSaved` (a prefix) the function must save.
+    var savedRegisterCount = 0
+    var spillSlotCount = 0
+
+    init(_ function: IRFunction, _ intervals: LiveIntervals) {
+        let count = function.valueTypes.count
+        locations = Array(repeating: .none, count: count)
+        for v in 0..<count {
+            if let bits = intervals.constants[v] { locations[v] = .constant(bits) }
+        }
+        let sorted = (0..<count).filter { intervals.start[$0] >= 0 }.sorted {
+            intervals.start[$0] != intervals.start[$1] ? intervals.start[$0] < intervals.start[$1] : $0 < $1
+        }
+        var active: [Int] = []  // values holding a register
+        var freeGPRs = Set(Self.callerSaved + Self.calleeSaved)
+        var freeXMMs = Set(Self.allocatableXMM)
+        var slotEnds: [Int32] = []  // per spill slot: where its last occupant's interval ends
+        var usedCalleeSaved = Set<GPR>()
+
+        func spillSlot(from position: Int32, to last: Int32) -> Int {
+            if let slot = slotEnds.firstIndex(where: { $0 < position }) {
+                slotEnds[slot] = last
+                return slot
+            }
+            slotEnds.append(last)
+            return slotEnds.count - 1
+        }
+
+        for v in sorted {
+            let position = intervals.start[v]
+            active.removeAll { other in
+                guard intervals.end[other] < position else { return false }
+                switch locations[other] {
+                case .gpr(let r): freeGPRs.insert(r)
+                case .xmm(let x): freeXMMs.insert(x)
+                default: break
+                }
+                return true
+            }
+            let isFloat = function.valueTypes[v] == .f32 || function.valueTypes[v] == .f64
+            let crosses = intervals.crossesCall(v)
+            if isFloat {
+                if crosses {
+                    locations[v] = .stack(spillSlot(from: position, to: intervals.end[v]))
+                    continue
+                }
+                if let x = Self.allocatableXMM.first(where: { freeXMMs.contains($0) }) {
+                    freeXMMs.remove(x)
+                    locations[v] = .xmm(x)
+                    active.append(v)
+                    continue
+                }
+            } else {
+                let candidates = crosses ? Self.calleeSaved : Self.callerSaved + Self.calleeSaved
+                if let r = candidates.first(where: { freeGPRs.contains($0) }) {
+                    freeGPRs.remove(r)
+                    locations[v] = .gpr(r)
+                    if Self.calleeSaved.contains(r) { usedCalleeSaved.insert(r) }
+                    active.append(v)
+                    continue
+                }
+            }
+            // No register free: the interval ending last among this one and the active ones
+            // holding a register it could take goes to memory.
+            var victim: Int?
+            for other in active {
+                let fits: Bool
+                switch locations[other] {
+                case .xmm: fits = isFloat
+                case .gpr(let r): fits = !isFloat && (!crosses || Self.calleeSaved.contains(r))
+                default: fits = false
+                }
+                if fits, intervals.end[other] > intervals.end[victim ?? v] { victim = other }
+            }
+            if let victim {
+                locations[v] = locations[victim]
+                locations[victim] = .stack(spillSlot(from: intervals.start[victim], to: intervals.end[victim]))
+                active.removeAll { $0 == victim }
+                active.append(v)
+            } else {
+                locations[v] = .stack(spillSlot(from: position, to: intervals.end[v]))
+            }
+        }
+        savedRegisterCount = Self.calleeSaved.lastIndex(where: { usedCalleeSaved.contains($0) }).map { $0 + 1 } ?? 0
+        spillSlotCount = slotEnds.count
+    }
+}

@@ -1,0 +1,236 @@
+import WasmCore
+import WasmOptimizer
+
+/// The linear order of an IR function's blocks and each value's live range in it: the
+/// register allocator's input (Docs/Optimizer.md, "Code generation").
+///
+/// Blocks are laid out in reverse postorder (a loop's body follows its header). Every block
+/// header, instruction and terminator takes one slot `k`; operands are read at position `2k`
+/// and results written at `2k + 1`, so a result may take the register of an operand whose
+/// last use is the same instruction. A value's interval is the hull of its definition, its
+/// uses and the blocks it is live into or out of (from a backward dataflow over bit sets):
+/// one range per value, no holes. Constants get no interval: code rematerializes them where
+/// they are used, as immediates where x86 allows.
+struct LiveIntervals {
+    /// Reachable blocks in reverse postorder (block indices).
+    var order: [Int] = []
+    /// Per value: first and last position (-1: no interval: a constant, or never used).
+    var start: [Int32]
+    var end: [Int32]
+    /// Per value: how many times an instruction, a terminator or an edge reads it.
+    var useCount: [Int32]
+    /// Positions of the instructions that call out (wasm calls, runtime helpers): values
+    /// live across one must be in a register the callee preserves, or in a stack slot.
+    var callPositions: [Int32] = []
+    /// Per value: its bits when it is a constant.
+    var constants: [UInt64?]
+    /// Compares whose only use is the branch or `select` right after them: they set the
+    /// flags there and produce no value (no interval).
+    var fusedCompares: Set<Int32> = []
+
+    /// The largest liveness problem (blocks × 64-bit words of values) the tier takes on.
+    static let maxLivenessWords = 8 << 20
+
+    init(_ function: IRFunction, features: CPUFeatures) throws(IRDecline) {
+        let valueCount = function.valueTypes.count
+        start = Array(repeating: -1, count: valueCount)
+        end = Array(repeating: -1, count: valueCount)
+        useCount = Array(repeating: 0, count: valueCount)
+        constants = Array(repeating: nil, count: valueCount)
+        order = Self.reversePostorder(function)
+        let words = (valueCount + 63) / 64
+        if order.count * words > Self.maxLivenessWords {
+            throw IRDecline("too large for the optimizing tier (\(order.count) blocks, \(valueCount) values)")
+        }
+        for block in function.blocks {
+            for instruction in block.instructions {
+                if case .constant(let bits) = instruction.operation { constants[Int(instruction.results[0].id)] = bits }
+                for operand in instruction.operation.operands { useCount[Int(operand.id)] += 1 }
+            }
+            for operand in block.terminator?.operands ?? [] { useCount[Int(operand.id)] += 1 }
+            for edge in block.terminator?.edges ?? [] {
+                for argument in edge.arguments { useCount[Int(argument.id)] += 1 }
+            }
+        }
+        findFusedCompares(function)
+        computeRanges(function, words: words, features: features)
+    }
+
+    /// Reachable blocks, entry first, in reverse postorder.
+    static func reversePostorder(_ function: IRFunction) -> [Int] {
+        var visited = [Bool](repeating: false, count: function.blocks.count)
+        var postorder: [Int] = []
+        var stack: [(block: Int, next: Int)] = [(0, 0)]
+        visited[0] = true
+        while let top = stack.last {
+            let edges = function.blocks[top.block].terminator?.edges ?? []
+            if top.next < edges.count {
+                stack[stack.count - 1].next += 1
+                let target = Int(edges[top.next].target.index)
+                if !visited[target] {
+                    visited[target] = true
+                    stack.append((target, 0))
+                }
+            } else {
+                postorder.append(top.block)
+                stack.removeLast()
+            }
+        }
+        return postorder.reversed()
+    }
+
+    /// A compare (or `eqz`) that is its block's last instruction and is read only by the
+    /// block's `branch`, or one read only by the `select` right after it.
+    mutating func findFusedCompares(_ function: IRFunction) {
+        for block in function.blocks {
+            let instructions = block.instructions
+            for (i, instruction) in instructions.enumerated() {
+                guard case .numeric(let op, _) = instruction.operation, Self.isFusible(op) else { continue }
+                let value = instruction.results[0]
+                guard useCount[Int(value.id)] == 1 else { continue }
+                if i == instructions.count - 1 {
+                    if case .branch(let condition, _, _)? = block.terminator, condition == value {
+                        fusedCompares.insert(value.id)
+                    }
+                } else if case .select(let condition, let ifTrue, let ifFalse) = instructions[i + 1].operation,
+                    condition == value, ifTrue != value, ifFalse != value,
+                    [.i32, .i64].contains(function.valueTypes[Int(ifTrue.id)])
+                {
+                    fusedCompares.insert(value.id)
+                }
+            }
+        }
+    }
+
+    /// Compares whose outcome is one x86 condition code (integer compares, eqz, and the
+    /// ordered float compares; float `eq`/`ne` need the parity flag as well).
+    static func isFusible(_ op: NumericOp) -> Bool {
+        switch op.kind {
+        case .test: return true
+        case .compare:
+            switch op {
+            case .f32Eq, .f32Ne, .f64Eq, .f64Ne: return false
+            default: return true
+            }
+        default: return false
+        }
+    }
+
+    mutating func computeRanges(_ function: IRFunction, words: Int, features: CPUFeatures) {
+        let blockCount = function.blocks.count
+        var headerSlot = [Int32](repeating: -1, count: blockCount)
+        var terminatorSlot = [Int32](repeating: -1, count: blockCount)
+        var slot: Int32 = 0
+        func isTracked(_ value: IRValue) -> Bool { constants[Int(value.id)] == nil && !fusedCompares.contains(value.id) }
+        func define(_ value: IRValue, at position: Int32) {
+            guard isTracked(value) else { return }
+            let v = Int(value.id)
+            if start[v] < 0 || position < start[v] { start[v] = position }
+            if end[v] < position { end[v] = position }
+        }
+        func use(_ value: IRValue, at position: Int32) {
+            guard isTracked(value) else { return }
+            let v = Int(value.id)
+            if start[v] < 0 || position < start[v] { start[v] = position }
+            if end[v] < position { end[v] = position }
+        }
+        for b in order {
+            let block = function.blocks[b]
+            headerSlot[b] = slot
+            for parameter in block.parameters { define(parameter, at: 2 * slot + 1) }
+            slot += 1
+            for instruction in block.instructions {
+                for operand in instruction.operation.operands { use(operand, at: 2 * slot) }
+                if instruction.operation.callsOut(features) { callPositions.append(2 * slot) }
+                for result in instruction.results { define(result, at: 2 * slot + 1) }
+                slot += 1
+            }
+            terminatorSlot[b] = slot
+            for operand in block.terminator?.operands ?? [] { use(operand, at: 2 * slot) }
+            for edge in block.terminator?.edges ?? [] {
+                for argument in edge.arguments { use(argument, at: 2 * slot) }
+            }
+            slot += 1
+        }
+        // Liveness: live-in(b) = uses(b) ∪ (live-out(b) − defs(b)), live-out(b) = ∪ live-in(successors).
+        var liveIn = [UInt64](repeating: 0, count: blockCount * words)
+        var liveOut = [UInt64](repeating: 0, count: blockCount * words)
+        var changed = true
+        var scratch = [UInt64](repeating: 0, count: words)
+        while changed {
+            changed = false
+            for b in order.reversed() {
+                let block = function.blocks[b]
+                for w in 0..<words { scratch[w] = 0 }
+                for edge in block.terminator?.edges ?? [] {
+                    let t = Int(edge.target.index) * words
+                    for w in 0..<words { scratch[w] |= liveIn[t + w] }
+                }
+                for w in 0..<words { liveOut[b * words + w] = scratch[w] }
+                func set(_ value: IRValue) {
+                    guard isTracked(value) else { return }
+                    scratch[Int(value.id) >> 6] |= 1 << UInt64(value.id & 63)
+                }
+                func clear(_ value: IRValue) { scratch[Int(value.id) >> 6] &= ~(1 << UInt64(value.id & 63)) }
+                for operand in block.terminator?.operands ?? [] { set(operand) }
+                for edge in block.terminator?.edges ?? [] { edge.arguments.forEach(set) }
+                for instruction in block.instructions.reversed() {
+                    instruction.results.forEach(clear)
+                    instruction.operation.operands.forEach(set)
+                }
+                block.parameters.forEach(clear)
+                for w in 0..<words where liveIn[b * words + w] != scratch[w] {
+                    liveIn[b * words + w] = scratch[w]
+                    changed = true
+                }
+            }
+        }
+        for b in order {
+            let entry = 2 * headerSlot[b], exit = 2 * terminatorSlot[b] + 1
+            for w in 0..<words {
+                var bits = liveIn[b * words + w]
+                while bits != 0 {
+                    let v = w * 64 + bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    if start[v] < 0 || entry < start[v] { start[v] = entry }
+                    if end[v] < entry { end[v] = entry }
+                }
+                bits = liveOut[b * words + w]
+                while bits != 0 {
+                    let v = w * 64 + bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    if start[v] < 0 || exit < start[v] { start[v] = exit }
+                    if end[v] < exit { end[v] = exit }
+                }
+            }
+        }
+        // A value defined and never read needs no place (its instruction may still run).
+        for v in 0..<useCount.count where useCount[v] == 0 {
+            start[v] = -1
+            end[v] = -1
+        }
+    }
+
+    /// Whether value `v`'s interval contains a call (it must survive it).
+    func crossesCall(_ v: Int) -> Bool {
+        let from = start[v], to = end[v]
+        var lo = 0, hi = callPositions.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if callPositions[mid] <= from { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < callPositions.count && callPositions[lo] < to
+    }
+}
+
+extension IROperation {
+    /// Whether the code for it calls out of the function (a wasm call or a runtime helper),
+    /// clobbering the registers callees may use.
+    func callsOut(_ features: CPUFeatures) -> Bool {
+        switch self {
+        case .call, .callIndirect, .memoryGrow, .memoryFill, .memoryCopy: return true
+        case .numeric(let op, _): return OptimizingCompiler.usesRuntimeCall(op, features)
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,289 @@
+import WasmCore
+import WasmOptimizer
+import WasmRuntime
+
+/// The optimizing tier's back end: compiles one function's SSA form (`IRFunction`, after the
+/// `Simplify` passes) to x86-64 with the registers `LinearScan` chose. Its code keeps the
+/// baseline's calling convention and frame conventions, so the tiers call each other freely,
+/// backtraces walk both, and the exception unwinder restores what either saved
+/// (Docs/Optimizer.md, "Code generation"):
+///
+///     [rbp+16+8*(K-1-i)]  param/result i (K = max(params, results)), caller-owned
+///     [rbp+8]             return address           [rbp]  saved rbp
+///     [rbp-8], [rbp-16]   r15 / r14 saved around calls that may switch instance
+///     [rbp-8*(3+k)]       k < S: saved rbx, r12, r11, r10 (S = the prefix the code uses)
+///     [rbp-8*(3+S)], [rbp-8*(4+S)]  r10 / r11 around calls into C
+///     [rbp-8*(5+S+j)]     spill slot j; after them, one slot for a runtime call's result
+///     [rbp-F, rbp-F+8*A)  the outgoing argument area of the largest call (A slots): a call
+///                         with k slots has argument i at [rsp + 8*(k-1-i)], rsp = rbp - F
+struct OptimizingCompiler {
+    let module: WasmCore.Module
+    let env: ModuleEnv
+    let functionIndex: Int
+    let type: FuncType
+    let function: IRFunction
+    let instructionOffsets: [UInt32]
+    let intervals: LiveIntervals
+    let locations: [ValueLocation]
+    let savedRegisterCount: Int
+    let spillSlotCount: Int
+    /// Slots of the function's own argument area, and of the largest outgoing one.
+    let ownAreaSlots: Int
+    var areaSlots = 0
+    var frameSize = 0
+    var blockLabels: [Label] = []
+    var epilogue = Label(id: 0)
+    var trapSites: [(label: Label, code: UInt8, source: Int32)] = []
+    var sourceMap: [(Int, UInt32)] = []
+    var trapReturns: [(Int, UInt32)] = []
+    /// Out-of-line code emitted after the body: an edge's moves before its jump.
+    var edgeStubs: [(label: Label, edge: IREdge)] = []
+    var jumpTables: [(label: Label, targets: [Label])] = []
+    var floatConstants: [UInt64: Label] = [:]
+    var floatConstantOrder: [UInt64] = []
+    var calleeLabels: [Int: FunctionCompiler.DefinedTarget] = [:]
+    var entryLabel: Label?
+    /// The wasm instruction whose code is being emitted (trap sites record it).
+    var currentSource: Int32 = -1
+    /// Blocks that a back edge enters (loop headers: the epoch check goes there).
+    var loopHeaders: Set<Int> = []
+
+    /// Builds, simplifies and allocates function `definedIndex`; throws `IRDecline` for a
+    /// function the tier does not take (the baseline compiles it instead).
+    init(module: WasmCore.Module, env: ModuleEnv, definedIndex: Int) throws {
+        if env.consumesFuel { throw IRDecline("fuel metering") }
+        if env.traced { throw IRDecline("call tracing") }
+        self.module = module
+        self.env = env
+        functionIndex = env.importCount + definedIndex
+        type = module.types[Int(module.functions[definedIndex])]
+        var function = try IRBuilder.build(module, definedIndex: definedIndex)
+        Simplify.run(&function)
+        self.function = function
+        instructionOffsets = try module.codes[definedIndex].decoded().offsets
+        intervals = try LiveIntervals(function, features: env.features)
+        let allocation = LinearScan(function, intervals)
+        locations = allocation.locations
+        savedRegisterCount = allocation.savedRegisterCount
+        spillSlotCount = allocation.spillSlotCount
+        ownAreaSlots = max(RawValue.slotCount(type.params), RawValue.slotCount(type.results))
+        for block in function.blocks {
+            for instruction in block.instructions {
+                switch instruction.operation {
+                case .call(let callee, _):
+                    let t = module.types[Int(env.functionTypes[Int(callee)])]
+                    areaSlots = max(areaSlots, t.params.count, t.results.count)
+                case .callIndirect(let typeIndex, _, _, _):
+                    if !env.finalTypes[Int(typeIndex)] { throw IRDecline("call_indirect to a type with subtypes") }
+                    let t = module.types[Int(typeIndex)]
+                    areaSlots = max(areaSlots, t.params.count, t.results.count)
+                default: break
+                }
+            }
+        }
+        frameSize = (8 * (5 + savedRegisterCount + spillSlotCount + areaSlots) + 15) & ~15
+        var position = [Int](repeating: -1, count: function.blocks.count)
+        for (n, b) in intervals.order.enumerated() { position[b] = n }
+        for b in intervals.order {
+            for edge in function.blocks[b].terminator?.edges ?? [] where position[Int(edge.target.index)] <= position[b] {
+                loopHeaders.insert(Int(edge.target.index))
+            }
+        }
+    }
+
+    // MARK: Frame
+
+    func spillSlot(_ j: Int) -> Mem { Mem(.rbp, Int32(-8 * (5 + savedRegisterCount + j))) }
+    /// Where a runtime call for a numeric operator leaves its result.
+    var helperResultSlot: Mem { spillSlot(spillSlotCount) }
+    var r10CallSlot: Mem { Mem(.rbp, Int32(-8 * (3 + savedRegisterCount))) }
+    var r11CallSlot: Mem { Mem(.rbp, Int32(-8 * (4 + savedRegisterCount))) }
+    /// Slot `i` of an outgoing area of `k` slots (argument or result i).
+    func outgoing(_ i: Int, of k: Int) -> Mem { Mem(.rbp, Int32(-frameSize + 8 * (k - 1 - i))) }
+    /// Param or result `i` in the function's own area.
+    func incoming(_ i: Int) -> Mem { Mem(.rbp, Int32(16 + 8 * (ownAreaSlots - 1 - i))) }
+
+    /// What the code map keeps of this function (after `compile`).
+    var record: CompiledFunctionRecord {
+        CompiledFunctionRecord(sourceMap: sourceMap, trapReturns: trapReturns, savedRegisterCount: savedRegisterCount,
+                               handlerTable: nil, optimized: true)
+    }
+
+    // MARK: Driver
+
+    mutating func compile(_ a: inout X64Assembler, entry: Label) throws {
+        entryLabel = entry
+        blockLabels = function.blocks.indices.map { _ in a.newLabel() }
+        epilogue = a.newLabel("epilogue")
+        a.bind(entry)
+        a.push(.rbp)
+        a.mov(.i64, .rbp, .rsp)
+        a.lea(.i64, .rsp, Mem(.rbp, Int32(-frameSize)))
+        a.cmp(.i64, .rsp, Mem(.r13, JITThreadState.stackLimitOffset))
+        a.j(.b, trapLabel(.callStackExhausted, &a))
+        for k in 0..<savedRegisterCount { a.mov(.i64, Mem(.rbp, Int32(-8 * (3 + k))), LinearScan.calleeSaved[k]) }
+        emitInterruptCheck(&a)
+        // The parameters, from the caller's area to their places.
+        for (i, parameter) in function.blocks[0].parameters.enumerated() {
+            let t = function.valueTypes[Int(parameter.id)]
+            switch locations[Int(parameter.id)] {
+            case .gpr(let r): a.mov(t == .i32 ? .i32 : .i64, r, incoming(i))
+            case .xmm(let x): a.movsd(x, incoming(i))
+            case .stack(let j):
+                a.mov(.i64, .rax, incoming(i))
+                a.mov(.i64, spillSlot(j), .rax)
+            case .none, .constant: break
+            }
+        }
+        for (n, b) in intervals.order.enumerated() {
+            a.bind(blockLabels[b])
+            if loopHeaders.contains(b) { emitInterruptCheck(&a) }
+            let block = function.blocks[b]
+            for (i, instruction) in block.instructions.enumerated() {
+                currentSource = instruction.source
+                if instruction.source >= 0 { sourceMap.append((a.offset, instructionOffsets[Int(instruction.source)])) }
+                try emit(instruction, previous: i > 0 ? block.instructions[i - 1] : nil, &a)
+                if let failure = a.failure { throw internalError(failure) }
+            }
+            currentSource = block.terminatorSource
+            if block.terminatorSource >= 0 {
+                sourceMap.append((a.offset, instructionOffsets[Int(block.terminatorSource)]))
+            }
+            let next = n + 1 < intervals.order.count ? intervals.order[n + 1] : -1
+            emitTerminator(block, fusedCompare: block.instructions.last, next: next, &a)
+            if let failure = a.failure { throw internalError(failure) }
+        }
+        a.bind(epilogue)
+        for k in 0..<savedRegisterCount { a.mov(.i64, LinearScan.calleeSaved[k], Mem(.rbp, Int32(-8 * (3 + k)))) }
+        a.leave()
+        a.ret()
+        var s = 0
+        while s < edgeStubs.count {  // stubs may add none, but iterate by index anyway
+            let stub = edgeStubs[s]
+            a.bind(stub.label)
+            emitEdgeMoves(stub.edge, &a)
+            a.jmp(blockLabels[Int(stub.edge.target.index)])
+            s += 1
+        }
+        for (label, code, source) in trapSites {
+            a.bind(label)
+            if code == 0 { a.mov(.i32, .rdi, .rax) } else { a.mov(.i32, .rdi, Int64(code)) }  // 0: code in eax
+            a.call(env.trapTail)
+            trapReturns.append((a.offset, source >= 0 ? instructionOffsets[Int(source)] : 0))
+        }
+        if !jumpTables.isEmpty {
+            a.align(4, fill: .int3)
+            for (label, targets) in jumpTables {
+                a.bind(label)
+                for target in targets { a.emitLabelDelta32(target, from: label) }
+            }
+        }
+        if !floatConstantOrder.isEmpty {
+            a.align(8, fill: .int3)
+            for bits in floatConstantOrder {
+                a.bind(floatConstants[bits]!)
+                a.emit64(bits)
+            }
+        }
+        if let failure = a.failure { throw internalError(failure) }
+    }
+
+    /// An internal compiler error (a bug of ours, never the module's fault).
+    func internalError(_ message: String) -> JITError {
+        let name = module.functionName(UInt32(functionIndex)).map { " '\($0)'" } ?? ""
+        return JITError("internal compiler error (optimizing tier) in function \(functionIndex)\(name): \(message)")
+    }
+
+    /// An out-of-line trap site for the current instruction; code 0: the trap code is in eax.
+    mutating func trapLabel(_ code: TrapCode?, _ a: inout X64Assembler) -> Label {
+        let label = a.newLabel("trap")
+        trapSites.append((label, code?.rawValue ?? 0, currentSource))
+        return label
+    }
+
+    /// The epoch check (`Engine.epochInterruption`) at the entry and at loop headers; rax and
+    /// rcx are free there (they never hold a value across instructions).
+    mutating func emitInterruptCheck(_ a: inout X64Assembler) {
+        guard env.interruptible else { return }
+        a.mov(.i64, .rax, Mem(.r15, VMOffsets.epoch))
+        a.mov(.i64, .rax, Mem(.rax, 0))
+        a.mov(.i64, .rcx, Mem(.r15, VMOffsets.deadline))
+        a.cmp(.i64, .rax, Mem(.rcx, 0))
+        a.j(.aboveOrEqual, trapLabel(.interrupt, &a))
+    }
+
+    // MARK: Terminators
+
+    mutating func emitTerminator(_ block: IRBlock, fusedCompare last: IRInstruction?, next: Int, _ a: inout X64Assembler) {
+        switch block.terminator {
+        case .jump(let edge)?:
+            emitEdgeMoves(edge, &a)
+            if Int(edge.target.index) != next { a.jmp(blockLabels[Int(edge.target.index)]) }
+        case .branch(let condition, let ifTrue, let ifFalse)?:
+            var cc: Condition
+            if intervals.fusedCompares.contains(condition.id), let last, case .numeric(let op, let operands) = last.operation {
+                cc = emitCompare(op, operands, &a)
+            } else if case .constant(let bits) = locations[Int(condition.id)] {
+                let edge = UInt32(truncatingIfNeeded: bits) != 0 ? ifTrue : ifFalse
+                emitEdgeMoves(edge, &a)
+                if Int(edge.target.index) != next { a.jmp(blockLabels[Int(edge.target.index)]) }
+                return
+            } else {
+                testNonZero(condition, &a)
+                cc = .ne
+            }
+            var taken = ifTrue, notTaken = ifFalse
+            if Int(ifTrue.target.index) == next && !needsMoves(ifFalse) {
+                swap(&taken, &notTaken)
+                cc = cc.negated
+            }
+            a.j(cc, edgeTarget(taken, &a))
+            emitEdgeMoves(notTaken, &a)
+            if Int(notTaken.target.index) != next { a.jmp(blockLabels[Int(notTaken.target.index)]) }
+        case .table(let index, let targets, let fallback)?:
+            let r = intRegister(index, scratch: .rcx, .i32, &a)
+            a.cmp(.i32, r, Int32(bitPattern: UInt32(targets.count)))
+            a.j(.ae, edgeTarget(fallback, &a))
+            let table = a.newLabel("table")
+            jumpTables.append((table, targets.map { edgeTarget($0, &a) }))
+            a.lea(.i64, .rax, .rip(table))
+            a.movsxd(.rcx, Mem(.rax, r, .x4, 0))
+            a.add(.i64, .rax, .rcx)
+            a.jmp(.rax)
+        case .return(let values)?:
+            for (j, value) in values.enumerated() {
+                store(value, to: incoming(j), &a)
+            }
+            if next != -1 { a.jmp(epilogue) }
+        case .trap?, nil:
+            a.jmp(trapLabel(.unreachable, &a))
+        }
+    }
+
+    /// Whether taking `edge` moves values into its target's parameters.
+    func needsMoves(_ edge: IREdge) -> Bool {
+        let parameters = function.blocks[Int(edge.target.index)].parameters
+        for (argument, parameter) in zip(edge.arguments, parameters) {
+            let to = locations[Int(parameter.id)]
+            if to != .none && to != locations[Int(argument.id)] { return true }
+        }
+        return false
+    }
+
+    /// Where a conditional jump along `edge` goes: the target, or a stub doing its moves first.
+    mutating func edgeTarget(_ edge: IREdge, _ a: inout X64Assembler) -> Label {
+        guard needsMoves(edge) else { return blockLabels[Int(edge.target.index)] }
+        let stub = a.newLabel("edge")
+        edgeStubs.append((stub, edge))
+        return stub
+    }
+
+    mutating func emitEdgeMoves(_ edge: IREdge, _ a: inout X64Assembler) {
+        let parameters = function.blocks[Int(edge.target.index)].parameters
+        var moves: [(from: ValueLocation, to: ValueLocation)] = []
+        for (argument, parameter) in zip(edge.arguments, parameters) {
+            moves.append((locations[Int(argument.id)], locations[Int(parameter.id)]))
+        }
+        emitParallelMoves(moves, &a)
+    }
+}
