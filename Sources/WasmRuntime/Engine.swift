@@ -26,6 +26,26 @@ public enum JITTier: String, Sendable, CaseIterable {
     /// when the module is loaded with `CompileMode.eager`); the baseline compiles the functions
     /// it declines.
     case optimized
+    /// The baseline first; a function whose calls and loop iterations pass a threshold is
+    /// recompiled by the optimizing tier on a background thread and runs optimized from its
+    /// next call.
+    case tiered
+}
+
+/// When a function moves to the optimizing tier (`JITTier.tiered`).
+public struct TierUpPolicy: Sendable, Hashable {
+    /// Calls plus loop iterations a function runs on the baseline before it is optimized.
+    public var threshold: Int
+    /// Compile on a background thread (the function goes on running on the baseline
+    /// meanwhile); false: on the thread that crossed the threshold, before it goes on
+    /// (deterministic: tests switch tiers at an exact count).
+    public var background: Bool
+
+    /// A policy; the defaults are the engine's.
+    public init(threshold: Int = 1000, background: Bool = true) {
+        self.threshold = max(1, threshold)
+        self.background = background
+    }
 }
 
 /// The seam between the runtime (store, instances, memories, …) and an

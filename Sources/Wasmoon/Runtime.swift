@@ -78,7 +78,7 @@ public struct Runtime: Sendable {
             guard Runtime.jitAvailable else { throw .tierUnavailable(.jit) }
             backend = JITEngine(
                 callTracer: callTracer, compileMode: configuration.compileMode, interruptible: interruptible,
-                consumesFuel: fuel, tier: configuration.jitTier)
+                consumesFuel: fuel, tier: configuration.jitTier, tierUp: configuration.tierUp)
         }
         engine = Engine(
             tier: configuration.tier, backend: backend, callTracer: callTracer, epochInterruption: interruptible,
@@ -200,17 +200,21 @@ public struct EngineConfiguration: Sendable, Hashable {
     /// the JIT runs until the thread's stack is nearly used up, the interpreter up to 32 MiB
     /// of values and 100,000 frames.
     public var maxWasmStack: Int?
-    /// The JIT's compilers (`tier` `.jit` only): the baseline alone, or the optimizing tier
-    /// for every function it accepts.
+    /// The JIT's compilers (`tier` `.jit` only): the baseline alone, the optimizing tier for
+    /// every function it accepts, or (the default) the baseline first and the optimizing tier
+    /// for the functions that run hot.
     public var jitTier: JITTier
+    /// When a function is hot enough to optimize (`jitTier` `.tiered`).
+    public var tierUp: TierUpPolicy
 
     /// A configuration; every argument has the default a runtime starts with.
     public init(
         tier: Tier = Runtime.defaultTier, compileMode: CompileMode = .lazy, epochInterruption: Bool = false,
         consumeFuel: Bool = false, proposals: WasmProposals = .all, maxWasmStack: Int? = nil,
-        jitTier: JITTier = .baseline
+        jitTier: JITTier = .tiered, tierUp: TierUpPolicy = TierUpPolicy()
     ) {
         self.jitTier = jitTier
+        self.tierUp = tierUp
         self.proposals = proposals
         self.maxWasmStack = maxWasmStack
         self.tier = tier

@@ -30,7 +30,7 @@ extension WasmoonCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a WebAssembly module.",
-            usage: "wasmoon run [--no-jit] [--jit-tier baseline|optimized] [--compile lazy|eager] [--jit-stats] [--timings] [--invoke NAME | --invoke-all] [--wasi-deterministic] [--memory-hash] [--trace-calls] [--fuel N] [--timeout SECONDS] [--max-memory-size BYTES] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
+            usage: "wasmoon run [--no-jit] [--jit-tier baseline|optimized|tiered] [--compile lazy|eager] [--jit-stats] [--timings] [--invoke NAME | --invoke-all] [--wasi-deterministic] [--memory-hash] [--trace-calls] [--fuel N] [--timeout SECONDS] [--max-memory-size BYTES] [--dir HOST[::GUEST]]... [--env NAME[=VALUE]]... MODULE [ARGS...]",
             discussion: """
                 Options come before MODULE; every word after MODULE is passed on verbatim: \
                 to the function named by --invoke as its arguments (parsed by its parameter types), \
@@ -49,7 +49,7 @@ extension WasmoonCommand {
         @Flag(name: .customLong("jit-stats"), help: "Print JIT compile time per module and function, and code size (stderr).")
         var jitStats = false
 
-        @Option(name: .customLong("jit-tier"), help: ArgumentHelp("The JIT's compilers: the single-pass baseline only (the default), or the optimizing tier for every function it accepts.", valueName: "baseline|optimized"))
+        @Option(name: .customLong("jit-tier"), help: ArgumentHelp("The JIT's compilers: the single-pass baseline only, the optimizing tier for every function it accepts, or the baseline first and the optimizing tier for hot functions (tiered, the default).", valueName: "baseline|optimized|tiered"))
         var jitTier: JITTier?
 
         @Flag(name: .customLong("timings"), help: "Print the CPU seconds of compile, instantiate and run (stderr).")
@@ -134,7 +134,7 @@ extension WasmoonCommand {
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run .wast spec-test scripts.",
-            usage: "wasmoon test [--no-jit] [--jit-tier baseline|optimized] [--compile lazy|eager] PATH...",
+            usage: "wasmoon test [--no-jit] [--jit-tier baseline|optimized|tiered] [--compile lazy|eager] PATH...",
             discussion: """
                 Prints one line per file and a total `N passed, M failed` (assertions). \
                 Exit status 0 only when no assertion failed.
@@ -146,7 +146,7 @@ extension WasmoonCommand {
         @Option(name: .customLong("compile"), help: ArgumentHelp("Translate or compile each function on its first call (lazy, the default), or all when a module is loaded (eager).", valueName: "lazy|eager"))
         var compile: CompileMode = .lazy
 
-        @Option(name: .customLong("jit-tier"), help: ArgumentHelp("The JIT's compilers: the baseline only (the default), or the optimizing tier for every function it accepts.", valueName: "baseline|optimized"))
+        @Option(name: .customLong("jit-tier"), help: ArgumentHelp("The JIT's compilers: the baseline only, the optimizing tier for every function it accepts, or tiered (the default).", valueName: "baseline|optimized|tiered"))
         var jitTier: JITTier?
 
         @Argument(help: ArgumentHelp(".wast files, or folders searched for them.", valueName: "PATH"))
@@ -159,7 +159,7 @@ extension WasmoonCommand {
         }
 
         func run() throws {
-            throw Exit(status: Commands.test(paths: paths, noJIT: noJIT, compile: compile, jitTier: jitTier ?? .baseline))
+            throw Exit(status: Commands.test(paths: paths, noJIT: noJIT, compile: compile, jitTier: jitTier ?? .tiered))
         }
     }
 
@@ -181,9 +181,9 @@ extension WasmoonCommand {
     struct Explore: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show the machine code the JIT makes of a module's functions.",
-            usage: "wasmoon explore [--jit-tier baseline|optimized] [--func N|NAME] MODULE")
+            usage: "wasmoon explore [--jit-tier baseline|optimized|tiered] [--func N|NAME] MODULE")
 
-        @Option(name: .customLong("jit-tier"), help: ArgumentHelp("Show the baseline's code (the default) or the optimizing tier's, for the functions it accepts.", valueName: "baseline|optimized"))
+        @Option(name: .customLong("jit-tier"), help: ArgumentHelp("Show the baseline's code (the default; also for tiered) or the optimizing tier's, for the functions it accepts.", valueName: "baseline|optimized|tiered"))
         var jitTier: JITTier = .baseline
 
         @Option(name: .customLong("func"), help: ArgumentHelp("Only this function (index or name).", valueName: "N|NAME"))

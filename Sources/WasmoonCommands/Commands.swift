@@ -132,13 +132,15 @@ public enum Commands {
         let runtime = try Runtime(
             configuration: EngineConfiguration(
                 tier: tier, compileMode: mode, epochInterruption: options.timeout != nil, consumeFuel: options.fuel != nil,
-                jitTier: options.jitTier ?? .baseline),
+                jitTier: options.jitTier ?? .tiered),
             callTracer: options.traceCalls ? TextCallTracer(output: output) : nil)
         let module = try runtime.loadModule(path: options.module)
         clock.finish("compile")
-        // Lazily compiled: what the run compiled, reported when it ends (also by a trap).
-        if options.jitStats && mode == .eager { reportJITStats(module, output: output) }
-        defer { if options.jitStats && mode == .lazy { reportJITStats(module, output: output) } }
+        // Lazily compiled or tiered: what the run compiled, reported when it ends (also by a trap).
+        let tiered = tier == .jit && (options.jitTier ?? .tiered) == .tiered
+        let reportAtEnd = mode == .lazy || tiered
+        if options.jitStats && !reportAtEnd { reportJITStats(module, output: output) }
+        defer { if options.jitStats && reportAtEnd { reportJITStats(module, output: output) } }
         let store = Store(engine: runtime.engine)
         store.limits.maxMemoryBytes = options.maxMemorySize
         if let fuel = options.fuel { store.setFuel(fuel) }
@@ -348,7 +350,7 @@ public enum Commands {
     /// sorted), and each `.json` script of wabt's `wast2json` (`SpecJSONRunner`), and prints one
     /// line per file and a total. Exit 0 only when nothing failed.
     public static func test(
-        paths: [String], noJIT: Bool, compile mode: CompileMode = .lazy, jitTier: JITTier = .baseline,
+        paths: [String], noJIT: Bool, compile mode: CompileMode = .lazy, jitTier: JITTier = .tiered,
         output: CommandOutput = .standard
     ) -> Int32 {
         let files: [String]
@@ -439,10 +441,13 @@ public enum Commands {
                 text += "jit-stats:   declined \(count): \(reason)\n"
             }
         }
-        for (definedIndex, t) in s.functions {
-            let index = UInt32(imports + definedIndex)
+        for f in s.functions {
+            let index = UInt32(imports + f.definedIndex)
             let name = module.module.functionName(index).map { " '\($0)'" } ?? ""
-            text += "jit-stats:   function \(index)\(name): \(String(format: "%.3f", t * 1000)) ms\n"
+            var tier = f.optimized ? " (optimized" : ""
+            if let at = f.publishedAt { tier += String(format: ", running from %.3f s", at) }
+            if f.optimized { tier += ")" }
+            text += "jit-stats:   function \(index)\(name): \(String(format: "%.3f", f.seconds * 1000)) ms\(tier)\n"
         }
         output.err(text)
     }

@@ -20,6 +20,14 @@ struct InterpreterHarness {
         instance = try linker.instantiate(try runtime.compile(wat: wat))
     }
 
+    /// Compiles `wat` for an engine made from `configuration` (the JIT's optimizing tier, …).
+    init(configuration: EngineConfiguration, _ wat: String) throws {
+        runtime = try Runtime(configuration: configuration)
+        store = Store(engine: runtime.engine)
+        linker = Linker(store: store)
+        instance = try linker.instantiate(try runtime.compile(wat: wat))
+    }
+
     /// An instance made elsewhere (with imports of its own), kept alive with its runtime.
     init(runtime: Runtime, store: Store, linker: Linker, instance: Instance) {
         self.runtime = runtime

@@ -13,7 +13,8 @@ import Testing
 ///
 /// Runs use lazy compilation (the default); each program also runs with `--compile eager`
 /// on the JIT, and one in four on the interpreter too, and must give the same stdout and
-/// final memory as the lazy run.
+/// final memory as the lazy run. The JIT's optimizing tier runs each program too (every
+/// function compiled before the run, none declined).
 @Suite("libsodium corpus (command line, both tiers)")
 struct LibsodiumCorpusTests {
     struct Case: CustomTestStringConvertible, Sendable {
@@ -94,7 +95,10 @@ struct LibsodiumCorpusTests {
         guard let url = SharedData.path("\(Self.corpus)/\(test.name).wasm") else { return }
         let regex = try Regex(test.stdoutRegex)
         var runs: [(tier: String, output: CLI.Output)] = []
-        var configurations = [("jit", [String]()), ("jit --compile eager", ["--compile", "eager"])]
+        var configurations = [
+            ("jit", [String]()), ("jit --compile eager", ["--compile", "eager"]),
+            ("jit --jit-tier optimized", ["--jit-tier", "optimized", "--compile", "eager", "--jit-stats"]),
+        ]
         if test.interpreter { configurations.append(("interpreter", ["--no-jit"])) }
         if test.eagerInterpreter { configurations.append(("interpreter --compile eager", ["--no-jit", "--compile", "eager"])) }
         for (tier, flags) in configurations {
@@ -106,6 +110,10 @@ struct LibsodiumCorpusTests {
                 result.stdout.firstMatch(of: regex) != nil,
                 "\(tier): stdout \(result.stdout.prefix(300).debugDescription) does not match \(test.stdoutRegex)")
             #expect(!Self.memoryHashes(result.stderr).isEmpty, "\(tier): no memory-hash line in \(result.stderr.suffix(300))")
+            if flags.contains("optimized") {
+                // Every function of every libsodium program is optimized: none declined.
+                #expect(result.stderr.contains("functions optimized, 0 declined"), "\(tier): \(result.stderr.prefix(500))")
+            }
             runs.append((tier, result))
         }
         let (first, reference) = (runs[0].tier, runs[0].output)

@@ -69,8 +69,9 @@ struct RegisterPressureTests {
         }
     }
 
-    static func outcomes(_ wat: String, tier: Tier, functions: Int) throws -> [Outcome] {
-        let h = try InterpreterHarness(tier: tier, wat)
+    static func outcomes(_ wat: String, tier: Tier, functions: Int, jitTier: JITTier = .baseline) throws -> [Outcome] {
+        let h = try InterpreterHarness(
+            configuration: EngineConfiguration(tier: tier, compileMode: .eager, jitTier: jitTier), wat)
         let argumentSets: [[Value]] = [
             [.s32(0), .s64(0), .float(0), .double(0)],
             [.s32(-7), .s64(0x7fff_ffff_ffff), .float(1.5), .double(-3.25)],
@@ -119,10 +120,12 @@ struct RegisterPressureTests {
             try wat.write(toFile: "\(dir)/\(name)-\(seed).wat", atomically: true, encoding: .utf8)
         }
         let interpreted = try Self.outcomes(wat, tier: .interpreter, functions: functions)
-        let compiled = try Self.outcomes(wat, tier: .jit, functions: functions)
-        #expect(interpreted.count == compiled.count)
-        for (i, (a, b)) in zip(interpreted, compiled).enumerated() where a != b {
-            Issue.record("seed \(seed), call \(i): interpreter \(a), JIT \(b)")
+        for jitTier in JITTier.allCases {
+            let compiled = try Self.outcomes(wat, tier: .jit, functions: functions, jitTier: jitTier)
+            #expect(interpreted.count == compiled.count)
+            for (i, (a, b)) in zip(interpreted, compiled).enumerated() where a != b {
+                Issue.record("seed \(seed), call \(i): interpreter \(a), JIT (\(jitTier)) \(b)")
+            }
         }
         // The generated code must do real work, not trap at once everywhere.
         let returned = interpreted.filter { if case .values = $0 { true } else { false } }.count

@@ -35,16 +35,29 @@ public enum JITExplorer {
         return out
     }
 
+    /// One compile of a function: which, its CPU seconds, whether the optimizing tier made the
+    /// code, and (tiered) when that code was published, in seconds after the module was prepared.
+    public struct CompileRecord: Sendable {
+        public var definedIndex: Int
+        public var seconds: Double
+        public var optimized: Bool
+        public var publishedAt: Double?
+    }
+
     /// Compile statistics of a prepared module (lazy: of the functions compiled so far):
-    /// total seconds, code bytes, and each compiled function's defined index and seconds,
-    /// in compile order. Nil when the module was not compiled by the JIT.
+    /// total seconds, code bytes, each compile in compile order (a tiered function has two),
+    /// how many the optimizing tier made, and its declines. Nil when the module was not
+    /// compiled by the JIT.
     public static func statistics(
         _ code: any EngineModuleCode
-    ) -> (seconds: Double, codeSize: Int, functions: [(definedIndex: Int, seconds: Double)], optimized: Int,
-          declines: [Int: String])? {
+    ) -> (seconds: Double, codeSize: Int, functions: [CompileRecord], optimized: Int, declines: [Int: String])? {
         guard let c = code as? JITModuleCode else { return nil }
-        let functions = c.lock.withLock { Array(zip(c.map.definedIndices, c.map.seconds)) }
-        return (c.compileSeconds, c.codeSize, functions.map { (definedIndex: $0.0, seconds: $0.1) },
-                c.optimizedFunctionCount, c.optimizerDeclines)
+        let functions = c.lock.withLock {
+            c.map.definedIndices.indices.map { n in
+                CompileRecord(definedIndex: c.map.definedIndices[n], seconds: c.map.seconds[n],
+                              optimized: c.map.optimized[n], publishedAt: c.map.optimizedAt[n])
+            }
+        }
+        return (c.compileSeconds, c.codeSize, functions, c.optimizedFunctionCount, c.optimizerDeclines)
     }
 }

@@ -43,12 +43,14 @@ extension FunctionCompiler {
         switch env.calls {
         case .direct(let labels): return .code(labels[definedIndex])
         case .throughTable(let space, let origin, let stubs):
-            if definedIndex == functionIndex - env.importCount, let entry = entryLabel { return .code(entry) }
+            // Tiered: every call goes through the table, where an optimized callee appears.
+            let tiered = env.tieredCalls
+            if !tiered, definedIndex == functionIndex - env.importCount, let entry = entryLabel { return .code(entry) }
             if let target = calleeLabels[definedIndex] { return target }
             let label = a.newLabel()
             let word = space.table[definedIndex]
             let target: DefinedTarget
-            if word != UInt(bitPattern: stubs + JITModuleCode.stubSize * definedIndex + 6) {
+            if !tiered && word != UInt(bitPattern: stubs + JITModuleCode.stubSize * definedIndex + 6) {
                 // Compiled (the word is written under the module lock, which this compile holds).
                 a.bind(label, toOffset: Int(bitPattern: word) - Int(bitPattern: origin))
                 target = .code(label)

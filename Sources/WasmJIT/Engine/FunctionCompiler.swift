@@ -116,6 +116,8 @@ struct FunctionCompiler {
     var framelessCalls: [Range<Int>] = []
     var exceptionSlotBase = 0
     var handlerTable: HandlerTable?
+    /// Tiered code: the out-of-line tier-up calls (site, return label, stub).
+    var tierUpSites: [(Label, Label, Label)] = []
 
     init(module: WasmCore.Module, env: ModuleEnv, definedIndex: Int) throws {
         self.module = module
@@ -331,6 +333,7 @@ struct FunctionCompiler {
         resetRsp(&a)
         a.cmp(.i64, .rsp, Mem(.r13, JITThreadState.stackLimitOffset))
         a.j(.b, trapLabel(&a, .callStackExhausted))
+        emitTierUpCount(&a)
         if env.interruptible && InterruptChecks.needsEntryCheck(code.instructions) { emitInterruptCheck(&a) }
         if hasHandlers {  // the landings reload them from here
             a.mov(.i64, Mem(.rbp, -8), .r15)
@@ -393,6 +396,7 @@ struct FunctionCompiler {
             a.call(env.trapTail)
             trapReturns.append((a.offset, instruction))
         }
+        emitTierUpSites(&a)
         emitLandings(&a)
         emitVectorConstants(&a)
         if let failure = a.failure { throw internalError(failure, at: instructions.count - 1) }
@@ -473,6 +477,7 @@ struct FunctionCompiler {
             let l = a.newLabel("loop")
             a.bind(l)
             emitInterruptCheck(&a)
+            emitTierUpCount(&a)
             controls.append(Control(kind: .loop, label: l, elseLabel: nil, height: sp - p, params: p, results: r,
                                     hidden: -1, blockType: bt))
         case .else:

@@ -199,6 +199,11 @@ enum Helpers {
         }
     } as @convention(c) (UnsafeMutableRawPointer, UInt32, UnsafeMutableRawPointer) -> UInt)
 
+    /// The tier-up stub (JITModuleCode+TierUp.swift): a function's counter reached zero.
+    static let requestTierUp: UInt = address({ (code, index) in
+        Unmanaged<JITModuleCode>.fromOpaque(code).takeUnretainedValue().requestTierUp(definedIndex: Int(index))
+    } as @convention(c) (UnsafeMutableRawPointer, UInt32) -> Void)
+
     /// Calls a host function: `area` holds K = max(params, results) slots,
     /// param/result i at area[K-1-i]. Returns 1 after storing the thrown error, 2 when it
     /// is a wasm exception.

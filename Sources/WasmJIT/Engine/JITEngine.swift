@@ -49,6 +49,13 @@ struct ModuleEnv {
     var consumesFuel = false
     /// Which compiler compiles the functions.
     var tier: JITTier = .baseline
+    /// Where the optimizing tier's declines are counted (the engine's).
+    var declineLog: DeclineLog?
+    /// Tiered: when functions move up, and the stub their code calls then.
+    var tierUp: TierUpPolicy?
+    var tierUpStub: Label?
+    /// Calls to defined functions go through the table (tiered modules, whichever tier compiles).
+    var tieredCalls: Bool { tierUp != nil }
 
     func globalIsVector(_ i: Int) -> Bool { i < vectorGlobals.count && vectorGlobals[i] }
 
@@ -171,13 +178,18 @@ public final class JITEngine: ExecutionEngine {
     public let consumesFuel: Bool
     /// Which compilers compile the functions.
     public let tier: JITTier
+    /// When functions move to the optimizing tier (`tier` `.tiered`).
+    public let tierUp: TierUpPolicy
+    let declineLog = DeclineLog()
 
     public init(
         callTracer: (any CallTracer)? = nil, features: CPUFeatures = .configured, compileMode: CompileMode = .lazy,
-        interruptible: Bool = false, consumesFuel: Bool = false, tier: JITTier = .baseline
+        interruptible: Bool = false, consumesFuel: Bool = false, tier: JITTier = .baseline,
+        tierUp: TierUpPolicy = TierUpPolicy()
     ) {
         listing = false
         self.tier = tier
+        self.tierUp = tierUp
         self.consumesFuel = consumesFuel
         self.callTracer = callTracer
         self.features = features
@@ -189,6 +201,7 @@ public final class JITEngine: ExecutionEngine {
     init(listing: Bool, features: CPUFeatures = .configured, tier: JITTier = .baseline) {
         self.listing = listing
         self.tier = tier
+        tierUp = TierUpPolicy()
         callTracer = nil
         self.features = features
         compileMode = .eager
@@ -198,21 +211,28 @@ public final class JITEngine: ExecutionEngine {
     }
 
     public func prepare(_ module: WasmCore.Module) throws -> any EngineModuleCode {
-        if compileMode == .lazy && !listing {
-            return try JITModuleCode.prepareLazily(
+        // Tiered code lives in a code space, where optimized code can be added as it runs;
+        // eager then means every function on the baseline before the run.
+        if (compileMode == .lazy || tier == .tiered) && !listing {
+            let code = try JITModuleCode.prepareLazily(
                 module, traced: callTracer != nil, features: features, interruptible: interruptible,
-                consumesFuel: consumesFuel, tier: tier)
+                consumesFuel: consumesFuel, tier: tier, declineLog: declineLog, tierUp: tierUp)
+            if compileMode == .eager {
+                for i in module.codes.indices { _ = try code.compileOnFirstCall(definedIndex: i) }
+            }
+            return code
         }
         var a = X64Assembler(capacity: 64 * 1024, listing: listing)
         return try JITEngine.compile(
             module, &a, listing: listing, traced: callTracer != nil, features: features, interruptible: interruptible,
-            consumesFuel: consumesFuel, tier: tier)
+            consumesFuel: consumesFuel, tier: tier, declineLog: declineLog)
     }
 
     /// Compiles every defined function into one assembler (eager mode, listings).
     static func compile(
         _ module: WasmCore.Module, _ a: inout X64Assembler, listing: Bool, traced: Bool = false,
-        features: CPUFeatures, interruptible: Bool = false, consumesFuel: Bool = false, tier: JITTier = .baseline
+        features: CPUFeatures, interruptible: Bool = false, consumesFuel: Bool = false, tier: JITTier = .baseline,
+        declineLog: DeclineLog? = nil
     ) throws -> JITModuleCode {
         let t0 = clock()
         let importCount = module.importedFunctionTypes.count
@@ -223,7 +243,8 @@ public final class JITEngine: ExecutionEngine {
                             resumeStub: stubs.resumeStub, listing: listing, traced: traced, features: features)
         env.interruptible = interruptible
         env.consumesFuel = consumesFuel
-        env.tier = tier
+        env.tier = tier == .tiered ? .baseline : tier  // listings: tiered shows the baseline's code
+        env.declineLog = declineLog
         var map = CodeMap()
         for i in 0..<module.codes.count {
             let f0 = clock()

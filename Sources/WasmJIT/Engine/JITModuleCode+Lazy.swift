@@ -41,13 +41,17 @@ extension JITModuleCode {
     /// large is refused before anything runs, as in eager mode.
     static func prepareLazily(
         _ module: WasmCore.Module, traced: Bool, features: CPUFeatures, interruptible: Bool = false,
-        consumesFuel: Bool = false, tier: JITTier = .baseline
+        consumesFuel: Bool = false, tier: JITTier = .baseline, declineLog: DeclineLog? = nil,
+        tierUp: TierUpPolicy = TierUpPolicy()
     ) throws -> JITModuleCode {
         let t0 = clock()
         let count = module.codes.count
-        // One table word per function, and one for the module code object.
+        let tiered = tier == .tiered
+        // One table word per function, one for the module code object, and (tiered) one
+        // counter per function.
         let stubBytes = 4096 + stubSize * count
-        let space = try CodeSpace(tableCount: count + 1, capacity: codeCapacity(for: module, stubBytes: stubBytes))
+        let space = try CodeSpace(tableCount: count + 1 + (tiered ? count : 0),
+                                  capacity: codeCapacity(for: module, stubBytes: stubBytes))
         var a = X64Assembler(capacity: stubBytes + 1024)
         let stubs = Stubs.emit(&a)
         let compileLabel = a.newLabel("compile_on_first_call")
@@ -79,6 +83,7 @@ extension JITModuleCode {
         let trapStub = a.newLabel("trap_stub")
         a.bind(trapStub, toOffset: stubs.trapStub)
         a.jmp(trapStub)
+        let tierUpStub = tiered ? emitTierUpStub(&a, objectSlot: objectSlot) : nil
         a.align(16, fill: .int3)
         let stubsOffset = a.offset
         for i in 0..<count {
@@ -100,10 +105,16 @@ extension JITModuleCode {
         env.interruptible = interruptible
         env.consumesFuel = consumesFuel
         env.tier = tier
+        env.declineLog = declineLog
+        if tiered {
+            env.tierUp = tierUp
+            for i in 0..<count { space.table[counterIndex(i, functionCount: count)] = UInt(tierUp.threshold) }
+        }
         let code = JITModuleCode(lazy: space, module: module, env: env, entryOffset: stubs.entry,
                                  trapStubOffset: stubs.trapStub, trapTailOffset: a.offset(of: stubs.trapTail) ?? 0,
                                  hostStubOffset: a.offset(of: stubs.hostStub) ?? 0,
                                  resumeStubOffset: a.offset(of: stubs.resumeStub) ?? 0, stubsOffset: stubsOffset,
+                                 tierUpStubOffset: tierUpStub.flatMap { a.offset(of: $0) } ?? 0,
                                  compileSeconds: Double(clock() - t0) / Double(CLOCKS_PER_SEC))
         // The stubs reach the code object through the table's last word (unretained: the
         // code space lives and dies with the object).
@@ -129,23 +140,16 @@ extension JITModuleCode {
     /// its code address. Throws when the compile fails (an internal compiler error, or
     /// the code space is full).
     func compileOnFirstCall(definedIndex: Int) throws -> UInt {
-        guard let space, var env = lazyEnv else { throw JITError("module was compiled eagerly") }
+        guard let space, let env = lazyEnv else { throw JITError("module was compiled eagerly") }
         return try lock.withLock {
             let stub = UInt(bitPattern: codeBase + stubsOffset + Self.stubSize * definedIndex)
             let current = UInt(bitPattern: Int(wasmoon_load_acquire(
                 UnsafeRawPointer(space.table + definedIndex).assumingMemoryBound(to: Int64.self))))
             if current != stub + 6 { return current }
-            let t0 = clock()
+            let t0 = Self.threadCPUSeconds()
             let origin = space.nextOffset
             var a = X64Assembler(capacity: 4096)
-            let trapTail = a.newLabel(), hostStub = a.newLabel(), resumeStub = a.newLabel(), entry = a.newLabel()
-            a.bind(trapTail, toOffset: trapTailOffset - origin)
-            a.bind(hostStub, toOffset: hostStubOffset - origin)
-            a.bind(resumeStub, toOffset: resumeStubOffset - origin)
-            env.calls = .throughTable(space, origin: codeBase + origin, stubs: codeBase + stubsOffset)
-            env.trapTail = trapTail
-            env.hostStub = hostStub
-            env.resumeStub = resumeStub
+            let (env, entry) = lazyAssembler(&a, env, space: space, origin: origin)
             let record = try compileFunction(module, env: env, definedIndex: definedIndex, &a, entry: entry, map: &map)
             a.finish()
             if let error = a.completionError { throw JITError("internal compiler error: \(error)") }
@@ -153,7 +157,7 @@ extension JITModuleCode {
             do { start = try space.append(a) } catch {
                 throw JITError("cannot compile function \(importCount + definedIndex): \(error)")
             }
-            let seconds = Double(clock() - t0) / Double(CLOCKS_PER_SEC)
+            let seconds = Self.threadCPUSeconds() - t0
             map.add(record, definedIndex: definedIndex, start: start, end: start + a.offset, origin: start,
                     seconds: seconds)
             totalSeconds += seconds

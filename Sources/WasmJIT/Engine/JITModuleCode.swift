@@ -14,12 +14,27 @@ struct CompiledFunctionRecord {
     var sourceMap: [(Int, UInt32)]
     /// (return address of an explicit trap site's call, module offset of its instruction).
     var trapReturns: [(Int, UInt32)]
+    /// Optimized code with inlined calls: per `sourceMap` entry, then per `trapReturns` entry,
+    /// the `inlinedCalls` index of the call its instruction was inlined from (-1: none).
+    /// Empty when nothing was inlined.
+    var sourceInlined: [Int32] = []
+    var trapInlined: [Int32] = []
+    /// The calls inlined: the callee, and the module offset of the call instruction.
+    var inlinedCalls: [InlinedCall] = []
     /// How many of rbx, r12, r11, r10 (in that order) the prologue saved at [rbp-24] down.
     var savedRegisterCount: Int
     /// Catch handlers (functions with `try_table` or legacy `try` blocks).
     var handlerTable: HandlerTable?
     /// Compiled by the optimizing tier.
     var optimized = false
+}
+
+/// A call whose callee's code was inlined into the caller's (optimizing tier).
+struct InlinedCall {
+    /// The callee's function index.
+    var callee: UInt32
+    /// The module offset of the call instruction in the caller.
+    var callSite: UInt32
 }
 
 /// Where each compiled function's code lies, and what maps its code back to wasm
@@ -39,6 +54,12 @@ struct CodeMap {
     var seconds: [Double] = []
     /// Return address (code offset) of each explicit trap site -> module offset.
     var trapSites: [Int: UInt32] = [:]
+    /// Trap sites in inlined code -> the call they were inlined from.
+    var trapSitesInlined: [Int: InlinedCall] = [:]
+    /// Per compiled function: for each `codeOffsets` entry, the call its code was inlined
+    /// from (-1: none); empty for functions without inlined code.
+    var inlinedAt: [[Int32]] = []
+    var inlinedCalls: [[InlinedCall]] = []
     /// Per compiled function: how many pinned registers its prologue saved (the unwinder
     /// restores them, see ExceptionUnwinder.swift).
     var pinnedCounts: [UInt8] = []
@@ -48,6 +69,9 @@ struct CodeMap {
     var optimized: [Bool] = []
     /// The functions the optimizing tier declined (defined index → reason).
     var declines: [Int: String] = [:]
+    /// Tiered: when each entry's optimized code was published, in seconds after the module
+    /// was prepared (by entry).
+    var optimizedAt: [Int: Double] = [:]
 
     /// Records a compiled function. `origin` is the code offset of the compiler's
     /// assembler offset 0 (the offsets in `record` are relative to it).
@@ -58,21 +82,31 @@ struct CodeMap {
         definedIndices.append(definedIndex)
         // The lookup takes the last entry at or before a PC, so of the entries sharing a
         // code offset only the last matters.
-        var code: [UInt32] = [], wasm: [UInt32] = []
+        var code: [UInt32] = [], wasm: [UInt32] = [], inlined: [Int32] = []
         code.reserveCapacity(record.sourceMap.count)
         wasm.reserveCapacity(record.sourceMap.count)
-        for (at, moduleOffset) in record.sourceMap {
+        let hasInlined = !record.sourceInlined.isEmpty
+        for (n, (at, moduleOffset)) in record.sourceMap.enumerated() {
             let offset = UInt32(origin + at)
             if code.last == offset {
                 wasm[wasm.count - 1] = moduleOffset
+                if hasInlined { inlined[inlined.count - 1] = record.sourceInlined[n] }
             } else {
                 code.append(offset)
                 wasm.append(moduleOffset)
+                if hasInlined { inlined.append(record.sourceInlined[n]) }
             }
         }
         codeOffsets.append(code.withUnsafeBufferPointer { Array($0) })  // a copy of exactly its size
         wasmOffsets.append(wasm.withUnsafeBufferPointer { Array($0) })
-        for (ret, moduleOffset) in record.trapReturns { trapSites[origin + ret] = moduleOffset }
+        inlinedAt.append(inlined)
+        inlinedCalls.append(record.inlinedCalls)
+        for (n, (ret, moduleOffset)) in record.trapReturns.enumerated() {
+            trapSites[origin + ret] = moduleOffset
+            if n < record.trapInlined.count, record.trapInlined[n] >= 0 {
+                trapSitesInlined[origin + ret] = record.inlinedCalls[Int(record.trapInlined[n])]
+            }
+        }
         pinnedCounts.append(UInt8(record.savedRegisterCount))
         if let table = record.handlerTable { handlerTables[starts.count - 1] = table.shifted(by: origin) }
         seconds.append(time)
@@ -113,6 +147,10 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
     let trapTailOffset: Int
     let hostStubOffset: Int
     let resumeStubOffset: Int
+    /// Tiered: the tier-up stub's offset; the functions asked to tier up; when the module was prepared.
+    let tierUpStubOffset: Int
+    var tierUpRequested = Set<Int>()
+    let preparedAt = JITModuleCode.wallSeconds()
     /// What a lazy compile needs besides the module (the eager env's calls are unused).
     let lazyEnv: ModuleEnv?
     /// Guards `map` and `totalSeconds` (lazy compiles add to them) and serializes compiles.
@@ -130,6 +168,7 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
         trapTailOffset = 0
         hostStubOffset = 0
         resumeStubOffset = 0
+        tierUpStubOffset = 0
         lazyEnv = nil
         codeBase = memory.base
         codeLimit = memory.codeSize
@@ -148,7 +187,9 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
     }
 
     init(lazy space: CodeSpace, module: WasmCore.Module, env: ModuleEnv, entryOffset: Int, trapStubOffset: Int,
-         trapTailOffset: Int, hostStubOffset: Int, resumeStubOffset: Int, stubsOffset: Int, compileSeconds: Double) {
+         trapTailOffset: Int, hostStubOffset: Int, resumeStubOffset: Int, stubsOffset: Int, tierUpStubOffset: Int = 0,
+         compileSeconds: Double) {
+        self.tierUpStubOffset = tierUpStubOffset
         self.trapTailOffset = trapTailOffset
         self.hostStubOffset = hostStubOffset
         self.resumeStubOffset = resumeStubOffset
@@ -209,22 +250,23 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
         for (n, pc) in pcs.enumerated() {
             // The modules on this thread's stack are alive: their instances are in use.
             guard let code = CodeRegistry.shared.code(containing: pc) else { continue }
-            if let frame = code.frame(pc: pc, innermost: n == 0) { frames.append(frame) }
+            frames += code.frames(pc: pc, innermost: n == 0)
         }
         return frames
     }
 
-    /// The wasm frame of a PC in this module's code: the faulting or trapping PC
-    /// (`innermost`) or a return address.
-    func frame(pc: UInt, innermost: Bool) -> Trap.Frame? {
+    /// The wasm frames of a PC in this module's code: the faulting or trapping PC
+    /// (`innermost`) or a return address. One frame, or two where the code was inlined
+    /// (the callee's, then the caller's at the call).
+    func frames(pc: UInt, innermost: Bool) -> [Trap.Frame] {
         lock.withLock {
             let offset = Int(pc - UInt(bitPattern: codeBase))
             var moduleOffset: UInt32? = innermost ? map.trapSites[offset] : nil
+            var inlined: InlinedCall? = moduleOffset != nil ? map.trapSitesInlined[offset] : nil
             // Faulting PC (innermost) or a return address (callers, trap sites): look up the instruction before it.
             let target = innermost && moduleOffset == nil ? offset : offset - 1
-            guard let entry = map.entry(containing: target) else { return nil }
+            guard let entry = map.entry(containing: target) else { return [] }
             let definedIndex = map.definedIndices[entry]
-            let index = UInt32(importCount + definedIndex)
             if moduleOffset == nil {
                 let offs = map.codeOffsets[entry]
                 var lo = 0, hi = offs.count
@@ -232,13 +274,24 @@ public final class JITModuleCode: EngineModuleCode, @unchecked Sendable {
                     let mid = (lo + hi) / 2
                     if Int(offs[mid]) <= target { lo = mid + 1 } else { hi = mid }
                 }
-                if lo > 0 { moduleOffset = map.wasmOffsets[entry][lo - 1] }
+                if lo > 0 {
+                    moduleOffset = map.wasmOffsets[entry][lo - 1]
+                    let marks = map.inlinedAt[entry]
+                    if !marks.isEmpty, marks[lo - 1] >= 0 { inlined = map.inlinedCalls[entry][Int(marks[lo - 1])] }
+                }
             }
-            let bodyOffset = module.codes[definedIndex].bodyOffset
-            let functionOffset = moduleOffset.flatMap { $0 >= bodyOffset ? $0 - bodyOffset : nil }
-            return Trap.Frame(functionIndex: index, functionName: module.functionName(index),
-                              moduleOffset: moduleOffset, functionOffset: functionOffset)
+            let caller = frame(definedIndex: definedIndex, moduleOffset: inlined?.callSite ?? moduleOffset)
+            guard let inlined, Int(inlined.callee) >= importCount else { return [caller] }
+            return [frame(definedIndex: Int(inlined.callee) - importCount, moduleOffset: moduleOffset), caller]
         }
+    }
+
+    func frame(definedIndex: Int, moduleOffset: UInt32?) -> Trap.Frame {
+        let index = UInt32(importCount + definedIndex)
+        let bodyOffset = module.codes[definedIndex].bodyOffset
+        let functionOffset = moduleOffset.flatMap { $0 >= bodyOffset ? $0 - bodyOffset : nil }
+        return Trap.Frame(functionIndex: index, functionName: module.functionName(index),
+                          moduleOffset: moduleOffset, functionOffset: functionOffset)
     }
 }
 

@@ -40,7 +40,7 @@ struct LiveIntervals {
         order = Self.reversePostorder(function)
         let words = (valueCount + 63) / 64
         if order.count * words > Self.maxLivenessWords {
-            throw IRDecline("too large for the optimizing tier (\(order.count) blocks, \(valueCount) values)")
+            throw IRDecline("too large for the register allocator's liveness sets")
         }
         for block in function.blocks {
             for instruction in block.instructions {

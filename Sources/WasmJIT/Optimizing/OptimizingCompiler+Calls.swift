@@ -121,7 +121,8 @@ extension OptimizingCompiler {
             let label = a.newLabel()
             let word = space.table[definedIndex]
             let target: FunctionCompiler.DefinedTarget
-            if word != UInt(bitPattern: stubs + JITModuleCode.stubSize * definedIndex + 6) {
+            // Tiered: a callee compiled by the baseline may be optimized later; the table has it then.
+            if !env.tieredCalls && word != UInt(bitPattern: stubs + JITModuleCode.stubSize * definedIndex + 6) {
                 a.bind(label, toOffset: Int(bitPattern: word) - Int(bitPattern: origin))
                 target = .code(label)
             } else {

@@ -33,9 +33,14 @@ struct OptimizingCompiler {
     var frameSize = 0
     var blockLabels: [Label] = []
     var epilogue = Label(id: 0)
-    var trapSites: [(label: Label, code: UInt8, source: Int32)] = []
+    var trapSites: [(label: Label, code: UInt8, position: SourcePosition)] = []
     var sourceMap: [(Int, UInt32)] = []
+    var sourceInlined: [Int32] = []
     var trapReturns: [(Int, UInt32)] = []
+    var trapInlined: [Int32] = []
+    /// The calls inlined into the function, and the instruction offsets of each inlined callee.
+    var inlinedCalls: [InlinedCall] = []
+    var calleeOffsets: [UInt32: [UInt32]] = [:]
     /// Out-of-line code emitted after the body: an edge's moves before its jump.
     var edgeStubs: [(label: Label, edge: IREdge)] = []
     var jumpTables: [(label: Label, targets: [Label])] = []
@@ -44,7 +49,13 @@ struct OptimizingCompiler {
     var calleeLabels: [Int: FunctionCompiler.DefinedTarget] = [:]
     var entryLabel: Label?
     /// The wasm instruction whose code is being emitted (trap sites record it).
-    var currentSource: Int32 = -1
+    var currentSource = SourcePosition(moduleOffset: 0, inlined: -1)
+
+    /// Where an instruction comes from: its module offset, and the inlined call it belongs to (-1: none).
+    struct SourcePosition {
+        var moduleOffset: UInt32
+        var inlined: Int32
+    }
     /// Blocks that a back edge enters (loop headers: the epoch check goes there).
     var loopHeaders: Set<Int> = []
 
@@ -58,9 +69,16 @@ struct OptimizingCompiler {
         functionIndex = env.importCount + definedIndex
         type = module.types[Int(module.functions[definedIndex])]
         var function = try IRBuilder.build(module, definedIndex: definedIndex)
+        _ = Inlining.run(&function, budget: Self.inliningBudget, callee: Self.inlineCandidates(module, env, caller: definedIndex))
         Simplify.run(&function)
         self.function = function
         instructionOffsets = try module.codes[definedIndex].decoded().offsets
+        for call in function.inlinedCalls {
+            if calleeOffsets[call.callee] == nil {
+                calleeOffsets[call.callee] = try module.codes[Int(call.callee) - env.importCount].decoded().offsets
+            }
+            inlinedCalls.append(InlinedCall(callee: call.callee, callSite: instructionOffsets[Int(call.callSite)]))
+        }
         intervals = try LiveIntervals(function, features: env.features)
         let allocation = LinearScan(function, intervals)
         locations = allocation.locations
@@ -91,6 +109,41 @@ struct OptimizingCompiler {
         }
     }
 
+    /// The most instructions inlining may add to one function.
+    static let inliningBudget = 2000
+    /// Wasm bodies larger than this are not even considered for inlining.
+    static let inliningBodyBytes = 160
+    /// Simplified callees up to this many instructions are inlined.
+    static let inliningInstructions = 40
+
+    /// The callees `Inlining` may copy into defined function `caller`: small defined functions
+    /// that make no calls, built and simplified on first request.
+    static func inlineCandidates(_ module: WasmCore.Module, _ env: ModuleEnv, caller: Int) -> (UInt32) -> IRFunction? {
+        var cache: [UInt32: IRFunction?] = [:]
+        return { index in
+            if let known = cache[index] { return known }
+            var result: IRFunction?
+            let defined = Int(index) - env.importCount
+            if defined >= 0, defined != caller,
+                module.codes[defined].codeEnd - module.codes[defined].bodyOffset <= inliningBodyBytes,
+                var body = try? IRBuilder.build(module, definedIndex: defined)
+            {
+                Simplify.run(&body)
+                let isLeaf = body.blocks.allSatisfy { block in
+                    block.instructions.allSatisfy {
+                        switch $0.operation {
+                        case .call, .callIndirect: false
+                        default: true
+                        }
+                    }
+                }
+                if isLeaf && body.instructionCount <= inliningInstructions { result = body }
+            }
+            cache[index] = result
+            return result
+        }
+    }
+
     // MARK: Frame
 
     func spillSlot(_ j: Int) -> Mem { Mem(.rbp, Int32(-8 * (5 + savedRegisterCount + j))) }
@@ -105,8 +158,29 @@ struct OptimizingCompiler {
 
     /// What the code map keeps of this function (after `compile`).
     var record: CompiledFunctionRecord {
-        CompiledFunctionRecord(sourceMap: sourceMap, trapReturns: trapReturns, savedRegisterCount: savedRegisterCount,
-                               handlerTable: nil, optimized: true)
+        var record = CompiledFunctionRecord(sourceMap: sourceMap, trapReturns: trapReturns,
+                                            savedRegisterCount: savedRegisterCount, handlerTable: nil, optimized: true)
+        if !inlinedCalls.isEmpty {
+            record.sourceInlined = sourceInlined
+            record.trapInlined = trapInlined
+            record.inlinedCalls = inlinedCalls
+        }
+        return record
+    }
+
+    /// The module offset of an instruction (of the function, or of a callee inlined into it).
+    func position(source: Int32, inlinedCall: Int32) -> SourcePosition {
+        if inlinedCall >= 0 {
+            let call = function.inlinedCalls[Int(inlinedCall)]
+            return SourcePosition(moduleOffset: calleeOffsets[call.callee]![Int(source)], inlined: inlinedCall)
+        }
+        return SourcePosition(moduleOffset: instructionOffsets[Int(source)], inlined: -1)
+    }
+
+    mutating func recordSource(_ position: SourcePosition, at offset: Int) {
+        currentSource = position
+        sourceMap.append((offset, position.moduleOffset))
+        sourceInlined.append(position.inlined)
     }
 
     // MARK: Driver
@@ -140,14 +214,14 @@ struct OptimizingCompiler {
             if loopHeaders.contains(b) { emitInterruptCheck(&a) }
             let block = function.blocks[b]
             for (i, instruction) in block.instructions.enumerated() {
-                currentSource = instruction.source
-                if instruction.source >= 0 { sourceMap.append((a.offset, instructionOffsets[Int(instruction.source)])) }
+                if instruction.source >= 0 {
+                    recordSource(position(source: instruction.source, inlinedCall: instruction.inlinedCall), at: a.offset)
+                }
                 try emit(instruction, previous: i > 0 ? block.instructions[i - 1] : nil, &a)
                 if let failure = a.failure { throw internalError(failure) }
             }
-            currentSource = block.terminatorSource
             if block.terminatorSource >= 0 {
-                sourceMap.append((a.offset, instructionOffsets[Int(block.terminatorSource)]))
+                recordSource(position(source: block.terminatorSource, inlinedCall: -1), at: a.offset)
             }
             let next = n + 1 < intervals.order.count ? intervals.order[n + 1] : -1
             emitTerminator(block, fusedCompare: block.instructions.last, next: next, &a)
@@ -165,11 +239,12 @@ struct OptimizingCompiler {
             a.jmp(blockLabels[Int(stub.edge.target.index)])
             s += 1
         }
-        for (label, code, source) in trapSites {
+        for (label, code, position) in trapSites {
             a.bind(label)
             if code == 0 { a.mov(.i32, .rdi, .rax) } else { a.mov(.i32, .rdi, Int64(code)) }  // 0: code in eax
             a.call(env.trapTail)
-            trapReturns.append((a.offset, source >= 0 ? instructionOffsets[Int(source)] : 0))
+            trapReturns.append((a.offset, position.moduleOffset))
+            trapInlined.append(position.inlined)
         }
         if !jumpTables.isEmpty {
             a.align(4, fill: .int3)

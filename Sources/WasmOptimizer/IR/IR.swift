@@ -72,8 +72,18 @@ public struct IRInstruction: Sendable {
     /// The values it defines, in result order.
     public var results: [IRValue]
     /// The index of the wasm instruction it comes from in the decoded body (-1: none), for
-    /// backtraces and trap sites.
+    /// backtraces and trap sites: the function's own body, or the inlined callee's.
     public var source: Int32 = -1
+    /// For an instruction inlined from a callee: its `IRFunction.inlinedCalls` entry (-1: none).
+    public var inlinedCall: Int32 = -1
+}
+
+/// A call the inliner replaced by the callee's body (for backtraces through inlined code).
+public struct IRInlinedCall: Sendable {
+    /// The callee's function index (imports first).
+    public var callee: UInt32
+    /// The call instruction's index in the caller's decoded body.
+    public var callSite: Int32
 }
 
 /// A control-flow edge: the target block and the values for its parameters.
@@ -141,6 +151,8 @@ public struct IRFunction: Sendable {
     public var valueTypes: [ValueType] = []
     /// The function's wasm type.
     public var type: FuncType
+    /// The calls inlined into it (`IRInstruction.inlinedCall`).
+    public var inlinedCalls: [IRInlinedCall] = []
 
     /// A function of `type` with no blocks yet.
     public init(type: FuncType) { self.type = type }
@@ -160,7 +172,8 @@ public struct IRFunction: Sendable {
     /// The block `id`.
     public subscript(id: IRBlockID) -> IRBlock {
         get { blocks[Int(id.index)] }
-        set { blocks[Int(id.index)] = newValue }
+        // In place: a get-then-set would copy the block's instruction array on every append.
+        _modify { yield &blocks[Int(id.index)] }
     }
 
     /// How many instructions the blocks hold (terminators aside).

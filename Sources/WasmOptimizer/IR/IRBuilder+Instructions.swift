@@ -198,16 +198,16 @@ extension IRBuilder {
         case .call(let index):
             let type = module.types[Int(context.functionTypeIndices[Int(index)])]
             if (type.params + type.results).contains(where: { !$0.isNumeric || $0 == .v128 }) {
-                throw IRDecline("a call with v128 or reference values")
+                throw IRDecline(type.params.contains(.v128) || type.results.contains(.v128) ? "v128 values" : "reference values")
             }
             let arguments = pop(type.params.count)
             stack.append(contentsOf: emit(.call(index, arguments), results: type.results))
         case .callIndirect(let typeIndex, let tableIndex):
             let type = module.types[Int(typeIndex)]
             if (type.params + type.results).contains(where: { !$0.isNumeric || $0 == .v128 }) {
-                throw IRDecline("a call with v128 or reference values")
+                throw IRDecline(type.params.contains(.v128) || type.results.contains(.v128) ? "v128 values" : "reference values")
             }
-            guard context.tables[Int(tableIndex)].addressType == .i32 else { throw IRDecline("table64") }
+            guard context.tables[Int(tableIndex)].addressType == .i32 else { throw IRDecline("table instructions") }
             let callee = pop()
             let arguments = pop(type.params.count)
             stack.append(contentsOf: emit(
@@ -233,9 +233,20 @@ extension IRBuilder {
         guard let first = context.memories.first, !first.is64 else { throw IRDecline("memory64") }
     }
 
-    /// The instruction's family, for the decline list.
+    /// The instruction's family, for the decline list (tests/optimizer-declines.txt).
     static func declinedName(_ instruction: Instruction) -> String {
-        let text = "\(instruction)"
-        return String(text.prefix { $0 != "(" })
+        switch instruction {
+        case .vector, .v128Const, .vectorLane, .laneMemory, .i8x16Shuffle: return "v128 values"
+        case .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elemDrop:
+            return "table instructions"
+        case .memoryInit, .dataDrop: return "passive data segments"
+        case .returnCall, .returnCallIndirect, .returnCallRef: return "tail calls"
+        case .tryTable, .throw, .throwRef, .legacyTry, .legacyCatch, .legacyCatchAll, .rethrow, .delegate:
+            return "exceptions"
+        case .refNull, .refIsNull, .refFunc, .refAsNonNull, .brOnNull, .brOnNonNull, .callRef: return "reference values"
+        default:
+            let text = "\(instruction)"
+            return String(text.prefix { $0 != "(" })
+        }
     }
 }

@@ -31,10 +31,12 @@ public enum LoopInvariants {
                 guard body.insert(b).inserted else { continue }
                 work.append(contentsOf: predecessors[b])
             }
-            var definedInside = Set<IRValue>()
+            var definedInside = [Bool](repeating: false, count: function.valueTypes.count)
             for b in body {
-                definedInside.formUnion(function.blocks[b].parameters)
-                for instruction in function.blocks[b].instructions { definedInside.formUnion(instruction.results) }
+                for parameter in function.blocks[b].parameters { definedInside[Int(parameter.id)] = true }
+                for instruction in function.blocks[b].instructions {
+                    for result in instruction.results { definedInside[Int(result.id)] = true }
+                }
             }
             var changed = true
             while changed {
@@ -43,10 +45,10 @@ public enum LoopInvariants {
                     var kept: [IRInstruction] = []
                     for instruction in function.blocks[b].instructions {
                         if isMovable(instruction.operation),
-                            instruction.operation.operands.allSatisfy({ !definedInside.contains($0) })
+                            instruction.operation.operands.allSatisfy({ !definedInside[Int($0.id)] })
                         {
                             function.blocks[preheader].instructions.append(instruction)
-                            definedInside.subtract(instruction.results)
+                            for result in instruction.results { definedInside[Int(result.id)] = false }
                             changed = true
                             moved = true
                         } else {

@@ -6,6 +6,9 @@ import WasmCore
 /// - constant folding of the integer operators (`IntegerFolding`), and of branches on a constant;
 /// - global value numbering (`ValueNumbering`);
 /// - loop-invariant code motion (`LoopInvariants`);
+/// - straight-line blocks merged: a block that jumps to one whose only predecessor it is
+///   takes over its instructions and terminator;
+/// - redundant loads (`RedundantLoads`);
 /// - dead code: instructions with no effect whose results nothing uses.
 public enum Simplify {
     /// Simplifies `function` in place.
@@ -15,19 +18,17 @@ public enum Simplify {
             changed = foldConstants(&function) || changed
             changed = ValueNumbering.run(&function) || changed
             changed = LoopInvariants.run(&function) || changed
+            changed = mergeBlocks(&function) || changed
+            changed = RedundantLoads.run(&function) || changed
             changed = removeDeadCode(&function) || changed
             if !changed { break }
         }
     }
 
     /// Replaces every use of a value by its substitute (followed transitively).
-    static func substitute(_ map: [IRValue: IRValue], in function: inout IRFunction) {
+    static func substitute(_ map: ValueMap, in function: inout IRFunction) {
         guard !map.isEmpty else { return }
-        func resolve(_ value: IRValue) -> IRValue {
-            var value = value
-            while let next = map[value], next != value { value = next }
-            return value
-        }
+        func resolve(_ value: IRValue) -> IRValue { map.resolve(value) }
         for b in function.blocks.indices {
             for i in function.blocks[b].instructions.indices {
                 function.blocks[b].instructions[i].operation = function.blocks[b].instructions[i].operation.mapOperands(resolve)
@@ -36,13 +37,41 @@ public enum Simplify {
         }
     }
 
+    /// Merges each block ending in a jump into a block with no other predecessor (not the
+    /// entry); the merged block's parameters take the jump's arguments.
+    static func mergeBlocks(_ function: inout IRFunction) -> Bool {
+        let reachable = IRVerifier.reachableBlocks(function)
+        var predecessorCount = [Int](repeating: 0, count: function.blocks.count)
+        for b in function.blocks.indices where reachable[b] {
+            for edge in function.blocks[b].terminator?.edges ?? [] { predecessorCount[Int(edge.target.index)] += 1 }
+        }
+        var map = ValueMap(count: function.valueTypes.count)
+        var changed = false
+        for b in function.blocks.indices where reachable[b] {
+            while case .jump(let edge)? = function.blocks[b].terminator {
+                let target = Int(edge.target.index)
+                guard target != 0, target != b, predecessorCount[target] == 1 else { break }
+                let merged = function.blocks[target]
+                for (parameter, argument) in zip(merged.parameters, edge.arguments) { map[parameter] = argument }
+                function.blocks[b].instructions += merged.instructions
+                function.blocks[b].terminator = merged.terminator
+                function.blocks[b].terminatorSource = merged.terminatorSource
+                function.blocks[target] = IRBlock(parameters: [], instructions: [], terminator: .trap(.unreachable))
+                predecessorCount[target] = 0
+                changed = true
+            }
+        }
+        substitute(map, in: &function)
+        return changed
+    }
+
     static func removeTrivialParameters(_ function: inout IRFunction) -> Bool {
         let reachable = IRVerifier.reachableBlocks(function)
         var incoming = [[IREdge]](repeating: [], count: function.blocks.count)
         for b in function.blocks.indices where reachable[b] {
             for edge in function.blocks[b].terminator?.edges ?? [] { incoming[Int(edge.target.index)].append(edge) }
         }
-        var map: [IRValue: IRValue] = [:]
+        var map = ValueMap(count: function.valueTypes.count)
         var removed = [Set<Int>](repeating: [], count: function.blocks.count)
         for b in function.blocks.indices.dropFirst() where reachable[b] {
             for (position, parameter) in function.blocks[b].parameters.enumerated() {
@@ -72,12 +101,12 @@ public enum Simplify {
     }
 
     static func foldConstants(_ function: inout IRFunction) -> Bool {
-        var constants: [IRValue: UInt64] = [:]
+        var constants = [UInt64?](repeating: nil, count: function.valueTypes.count)
         var changed = false
         // Constants first, in any order; then folding until nothing new folds.
         for block in function.blocks {
             for instruction in block.instructions {
-                if case .constant(let bits) = instruction.operation { constants[instruction.results[0]] = bits }
+                if case .constant(let bits) = instruction.operation { constants[Int(instruction.results[0].id)] = bits }
             }
         }
         var folded = true
@@ -87,10 +116,10 @@ public enum Simplify {
                 for i in function.blocks[b].instructions.indices {
                     let instruction = function.blocks[b].instructions[i]
                     guard case .numeric(let op, let operands) = instruction.operation else { continue }
-                    let known = operands.compactMap { constants[$0] }
+                    let known = operands.compactMap { constants[Int($0.id)] }
                     guard known.count == operands.count, let value = IntegerFolding.fold(op, known) else { continue }
                     function.blocks[b].instructions[i].operation = .constant(value)
-                    constants[instruction.results[0]] = value
+                    constants[Int(instruction.results[0].id)] = value
                     folded = true
                     changed = true
                 }
@@ -98,7 +127,7 @@ public enum Simplify {
         }
         for b in function.blocks.indices {
             if case .branch(let condition, let ifTrue, let ifFalse)? = function.blocks[b].terminator,
-                let bits = constants[condition]
+                let bits = constants[Int(condition.id)]
             {
                 function.blocks[b].terminator = .jump(UInt32(truncatingIfNeeded: bits) != 0 ? ifTrue : ifFalse)
                 changed = true
@@ -108,24 +137,29 @@ public enum Simplify {
     }
 
     static func removeDeadCode(_ function: inout IRFunction) -> Bool {
-        var live = Set<IRValue>()
+        var live = [Bool](repeating: false, count: function.valueTypes.count)
         var work: [IRValue] = []
-        func use(_ value: IRValue) { if live.insert(value).inserted { work.append(value) } }
-        var definer: [IRValue: IROperation] = [:]
+        func use(_ value: IRValue) {
+            if !live[Int(value.id)] {
+                live[Int(value.id)] = true
+                work.append(value)
+            }
+        }
+        var definer = [IROperation?](repeating: nil, count: function.valueTypes.count)
         for block in function.blocks {
             for instruction in block.instructions {
-                for result in instruction.results { definer[result] = instruction.operation }
+                for result in instruction.results { definer[Int(result.id)] = instruction.operation }
                 if instruction.operation.hasEffect { instruction.operation.operands.forEach(use) }
             }
             block.terminator?.operands.forEach(use)
             for edge in block.terminator?.edges ?? [] { edge.arguments.forEach(use) }
         }
-        while let value = work.popLast() { definer[value]?.operands.forEach(use) }
+        while let value = work.popLast() { definer[Int(value.id)]?.operands.forEach(use) }
         var changed = false
         for b in function.blocks.indices {
             let before = function.blocks[b].instructions.count
             function.blocks[b].instructions.removeAll { instruction in
-                !instruction.operation.hasEffect && !instruction.results.contains(where: live.contains)
+                !instruction.operation.hasEffect && !instruction.results.contains { live[Int($0.id)] }
             }
             changed = changed || function.blocks[b].instructions.count != before
         }
@@ -187,5 +221,32 @@ extension IRTerminator {
         case .return(let values): return .return(values.map(transform))
         case .jump, .trap: return moved
         }
+    }
+}
+
+/// Value substitutions as an array indexed by value id (the passes' maps: no hashing).
+struct ValueMap {
+    private var target: [Int32]
+    private(set) var isEmpty = true
+
+    init(count: Int) { target = Array(repeating: -1, count: count) }
+
+    subscript(value: IRValue) -> IRValue? {
+        get { target[Int(value.id)] < 0 ? nil : IRValue(id: target[Int(value.id)]) }
+        set {
+            target[Int(value.id)] = newValue?.id ?? -1
+            if newValue != nil { isEmpty = false }
+        }
+    }
+
+    /// The value's final substitute (itself when it has none).
+    func resolve(_ value: IRValue) -> IRValue {
+        var id = value.id
+        var steps = 0
+        while target[Int(id)] >= 0, target[Int(id)] != id, steps < target.count {
+            id = target[Int(id)]
+            steps += 1
+        }
+        return IRValue(id: id)
     }
 }

@@ -9,10 +9,26 @@ import WasmCore
 public enum ValueNumbering {
     /// What makes two instructions compute the same value.
     struct Key: Hashable {
-        var kind: UInt16  // 0 constant, 1 numeric (+ op), 2 select
+        var kind: UInt16  // 0 constant, 1 numeric (+ op), 0x8000 select
+        var type: UInt8  // 0 i32, 1 i64, 2 f32, 3 f64, 4 other
         var immediate: UInt64
-        var type: ValueType
-        var operands: [IRValue]
+        /// Up to three operand ids (-1: none).
+        var first: Int32, second: Int32, third: Int32
+
+        init(kind: UInt16, immediate: UInt64, type: ValueType, operands: [IRValue]) {
+            self.kind = kind
+            self.immediate = immediate
+            switch type {
+            case .i32: self.type = 0
+            case .i64: self.type = 1
+            case .f32: self.type = 2
+            case .f64: self.type = 3
+            default: self.type = 4
+            }
+            first = operands.count > 0 ? operands[0].id : -1
+            second = operands.count > 1 ? operands[1].id : -1
+            third = operands.count > 2 ? operands[2].id : -1
+        }
     }
 
     static func key(_ instruction: IRInstruction, _ function: IRFunction) -> Key? {
@@ -37,7 +53,7 @@ public enum ValueNumbering {
             if let parent = idom[b] { children[parent].append(b) }
         }
         var table: [Key: IRValue] = [:]
-        var map: [IRValue: IRValue] = [:]
+        var map = ValueMap(count: function.valueTypes.count)
         func resolve(_ value: IRValue) -> IRValue { map[value] ?? value }
         // Preorder over the dominator tree, with the table scoped to the path from the entry.
         var stack: [(block: Int, added: [Key]?)] = function.blocks.isEmpty ? [] : [(0, nil)]

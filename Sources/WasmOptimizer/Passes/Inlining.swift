@@ -1,0 +1,97 @@
+import WasmCore
+
+/// Inlining of small leaf functions: a direct call of a function the `callee` closure offers
+/// (already simplified; it makes no calls of its own) is replaced by a copy of its blocks.
+/// The calling block is split at the call: its first part jumps to the copy of the callee's
+/// entry, passing the arguments to its parameters; every `return` of the copy jumps to the
+/// second part, whose parameters are the call's results. `Simplify` then removes the
+/// parameters that have one incoming value, which is where the arguments meet the callee's
+/// uses. Inlined instructions keep their position in the callee's body and name the call
+/// (`IRFunction.inlinedCalls`), so that a trap inside shows the callee's frame and the caller's.
+///
+/// Compiler-rt's `__multi3` (the 64×64→128-bit multiply that clang emits for curve25519
+/// arithmetic) is the case that matters: a dozen instructions whose call, frame and result
+/// round trip through memory cost more than the multiply. Cranelift does not inline.
+public enum Inlining {
+    /// Inlines the calls `callee` accepts, up to `budget` copied instructions in all.
+    /// Returns whether anything was inlined.
+    public static func run(_ function: inout IRFunction, budget: Int, callee: (UInt32) -> IRFunction?) -> Bool {
+        var remaining = budget
+        var changed = false
+        var b = 0
+        while b < function.blocks.count {
+            guard let i = function.blocks[b].instructions.firstIndex(where: {
+                if case .call = $0.operation, $0.inlinedCall == -1 { return true }
+                return false
+            }) else {
+                b += 1
+                continue
+            }
+            let call = function.blocks[b].instructions[i]
+            guard case .call(let index, let arguments) = call.operation, let body = callee(index),
+                body.instructionCount <= remaining
+            else {
+                // Not inlined: mark it so the search moves past it (the mark is cleared below).
+                function.blocks[b].instructions[i].inlinedCall = -2
+                continue
+            }
+            remaining -= body.instructionCount
+            inline(body, index: index, call: call, arguments: arguments, at: i, in: b, into: &function)
+            changed = true
+        }
+        for b in function.blocks.indices {
+            for i in function.blocks[b].instructions.indices where function.blocks[b].instructions[i].inlinedCall == -2 {
+                function.blocks[b].instructions[i].inlinedCall = -1
+            }
+        }
+        return changed
+    }
+
+    static func inline(_ body: IRFunction, index: UInt32, call: IRInstruction, arguments: [IRValue], at i: Int,
+                       in b: Int, into function: inout IRFunction) {
+        let site = Int32(function.inlinedCalls.count)
+        function.inlinedCalls.append(IRInlinedCall(callee: index, callSite: call.source))
+        // The continuation: the rest of the block, with the call's results as its parameters.
+        let continuation = function.newBlock()
+        function[continuation].parameters = call.results
+        function[continuation].instructions = Array(function.blocks[b].instructions[(i + 1)...])
+        function[continuation].terminator = function.blocks[b].terminator
+        function[continuation].terminatorSource = function.blocks[b].terminatorSource
+        // The callee's blocks and values, renumbered.
+        var values = [IRValue?](repeating: nil, count: body.valueTypes.count)
+        func map(_ value: IRValue) -> IRValue {
+            if let known = values[Int(value.id)] { return known }
+            let fresh = function.newValue(body.valueTypes[Int(value.id)])
+            values[Int(value.id)] = fresh
+            return fresh
+        }
+        let firstBlock = Int32(function.blocks.count)
+        for _ in body.blocks { _ = function.newBlock() }
+        func mapBlock(_ block: IRBlockID) -> IRBlockID { IRBlockID(index: firstBlock + block.index) }
+        for (n, block) in body.blocks.enumerated() {
+            var copy = IRBlock()
+            copy.parameters = block.parameters.map(map)
+            copy.instructions = block.instructions.map { instruction in
+                var moved = instruction
+                moved.operation = instruction.operation.mapOperands(map)
+                moved.results = instruction.results.map(map)
+                moved.inlinedCall = site
+                return moved
+            }
+            switch block.terminator {
+            case .return(let results)?:
+                copy.terminator = .jump(IREdge(target: continuation, arguments: results.map(map)))
+            case let terminator?:
+                copy.terminator = terminator.mapValues(map).mapEdges {
+                    IREdge(target: mapBlock($0.target), arguments: $0.arguments)
+                }
+            case nil:
+                copy.terminator = .trap(.unreachable)
+            }
+            copy.terminatorSource = call.source  // a trap terminator is reported at the call
+            function.blocks[Int(firstBlock) + n] = copy
+        }
+        function.blocks[b].instructions.removeSubrange(i...)
+        function.blocks[b].terminator = .jump(IREdge(target: IRBlockID(index: firstBlock), arguments: arguments))
+    }
+}
