@@ -17,15 +17,15 @@ enum ValueLocation: Equatable {
 /// order of their start take a free register of their class; when none is free, the interval
 /// that ends last (the new one or an active one) goes to a stack slot for its whole life.
 ///
-/// - i32/i64 take a GPR: rsi, rdi, r8, r9 (the callee may clobber them), then rbx, r12, r11,
-///   r10 (preserved by wasm callees; the prologue saves the ones used). An interval that spans
-///   a call gets only the preserved ones. rax, rcx and rdx stay free for the code generator
-///   (division, shift counts, spilled operands, moves).
+/// - i32/i64 take a GPR: rsi, rdi, r8, r9, rdx (the callee may clobber them), then rbx, r12,
+///   r11, r10 (preserved by wasm callees; the prologue saves the ones used). An interval that
+///   spans a call gets only the preserved ones, one that spans a division not rdx. rax and rcx
+///   stay free for the code generator (the dividend, shift counts, spilled operands, moves).
 /// - f32/f64 take xmm2…xmm15 (xmm0 and xmm1 are the generator's); every XMM is clobbered
 ///   by calls, so an interval that spans one lives in a stack slot.
 /// Spill slots are reused once the interval that held one has ended.
 struct LinearScan {
-    static let callerSaved: [GPR] = [.rsi, .rdi, .r8, .r9]
+    static let callerSaved: [GPR] = [.rsi, .rdi, .r8, .r9, .rdx]
     /// In the order the prologue saves them (FunctionCompiler.pinCandidates, the unwinder's order).
     static let calleeSaved: [GPR] = [.rbx, .r12, .r11, .r10]
     static let allocatableXMM: [XMM] = (2...15).map { XMM(rawValue: UInt8($0))! }
@@ -84,8 +84,9 @@ struct LinearScan {
                     continue
                 }
             } else {
+                let avoidRDX = intervals.crossesDivision(v)
                 let candidates = crosses ? Self.calleeSaved : Self.callerSaved + Self.calleeSaved
-                if let r = candidates.first(where: { freeGPRs.contains($0) }) {
+                if let r = candidates.first(where: { freeGPRs.contains($0) && !(avoidRDX && $0 == .rdx) }) {
                     freeGPRs.remove(r)
                     locations[v] = .gpr(r)
                     if Self.calleeSaved.contains(r) { usedCalleeSaved.insert(r) }
@@ -100,7 +101,9 @@ struct LinearScan {
                 let fits: Bool
                 switch locations[other] {
                 case .xmm: fits = isFloat
-                case .gpr(let r): fits = !isFloat && (!crosses || Self.calleeSaved.contains(r))
+                case .gpr(let r):
+                    fits = !isFloat && (!crosses || Self.calleeSaved.contains(r))
+                        && !(r == .rdx && intervals.crossesDivision(v))
                 default: fits = false
                 }
                 if fits, intervals.end[other] > intervals.end[victim ?? v] { victim = other }

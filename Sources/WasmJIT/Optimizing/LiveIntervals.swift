@@ -22,6 +22,9 @@ struct LiveIntervals {
     /// Positions of the instructions that call out (wasm calls, runtime helpers): values
     /// live across one must be in a register the callee preserves, or in a stack slot.
     var callPositions: [Int32] = []
+    /// Positions of divisions and remainders, which clobber rdx (the allocator's one
+    /// register that an instruction other than a call clobbers).
+    var rdxClobbers: [Int32] = []
     /// Per value: its bits when it is a constant.
     var constants: [UInt64?]
     /// Compares whose only use is the branch or `select` right after them: they set the
@@ -142,6 +145,7 @@ struct LiveIntervals {
             for instruction in block.instructions {
                 for operand in instruction.operation.operands { use(operand, at: 2 * slot) }
                 if instruction.operation.callsOut(features) { callPositions.append(2 * slot) }
+                if case .numeric(let op, _) = instruction.operation, Self.clobbersRDX(op) { rdxClobbers.append(2 * slot) }
                 for result in instruction.results { define(result, at: 2 * slot + 1) }
                 slot += 1
             }
@@ -212,14 +216,26 @@ struct LiveIntervals {
     }
 
     /// Whether value `v`'s interval contains a call (it must survive it).
-    func crossesCall(_ v: Int) -> Bool {
-        let from = start[v], to = end[v]
-        var lo = 0, hi = callPositions.count
+    func crossesCall(_ v: Int) -> Bool { Self.contains(callPositions, after: start[v], before: end[v]) }
+
+    /// Whether value `v`'s interval contains a division (it cannot live in rdx).
+    func crossesDivision(_ v: Int) -> Bool { Self.contains(rdxClobbers, after: start[v], before: end[v]) }
+
+    /// Whether sorted `positions` has one strictly between `from` and `to`.
+    static func contains(_ positions: [Int32], after from: Int32, before to: Int32) -> Bool {
+        var lo = 0, hi = positions.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if callPositions[mid] <= from { lo = mid + 1 } else { hi = mid }
+            if positions[mid] <= from { lo = mid + 1 } else { hi = mid }
         }
-        return lo < callPositions.count && callPositions[lo] < to
+        return lo < positions.count && positions[lo] < to
+    }
+
+    static func clobbersRDX(_ op: NumericOp) -> Bool {
+        switch op {
+        case .i32DivS, .i32DivU, .i32RemS, .i32RemU, .i64DivS, .i64DivU, .i64RemS, .i64RemU: return true
+        default: return false
+        }
     }
 }
 

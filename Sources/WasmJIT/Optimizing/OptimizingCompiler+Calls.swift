@@ -7,7 +7,7 @@ extension OptimizingCompiler {
     // MARK: Memory 0
 
     /// The operand addressing `address` + `offset` in memory 0 (r14 is its base, guard pages
-    /// catch what lies beyond it). rcx and rdx may be used.
+    /// catch what lies beyond it). rcx may be used, and rax for an offset of 2 GiB or more.
     func effectiveAddress(_ address: IRValue, offset: UInt64, _ a: inout X64Assembler) -> Mem {
         if case .immediate(let v) = intOperand(address) {
             let ea = UInt64(UInt32(truncatingIfNeeded: v)) + offset
@@ -17,9 +17,14 @@ extension OptimizingCompiler {
         }
         let r = intRegister(address, scratch: .rcx, .i32, &a)
         if offset < 1 << 31 { return Mem(.r14, r, .x1, Int32(offset)) }
-        a.mov(.i64, .rdx, Int64(bitPattern: offset))
-        a.add(.i64, .rdx, r)
-        return Mem(.r14, .rdx, .x1, 0)
+        if r == .rcx {
+            a.mov(.i64, .rax, Int64(bitPattern: offset))
+            a.add(.i64, .rcx, .rax)
+        } else {
+            a.mov(.i64, .rcx, Int64(bitPattern: offset))
+            a.add(.i64, .rcx, r)
+        }
+        return Mem(.r14, .rcx, .x1, 0)
     }
 
     mutating func emitLoad(_ op: LoadOp, _ memarg: MemArg, address: IRValue, result: IRValue, _ a: inout X64Assembler) {

@@ -97,10 +97,10 @@ extension OptimizingCompiler {
             moveBits(of: operands[0], to: .rax, &a)
             moveBits(of: operands[1], to: .rcx, &a)
             if wide {
-                a.mov(.i64, .rdx, Int64.max)
-                a.and(.i64, .rax, .rdx)
-                a.not(.i64, .rdx)
-                a.and(.i64, .rcx, .rdx)
+                a.shl(.i64, .rax, .imm(1))  // a without its sign
+                a.shr(.i64, .rax, .imm(1))
+                a.shr(.i64, .rcx, .imm(63))  // b's sign alone
+                a.shl(.i64, .rcx, .imm(63))
                 a.or(.i64, .rax, .rcx)
             } else {
                 a.and(.i32, .rax, Int32.max)

@@ -319,8 +319,8 @@ extension OptimizingCompiler {
             trueOperand = .register(.rcx)
         }
         if case .immediate(let v) = falseOperand {
-            a.mov(.i64, .rdx, size == .i32 ? Int64(UInt32(truncatingIfNeeded: v)) : v)
-            falseOperand = .register(.rdx)
+            a.mov(.i64, .rax, size == .i32 ? Int64(UInt32(truncatingIfNeeded: v)) : v)
+            falseOperand = .register(.rax)
         }
         let d = resultRegister(result)
         if trueOperand == .register(d) {

@@ -4,6 +4,10 @@ import WasmCore
 /// are all defined outside it moves to the loop's preheader (the one block outside the loop
 /// that jumps to its header), so it runs once instead of once per iteration. Runs until
 /// nothing moves, so that chains of invariant instructions move together.
+///
+/// A cheap operator with a constant operand (an address `p + 56`, a mask) stays where it is:
+/// it costs one instruction in the loop, while its result kept alive across the whole loop
+/// takes a register, and under pressure a spill and a reload on every use.
 public enum LoopInvariants {
     /// Moves invariant instructions out of loops; true if it moved any.
     @discardableResult
@@ -14,6 +18,12 @@ public enum LoopInvariants {
         var predecessors = [[Int]](repeating: [], count: function.blocks.count)
         for b in function.blocks.indices where reachable[b] {
             for edge in function.blocks[b].terminator?.edges ?? [] { predecessors[Int(edge.target.index)].append(b) }
+        }
+        var isConstant = [Bool](repeating: false, count: function.valueTypes.count)
+        for block in function.blocks {
+            for instruction in block.instructions {
+                if case .constant = instruction.operation { isConstant[Int(instruction.results[0].id)] = true }
+            }
         }
         var moved = false
         for header in function.blocks.indices where reachable[header] {
@@ -44,7 +54,7 @@ public enum LoopInvariants {
                 for b in body.sorted() {
                     var kept: [IRInstruction] = []
                     for instruction in function.blocks[b].instructions {
-                        if isMovable(instruction.operation),
+                        if isMovable(instruction.operation, isConstant: { isConstant[Int($0.id)] }),
                             instruction.operation.operands.allSatisfy({ !definedInside[Int($0.id)] })
                         {
                             function.blocks[preheader].instructions.append(instruction)
@@ -64,11 +74,24 @@ public enum LoopInvariants {
 
     /// Pure and unable to trap: safe to run once before the loop even if the loop would not
     /// have run it.
-    static func isMovable(_ operation: IROperation) -> Bool {
+    static func isMovable(_ operation: IROperation, isConstant: (IRValue) -> Bool) -> Bool {
         switch operation {
-        case .constant, .select: true
-        case .numeric(let op, _): !op.canTrap
-        default: false
+        case .constant, .select: return true
+        case .numeric(let op, let operands):
+            if op.canTrap { return false }
+            if isCheap(op) && operands.contains(where: isConstant) { return false }
+            return true
+        default: return false
+        }
+    }
+
+    /// One x86 instruction (with an immediate operand).
+    static func isCheap(_ op: NumericOp) -> Bool {
+        switch op {
+        case .i32Add, .i32Sub, .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr,
+            .i64Add, .i64Sub, .i64And, .i64Or, .i64Xor, .i64Shl, .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr:
+            return true
+        default: return false
         }
     }
 }

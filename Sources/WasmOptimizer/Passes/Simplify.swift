@@ -13,7 +13,7 @@ import WasmCore
 public enum Simplify {
     /// Simplifies `function` in place.
     public static func run(_ function: inout IRFunction) {
-        for _ in 0..<4 {
+        for _ in 0..<2 {
             var changed = removeTrivialParameters(&function)
             changed = foldConstants(&function) || changed
             changed = ValueNumbering.run(&function) || changed
