@@ -23,7 +23,9 @@ enum ValueLocation: Equatable {
 ///   stay free for the code generator (the dividend, shift counts, spilled operands, moves).
 /// - f32/f64 take xmm2…xmm15 (xmm0 and xmm1 are the generator's); every XMM is clobbered
 ///   by calls, so an interval that spans one lives in a stack slot.
-/// Spill slots are reused once the interval that held one has ended.
+/// Spill slots are reused once the interval that held one has ended. A value passed along an
+/// edge to a block parameter (or the parameter) takes the other's register when it is free,
+/// so that the edge needs no move (a loop's back edge, mostly).
 struct LinearScan {
     static let callerSaved: [GPR] = [.rsi, .rdi, .r8, .r9, .rdx]
     /// In the order the prologue saves them (FunctionCompiler.pinCandidates, the unwinder's order).
@@ -49,6 +51,27 @@ struct LinearScan {
         var freeXMMs = Set(Self.allocatableXMM)
         var slotEnds: [Int32] = []  // per spill slot: where its last occupant's interval ends
         var usedCalleeSaved = Set<GPR>()
+        // Edge partners: each argument and the parameter it is passed to.
+        var partners: [Int: [Int]] = [:]
+        for block in function.blocks {
+            for edge in block.terminator?.edges ?? [] {
+                for (argument, parameter) in zip(edge.arguments, function.blocks[Int(edge.target.index)].parameters)
+                where intervals.start[Int(argument.id)] >= 0 && intervals.start[Int(parameter.id)] >= 0 {
+                    partners[Int(argument.id), default: []].append(Int(parameter.id))
+                    partners[Int(parameter.id), default: []].append(Int(argument.id))
+                }
+            }
+        }
+        func hinted(_ v: Int) -> ValueLocation? {
+            for partner in partners[v] ?? [] {
+                switch locations[partner] {
+                case .gpr(let r) where freeGPRs.contains(r): return .gpr(r)
+                case .xmm(let x) where freeXMMs.contains(x): return .xmm(x)
+                default: continue
+                }
+            }
+            return nil
+        }
 
         func spillSlot(from position: Int32, to last: Int32) -> Int {
             if let slot = slotEnds.firstIndex(where: { $0 < position }) {
@@ -77,7 +100,9 @@ struct LinearScan {
                     locations[v] = .stack(spillSlot(from: position, to: intervals.end[v]))
                     continue
                 }
-                if let x = Self.allocatableXMM.first(where: { freeXMMs.contains($0) }) {
+                var hint: XMM?
+                if case .xmm(let x)? = hinted(v) { hint = x }
+                if let x = hint ?? Self.allocatableXMM.first(where: { freeXMMs.contains($0) }) {
                     freeXMMs.remove(x)
                     locations[v] = .xmm(x)
                     active.append(v)
@@ -86,7 +111,9 @@ struct LinearScan {
             } else {
                 let avoidRDX = intervals.crossesDivision(v)
                 let candidates = crosses ? Self.calleeSaved : Self.callerSaved + Self.calleeSaved
-                if let r = candidates.first(where: { freeGPRs.contains($0) && !(avoidRDX && $0 == .rdx) }) {
+                var hint: GPR?
+                if case .gpr(let r)? = hinted(v), candidates.contains(r), !(avoidRDX && r == .rdx) { hint = r }
+                if let r = hint ?? candidates.first(where: { freeGPRs.contains($0) && !(avoidRDX && $0 == .rdx) }) {
                     freeGPRs.remove(r)
                     locations[v] = .gpr(r)
                     if Self.calleeSaved.contains(r) { usedCalleeSaved.insert(r) }
