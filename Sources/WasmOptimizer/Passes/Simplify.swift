@@ -29,8 +29,10 @@ public enum Simplify {
     static func substitute(_ map: ValueMap, in function: inout IRFunction) {
         guard !map.isEmpty else { return }
         func resolve(_ value: IRValue) -> IRValue { map.resolve(value) }
+        func isMapped(_ value: IRValue) -> Bool { map[value] != nil }
         for b in function.blocks.indices {
-            for i in function.blocks[b].instructions.indices {
+            for i in function.blocks[b].instructions.indices
+            where function.blocks[b].instructions[i].operation.containsOperand(where: isMapped) {
                 function.blocks[b].instructions[i].operation = function.blocks[b].instructions[i].operation.mapOperands(resolve)
             }
             function.blocks[b].terminator = function.blocks[b].terminator?.mapValues(resolve)
@@ -174,6 +176,21 @@ extension IROperation {
         case .constant, .select, .globalGet, .memorySize: false
         case .numeric(let op, _): op.canTrap
         case .load, .store, .globalSet, .memoryGrow, .call, .callIndirect, .memoryFill, .memoryCopy: true
+        }
+    }
+
+    /// Whether some operand satisfies `predicate` (without building the operand array).
+    func containsOperand(where predicate: (IRValue) -> Bool) -> Bool {
+        switch self {
+        case .constant, .globalGet, .memorySize: false
+        case .numeric(_, let values), .call(_, let values): values.contains(where: predicate)
+        case .select(let c, let t, let f): predicate(c) || predicate(t) || predicate(f)
+        case .load(_, _, let address): predicate(address)
+        case .store(_, _, let address, let value): predicate(address) || predicate(value)
+        case .globalSet(_, let value), .memoryGrow(let value): predicate(value)
+        case .callIndirect(_, _, let callee, let arguments): predicate(callee) || arguments.contains(where: predicate)
+        case .memoryFill(let d, let v, let n): predicate(d) || predicate(v) || predicate(n)
+        case .memoryCopy(let d, let s, let n): predicate(d) || predicate(s) || predicate(n)
         }
     }
 

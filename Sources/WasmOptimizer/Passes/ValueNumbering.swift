@@ -65,7 +65,9 @@ public enum ValueNumbering {
             var keys: [Key] = []
             var kept: [IRInstruction] = []
             for var instruction in function.blocks[b].instructions {
-                instruction.operation = instruction.operation.mapOperands(resolve)
+                if !map.isEmpty, instruction.operation.containsOperand(where: { map[$0] != nil }) {
+                    instruction.operation = instruction.operation.mapOperands(resolve)
+                }
                 if let key = key(instruction, function) {
                     if let earlier = table[key] {
                         map[instruction.results[0]] = earlier
