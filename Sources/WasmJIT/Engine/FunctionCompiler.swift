@@ -333,7 +333,7 @@ struct FunctionCompiler {
         resetRsp(&a)
         a.cmp(.i64, .rsp, Mem(.r13, JITThreadState.stackLimitOffset))
         a.j(.b, trapLabel(&a, .callStackExhausted))
-        emitTierUpCount(&a)
+        emitTierUpCount(atEntry: true, &a)
         if env.interruptible && InterruptChecks.needsEntryCheck(code.instructions) { emitInterruptCheck(&a) }
         if hasHandlers {  // the landings reload them from here
             a.mov(.i64, Mem(.rbp, -8), .r15)
@@ -477,7 +477,7 @@ struct FunctionCompiler {
             let l = a.newLabel("loop")
             a.bind(l)
             emitInterruptCheck(&a)
-            emitTierUpCount(&a)
+            emitTierUpCount(atEntry: false, &a)
             controls.append(Control(kind: .loop, label: l, elseLabel: nil, height: sp - p, params: p, results: r,
                                     hidden: -1, blockType: bt))
         case .else:

@@ -12,7 +12,7 @@ import WasmRuntime
 /// Tiering (`JITTier.tiered`, Docs/Optimizer.md "Tiering"): every function starts on the
 /// baseline, compiled on its first call. Baseline code counts down a per-function counter
 /// (a word of the code space's table, after the function addresses and the code object) at
-/// its entry and at every loop header; when it reaches zero the code calls the tier-up stub,
+/// its entry and at every loop header; an entry that finds it run out calls the tier-up stub,
 /// which asks for the function to be recompiled by the optimizing tier, on a background
 /// queue (or at once, `TierUpPolicy.background` false). The new code is published by
 /// writing the function's table word, so it runs from the function's next call: baseline
@@ -52,9 +52,12 @@ extension JITModuleCode {
         return stub
     }
 
-    /// Asks for defined function `definedIndex` to be optimized (once).
+    /// Asks for defined function `definedIndex` to be optimized (once): its counter goes out of
+    /// reach, so that its entries stop calling the stub while the compile is pending.
     func requestTierUp(definedIndex: Int) {
-        guard let policy = lazyEnv?.tierUp else { return }
+        guard let policy = lazyEnv?.tierUp, let space else { return }
+        let counter = Self.counterIndex(definedIndex, functionCount: space.tableCount / 2)
+        space.table[counter] = UInt(Int64.max >> 1)
         let first = lock.withLock { tierUpRequested.insert(definedIndex).inserted }
         guard first else { return }
         if policy.background {
@@ -146,9 +149,12 @@ extension JITModuleCode {
 }
 
 extension FunctionCompiler {
-    /// Tiered code counts down its counter (at the entry and at loop headers) and calls the
-    /// tier-up stub when it reaches zero (out of line; the stub keeps every register).
-    mutating func emitTierUpCount(_ a: inout X64Assembler) {
+    /// Tiered code counts down its counter at the entry and at loop headers; at an entry that
+    /// finds it at zero or below, it calls the tier-up stub (out of line; the stub keeps every
+    /// register). Loops only count: without on-stack replacement, optimized code runs from the
+    /// next call, so a function that loops a lot but is called once (a program's main loop)
+    /// would be compiled for nothing.
+    mutating func emitTierUpCount(atEntry: Bool, _ a: inout X64Assembler) {
         guard env.tier == .tiered, let stub = env.tierUpStub, case .throughTable(let space, let origin, _) = env.calls
         else { return }
         let definedIndex = functionIndex - env.importCount
@@ -157,8 +163,9 @@ extension FunctionCompiler {
         let word = space.tableAddress(JITModuleCode.counterIndex(definedIndex, functionCount: functionCount))
         a.bind(counter, toOffset: Int(bitPattern: word) - Int(bitPattern: origin))
         a.sub(.i64, Mem.rip(counter), 1)
+        guard atEntry else { return }
         let site = a.newLabel("tier_up_site"), back = a.newLabel()
-        a.j(.e, site)
+        a.j(.le, site)
         a.bind(back)
         tierUpSites.append((site, back, stub))
     }

@@ -187,6 +187,9 @@ struct OptimizingCompiler {
 
     mutating func compile(_ a: inout X64Assembler, entry: Label) throws {
         entryLabel = entry
+        // The prologue's traps (stack exhausted, interrupt) are reported at the first
+        // instruction, as the baseline reports them.
+        currentSource = SourcePosition(moduleOffset: instructionOffsets.first ?? 0, inlined: -1)
         blockLabels = function.blocks.indices.map { _ in a.newLabel() }
         epilogue = a.newLabel("epilogue")
         a.bind(entry)
