@@ -100,6 +100,13 @@ struct OptimizerIRTests {
             try Self.build("(module (table 1 funcref) (func (result i32) (table.size 0)))")
         }
         #expect(throws: IRDecline.self) { try Self.build("(module (func (param v128)))") }
+        // A try_table in unreachable code (wasm-smith's exceptions campaign): once its `end`
+        // closed the enclosing block and the builder popped an empty stack, crashing the host.
+        let deadTry = "(module (func (result i32) (block (br 0) (try_table (drop (i32.const 1)))) (i32.const 7)))"
+        #expect(throws: IRDecline.self) { try Self.build(deadTry) }
+        let h = try InterpreterHarness(configuration: EngineConfiguration(tier: .jit, compileMode: .eager, jitTier: .optimized),
+                                       deadTry.replacingOccurrences(of: "(func (result", with: "(func (export \"f\") (result"))
+        #expect(try h.call("f") == [.i32(7)])
     }
 
     /// Every function of the libsodium programs is built and verified: none is declined, and

@@ -3,6 +3,15 @@ import WasmCore
 /// The wasm instructions, one by one, onto `IRBuilder`'s blocks.
 extension IRBuilder {
     mutating func buildBody(_ instructions: [Instruction]) throws(IRDecline) {
+        // Exception handling, even in unreachable code (whose constructs are skipped by
+        // counting only the ones the tier knows), is declined before anything is built.
+        for instruction in instructions {
+            switch instruction {
+            case .tryTable, .legacyTry, .legacyCatch, .legacyCatchAll, .delegate, .throw, .throwRef, .rethrow:
+                throw IRDecline("exceptions")
+            default: continue
+            }
+        }
         let entry = newBlock(parameters: function.type.params, sealed: true)
         current = entry
         for (local, value) in function[entry].parameters.enumerated() { writeLocal(local, value, in: entry) }
