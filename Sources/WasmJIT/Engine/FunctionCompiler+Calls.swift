@@ -65,19 +65,9 @@ extension FunctionCompiler {
 
     /// rax = VMFuncRef*; the call may switch instance or go to the host.
     mutating func callFuncRef(base: Int, k: Int, _ a: inout X64Assembler) {
-        let host = a.newLabel(), after = a.newLabel(), noMem = a.newLabel()
+        let host = a.newLabel(), after = a.newLabel()
         saveXMMPins(&a)
-        a.mov(.i64, Mem(.rbp, -8), .r15)
-        a.mov(.i64, Mem(.rbp, -16), .r14)
-        a.mov(.i64, .rcx, Mem(.rax, VMOffsets.funcRefContext))
-        a.test(.i64, .rcx, .rcx)
-        a.j(.e, host)
-        a.mov(.i64, .r15, .rcx)
-        a.mov(.i64, .rdx, Mem(.r15, VMOffsets.memory0))
-        a.test(.i64, .rdx, .rdx)
-        a.j(.e, noMem)
-        a.mov(.i64, .r14, Mem(.rdx, VMOffsets.memoryBase))
-        a.bind(noMem)
+        SharedSequences.enterCallee(&a, host: host)
         a.lea(.i64, .rsp, slot(base + k - 1))
         a.call(Mem(.rax, VMOffsets.funcRefEntry))
         a.jmp(after)

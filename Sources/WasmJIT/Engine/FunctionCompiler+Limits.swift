@@ -10,11 +10,7 @@ extension FunctionCompiler {
     /// prologue has not loaded anything yet; a loop header follows a flush of the value stack).
     mutating func emitInterruptCheck(_ a: inout X64Assembler) {
         guard env.interruptible else { return }
-        a.mov(.i64, .rax, Mem(.r15, VMOffsets.epoch))
-        a.mov(.i64, .rax, Mem(.rax, 0))
-        a.mov(.i64, .rcx, Mem(.r15, VMOffsets.deadline))
-        a.cmp(.i64, .rax, Mem(.rcx, 0))
-        a.j(.aboveOrEqual, trapLabel(&a, .interrupt))
+        SharedSequences.epochCheck(&a, trap: trapLabel(&a, .interrupt))
     }
 
     /// Fuel metering (`Engine.consumesFuel`): at the start of the straight-line run at

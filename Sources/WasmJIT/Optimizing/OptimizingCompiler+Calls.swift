@@ -143,18 +143,8 @@ extension OptimizingCompiler {
     /// in the outgoing area). r10/r11 go to their C-call slots around a host call, where the
     /// exception unwinder looks for them.
     mutating func callFuncRef(_ a: inout X64Assembler) {
-        let host = a.newLabel(), after = a.newLabel(), noMemory = a.newLabel()
-        a.mov(.i64, Mem(.rbp, -8), .r15)
-        a.mov(.i64, Mem(.rbp, -16), .r14)
-        a.mov(.i64, .rcx, Mem(.rax, VMOffsets.funcRefContext))
-        a.test(.i64, .rcx, .rcx)
-        a.j(.e, host)
-        a.mov(.i64, .r15, .rcx)
-        a.mov(.i64, .rdx, Mem(.r15, VMOffsets.memory0))
-        a.test(.i64, .rdx, .rdx)
-        a.j(.e, noMemory)
-        a.mov(.i64, .r14, Mem(.rdx, VMOffsets.memoryBase))
-        a.bind(noMemory)
+        let host = a.newLabel(), after = a.newLabel()
+        SharedSequences.enterCallee(&a, host: host)
         a.call(Mem(.rax, VMOffsets.funcRefEntry))
         a.jmp(after)
         a.bind(host)

@@ -283,11 +283,7 @@ struct OptimizingCompiler {
     /// rcx are free there (they never hold a value across instructions).
     mutating func emitInterruptCheck(_ a: inout X64Assembler) {
         guard env.interruptible else { return }
-        a.mov(.i64, .rax, Mem(.r15, VMOffsets.epoch))
-        a.mov(.i64, .rax, Mem(.rax, 0))
-        a.mov(.i64, .rcx, Mem(.r15, VMOffsets.deadline))
-        a.cmp(.i64, .rax, Mem(.rcx, 0))
-        a.j(.aboveOrEqual, trapLabel(.interrupt, &a))
+        SharedSequences.epochCheck(&a, trap: trapLabel(.interrupt, &a))
     }
 
     // MARK: Terminators
