@@ -45,6 +45,8 @@ public final class Function: Hashable, @unchecked Sendable {
     /// Index in the owning module's function index space (debugging, traps).
     package let index: UInt32
     package unowned(unsafe) let store: Store
+    /// Whether `store` still lives (checked before every call from the host).
+    package let storeLifetime: StoreLifetime
     /// This function's `funcref` record, at a stable address (see `VMFuncRef`).
     package let funcRef: UnsafeMutablePointer<VMFuncRef>
 
@@ -57,6 +59,7 @@ public final class Function: Hashable, @unchecked Sendable {
         self.instance = instance
         self.index = index
         self.store = store
+        storeLifetime = store.lifetime
         funcRef = .allocate(capacity: 1)
         funcRef.initialize(to: VMFuncRef(typeID: self.typeID, entry: nil, context: nil, function: nil))
         funcRef.pointee.function = Unmanaged.passUnretained(self)
@@ -69,6 +72,9 @@ public final class Function: Hashable, @unchecked Sendable {
     /// otherwise); a trap, an uncaught exception, a WASI exit or a host function's error
     /// comes back as the matching `WasmoonError`.
     public func call(_ arguments: [Value]) throws(WasmoonError) -> [Value] {
+        guard storeLifetime.isAlive else {
+            throw .call(CallError("function \(index): the store it belongs to was released (keep the Store while you use its instances and functions)"))
+        }
         guard arguments.count == type.params.count,
             zip(arguments, type.params).allSatisfy({ $0.matches($1) })
         else {

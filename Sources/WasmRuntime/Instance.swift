@@ -1,4 +1,5 @@
 import CWasmoon
+import Synchronization
 import WasmCore
 
 /// An exported (or importable) entity.
@@ -164,12 +165,15 @@ public final class Instance: @unchecked Sendable {
 /// Owns every runtime object created in it (instances, functions, memories,
 /// tables, globals) for its whole lifetime: funcrefs are raw addresses, so
 /// nothing may be freed while the store lives. Instances, functions and the rest
-/// hold no reference back to their store: keep the store as long as you use what
-/// came from it. A store is used by one thread at a time (`interrupt()` excepted);
-/// separate stores may run on separate threads.
+/// do not keep their store alive: keep the store as long as you use what came
+/// from it. Calling a function whose store is gone throws `WasmoonError.call`
+/// (never runs freed code). A store is used by one thread at a time (`interrupt()`
+/// excepted); separate stores may run on separate threads.
 public final class Store: @unchecked Sendable {
     /// The engine that runs this store's code.
     public let engine: Engine
+    /// Tells the functions created in this store whether it still lives (see `StoreLifetime`).
+    package let lifetime = StoreLifetime()
     private var instances: [Instance] = []
     private var hostFunctions: [Function] = []
     /// Every exception thrown in this store: an `exnref` is a raw address (see `Exception`).
@@ -194,6 +198,7 @@ public final class Store: @unchecked Sendable {
     }
 
     deinit {
+        lifetime.end()
         deadline.deallocate()
         fuel.deallocate()
     }
@@ -244,6 +249,17 @@ public final class Store: @unchecked Sendable {
         lock.withLock { hostFunctions.append(f) }
         return f
     }
+}
+
+/// Whether a store still lives: shared by the store and every function created in it, so
+/// that a call through a function the embedder kept after releasing its store is refused
+/// with an error instead of running on freed instances.
+package final class StoreLifetime: Sendable {
+    private let alive = Atomic<Bool>(true)
+    package init() {}
+    /// False once the store has been released.
+    package var isAlive: Bool { alive.load(ordering: .acquiring) }
+    package func end() { alive.store(false, ordering: .releasing) }
 }
 
 /// A wasm name compared byte for byte. Names in wasm are UTF-8 byte strings;

@@ -77,12 +77,14 @@ public final class Linker {
             guard registry.isSubtype(f.typeID, of: ids[Int(typeIndex)]) else {
                 throw incompatible("expected \(module.module.types[Int(typeIndex)]), got \(f.type)")
             }
+            // The store keeps its functions alive: one of another store (or of a released
+            // one) could be freed while this instance still calls it. The lifetime object is
+            // compared, not the store's address, which a new store may reuse.
+            guard f.storeLifetime.isAlive else { throw incompatible("the function's store was released") }
             if case .wasm = f.kind, f.store.engine !== engine {
                 throw incompatible("the function belongs to an instance of another engine (\(f.store.engine.tier))")
             }
-            // The store keeps its functions alive: one of another store could be freed while
-            // this instance still calls it.
-            guard f.store === store else { throw incompatible("the function belongs to another store") }
+            guard f.storeLifetime === store.lifetime else { throw incompatible("the function belongs to another store") }
         case (.table(let expected), .table(let t)):
             let elementType = TypeRegistry.canonical(.ref(expected.elementType), ids: ids)
             guard .ref(t.elementType) == elementType, t.addressType == expected.addressType,

@@ -8,7 +8,8 @@ struct EmbeddingTests {
     /// Typed access to values: each accessor reads its own type and nothing else.
     @Test func valueAccessors() throws {
         let runtime = try Runtime(tier: .interpreter)
-        let instance = try Linker(store: Store(engine: runtime.engine)).instantiate(try runtime.compile(wat: """
+        let store = Store(engine: runtime.engine)  // what comes from a store needs it alive
+        let instance = try Linker(store: store).instantiate(try runtime.compile(wat: """
             (module (func (export "mix") (param i32 i64 f32 f64) (result i64 f64)
               (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1))
               (f64.add (f64.promote_f32 (local.get 2)) (local.get 3))))
@@ -21,6 +22,36 @@ struct EmbeddingTests {
         #expect(Value.int32(-1).i32 == UInt32.max && Value.int32(-1).int32 == -1)
         #expect(Value.float32(2.5).float == 2.5 && Value.float32(2.5).double == nil)
         #expect(Value.v128(.zero).v128 == .zero && Value.i64(1).v128 == nil)
+        withExtendedLifetime(store) {}
+    }
+
+    /// A function kept after its store was released is refused with an error, never run on
+    /// freed instances (the store owns them); re-importing it elsewhere is refused too.
+    @Test(arguments: Runtime.jitAvailable ? [Tier.interpreter, .jit] : [.interpreter]) func callAfterStoreReleasedIsAnError(_ tier: Tier) throws {
+        let runtime = try Runtime(tier: tier)
+        let module = try runtime.compile(wat: #"(module (func (export "seven") (result i32) (i32.const 7)))"#)
+        func orphan() throws -> Function {
+            let store = Store(engine: runtime.engine)
+            let function = try #require(try Linker(store: store).instantiate(module).function("seven"))
+            #expect(try function.call([]) == [.int32(7)])
+            return function
+        }
+        let seven = try orphan()
+        // Allocations that may reuse the freed store's memory must not make it look alive.
+        let stores = (0..<8).map { _ in Store(engine: runtime.engine) }
+        do {
+            _ = try seven.call([])
+            Issue.record("called a function whose store was released")
+        } catch {
+            guard case .call(let e) = error else { throw error }
+            #expect(e.message.contains("store it belongs to was released"), "\(e)")
+        }
+        let linker = Linker(store: stores[0])
+        linker.define(module: "m", name: "seven", .function(seven))
+        #expect(throws: WasmoonError.self) {
+            _ = try linker.instantiate(try runtime.compile(wat: #"(module (import "m" "seven" (func (result i32))))"#))
+        }
+        withExtendedLifetime(stores) {}
     }
 
     @Test func hostFunctionCalledFromWasm() throws {
@@ -60,12 +91,14 @@ struct EmbeddingTests {
                   (import "env" "fail" (func $fail))
                   (func (export "run") (call $fail)))
                 """)
-        let linker = Linker(store: Store(engine: runtime.engine))
+        let store = Store(engine: runtime.engine)  // what comes from a store needs it alive
+        let linker = Linker(store: store)
         linker.defineFunction(module: "env", name: "fail", type: FuncType(params: [], results: [])) { _, _ in
             throw Trap(.unreachable)
         }
         let instance = try linker.instantiate(module)
         #expect { try instance.function("run")!.call([]) } throws: { ($0 as? WasmoonError)?.trapCode != nil }
+        withExtendedLifetime(store) {}
     }
 
     @Test func jitTierIsAvailable() throws {

@@ -31,7 +31,8 @@ struct TypedEmbeddingTests {
     @Test(arguments: tiers) func typedHostFunctions(_ tier: Tier) throws {
         let runtime = try Runtime(tier: tier)
         let module = try runtime.compile(wat: Self.guest)
-        let linker = Linker(store: Store(engine: runtime.engine))
+        let store = Store(engine: runtime.engine)  // what comes from a store needs it alive
+        let linker = Linker(store: store)
         linker.define("env", "add") { (a: Int32, b: Int32) -> Int32 in a &+ b }
         linker.define("env", "scale") { (x: Double) -> (Double, Int64) in (x * 2, Int64(x * 10)) }
         let logged = Box<String>("")
@@ -45,6 +46,7 @@ struct TypedEmbeddingTests {
         #expect(try instance.function("scaled")!.call(1.5, returning: Int64.self) == 15)
         try instance.function("greet")!.call()
         #expect(logged.value == "hello, host")
+        withExtendedLifetime(store) {}
     }
 
     /// A typed host function whose type is not the import's is refused when linking.
@@ -68,7 +70,8 @@ struct TypedEmbeddingTests {
     /// Typed calls check their Swift types against the function's.
     @Test func typedCallsCheckTypes() throws {
         let runtime = try Runtime(tier: .interpreter)
-        let instance = try Linker(store: Store(engine: runtime.engine)).instantiate(try runtime.compile(wat: """
+        let store = Store(engine: runtime.engine)  // what comes from a store needs it alive
+        let instance = try Linker(store: store).instantiate(try runtime.compile(wat: """
             (module (func (export "neg") (param i32) (result i32) (i32.sub (i32.const 0) (local.get 0))))
             """))
         let neg = instance.function("neg")!
@@ -77,6 +80,7 @@ struct TypedEmbeddingTests {
         #expect(throws: WasmoonError.self) { try neg.call(Int64(5), returning: Int32.self) }
         #expect(throws: WasmoonError.self) { try neg.call(Int32(5), returning: Double.self) }
         #expect(throws: WasmoonError.self) { try neg.call(Int32(5)) }
+        withExtendedLifetime(store) {}
     }
 
     /// Typed memory access: numbers little-endian, strings, raw buffers, bounds as traps.
@@ -117,7 +121,8 @@ struct TypedEmbeddingTests {
     /// Globals and tables through Swift types, with their types enforced.
     @Test(arguments: tiers) func globalsAndTables(_ tier: Tier) throws {
         let runtime = try Runtime(tier: tier)
-        let linker = Linker(store: Store(engine: runtime.engine))
+        let store = Store(engine: runtime.engine)  // what comes from a store needs it alive
+        let linker = Linker(store: store)
         linker.define("env", "add") { (a: Int32, b: Int32) -> Int32 in a &+ b }
         linker.define("env", "scale") { (x: Double) -> (Double, Int64) in (x, 0) }
         linker.define("env", "log") { (_: Int32, _: Int32) in }
@@ -146,6 +151,7 @@ struct TypedEmbeddingTests {
         } catch {
             #expect(error.trapCode == .outOfBoundsTableAccess)
         }
+        withExtendedLifetime(store) {}
     }
 
     /// One error type: each failure comes back as its case, with its payload.
