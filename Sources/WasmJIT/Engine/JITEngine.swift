@@ -5,6 +5,7 @@ import Darwin
 #endif
 import CWasmoon
 import WasmCore
+import WasmOptimizer
 import WasmRuntime
 
 /// Per-module facts the function compiler needs.
@@ -49,6 +50,8 @@ struct ModuleEnv {
     var consumesFuel = false
     /// Which compiler compiles the functions.
     var tier: JITTier = .baseline
+    /// What the optimizing tier shares between the module's functions (nil on the baseline).
+    var optimizer: OptimizerModuleContext?
     /// Where the optimizing tier's declines are counted (the engine's).
     var declineLog: DeclineLog?
     /// Tiered: when functions move up, and the stub their code calls then.
@@ -244,6 +247,7 @@ public final class JITEngine: ExecutionEngine {
         env.interruptible = interruptible
         env.consumesFuel = consumesFuel
         env.tier = tier == .tiered ? .baseline : tier  // listings: tiered shows the baseline's code
+        if env.tier == .optimized { env.optimizer = OptimizerModuleContext(module: module) }
         env.declineLog = declineLog
         var map = CodeMap()
         for i in 0..<module.codes.count {

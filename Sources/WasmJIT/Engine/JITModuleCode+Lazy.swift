@@ -5,6 +5,7 @@ import Darwin
 #endif
 import CWasmoon
 import WasmCore
+import WasmOptimizer
 import WasmRuntime
 
 /// Compiling each function on its first call (`CompileMode.lazy`).
@@ -105,6 +106,7 @@ extension JITModuleCode {
         env.interruptible = interruptible
         env.consumesFuel = consumesFuel
         env.tier = tier
+        if tier != .baseline { env.optimizer = OptimizerModuleContext(module: module) }
         env.declineLog = declineLog
         if tiered {
             env.tierUp = tierUp

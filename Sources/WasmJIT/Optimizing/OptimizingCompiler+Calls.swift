@@ -84,7 +84,7 @@ extension OptimizingCompiler {
     }
 
     /// The results of a call from the outgoing area to their places.
-    func loadResults(_ results: [IRValue], slots k: Int, _ a: inout X64Assembler) {
+    func loadResults(_ results: IRResults, slots k: Int, _ a: inout X64Assembler) {
         for (j, result) in results.enumerated() {
             let slot = outgoing(j, of: k)
             switch location(result) {
@@ -98,7 +98,7 @@ extension OptimizingCompiler {
         }
     }
 
-    mutating func emitCall(function f: Int, arguments: [IRValue], results: [IRValue], _ a: inout X64Assembler) throws {
+    mutating func emitCall(function f: Int, arguments: [IRValue], results: IRResults, _ a: inout X64Assembler) throws {
         let t = module.types[Int(env.functionTypes[f])]
         let k = max(t.params.count, t.results.count)
         storeArguments(arguments, slots: k, &a)
@@ -160,7 +160,7 @@ extension OptimizingCompiler {
     }
 
     mutating func emitCallIndirect(typeIndex: Int, table: Int, callee: IRValue, arguments: [IRValue],
-                                   results: [IRValue], _ a: inout X64Assembler) {
+                                   results: IRResults, _ a: inout X64Assembler) {
         let t = module.types[typeIndex]
         let k = max(t.params.count, t.results.count)
         storeArguments(arguments, slots: k, &a)

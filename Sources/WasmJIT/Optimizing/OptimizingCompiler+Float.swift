@@ -24,7 +24,7 @@ extension OptimizingCompiler {
 
     /// `op` through `NumericRuntimeCall`: operands as bits in rdx/rcx, the result back through
     /// the frame's helper-result slot.
-    mutating func emitNumericCall(_ op: NumericOp, _ operands: [IRValue], result: IRValue, _ a: inout X64Assembler) {
+    mutating func emitNumericCall(_ op: NumericOp, _ operands: IRNumericOperands, result: IRValue, _ a: inout X64Assembler) {
         var arguments: [ValueLocation] = [.constant(UInt64(op.rawValue))]
         arguments += operands.map(location)
         if operands.count == 1 { arguments.append(.constant(0)) }
@@ -45,7 +45,7 @@ extension OptimizingCompiler {
     /// Sets the flags for an ordered float compare (lt/gt/le/ge, or eq/ne before their parity
     /// check) and returns the condition true when it holds: unordered operands set CF, so
     /// `a`/`ae` are false for NaN.
-    mutating func emitFloatCompare(_ op: NumericOp, _ operands: [IRValue], _ a: inout X64Assembler) -> Condition {
+    mutating func emitFloatCompare(_ op: NumericOp, _ operands: IRNumericOperands, _ a: inout X64Assembler) -> Condition {
         let double = op.signature.operands[0] == .f64
         var (lhs, rhs) = (operands[0], operands[1])
         let cc: Condition
@@ -67,7 +67,7 @@ extension OptimizingCompiler {
         return cc
     }
 
-    mutating func emitFloat(_ op: NumericOp, _ operands: [IRValue], result: IRValue, _ a: inout X64Assembler) {
+    mutating func emitFloat(_ op: NumericOp, _ operands: IRNumericOperands, result: IRValue, _ a: inout X64Assembler) {
         switch op.kind {
         case .compare:
             let cc = emitFloatCompare(op, operands, &a)
@@ -91,7 +91,7 @@ extension OptimizingCompiler {
         }
     }
 
-    mutating func emitFloatBinary(_ op: NumericOp, _ operands: [IRValue], result: IRValue, _ a: inout X64Assembler) {
+    mutating func emitFloatBinary(_ op: NumericOp, _ operands: IRNumericOperands, result: IRValue, _ a: inout X64Assembler) {
         if op == .f32Copysign || op == .f64Copysign {
             let wide = op == .f64Copysign
             moveBits(of: operands[0], to: .rax, &a)

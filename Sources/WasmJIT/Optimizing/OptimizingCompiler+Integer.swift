@@ -65,7 +65,7 @@ extension OptimizingCompiler {
 
     static func size(_ type: ValueType) -> OperandSize { type == .i64 ? .i64 : .i32 }
 
-    mutating func emitInteger(_ op: NumericOp, _ operands: [IRValue], result: IRValue, _ a: inout X64Assembler) {
+    mutating func emitInteger(_ op: NumericOp, _ operands: IRNumericOperands, result: IRValue, _ a: inout X64Assembler) {
         let size = Self.size(op.signature.operands[0])
         let d = resultRegister(result)
         switch op {
@@ -110,7 +110,7 @@ extension OptimizingCompiler {
     }
 
     /// `d = operands[0] op operands[1]` for the two-address ALU operators.
-    func binary(_ op: ALUOp, _ size: OperandSize, _ operands: [IRValue], into d: GPR, commutative: Bool,
+    func binary(_ op: ALUOp, _ size: OperandSize, _ operands: IRNumericOperands, into d: GPR, commutative: Bool,
                 _ a: inout X64Assembler) {
         var lhs = intOperand(operands[0]), rhs = intOperand(operands[1])
         if rhs == .register(d) && lhs != .register(d) {
@@ -134,7 +134,7 @@ extension OptimizingCompiler {
         }
     }
 
-    func multiply(_ size: OperandSize, _ operands: [IRValue], into d: GPR, _ a: inout X64Assembler) {
+    func multiply(_ size: OperandSize, _ operands: IRNumericOperands, into d: GPR, _ a: inout X64Assembler) {
         var lhs = intOperand(operands[0]), rhs = intOperand(operands[1])
         if case .immediate = lhs { swap(&lhs, &rhs) }
         if case .immediate(let v) = rhs, let imm = Int32(exactly: v) {
@@ -158,7 +158,7 @@ extension OptimizingCompiler {
         }
     }
 
-    func shift(_ op: ShiftOp, _ size: OperandSize, _ operands: [IRValue], into d: GPR, _ a: inout X64Assembler) {
+    func shift(_ op: ShiftOp, _ size: OperandSize, _ operands: IRNumericOperands, into d: GPR, _ a: inout X64Assembler) {
         let count = intOperand(operands[1])
         if case .immediate(let v) = count {
             load(intOperand(operands[0]), into: d, size, &a)
@@ -173,7 +173,7 @@ extension OptimizingCompiler {
 
     /// Division and remainder: the dividend in rax (rdx:rax), the divisor in rcx; zero
     /// divisors trap, `INT_MIN / -1` traps, `INT_MIN % -1` is 0.
-    mutating func divide(_ op: NumericOp, _ size: OperandSize, _ operands: [IRValue], into d: GPR,
+    mutating func divide(_ op: NumericOp, _ size: OperandSize, _ operands: IRNumericOperands, into d: GPR,
                          _ a: inout X64Assembler) {
         let signed = [.i32DivS, .i64DivS, .i32RemS, .i64RemS].contains(op)
         let remainder = [.i32RemS, .i64RemS, .i32RemU, .i64RemU].contains(op)
@@ -217,7 +217,7 @@ extension OptimizingCompiler {
     }
 
     /// Sets the flags for a compare (or eqz) and returns the condition that holds when it is true.
-    mutating func emitCompare(_ op: NumericOp, _ operands: [IRValue], _ a: inout X64Assembler) -> Condition {
+    mutating func emitCompare(_ op: NumericOp, _ operands: IRNumericOperands, _ a: inout X64Assembler) -> Condition {
         if op.signature.operands[0] == .f32 || op.signature.operands[0] == .f64 {
             return emitFloatCompare(op, operands, &a)
         }

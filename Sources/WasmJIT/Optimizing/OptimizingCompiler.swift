@@ -68,8 +68,10 @@ struct OptimizingCompiler {
         self.env = env
         functionIndex = env.importCount + definedIndex
         type = module.types[Int(module.functions[definedIndex])]
-        var function = try IRBuilder.build(module, definedIndex: definedIndex)
-        _ = Inlining.run(&function, budget: Self.inliningBudget, callee: Self.inlineCandidates(module, env, caller: definedIndex))
+        let shared = env.optimizer ?? OptimizerModuleContext(module: module)
+        var function = try IRBuilder.build(module, definedIndex: definedIndex, context: shared.validation)
+        _ = Inlining.run(&function, budget: Self.inliningBudget,
+                         callee: Self.inlineCandidates(shared, importCount: env.importCount, caller: definedIndex))
         Simplify.run(&function)
         self.function = function
         instructionOffsets = try module.codes[definedIndex].decoded().offsets
@@ -117,17 +119,18 @@ struct OptimizingCompiler {
     static let inliningInstructions = 40
 
     /// The callees `Inlining` may copy into defined function `caller`: small defined functions
-    /// that make no calls, built and simplified on first request.
-    static func inlineCandidates(_ module: WasmCore.Module, _ env: ModuleEnv, caller: Int) -> (UInt32) -> IRFunction? {
-        var cache: [UInt32: IRFunction?] = [:]
+    /// that make no calls, built and simplified once per module (`OptimizerModuleContext`).
+    static func inlineCandidates(_ shared: OptimizerModuleContext, importCount: Int, caller: Int) -> (UInt32) -> IRFunction? {
+        let module = shared.module
         return { index in
-            if let known = cache[index] { return known }
-            var result: IRFunction?
-            let defined = Int(index) - env.importCount
-            if defined >= 0, defined != caller,
-                module.codes[defined].codeEnd - module.codes[defined].bodyOffset <= inliningBodyBytes,
-                var body = try? IRBuilder.build(module, definedIndex: defined)
-            {
+            let defined = Int(index) - importCount
+            guard defined >= 0, defined != caller,
+                module.codes[defined].codeEnd - module.codes[defined].bodyOffset <= inliningBodyBytes
+            else { return nil }
+            return shared.inlineBody(index) {
+                guard var body = try? IRBuilder.build(module, definedIndex: defined, context: shared.validation) else {
+                    return nil
+                }
                 Simplify.run(&body)
                 let isLeaf = body.blocks.allSatisfy { block in
                     block.instructions.allSatisfy {
@@ -137,10 +140,8 @@ struct OptimizingCompiler {
                         }
                     }
                 }
-                if isLeaf && body.instructionCount <= inliningInstructions { result = body }
+                return isLeaf && body.instructionCount <= inliningInstructions ? body : nil
             }
-            cache[index] = result
-            return result
         }
     }
 

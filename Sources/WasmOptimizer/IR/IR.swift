@@ -25,7 +25,7 @@ public enum IROperation: Sendable {
     /// A constant of a numeric type, as its bits (i32/f32 in the low 32 bits).
     case constant(UInt64)
     /// A numeric operator of the wasm instruction table on its operands.
-    case numeric(NumericOp, [IRValue])
+    case numeric(NumericOp, IRNumericOperands)
     /// `condition != 0 ? ifTrue : ifFalse`.
     case select(condition: IRValue, ifTrue: IRValue, ifFalse: IRValue)
     /// A load from memory 0 at `address` + the memarg's offset (bounds checked).
@@ -53,7 +53,8 @@ public enum IROperation: Sendable {
     public var operands: [IRValue] {
         switch self {
         case .constant, .globalGet, .memorySize: []
-        case .numeric(_, let values), .call(_, let values): values
+        case .numeric(_, let values): Array(values)
+        case .call(_, let values): values
         case .select(let c, let t, let f): [c, t, f]
         case .load(_, _, let address): [address]
         case .store(_, _, let address, let value): [address, value]
@@ -65,17 +66,94 @@ public enum IROperation: Sendable {
     }
 }
 
+extension IROperation {
+    /// Calls `body` on each value the operation reads, in `operands` order, without building
+    /// an array (the passes' hot loops).
+    @inlinable
+    public func forEachOperand(_ body: (IRValue) -> Void) {
+        switch self {
+        case .constant, .globalGet, .memorySize: break
+        case .numeric(_, let values): values.forEach(body)
+        case .call(_, let values): values.forEach(body)
+        case .select(let c, let t, let f): body(c); body(t); body(f)
+        case .load(_, _, let address): body(address)
+        case .store(_, _, let address, let value): body(address); body(value)
+        case .globalSet(_, let value), .memoryGrow(let value): body(value)
+        case .callIndirect(_, _, let callee, let arguments): arguments.forEach(body); body(callee)
+        case .memoryFill(let d, let v, let n): body(d); body(v); body(n)
+        case .memoryCopy(let d, let s, let n): body(d); body(s); body(n)
+        }
+    }
+}
+
 /// One instruction: its operation and the values it defines (none, one, or a call's results).
 public struct IRInstruction: Sendable {
     /// What it computes.
     public var operation: IROperation
     /// The values it defines, in result order.
-    public var results: [IRValue]
+    public var results: IRResults
     /// The index of the wasm instruction it comes from in the decoded body (-1: none), for
     /// backtraces and trap sites: the function's own body, or the inlined callee's.
     public var source: Int32 = -1
     /// For an instruction inlined from a callee: its `IRFunction.inlinedCalls` entry (-1: none).
     public var inlinedCall: Int32 = -1
+}
+
+/// A numeric operator's one or two operands, kept inline (an instruction allocates nothing).
+public struct IRNumericOperands: RandomAccessCollection, Sendable, Equatable {
+    private let firstOperand: IRValue
+    private let secondOperand: IRValue
+    private let length: UInt8
+
+    /// One operand (a unary operator).
+    public init(_ operand: IRValue) {
+        firstOperand = operand
+        secondOperand = operand
+        length = 1
+    }
+
+    /// Two operands (a binary operator).
+    public init(_ left: IRValue, _ right: IRValue) {
+        firstOperand = left
+        secondOperand = right
+        length = 2
+    }
+
+    /// The operands in `values` (one or two).
+    public init(_ values: [IRValue]) {
+        precondition(values.count == 1 || values.count == 2, "numeric operators take one or two operands")
+        self = values.count == 1 ? Self(values[0]) : Self(values[0], values[1])
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { Int(length) }
+    public subscript(position: Int) -> IRValue { position == 0 ? firstOperand : secondOperand }
+
+    /// The operands passed through `transform`.
+    public func mapped(_ transform: (IRValue) -> IRValue) -> IRNumericOperands {
+        length == 1 ? Self(transform(firstOperand)) : Self(transform(firstOperand), transform(secondOperand))
+    }
+}
+
+/// The values an instruction defines: consecutive value ids, so that an instruction holds no
+/// array (none, one, or a call's results).
+public struct IRResults: RandomAccessCollection, Sendable, Equatable {
+    /// The first value's id.
+    public let base: Int32
+    private let length: Int32
+
+    /// `count` values from id `base` on.
+    public init(base: Int32, count: Int) {
+        self.base = base
+        length = Int32(count)
+    }
+
+    /// No values.
+    public static let none = IRResults(base: 0, count: 0)
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { Int(length) }
+    public subscript(position: Int) -> IRValue { IRValue(id: base + Int32(position)) }
 }
 
 /// A call the inliner replaced by the callee's body (for backtraces through inlined code).
@@ -120,6 +198,28 @@ public enum IRTerminator: Sendable {
         }
     }
 
+    /// Calls `body` on each value the terminator itself reads (edge arguments aside).
+    @inlinable
+    public func forEachOperand(_ body: (IRValue) -> Void) {
+        switch self {
+        case .branch(let condition, _, _): body(condition)
+        case .table(let index, _, _): body(index)
+        case .return(let values): values.forEach(body)
+        case .jump, .trap: break
+        }
+    }
+
+    /// Calls `body` on each edge out of the block, in `edges` order, without building an array.
+    @inlinable
+    public func forEachEdge(_ body: (IREdge) -> Void) {
+        switch self {
+        case .jump(let edge): body(edge)
+        case .branch(_, let ifTrue, let ifFalse): body(ifTrue); body(ifFalse)
+        case .table(_, let targets, let fallback): targets.forEach(body); body(fallback)
+        case .return, .trap: break
+        }
+    }
+
     /// The values the terminator itself reads (edge arguments aside).
     public var operands: [IRValue] {
         switch self {
@@ -161,6 +261,13 @@ public struct IRFunction: Sendable {
     public mutating func newValue(_ type: ValueType) -> IRValue {
         valueTypes.append(type)
         return IRValue(id: Int32(valueTypes.count - 1))
+    }
+
+    /// New values of `types`, with consecutive ids (an instruction's results).
+    public mutating func newValues<Types: Collection<ValueType>>(_ types: Types) -> IRResults {
+        let base = Int32(valueTypes.count)
+        valueTypes.append(contentsOf: types)
+        return IRResults(base: base, count: types.count)
     }
 
     /// A new empty block.

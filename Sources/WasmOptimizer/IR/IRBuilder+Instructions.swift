@@ -186,7 +186,13 @@ extension IRBuilder {
         case .f64Const(let bits): stack.append(emitValue(.constant(bits), .f64))
         case .numeric(let op):
             let signature = op.signature
-            let operands = pop(signature.operands.count)
+            let operands: IRNumericOperands
+            if signature.operands.count == 1 {
+                operands = IRNumericOperands(pop())
+            } else {
+                let right = pop()
+                operands = IRNumericOperands(pop(), right)
+            }
             stack.append(emitValue(.numeric(op, operands), signature.result))
         case .load(let op, let memarg):
             try requireMemory0(memarg.memory)

@@ -50,6 +50,14 @@ public struct IRBuilder {
 
     /// Builds function `definedIndex` (counting defined functions only) of `module`.
     public static func build(_ module: Module, definedIndex: Int) throws(IRDecline) -> IRFunction {
+        try build(module, definedIndex: definedIndex, context: ValidationContext(module: module))
+    }
+
+    /// Builds function `definedIndex` with the module's `context` computed beforehand (once per
+    /// module: `OptimizerModuleContext`).
+    public static func build(_ module: Module, definedIndex: Int, context: ValidationContext) throws(IRDecline)
+        -> IRFunction
+    {
         let typeIndex = Int(module.functions[definedIndex])
         let body = module.codes[definedIndex]
         let type = module.types[typeIndex]
@@ -59,14 +67,14 @@ public struct IRBuilder {
         }
         let decoded: DecodedBody
         do { decoded = try body.decoded() } catch { throw IRDecline("undecodable body: \(error)") }
-        var builder = IRBuilder(module: module, type: type, localTypes: locals)
+        var builder = IRBuilder(module: module, context: context, type: type, localTypes: locals)
         try builder.buildBody(decoded.instructions)
         return builder.function
     }
 
-    init(module: Module, type: FuncType, localTypes: [ValueType]) {
+    init(module: Module, context: ValidationContext, type: FuncType, localTypes: [ValueType]) {
         self.module = module
-        context = ValidationContext(module: module)
+        self.context = context
         function = IRFunction(type: type)
         self.localTypes = localTypes
     }
@@ -116,14 +124,17 @@ public struct IRBuilder {
         current = nil
     }
 
-    mutating func emit(_ operation: IROperation, results types: [ValueType]) -> [IRValue] {
-        let results = types.map { function.newValue($0) }
+    mutating func emit(_ operation: IROperation, results types: [ValueType]) -> IRResults {
+        let results = function.newValues(types)
         function[current!].instructions.append(IRInstruction(operation: operation, results: results, source: source))
         return results
     }
 
     mutating func emitValue(_ operation: IROperation, _ type: ValueType) -> IRValue {
-        emit(operation, results: [type])[0]
+        let value = function.newValue(type)
+        function[current!].instructions.append(
+            IRInstruction(operation: operation, results: IRResults(base: value.id, count: 1), source: source))
+        return value
     }
 
     // MARK: Locals as SSA values

@@ -22,7 +22,7 @@ extension IRFunction: CustomStringConvertible {
                 let text: String
                 switch instruction.operation {
                 case .constant(let bits): text = "const 0x\(String(bits, radix: 16))"
-                case .numeric(let op, let operands): text = "\(op.name) \(list(operands))"
+                case .numeric(let op, let operands): text = "\(op.name) \(list(Array(operands)))"
                 case .select(let c, let t, let f): text = "select \(c), \(t), \(f)"
                 case .load(let op, let memarg, let address): text = "\(op.name) \(address) offset=\(memarg.offset)"
                 case .store(let op, let memarg, let address, let value):

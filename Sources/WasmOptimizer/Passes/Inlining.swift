@@ -53,7 +53,7 @@ public enum Inlining {
         function.inlinedCalls.append(IRInlinedCall(callee: index, callSite: call.source))
         // The continuation: the rest of the block, with the call's results as its parameters.
         let continuation = function.newBlock()
-        function[continuation].parameters = call.results
+        function[continuation].parameters = Array(call.results)
         function[continuation].instructions = Array(function.blocks[b].instructions[(i + 1)...])
         function[continuation].terminator = function.blocks[b].terminator
         function[continuation].terminatorSource = function.blocks[b].terminatorSource
@@ -65,6 +65,14 @@ public enum Inlining {
             values[Int(value.id)] = fresh
             return fresh
         }
+        // Results first, each instruction's in consecutive ids (`IRResults`); a use may come
+        // before its definition in block order.
+        for block in body.blocks {
+            for instruction in block.instructions where !instruction.results.isEmpty {
+                let fresh = function.newValues(instruction.results.map { body.valueTypes[Int($0.id)] })
+                for (calleeValue, callerValue) in zip(instruction.results, fresh) { values[Int(calleeValue.id)] = callerValue }
+            }
+        }
         let firstBlock = Int32(function.blocks.count)
         for _ in body.blocks { _ = function.newBlock() }
         func mapBlock(_ block: IRBlockID) -> IRBlockID { IRBlockID(index: firstBlock + block.index) }
@@ -74,7 +82,8 @@ public enum Inlining {
             copy.instructions = block.instructions.map { instruction in
                 var moved = instruction
                 moved.operation = instruction.operation.mapOperands(map)
-                moved.results = instruction.results.map(map)
+                moved.results = instruction.results.isEmpty
+                    ? .none : IRResults(base: map(instruction.results[0]).id, count: instruction.results.count)
                 moved.inlinedCall = site
                 return moved
             }

@@ -147,16 +147,27 @@ public enum Simplify {
                 work.append(value)
             }
         }
-        var definer = [IROperation?](repeating: nil, count: function.valueTypes.count)
-        for block in function.blocks {
-            for instruction in block.instructions {
-                for result in instruction.results { definer[Int(result.id)] = instruction.operation }
-                if instruction.operation.hasEffect { instruction.operation.operands.forEach(use) }
+        // Where each value is defined: block and instruction index (-1: a block parameter).
+        var definerBlock = [Int32](repeating: -1, count: function.valueTypes.count)
+        var definerIndex = [Int32](repeating: -1, count: function.valueTypes.count)
+        for b in function.blocks.indices {
+            for (i, instruction) in function.blocks[b].instructions.enumerated() {
+                for result in instruction.results {
+                    definerBlock[Int(result.id)] = Int32(b)
+                    definerIndex[Int(result.id)] = Int32(i)
+                }
+                if instruction.operation.hasEffect { instruction.operation.forEachOperand(use) }
             }
-            block.terminator?.operands.forEach(use)
-            for edge in block.terminator?.edges ?? [] { edge.arguments.forEach(use) }
+            if let terminator = function.blocks[b].terminator {
+                terminator.forEachOperand(use)
+                terminator.forEachEdge { $0.arguments.forEach(use) }
+            }
         }
-        while let value = work.popLast() { definer[Int(value.id)]?.operands.forEach(use) }
+        while let value = work.popLast() {
+            let b = definerBlock[Int(value.id)]
+            guard b >= 0 else { continue }
+            function.blocks[Int(b)].instructions[Int(definerIndex[Int(value.id)])].operation.forEachOperand(use)
+        }
         var changed = false
         for b in function.blocks.indices {
             let before = function.blocks[b].instructions.count
@@ -183,7 +194,8 @@ extension IROperation {
     func containsOperand(where predicate: (IRValue) -> Bool) -> Bool {
         switch self {
         case .constant, .globalGet, .memorySize: false
-        case .numeric(_, let values), .call(_, let values): values.contains(where: predicate)
+        case .numeric(_, let values): values.contains(where: predicate)
+        case .call(_, let values): values.contains(where: predicate)
         case .select(let c, let t, let f): predicate(c) || predicate(t) || predicate(f)
         case .load(_, _, let address): predicate(address)
         case .store(_, _, let address, let value): predicate(address) || predicate(value)
@@ -198,7 +210,7 @@ extension IROperation {
     func mapOperands(_ transform: (IRValue) -> IRValue) -> IROperation {
         switch self {
         case .constant, .globalGet, .memorySize: self
-        case .numeric(let op, let values): .numeric(op, values.map(transform))
+        case .numeric(let op, let values): .numeric(op, values.mapped(transform))
         case .call(let index, let values): .call(index, values.map(transform))
         case .select(let c, let t, let f): .select(condition: transform(c), ifTrue: transform(t), ifFalse: transform(f))
         case .load(let op, let memarg, let address): .load(op, memarg, address: transform(address))

@@ -15,7 +15,7 @@ public enum ValueNumbering {
         /// Up to three operand ids (-1: none).
         var first: Int32, second: Int32, third: Int32
 
-        init(kind: UInt16, immediate: UInt64, type: ValueType, operands: [IRValue]) {
+        init(kind: UInt16, immediate: UInt64, type: ValueType, first: Int32 = -1, second: Int32 = -1, third: Int32 = -1) {
             self.kind = kind
             self.immediate = immediate
             switch type {
@@ -25,9 +25,9 @@ public enum ValueNumbering {
             case .f64: self.type = 3
             default: self.type = 4
             }
-            first = operands.count > 0 ? operands[0].id : -1
-            second = operands.count > 1 ? operands[1].id : -1
-            third = operands.count > 2 ? operands[2].id : -1
+            self.first = first
+            self.second = second
+            self.third = third
         }
     }
 
@@ -35,10 +35,12 @@ public enum ValueNumbering {
         guard instruction.results.count == 1 else { return nil }
         let type = function.valueTypes[Int(instruction.results[0].id)]
         switch instruction.operation {
-        case .constant(let bits): return Key(kind: 0, immediate: bits, type: type, operands: [])
+        case .constant(let bits): return Key(kind: 0, immediate: bits, type: type)
         case .numeric(let op, let operands):
-            return Key(kind: 1 + UInt16(op.rawValue), immediate: 0, type: type, operands: operands)
-        case .select(let c, let t, let f): return Key(kind: 0x8000, immediate: 0, type: type, operands: [c, t, f])
+            return Key(kind: 1 + UInt16(op.rawValue), immediate: 0, type: type, first: operands[0].id,
+                       second: operands.count > 1 ? operands[1].id : -1)
+        case .select(let c, let t, let f):
+            return Key(kind: 0x8000, immediate: 0, type: type, first: c.id, second: t.id, third: f.id)
         default: return nil
         }
     }
@@ -52,37 +54,95 @@ public enum ValueNumbering {
         for b in function.blocks.indices where b != 0 {
             if let parent = idom[b] { children[parent].append(b) }
         }
-        var table: [Key: IRValue] = [:]
+        var table = ScopedTable(capacity: function.instructionCount)
         var map = ValueMap(count: function.valueTypes.count)
         func resolve(_ value: IRValue) -> IRValue { map[value] ?? value }
-        // Preorder over the dominator tree, with the table scoped to the path from the entry.
-        var stack: [(block: Int, added: [Key]?)] = function.blocks.isEmpty ? [] : [(0, nil)]
-        while let (b, added) = stack.popLast() {
-            if let added {  // leaving b's subtree
-                for key in added { table[key] = nil }
+        // Preorder over the dominator tree, with the table scoped to the path from the entry:
+        // a block's entries leave when its subtree is done (`mark` is the table's log length).
+        var stack: [(block: Int, mark: Int)] = function.blocks.isEmpty ? [] : [(0, -1)]
+        while let (b, mark) = stack.popLast() {
+            if mark >= 0 {  // leaving b's subtree
+                table.removeEntries(after: mark)
                 continue
             }
-            var keys: [Key] = []
-            var kept: [IRInstruction] = []
-            for var instruction in function.blocks[b].instructions {
+            let entered = table.logLength
+            var instructions = function.blocks[b].instructions
+            function.blocks[b].instructions = []  // so that `instructions` is the only reference
+            var kept = 0
+            for index in instructions.indices {
+                var instruction = instructions[index]
                 if !map.isEmpty, instruction.operation.containsOperand(where: { map[$0] != nil }) {
                     instruction.operation = instruction.operation.mapOperands(resolve)
                 }
                 if let key = key(instruction, function) {
-                    if let earlier = table[key] {
-                        map[instruction.results[0]] = earlier
+                    if let earlier = table.find(key) {
+                        map[instruction.results[0]] = IRValue(id: earlier)
                         continue
                     }
-                    table[key] = instruction.results[0]
-                    keys.append(key)
+                    table.insert(key, instruction.results[0].id)
                 }
-                kept.append(instruction)
+                instructions[kept] = instruction
+                kept += 1
             }
-            function.blocks[b].instructions = kept
-            stack.append((b, keys))
-            for child in children[b].reversed() { stack.append((child, nil)) }
+            instructions.removeLast(instructions.count - kept)
+            function.blocks[b].instructions = instructions
+            stack.append((b, entered))
+            for child in children[b].reversed() { stack.append((child, -1)) }
         }
         Simplify.substitute(map, in: &function)
         return !map.isEmpty
+    }
+
+    /// The keys of the instructions on the current dominator-tree path and their values: open
+    /// addressing with linear probing, sized once for every instruction so it never grows.
+    /// Entries leave in the reverse order of their arrival, so a leaving entry is never inside
+    /// the probe chain of one that stays, and clearing its slot is a complete removal.
+    struct ScopedTable {
+        private var keys: [Key]
+        private var values: [Int32]
+        private var log: [Int] = []
+        private let mask: Int
+
+        init(capacity: Int) {
+            var size = 16
+            while size < 2 * capacity + 1 { size *= 2 }
+            mask = size - 1
+            keys = Array(repeating: Key(kind: 0, immediate: 0, type: .i32), count: size)
+            values = Array(repeating: -1, count: size)
+        }
+
+        /// How many entries were inserted and not yet removed.
+        var logLength: Int { log.count }
+
+        private func slot(_ key: Key) -> Int {
+            var hash = UInt64(key.kind) &* 0x9E37_79B9_7F4A_7C15
+            hash = (hash ^ UInt64(key.type) ^ key.immediate) &* 0xC2B2_AE3D_27D4_EB4F
+            hash = (hash ^ UInt64(UInt32(bitPattern: key.first))) &* 0x1656_67B1_9E37_79F9
+            hash = (hash ^ UInt64(UInt32(bitPattern: key.second)) ^ (UInt64(UInt32(bitPattern: key.third)) << 32))
+                &* 0x9E37_79B9_7F4A_7C15
+            return Int(truncatingIfNeeded: hash >> 29) & mask
+        }
+
+        func find(_ key: Key) -> Int32? {
+            var index = slot(key)
+            while values[index] >= 0 {
+                if keys[index] == key { return values[index] }
+                index = (index + 1) & mask
+            }
+            return nil
+        }
+
+        mutating func insert(_ key: Key, _ value: Int32) {
+            var index = slot(key)
+            while values[index] >= 0 { index = (index + 1) & mask }
+            keys[index] = key
+            values[index] = value
+            log.append(index)
+        }
+
+        /// Removes the entries inserted after the log had `length` entries.
+        mutating func removeEntries(after length: Int) {
+            while log.count > length { values[log.removeLast()] = -1 }
+        }
     }
 }
