@@ -48,11 +48,11 @@ struct LiveIntervals {
         for block in function.blocks {
             for instruction in block.instructions {
                 if case .constant(let bits) = instruction.operation { constants[Int(instruction.results[0].id)] = bits }
-                for operand in instruction.operation.operands { useCount[Int(operand.id)] += 1 }
+                instruction.operation.forEachOperand { useCount[Int($0.id)] += 1 }
             }
-            for operand in block.terminator?.operands ?? [] { useCount[Int(operand.id)] += 1 }
-            for edge in block.terminator?.edges ?? [] {
-                for argument in edge.arguments { useCount[Int(argument.id)] += 1 }
+            if let terminator = block.terminator {
+                terminator.forEachOperand { useCount[Int($0.id)] += 1 }
+                terminator.forEachEdge { edge in edge.arguments.forEach { useCount[Int($0.id)] += 1 } }
             }
         }
         findFusedCompares(function)
@@ -124,7 +124,9 @@ struct LiveIntervals {
         var headerSlot = [Int32](repeating: -1, count: blockCount)
         var terminatorSlot = [Int32](repeating: -1, count: blockCount)
         var slot: Int32 = 0
-        func isTracked(_ value: IRValue) -> Bool { constants[Int(value.id)] == nil && !fusedCompares.contains(value.id) }
+        var tracked = [Bool](repeating: false, count: function.valueTypes.count)
+        for v in tracked.indices { tracked[v] = constants[v] == nil && !fusedCompares.contains(Int32(v)) }
+        func isTracked(_ value: IRValue) -> Bool { tracked[Int(value.id)] }
         func define(_ value: IRValue, at position: Int32) {
             guard isTracked(value) else { return }
             let v = Int(value.id)
@@ -143,49 +145,62 @@ struct LiveIntervals {
             for parameter in block.parameters { define(parameter, at: 2 * slot + 1) }
             slot += 1
             for instruction in block.instructions {
-                for operand in instruction.operation.operands { use(operand, at: 2 * slot) }
+                instruction.operation.forEachOperand { use($0, at: 2 * slot) }
                 if instruction.operation.callsOut(features) { callPositions.append(2 * slot) }
                 if case .numeric(let op, _) = instruction.operation, Self.clobbersRDX(op) { rdxClobbers.append(2 * slot) }
                 for result in instruction.results { define(result, at: 2 * slot + 1) }
                 slot += 1
             }
             terminatorSlot[b] = slot
-            for operand in block.terminator?.operands ?? [] { use(operand, at: 2 * slot) }
-            for edge in block.terminator?.edges ?? [] {
-                for argument in edge.arguments { use(argument, at: 2 * slot) }
+            if let terminator = block.terminator {
+                terminator.forEachOperand { use($0, at: 2 * slot) }
+                terminator.forEachEdge { edge in edge.arguments.forEach { use($0, at: 2 * slot) } }
             }
             slot += 1
         }
         // Liveness: live-in(b) = uses(b) ∪ (live-out(b) − defs(b)), live-out(b) = ∪ live-in(successors).
+        // Each block's upward-exposed uses and definitions are found once; the fixpoint then
+        // works on words only.
+        var uses = [UInt64](repeating: 0, count: blockCount * words)
+        var defs = [UInt64](repeating: 0, count: blockCount * words)
+        for b in order {
+            let base = b * words
+            func set(_ value: IRValue) {
+                guard tracked[Int(value.id)] else { return }
+                uses[base + Int(value.id) >> 6] |= 1 << UInt64(value.id & 63)
+            }
+            func clear(_ value: IRValue) {
+                uses[base + Int(value.id) >> 6] &= ~(1 << UInt64(value.id & 63))
+                defs[base + Int(value.id) >> 6] |= 1 << UInt64(value.id & 63)
+            }
+            let block = function.blocks[b]
+            if let terminator = block.terminator {
+                terminator.forEachOperand(set)
+                terminator.forEachEdge { $0.arguments.forEach(set) }
+            }
+            for instruction in block.instructions.reversed() {
+                instruction.results.forEach(clear)
+                instruction.operation.forEachOperand(set)
+            }
+            block.parameters.forEach(clear)
+        }
         var liveIn = [UInt64](repeating: 0, count: blockCount * words)
         var liveOut = [UInt64](repeating: 0, count: blockCount * words)
         var changed = true
-        var scratch = [UInt64](repeating: 0, count: words)
         while changed {
             changed = false
             for b in order.reversed() {
-                let block = function.blocks[b]
-                for w in 0..<words { scratch[w] = 0 }
-                for edge in block.terminator?.edges ?? [] {
+                let base = b * words
+                function.blocks[b].terminator?.forEachEdge { edge in
                     let t = Int(edge.target.index) * words
-                    for w in 0..<words { scratch[w] |= liveIn[t + w] }
+                    for w in 0..<words { liveOut[base + w] |= liveIn[t + w] }
                 }
-                for w in 0..<words { liveOut[b * words + w] = scratch[w] }
-                func set(_ value: IRValue) {
-                    guard isTracked(value) else { return }
-                    scratch[Int(value.id) >> 6] |= 1 << UInt64(value.id & 63)
-                }
-                func clear(_ value: IRValue) { scratch[Int(value.id) >> 6] &= ~(1 << UInt64(value.id & 63)) }
-                for operand in block.terminator?.operands ?? [] { set(operand) }
-                for edge in block.terminator?.edges ?? [] { edge.arguments.forEach(set) }
-                for instruction in block.instructions.reversed() {
-                    instruction.results.forEach(clear)
-                    instruction.operation.operands.forEach(set)
-                }
-                block.parameters.forEach(clear)
-                for w in 0..<words where liveIn[b * words + w] != scratch[w] {
-                    liveIn[b * words + w] = scratch[w]
-                    changed = true
+                for w in 0..<words {
+                    let bits = uses[base + w] | (liveOut[base + w] & ~defs[base + w])
+                    if bits != liveIn[base + w] {
+                        liveIn[base + w] = bits
+                        changed = true
+                    }
                 }
             }
         }

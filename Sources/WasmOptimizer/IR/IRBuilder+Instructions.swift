@@ -87,6 +87,7 @@ extension IRBuilder {
         case .loop(let type):
             let signature = blockSignature(type)
             let header = newBlock(parameters: signature.params, sealed: false)
+            loopHeaders[Int(header.index)] = true
             let continuation = newBlock(parameters: signature.results, sealed: false)
             terminate(.jump(edge(to: header, carrying: pop(signature.params.count))))
             current = header

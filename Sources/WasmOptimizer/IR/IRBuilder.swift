@@ -23,6 +23,8 @@ public struct IRBuilder {
     /// Per block: where control comes from (block, index of the edge in its terminator).
     var predecessors: [[(block: IRBlockID, edge: Int)]] = []
     var sealed: [Bool] = []
+    /// Per block: whether it is a loop's header (the target of back edges).
+    var loopHeaders: [Bool] = []
     /// The block instructions go to; nil while the code is unreachable.
     var current: IRBlockID?
     var stack: [IRValue] = []
@@ -87,6 +89,7 @@ public struct IRBuilder {
         phiLocals.append([])
         predecessors.append([])
         sealed.append(isSealed)
+        loopHeaders.append(false)
         for type in types { function[id].parameters.append(function.newValue(type)) }
         return id
     }
@@ -149,6 +152,19 @@ public struct IRBuilder {
         let preds = predecessors[Int(block.index)]
         if sealed[Int(block.index)] && preds.count == 1 {
             value = readLocal(local, in: preds[0].block)
+        } else if sealed[Int(block.index)] && !loopHeaders[Int(block.index)] {
+            // A merge whose predecessors are all known and which no path from it reaches again
+            // (a cycle passes a loop header, which stops the recursion): a parameter only when
+            // the predecessors disagree. (Elsewhere `Simplify` removes the trivial ones.)
+            let arguments = preds.map { readLocal(local, in: $0.block) }
+            if let first = arguments.first, arguments.allSatisfy({ $0 == first }) {
+                value = first
+            } else {
+                value = function.newValue(localTypes[local])
+                function[block].parameters.append(value)
+                phiLocals[Int(block.index)].append(local)
+                for (pred, argument) in zip(preds, arguments) { appendArgument(argument, from: pred.block, edge: pred.edge) }
+            }
         } else {
             // A parameter: every edge into the block, now and later, passes the local's value.
             value = function.newValue(localTypes[local])
@@ -167,18 +183,24 @@ public struct IRBuilder {
     /// Adds an argument to edge `edge` of `block`'s terminator.
     mutating func appendArgument(_ value: IRValue, from block: IRBlockID, edge: Int) {
         guard var terminator = function[block].terminator else { return }
+        // The block and `terminator` let go of the edges first, so that the arrays below are
+        // the only references and grow in place (a br_table's targets are not copied).
+        function[block].terminator = nil
         func extend(_ e: inout IREdge) { e.arguments.append(value) }
         switch terminator {
         case .jump(var e):
+            terminator = .trap(.unreachable)
             extend(&e)
             terminator = .jump(e)
         case .branch(let condition, var ifTrue, var ifFalse):
+            terminator = .trap(.unreachable)
             if edge == 0 { extend(&ifTrue) } else { extend(&ifFalse) }
             terminator = .branch(condition: condition, ifTrue: ifTrue, ifFalse: ifFalse)
         case .table(let index, var targets, var fallback):
+            terminator = .trap(.unreachable)
             if edge < targets.count { extend(&targets[edge]) } else { extend(&fallback) }
             terminator = .table(index: index, targets: targets, fallback: fallback)
-        case .return, .trap: return
+        case .return, .trap: break
         }
         function[block].terminator = terminator
     }
