@@ -40,7 +40,7 @@ struct LiveIntervals {
         end = Array(repeating: -1, count: valueCount)
         useCount = Array(repeating: 0, count: valueCount)
         constants = Array(repeating: nil, count: valueCount)
-        order = Self.reversePostorder(function)
+        order = function.reversePostorder()
         let words = (valueCount + 63) / 64
         if order.count * words > Self.maxLivenessWords {
             throw IRDecline("too large for the register allocator's liveness sets")
@@ -57,29 +57,6 @@ struct LiveIntervals {
         }
         findFusedCompares(function)
         computeRanges(function, words: words, features: features)
-    }
-
-    /// Reachable blocks, entry first, in reverse postorder.
-    static func reversePostorder(_ function: IRFunction) -> [Int] {
-        var visited = [Bool](repeating: false, count: function.blocks.count)
-        var postorder: [Int] = []
-        var stack: [(block: Int, next: Int)] = [(0, 0)]
-        visited[0] = true
-        while let top = stack.last {
-            let edges = function.blocks[top.block].terminator?.edges ?? []
-            if top.next < edges.count {
-                stack[stack.count - 1].next += 1
-                let target = Int(edges[top.next].target.index)
-                if !visited[target] {
-                    visited[target] = true
-                    stack.append((target, 0))
-                }
-            } else {
-                postorder.append(top.block)
-                stack.removeLast()
-            }
-        }
-        return postorder.reversed()
     }
 
     /// A compare (or `eqz`) that is its block's last instruction and is read only by the

@@ -220,6 +220,26 @@ public enum IRTerminator: Sendable {
         }
     }
 
+    /// How many edges leave the block.
+    public var edgeCount: Int {
+        switch self {
+        case .jump: 1
+        case .branch: 2
+        case .table(_, let targets, _): targets.count + 1
+        case .return, .trap: 0
+        }
+    }
+
+    /// The block edge `index` (in `edges` order) goes to.
+    public func successor(_ index: Int) -> Int {
+        switch self {
+        case .jump(let edge): Int(edge.target.index)
+        case .branch(_, let ifTrue, let ifFalse): Int((index == 0 ? ifTrue : ifFalse).target.index)
+        case .table(_, let targets, let fallback): Int((index < targets.count ? targets[index] : fallback).target.index)
+        case .return, .trap: preconditionFailure("a \(self) terminator has no successors")
+        }
+    }
+
     /// The values the terminator itself reads (edge arguments aside).
     public var operands: [IRValue] {
         switch self {
@@ -281,6 +301,32 @@ public struct IRFunction: Sendable {
         get { blocks[Int(id.index)] }
         // In place: a get-then-set would copy the block's instruction array on every append.
         _modify { yield &blocks[Int(id.index)] }
+    }
+
+    /// The blocks the entry reaches, entry first, in reverse postorder (a depth-first walk
+    /// with an explicit stack: no recursion however deep the control flow nests).
+    public func reversePostorder() -> [Int] {
+        guard !blocks.isEmpty else { return [] }
+        var visited = [Bool](repeating: false, count: blocks.count)
+        var postorder: [Int] = []
+        postorder.reserveCapacity(blocks.count)
+        var stack: [(block: Int, next: Int)] = [(0, 0)]
+        visited[0] = true
+        while let top = stack.last {
+            let terminator = blocks[top.block].terminator
+            if let terminator, top.next < terminator.edgeCount {
+                stack[stack.count - 1].next += 1
+                let target = terminator.successor(top.next)
+                if !visited[target] {
+                    visited[target] = true
+                    stack.append((target, 0))
+                }
+            } else {
+                postorder.append(top.block)
+                stack.removeLast()
+            }
+        }
+        return postorder.reversed()
     }
 
     /// How many instructions the blocks hold (terminators aside).

@@ -74,7 +74,7 @@ public enum IRVerifier {
         while let b = work.popLast() {
             guard !reached[b] else { continue }
             reached[b] = true
-            for edge in function.blocks[b].terminator?.edges ?? [] { work.append(Int(edge.target.index)) }
+            function.blocks[b].terminator?.forEachEdge { work.append(Int($0.target.index)) }
         }
         return reached
     }
@@ -82,21 +82,12 @@ public enum IRVerifier {
     /// Each reachable block's immediate dominator (the entry's is itself), by Cooper, Harvey and
     /// Kennedy's iteration over reverse postorder.
     public static func immediateDominators(_ function: IRFunction, reachable: [Bool]) -> [Int?] {
-        var order: [Int] = []  // postorder
-        var visited = [Bool](repeating: false, count: function.blocks.count)
-        func visit(_ b: Int) {
-            visited[b] = true
-            for edge in function.blocks[b].terminator?.edges ?? [] where !visited[Int(edge.target.index)] {
-                visit(Int(edge.target.index))
-            }
-            order.append(b)
-        }
-        if !function.blocks.isEmpty { visit(0) }
+        let order = Array(function.reversePostorder().reversed())  // postorder
         var number = [Int](repeating: -1, count: function.blocks.count)
         for (i, b) in order.enumerated() { number[b] = i }
         var predecessors = [[Int]](repeating: [], count: function.blocks.count)
         for b in order {
-            for edge in function.blocks[b].terminator?.edges ?? [] { predecessors[Int(edge.target.index)].append(b) }
+            function.blocks[b].terminator?.forEachEdge { predecessors[Int($0.target.index)].append(b) }
         }
         var idom = [Int?](repeating: nil, count: function.blocks.count)
         guard !order.isEmpty else { return idom }

@@ -13,11 +13,17 @@ public enum LoopInvariants {
     @discardableResult
     public static func run(_ function: inout IRFunction) -> Bool {
         let reachable = IRVerifier.reachableBlocks(function)
-        let idom = IRVerifier.immediateDominators(function, reachable: reachable)
+        return run(&function, reachable: reachable, dominators: IRVerifier.immediateDominators(function, reachable: reachable))
+    }
+
+    /// Moves invariant instructions out of loops given the reachable blocks and their immediate
+    /// dominators; true if it moved any.
+    @discardableResult
+    public static func run(_ function: inout IRFunction, reachable: [Bool], dominators idom: [Int?]) -> Bool {
         func dominates(_ a: Int, _ b: Int) -> Bool { IRVerifier.dominates(a, b, idom) }
         var predecessors = [[Int]](repeating: [], count: function.blocks.count)
         for b in function.blocks.indices where reachable[b] {
-            for edge in function.blocks[b].terminator?.edges ?? [] { predecessors[Int(edge.target.index)].append(b) }
+            function.blocks[b].terminator?.forEachEdge { predecessors[Int($0.target.index)].append(b) }
         }
         var isConstant = [Bool](repeating: false, count: function.valueTypes.count)
         for block in function.blocks {

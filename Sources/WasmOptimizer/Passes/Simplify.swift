@@ -16,8 +16,11 @@ public enum Simplify {
         for _ in 0..<2 {
             var changed = removeTrivialParameters(&function)
             changed = foldConstants(&function) || changed
-            changed = ValueNumbering.run(&function) || changed
-            changed = LoopInvariants.run(&function) || changed
+            // One dominator tree for both (value numbering changes no control flow).
+            let reachable = IRVerifier.reachableBlocks(function)
+            let dominators = IRVerifier.immediateDominators(function, reachable: reachable)
+            changed = ValueNumbering.run(&function, dominators: dominators) || changed
+            changed = LoopInvariants.run(&function, reachable: reachable, dominators: dominators) || changed
             changed = mergeBlocks(&function) || changed
             changed = RedundantLoads.run(&function) || changed
             changed = removeDeadCode(&function) || changed
@@ -45,7 +48,7 @@ public enum Simplify {
         let reachable = IRVerifier.reachableBlocks(function)
         var predecessorCount = [Int](repeating: 0, count: function.blocks.count)
         for b in function.blocks.indices where reachable[b] {
-            for edge in function.blocks[b].terminator?.edges ?? [] { predecessorCount[Int(edge.target.index)] += 1 }
+            function.blocks[b].terminator?.forEachEdge { predecessorCount[Int($0.target.index)] += 1 }
         }
         var map = ValueMap(count: function.valueTypes.count)
         var changed = false
@@ -71,7 +74,7 @@ public enum Simplify {
         let reachable = IRVerifier.reachableBlocks(function)
         var incoming = [[IREdge]](repeating: [], count: function.blocks.count)
         for b in function.blocks.indices where reachable[b] {
-            for edge in function.blocks[b].terminator?.edges ?? [] { incoming[Int(edge.target.index)].append(edge) }
+            function.blocks[b].terminator?.forEachEdge { incoming[Int($0.target.index)].append($0) }
         }
         var map = ValueMap(count: function.valueTypes.count)
         var removed = [Set<Int>](repeating: [], count: function.blocks.count)

@@ -49,7 +49,12 @@ public enum ValueNumbering {
     @discardableResult
     public static func run(_ function: inout IRFunction) -> Bool {
         let reachable = IRVerifier.reachableBlocks(function)
-        let idom = IRVerifier.immediateDominators(function, reachable: reachable)
+        return run(&function, dominators: IRVerifier.immediateDominators(function, reachable: reachable))
+    }
+
+    /// Removes recomputations given the function's immediate dominators; true if it removed any.
+    @discardableResult
+    public static func run(_ function: inout IRFunction, dominators idom: [Int?]) -> Bool {
         var children = [[Int]](repeating: [], count: function.blocks.count)
         for b in function.blocks.indices where b != 0 {
             if let parent = idom[b] { children[parent].append(b) }
