@@ -6,8 +6,8 @@ import WasmoonWASI
 /// Real WASI programs that nobody here wrote (GCC's cc1/cc1plus and binutils for AVR,
 /// resvg/usvg, svg-flatten, QuickJS), installed as pinned wheels from
 /// `tests/requirements.txt` (`tests/real-programs/README.md`):
-/// - every case of `tests/real-programs/cases.json` on both tiers, byte for byte against
-///   Wasmtime's recorded results (`scripts/real-programs run`);
+/// - every case of `tests/real-programs/cases.json` on both tiers (and on the JIT's optimizing
+///   tier alone), byte for byte against Wasmtime's recorded results (`scripts/real-programs run`);
 /// - every function of every corpus module compiled by the JIT (the compile sweep);
 /// - QuickJS as a reactor, driven through the embedding API on both tiers.
 /// Without the wheels the tests are skipped with a note; under `CI=true` they fail.
@@ -49,7 +49,9 @@ struct RealProgramTests {
 
     static let quickJSModule = "qjs-wasi-reactor/qjs-wasi-reactor.wasm"
 
-    @Test(arguments: ["jit", "interp"])
+    /// `optimized`: the JIT with `--jit-tier optimized`, every function the optimizing tier
+    /// accepts compiled by it on first call (the default, `jit`, tiers up only hot ones).
+    @Test(arguments: ["jit", "interp", "optimized"])
     func everyCaseMatchesWasmtime(_ tier: String) throws {
         guard Self.wheels() != nil else { return }
         guard let wasmoon = CLI.binary else {
@@ -58,7 +60,8 @@ struct RealProgramTests {
         }
         let r = try CLI.runProgram(
             URL(fileURLWithPath: "/usr/bin/env"),
-            ["python3", Self.script, "run", "--wasmoon", wasmoon.path, "--tier", tier, "--timeout", "300"])
+            ["python3", Self.script, "run", "--wasmoon", wasmoon.path, "--timeout", "300"]
+                + (tier == "optimized" ? ["--tier", "jit", "--jit-tier", "optimized"] : ["--tier", tier]))
         #expect(r.status == 0, "\(tier):\n\(r.stdout.suffix(6000))\n\(r.stderr.suffix(3000))")
         // "N passed, M failed"
         let summary = r.stdout.split(separator: "\n").last { $0.contains(" passed, ") }.map(String.init) ?? ""

@@ -74,7 +74,7 @@ struct OptimizingCompiler {
                          callee: Self.inlineCandidates(shared, importCount: env.importCount, caller: definedIndex))
         Simplify.run(&function)
         self.function = function
-        instructionOffsets = try module.codes[definedIndex].decoded().offsets
+        instructionOffsets = function.sourceOffsets
         for call in function.inlinedCalls {
             if calleeOffsets[call.callee] == nil {
                 calleeOffsets[call.callee] = try module.codes[Int(call.callee) - env.importCount].decoded().offsets

@@ -273,6 +273,10 @@ public struct IRFunction: Sendable {
     public var type: FuncType
     /// The calls inlined into it (`IRInstruction.inlinedCall`).
     public var inlinedCalls: [IRInlinedCall] = []
+    /// The module offset of each instruction of the decoded wasm body it was built from (what
+    /// `IRInstruction.source` indexes; the builder decodes the body once, the back end maps
+    /// sources to offsets with this).
+    public var sourceOffsets: [UInt32] = []
 
     /// A function of `type` with no blocks yet.
     public init(type: FuncType) { self.type = type }

@@ -71,6 +71,7 @@ public struct IRBuilder {
         do { decoded = try body.decoded() } catch { throw IRDecline("undecodable body: \(error)") }
         var builder = IRBuilder(module: module, context: context, type: type, localTypes: locals)
         try builder.buildBody(decoded.instructions)
+        builder.function.sourceOffsets = decoded.offsets
         return builder.function
     }
 

@@ -27,37 +27,52 @@ enum RedundantLoads {
         }
     }
 
+    /// How many accesses a block remembers at once (the oldest is forgotten first): bounds the
+    /// linear searches below on long straight-line blocks.
+    static let capacity = 64
+
     static func run(_ function: inout IRFunction) -> Bool {
         var map = ValueMap(count: function.valueTypes.count)
+        var available: [(key: Key, value: IRValue)] = []
+        available.reserveCapacity(capacity)
         for b in function.blocks.indices {
-            var available: [Key: IRValue] = [:]
-            var kept: [IRInstruction] = []
-            kept.reserveCapacity(function.blocks[b].instructions.count)
-            for instruction in function.blocks[b].instructions {
+            available.removeAll(keepingCapacity: true)
+            var instructions = function.blocks[b].instructions
+            function.blocks[b].instructions = []  // so that `instructions` is the only reference
+            var kept = 0
+            for index in instructions.indices {
+                let instruction = instructions[index]
                 switch instruction.operation {
                 case .load(let op, let memarg, let address):
                     let key = Key(address: address, offset: memarg.offset, op: op)
-                    if let value = available[key] {
-                        map[instruction.results[0]] = value
+                    if let known = available.last(where: { $0.key == key }) {
+                        map[instruction.results[0]] = known.value
                         continue
                     }
-                    available[key] = instruction.results[0]
+                    remember(key, instruction.results[0], in: &available)
                 case .store(let op, let memarg, let address, let value):
                     let start = memarg.offset, end = memarg.offset + UInt64(op.byteWidth)
-                    available = available.filter { key, _ in
-                        key.address == address
-                            && (key.offset + UInt64(key.op.byteWidth) <= start || key.offset >= end)
+                    available.removeAll { entry in
+                        entry.key.address != address
+                            || (entry.key.offset + UInt64(entry.key.op.byteWidth) > start && entry.key.offset < end)
                     }
-                    if let load = reload(op) { available[Key(address: address, offset: memarg.offset, op: load)] = value }
+                    if let load = reload(op) { remember(Key(address: address, offset: memarg.offset, op: load), value, in: &available) }
                 case .call, .callIndirect, .memoryFill, .memoryCopy, .memoryGrow:
-                    available.removeAll()
+                    available.removeAll(keepingCapacity: true)
                 default: break
                 }
-                kept.append(instruction)
+                if kept != index { instructions[kept] = instruction }
+                kept += 1
             }
-            function.blocks[b].instructions = kept
+            instructions.removeLast(instructions.count - kept)
+            function.blocks[b].instructions = instructions
         }
         Simplify.substitute(map, in: &function)
         return !map.isEmpty
+    }
+
+    static func remember(_ key: Key, _ value: IRValue, in available: inout [(key: Key, value: IRValue)]) {
+        if available.count == capacity { available.removeFirst() }
+        available.append((key, value))
     }
 }

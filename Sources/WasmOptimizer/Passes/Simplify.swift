@@ -80,8 +80,20 @@ public enum Simplify {
         var removed = [Set<Int>](repeating: [], count: function.blocks.count)
         for b in function.blocks.indices.dropFirst() where reachable[b] {
             for (position, parameter) in function.blocks[b].parameters.enumerated() {
-                let values = Set(incoming[b].map { $0.arguments[position] }).subtracting([parameter])
-                if values.count == 1, let only = values.first {
+                // The one value other than the parameter itself that the edges pass, if there is one.
+                var only: IRValue?
+                var trivial = true
+                for edge in incoming[b] {
+                    let value = edge.arguments[position]
+                    if value == parameter || value == only { continue }
+                    if only == nil {
+                        only = value
+                    } else {
+                        trivial = false
+                        break
+                    }
+                }
+                if trivial, let only {
                     map[parameter] = only
                     removed[b].insert(position)
                 }
