@@ -47,24 +47,39 @@ struct LinearScan {
             intervals.start[$0] != intervals.start[$1] ? intervals.start[$0] < intervals.start[$1] : $0 < $1
         }
         var active: [Int] = []  // values holding a register
-        var freeGPRs = Set(Self.callerSaved + Self.calleeSaved)
-        var freeXMMs = Set(Self.allocatableXMM)
+        var freeGPRs = RegisterSet(Self.callerSaved + Self.calleeSaved)
+        var freeXMMs = RegisterSet(Self.allocatableXMM)
         var slotEnds: [Int32] = []  // per spill slot: where its last occupant's interval ends
-        var usedCalleeSaved = Set<GPR>()
-        // Edge partners: each argument and the parameter it is passed to.
-        var partners: [Int: [Int]] = [:]
-        for block in function.blocks {
-            for edge in block.terminator?.edges ?? [] {
-                for (argument, parameter) in zip(edge.arguments, function.blocks[Int(edge.target.index)].parameters)
-                where intervals.start[Int(argument.id)] >= 0 && intervals.start[Int(parameter.id)] >= 0 {
-                    partners[Int(argument.id), default: []].append(Int(parameter.id))
-                    partners[Int(parameter.id), default: []].append(Int(argument.id))
+        var usedCalleeSaved = RegisterSet<GPR>([])
+        // Edge partners: each argument and the parameter it is passed to, as one array with
+        // each value's partners at partners[partnerStart[v] ..< partnerStart[v + 1]].
+        var partnerStart = [Int32](repeating: 0, count: count + 1)
+        func forEachPair(_ body: (Int, Int) -> Void) {
+            for block in function.blocks {
+                block.terminator?.forEachEdge { edge in
+                    for (argument, parameter) in zip(edge.arguments, function.blocks[Int(edge.target.index)].parameters)
+                    where intervals.start[Int(argument.id)] >= 0 && intervals.start[Int(parameter.id)] >= 0 {
+                        body(Int(argument.id), Int(parameter.id))
+                    }
                 }
             }
         }
+        forEachPair { argument, parameter in
+            partnerStart[argument + 1] += 1
+            partnerStart[parameter + 1] += 1
+        }
+        for v in 0..<count { partnerStart[v + 1] += partnerStart[v] }
+        var partners = [Int32](repeating: 0, count: Int(partnerStart[count]))
+        var filled = partnerStart
+        forEachPair { argument, parameter in
+            partners[Int(filled[argument])] = Int32(parameter)
+            filled[argument] += 1
+            partners[Int(filled[parameter])] = Int32(argument)
+            filled[parameter] += 1
+        }
         func hinted(_ v: Int) -> ValueLocation? {
-            for partner in partners[v] ?? [] {
-                switch locations[partner] {
+            for index in Int(partnerStart[v])..<Int(partnerStart[v + 1]) {
+                switch locations[Int(partners[index])] {
                 case .gpr(let r) where freeGPRs.contains(r): return .gpr(r)
                 case .xmm(let x) where freeXMMs.contains(x): return .xmm(x)
                 default: continue
@@ -147,4 +162,15 @@ struct LinearScan {
         savedRegisterCount = Self.calleeSaved.lastIndex(where: { usedCalleeSaved.contains($0) }).map { $0 + 1 } ?? 0
         spillSlotCount = slotEnds.count
     }
+}
+
+/// A set of registers as a bit mask (the allocator asks it thousands of times per function).
+struct RegisterSet<Register: RawRepresentable<UInt8>> {
+    private var bits: UInt32 = 0
+
+    init(_ registers: [Register]) { registers.forEach { insert($0) } }
+
+    func contains(_ register: Register) -> Bool { bits & (1 << UInt32(register.rawValue)) != 0 }
+    mutating func insert(_ register: Register) { bits |= 1 << UInt32(register.rawValue) }
+    mutating func remove(_ register: Register) { bits &= ~(1 << UInt32(register.rawValue)) }
 }

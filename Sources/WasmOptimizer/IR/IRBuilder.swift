@@ -17,7 +17,7 @@ public struct IRBuilder {
     /// The locals' types: parameters, then declared locals.
     let localTypes: [ValueType]
     /// Per block: the value of each local at the block's end (so far).
-    var definitions: [[Int: IRValue]] = []
+    var definitions = LocalDefinitions()
     /// Per block: the locals whose values its parameters after the label values are, in order.
     var phiLocals: [[Int]] = []
     /// Per block: where control comes from (block, index of the edge in its terminator).
@@ -86,7 +86,6 @@ public struct IRBuilder {
 
     mutating func newBlock(parameters types: [ValueType], sealed isSealed: Bool) -> IRBlockID {
         let id = function.newBlock()
-        definitions.append([:])
         phiLocals.append([])
         predecessors.append([])
         sealed.append(isSealed)
@@ -144,11 +143,11 @@ public struct IRBuilder {
     // MARK: Locals as SSA values
 
     mutating func writeLocal(_ local: Int, _ value: IRValue, in block: IRBlockID) {
-        definitions[Int(block.index)][local] = value
+        definitions[Int(block.index), local] = value
     }
 
     mutating func readLocal(_ local: Int, in block: IRBlockID) -> IRValue {
-        if let value = definitions[Int(block.index)][local] { return value }
+        if let value = definitions[Int(block.index), local] { return value }
         let value: IRValue
         let preds = predecessors[Int(block.index)]
         if sealed[Int(block.index)] && preds.count == 1 {
