@@ -48,7 +48,7 @@ struct LiveIntervals {
         for block in function.blocks {
             for instruction in block.instructions {
                 if case .constant(let bits) = instruction.operation { constants[Int(instruction.results[0].id)] = bits }
-                instruction.operation.forEachOperand { useCount[Int($0.id)] += 1 }
+                instruction.operation.forEachOperand(in: function) { useCount[Int($0.id)] += 1 }
             }
             if let terminator = block.terminator {
                 terminator.forEachOperand { useCount[Int($0.id)] += 1 }
@@ -122,7 +122,7 @@ struct LiveIntervals {
             for parameter in block.parameters { define(parameter, at: 2 * slot + 1) }
             slot += 1
             for instruction in block.instructions {
-                instruction.operation.forEachOperand { use($0, at: 2 * slot) }
+                instruction.operation.forEachOperand(in: function) { use($0, at: 2 * slot) }
                 if instruction.operation.callsOut(features) { callPositions.append(2 * slot) }
                 if case .numeric(let op, _) = instruction.operation, Self.clobbersRDX(op) { rdxClobbers.append(2 * slot) }
                 for result in instruction.results { define(result, at: 2 * slot + 1) }
@@ -157,7 +157,7 @@ struct LiveIntervals {
             }
             for instruction in block.instructions.reversed() {
                 instruction.results.forEach(clear)
-                instruction.operation.forEachOperand(set)
+                instruction.operation.forEachOperand(in: function, set)
             }
             block.parameters.forEach(clear)
         }

@@ -56,9 +56,10 @@ extension OptimizingCompiler {
             emitHelperCall(Helpers.memoryCopy, arguments: [.constant(0), .constant(0), location(destination),
                                                            location(source), location(count)], trapping: true, &a)
         case .call(let callee, let arguments):
-            try emitCall(function: Int(callee), arguments: arguments, results: results, &a)
+            try emitCall(function: Int(callee), arguments: Array(function.values(arguments)), results: results, &a)
         case .callIndirect(let typeIndex, let table, let callee, let arguments):
-            emitCallIndirect(typeIndex: Int(typeIndex), table: Int(table), callee: callee, arguments: arguments,
+            emitCallIndirect(typeIndex: Int(typeIndex), table: Int(table), callee: callee,
+                             arguments: Array(function.values(arguments)),
                              results: results, &a)
         }
     }

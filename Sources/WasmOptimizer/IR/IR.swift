@@ -41,25 +41,25 @@ public enum IROperation: Sendable {
     /// `memory.grow` on memory 0: the old size in pages, or -1.
     case memoryGrow(IRValue)
     /// A direct call of function `index` (imports first): one result per result type.
-    case call(UInt32, [IRValue])
+    case call(UInt32, IRValueList)
     /// A call through table `table` at `callee`, checked against type `typeIndex`.
-    case callIndirect(typeIndex: UInt32, table: UInt32, callee: IRValue, arguments: [IRValue])
+    case callIndirect(typeIndex: UInt32, table: UInt32, callee: IRValue, arguments: IRValueList)
     /// `memory.fill` on memory 0 (no result).
     case memoryFill(destination: IRValue, value: IRValue, count: IRValue)
     /// `memory.copy` within memory 0 (no result).
     case memoryCopy(destination: IRValue, source: IRValue, count: IRValue)
 
-    /// The values the operation reads.
-    public var operands: [IRValue] {
+    /// The values the operation reads (a call's arguments from `function`'s side table).
+    public func operands(in function: IRFunction) -> [IRValue] {
         switch self {
         case .constant, .globalGet, .memorySize: []
         case .numeric(_, let values): Array(values)
-        case .call(_, let values): values
+        case .call(_, let values): Array(function.values(values))
         case .select(let c, let t, let f): [c, t, f]
         case .load(_, _, let address): [address]
         case .store(_, _, let address, let value): [address, value]
         case .globalSet(_, let value), .memoryGrow(let value): [value]
-        case .callIndirect(_, _, let callee, let arguments): arguments + [callee]
+        case .callIndirect(_, _, let callee, let arguments): Array(function.values(arguments)) + [callee]
         case .memoryFill(let d, let v, let n): [d, v, n]
         case .memoryCopy(let d, let s, let n): [d, s, n]
         }
@@ -68,22 +68,31 @@ public enum IROperation: Sendable {
 
 extension IROperation {
     /// Calls `body` on each value the operation reads, in `operands` order, without building
-    /// an array (the passes' hot loops).
+    /// an array (the passes' hot loops); a call's arguments come from `function`'s side table.
     @inlinable
-    public func forEachOperand(_ body: (IRValue) -> Void) {
+    public func forEachOperand(in function: IRFunction, _ body: (IRValue) -> Void) {
         switch self {
         case .constant, .globalGet, .memorySize: break
         case .numeric(_, let values): values.forEach(body)
-        case .call(_, let values): values.forEach(body)
+        case .call(_, let values): function.values(values).forEach(body)
         case .select(let c, let t, let f): body(c); body(t); body(f)
         case .load(_, _, let address): body(address)
         case .store(_, _, let address, let value): body(address); body(value)
         case .globalSet(_, let value), .memoryGrow(let value): body(value)
-        case .callIndirect(_, _, let callee, let arguments): arguments.forEach(body); body(callee)
+        case .callIndirect(_, _, let callee, let arguments): function.values(arguments).forEach(body); body(callee)
         case .memoryFill(let d, let v, let n): body(d); body(v); body(n)
         case .memoryCopy(let d, let s, let n): body(d); body(s); body(n)
         }
     }
+}
+
+/// A run of values in `IRFunction.valueLists`: a call's arguments. Kept out of the instruction
+/// so that instructions are plain data (copied without reference counting).
+public struct IRValueList: Sendable, Equatable {
+    /// The first value's index in `IRFunction.valueLists`.
+    public let start: Int32
+    /// How many values.
+    public let count: Int32
 }
 
 /// One instruction: its operation and the values it defines (none, one, or a call's results).
@@ -273,6 +282,8 @@ public struct IRFunction: Sendable {
     public var type: FuncType
     /// The calls inlined into it (`IRInstruction.inlinedCall`).
     public var inlinedCalls: [IRInlinedCall] = []
+    /// The calls' argument lists (`IRValueList`), one after another.
+    public var valueLists: [IRValue] = []
     /// The module offset of each instruction of the decoded wasm body it was built from (what
     /// `IRInstruction.source` indexes; the builder decodes the body once, the back end maps
     /// sources to offsets with this).
@@ -298,6 +309,19 @@ public struct IRFunction: Sendable {
     public mutating func newBlock() -> IRBlockID {
         blocks.append(IRBlock())
         return IRBlockID(index: Int32(blocks.count - 1))
+    }
+
+    /// Stores `values` in the side table as a new list.
+    public mutating func makeList(_ values: [IRValue]) -> IRValueList {
+        let start = Int32(valueLists.count)
+        valueLists.append(contentsOf: values)
+        return IRValueList(start: start, count: Int32(values.count))
+    }
+
+    /// The values of `list`.
+    @inlinable
+    public func values(_ list: IRValueList) -> ArraySlice<IRValue> {
+        valueLists[Int(list.start) ..< Int(list.start + list.count)]
     }
 
     /// The block `id`.

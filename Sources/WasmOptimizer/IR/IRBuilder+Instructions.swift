@@ -217,7 +217,8 @@ extension IRBuilder {
                 throw IRDecline(type.params.contains(.v128) || type.results.contains(.v128) ? "v128 values" : "reference values")
             }
             let arguments = pop(type.params.count)
-            stack.append(contentsOf: emit(.call(index, arguments), results: type.results))
+            let list = function.makeList(arguments)
+            stack.append(contentsOf: emit(.call(index, list), results: type.results))
         case .callIndirect(let typeIndex, let tableIndex):
             let type = module.types[Int(typeIndex)]
             if (type.params + type.results).contains(where: { !$0.isNumeric || $0 == .v128 }) {
@@ -225,7 +226,7 @@ extension IRBuilder {
             }
             guard context.tables[Int(tableIndex)].addressType == .i32 else { throw IRDecline("table instructions") }
             let callee = pop()
-            let arguments = pop(type.params.count)
+            let arguments = function.makeList(pop(type.params.count))
             stack.append(contentsOf: emit(
                 .callIndirect(typeIndex: typeIndex, table: tableIndex, callee: callee, arguments: arguments),
                 results: type.results))

@@ -31,9 +31,9 @@ extension IRFunction: CustomStringConvertible {
                 case .globalSet(let index, let value): text = "global.set \(index), \(value)"
                 case .memorySize: text = "memory.size"
                 case .memoryGrow(let value): text = "memory.grow \(value)"
-                case .call(let index, let arguments): text = "call \(index)(\(list(arguments)))"
+                case .call(let index, let arguments): text = "call \(index)(\(list(Array(values(arguments)))))"
                 case .callIndirect(let typeIndex, let table, let callee, let arguments):
-                    text = "call_indirect type \(typeIndex) table \(table) [\(callee)](\(list(arguments)))"
+                    text = "call_indirect type \(typeIndex) table \(table) [\(callee)](\(list(Array(values(arguments)))))"
                 case .memoryFill(let d, let v, let n): text = "memory.fill \(d), \(v), \(n)"
                 case .memoryCopy(let d, let s, let n): text = "memory.copy \(d), \(s), \(n)"
                 }

@@ -31,7 +31,7 @@ public enum IRVerifier {
         for b in reachable.indices where reachable[b] {
             let block = function.blocks[b]
             for (i, instruction) in block.instructions.enumerated() {
-                for operand in instruction.operation.operands { try check(operand, usedIn: b, at: i) }
+                for operand in instruction.operation.operands(in: function) { try check(operand, usedIn: b, at: i) }
                 if case .numeric(let op, let operands) = instruction.operation {
                     let types = operands.map { function.valueTypes[Int($0.id)] }
                     guard types == op.signature.operands else {

@@ -29,6 +29,7 @@ public enum Inlining {
             }
             let call = function.blocks[b].instructions[i]
             guard case .call(let index, let arguments) = call.operation, let body = callee(index),
+                body.valueLists.isEmpty,  // makes no calls: nothing of its side table to copy
                 body.instructionCount <= remaining
             else {
                 // Not inlined: mark it so the search moves past it (the mark is cleared below).
@@ -36,7 +37,8 @@ public enum Inlining {
                 continue
             }
             remaining -= body.instructionCount
-            inline(body, index: index, call: call, arguments: arguments, at: i, in: b, into: &function)
+            inline(body, index: index, call: call, arguments: Array(function.values(arguments)), at: i, in: b,
+                   into: &function)
             changed = true
         }
         for b in function.blocks.indices {

@@ -61,7 +61,7 @@ public enum LoopInvariants {
                     var kept: [IRInstruction] = []
                     for instruction in function.blocks[b].instructions {
                         if isMovable(instruction.operation, isConstant: { isConstant[Int($0.id)] }),
-                            instruction.operation.operands.allSatisfy({ !definedInside[Int($0.id)] })
+                            !instruction.operation.containsOperand(where: { definedInside[Int($0.id)] })
                         {
                             function.blocks[preheader].instructions.append(instruction)
                             for result in instruction.results { definedInside[Int(result.id)] = false }

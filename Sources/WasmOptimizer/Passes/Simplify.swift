@@ -33,6 +33,9 @@ public enum Simplify {
         guard !map.isEmpty else { return }
         func resolve(_ value: IRValue) -> IRValue { map.resolve(value) }
         func isMapped(_ value: IRValue) -> Bool { map[value] != nil }
+        for i in function.valueLists.indices where isMapped(function.valueLists[i]) {
+            function.valueLists[i] = resolve(function.valueLists[i])
+        }
         for b in function.blocks.indices {
             for i in function.blocks[b].instructions.indices
             where function.blocks[b].instructions[i].operation.containsOperand(where: isMapped) {
@@ -171,7 +174,7 @@ public enum Simplify {
                     definerBlock[Int(result.id)] = Int32(b)
                     definerIndex[Int(result.id)] = Int32(i)
                 }
-                if instruction.operation.hasEffect { instruction.operation.forEachOperand(use) }
+                if instruction.operation.hasEffect { instruction.operation.forEachOperand(in: function, use) }
             }
             if let terminator = function.blocks[b].terminator {
                 terminator.forEachOperand(use)
@@ -181,7 +184,7 @@ public enum Simplify {
         while let value = work.popLast() {
             let b = definerBlock[Int(value.id)]
             guard b >= 0 else { continue }
-            function.blocks[Int(b)].instructions[Int(definerIndex[Int(value.id)])].operation.forEachOperand(use)
+            function.blocks[Int(b)].instructions[Int(definerIndex[Int(value.id)])].operation.forEachOperand(in: function, use)
         }
         var changed = false
         for b in function.blocks.indices {
@@ -205,28 +208,31 @@ extension IROperation {
         }
     }
 
-    /// Whether some operand satisfies `predicate` (without building the operand array).
+    /// Whether some operand held in the instruction itself satisfies `predicate` (without
+    /// building an array). A call's arguments are not looked at: they are in the function's
+    /// side table, which `Simplify.substitute` maps as a whole.
     func containsOperand(where predicate: (IRValue) -> Bool) -> Bool {
         switch self {
         case .constant, .globalGet, .memorySize: false
         case .numeric(_, let values): values.contains(where: predicate)
-        case .call(_, let values): values.contains(where: predicate)
+        case .call: false
         case .select(let c, let t, let f): predicate(c) || predicate(t) || predicate(f)
         case .load(_, _, let address): predicate(address)
         case .store(_, _, let address, let value): predicate(address) || predicate(value)
         case .globalSet(_, let value), .memoryGrow(let value): predicate(value)
-        case .callIndirect(_, _, let callee, let arguments): predicate(callee) || arguments.contains(where: predicate)
+        case .callIndirect(_, _, let callee, _): predicate(callee)
         case .memoryFill(let d, let v, let n): predicate(d) || predicate(v) || predicate(n)
         case .memoryCopy(let d, let s, let n): predicate(d) || predicate(s) || predicate(n)
         }
     }
 
-    /// The same operation with every operand passed through `transform`.
+    /// The same operation with every operand held in the instruction itself passed through
+    /// `transform` (a call's arguments stay in the side table: see `containsOperand`).
     func mapOperands(_ transform: (IRValue) -> IRValue) -> IROperation {
         switch self {
         case .constant, .globalGet, .memorySize: self
         case .numeric(let op, let values): .numeric(op, values.mapped(transform))
-        case .call(let index, let values): .call(index, values.map(transform))
+        case .call: self
         case .select(let c, let t, let f): .select(condition: transform(c), ifTrue: transform(t), ifFalse: transform(f))
         case .load(let op, let memarg, let address): .load(op, memarg, address: transform(address))
         case .store(let op, let memarg, let address, let value):
@@ -234,7 +240,7 @@ extension IROperation {
         case .globalSet(let index, let value): .globalSet(index, transform(value))
         case .memoryGrow(let value): .memoryGrow(transform(value))
         case .callIndirect(let typeIndex, let table, let callee, let arguments):
-            .callIndirect(typeIndex: typeIndex, table: table, callee: transform(callee), arguments: arguments.map(transform))
+            .callIndirect(typeIndex: typeIndex, table: table, callee: transform(callee), arguments: arguments)
         case .memoryFill(let d, let v, let n): .memoryFill(destination: transform(d), value: transform(v), count: transform(n))
         case .memoryCopy(let d, let s, let n): .memoryCopy(destination: transform(d), source: transform(s), count: transform(n))
         }
