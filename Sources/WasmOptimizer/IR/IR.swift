@@ -128,12 +128,6 @@ public struct IRNumericOperands: RandomAccessCollection, Sendable, Equatable {
         length = 2
     }
 
-    /// The operands in `values` (one or two).
-    public init(_ values: [IRValue]) {
-        precondition(values.count == 1 || values.count == 2, "numeric operators take one or two operands")
-        self = values.count == 1 ? Self(values[0]) : Self(values[0], values[1])
-    }
-
     public var startIndex: Int { 0 }
     public var endIndex: Int { Int(length) }
     public subscript(position: Int) -> IRValue { position == 0 ? firstOperand : secondOperand }
@@ -239,13 +233,14 @@ public enum IRTerminator: Sendable {
         }
     }
 
-    /// The block edge `index` (in `edges` order) goes to.
-    public func successor(_ index: Int) -> Int {
-        switch self {
+    /// The block edge `index` (in `edges` order) goes to; nil past the last edge.
+    public func successor(_ index: Int) -> Int? {
+        guard index >= 0, index < edgeCount else { return nil }
+        return switch self {
         case .jump(let edge): Int(edge.target.index)
         case .branch(_, let ifTrue, let ifFalse): Int((index == 0 ? ifTrue : ifFalse).target.index)
         case .table(_, let targets, let fallback): Int((index < targets.count ? targets[index] : fallback).target.index)
-        case .return, .trap: preconditionFailure("a \(self) terminator has no successors")
+        case .return, .trap: nil
         }
     }
 
@@ -341,10 +336,8 @@ public struct IRFunction: Sendable {
         var stack: [(block: Int, next: Int)] = [(0, 0)]
         visited[0] = true
         while let top = stack.last {
-            let terminator = blocks[top.block].terminator
-            if let terminator, top.next < terminator.edgeCount {
+            if let target = blocks[top.block].terminator?.successor(top.next) {
                 stack[stack.count - 1].next += 1
-                let target = terminator.successor(top.next)
                 if !visited[target] {
                     visited[target] = true
                     stack.append((target, 0))

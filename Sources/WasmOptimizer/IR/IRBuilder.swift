@@ -160,16 +160,12 @@ public struct IRBuilder {
             if let first = arguments.first, arguments.allSatisfy({ $0 == first }) {
                 value = first
             } else {
-                value = function.newValue(localTypes[local])
-                function[block].parameters.append(value)
-                phiLocals[Int(block.index)].append(local)
+                value = addParameter(for: local, to: block)
                 for (pred, argument) in zip(preds, arguments) { appendArgument(argument, from: pred.block, edge: pred.edge) }
             }
         } else {
             // A parameter: every edge into the block, now and later, passes the local's value.
-            value = function.newValue(localTypes[local])
-            function[block].parameters.append(value)
-            phiLocals[Int(block.index)].append(local)
+            value = addParameter(for: local, to: block)
             writeLocal(local, value, in: block)
             for pred in preds {
                 let argument = readLocal(local, in: pred.block)
@@ -177,6 +173,14 @@ public struct IRBuilder {
             }
         }
         writeLocal(local, value, in: block)
+        return value
+    }
+
+    /// A new parameter of `block` standing for `local` (its edges' arguments come after).
+    mutating func addParameter(for local: Int, to block: IRBlockID) -> IRValue {
+        let value = function.newValue(localTypes[local])
+        function[block].parameters.append(value)
+        phiLocals[Int(block.index)].append(local)
         return value
     }
 
