@@ -440,6 +440,12 @@ public enum Commands {
             for (reason, count) in reasons.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
                 text += "jit-stats:   declined \(count): \(reason)\n"
             }
+            let total = s.phases.named.reduce(0) { $0 + $1.seconds }
+            if total > 0 {
+                text += "jit-stats: optimizing tier phases:"
+                    + s.phases.named.map { " \($0.name) " + String(format: "%.1f ms (%.0f%%)", $0.seconds * 1000, 100 * $0.seconds / total) }
+                    .joined(separator: ",") + "\n"
+            }
         }
         for f in s.functions {
             let index = UInt32(imports + f.definedIndex)

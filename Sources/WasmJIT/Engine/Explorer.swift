@@ -46,18 +46,19 @@ public enum JITExplorer {
 
     /// Compile statistics of a prepared module (lazy: of the functions compiled so far):
     /// total seconds, code bytes, each compile in compile order (a tiered function has two),
-    /// how many the optimizing tier made, and its declines. Nil when the module was not
-    /// compiled by the JIT.
+    /// how many the optimizing tier made, its declines, and its time per phase. Nil when the
+    /// module was not compiled by the JIT.
     public static func statistics(
         _ code: any EngineModuleCode
-    ) -> (seconds: Double, codeSize: Int, functions: [CompileRecord], optimized: Int, declines: [Int: String])? {
+    ) -> (seconds: Double, codeSize: Int, functions: [CompileRecord], optimized: Int, declines: [Int: String],
+          phases: OptimizerPhaseTimes)? {
         guard let c = code as? JITModuleCode else { return nil }
-        let functions = c.lock.withLock {
-            c.map.definedIndices.indices.map { n in
+        let (functions, phases) = c.lock.withLock {
+            (c.map.definedIndices.indices.map { n in
                 CompileRecord(definedIndex: c.map.definedIndices[n], seconds: c.map.seconds[n],
                               optimized: c.map.optimized[n], publishedAt: c.map.optimizedAt[n])
-            }
+            }, c.map.optimizerPhases)
         }
-        return (c.compileSeconds, c.codeSize, functions, c.optimizedFunctionCount, c.optimizerDeclines)
+        return (c.compileSeconds, c.codeSize, functions, c.optimizedFunctionCount, c.optimizerDeclines, phases)
     }
 }

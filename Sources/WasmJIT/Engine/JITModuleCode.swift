@@ -27,6 +27,8 @@ struct CompiledFunctionRecord {
     var handlerTable: HandlerTable?
     /// Compiled by the optimizing tier.
     var optimized = false
+    /// The optimizing tier's time per phase (zero for the baseline).
+    var phases = OptimizerPhaseTimes()
 }
 
 /// A call whose callee's code was inlined into the caller's (optimizing tier).
@@ -67,6 +69,8 @@ struct CodeMap {
     var handlerTables: [Int: HandlerTable] = [:]
     /// Per compiled function: whether the optimizing tier compiled it.
     var optimized: [Bool] = []
+    /// The optimizing tier's time per phase, summed over the functions it compiled.
+    var optimizerPhases = OptimizerPhaseTimes()
     /// The functions the optimizing tier declined (defined index → reason).
     var declines: [Int: String] = [:]
     /// Tiered: when each entry's optimized code was published, in seconds after the module
@@ -111,6 +115,7 @@ struct CodeMap {
         if let table = record.handlerTable { handlerTables[starts.count - 1] = table.shifted(by: origin) }
         seconds.append(time)
         optimized.append(record.optimized)
+        optimizerPhases.add(record.phases)
     }
 
     /// The entry whose code contains `offset`.

@@ -8,8 +8,8 @@ import WasmOptimizer
 /// header, instruction and terminator takes one slot `k`; operands are read at position `2k`
 /// and results written at `2k + 1`, so a result may take the register of an operand whose
 /// last use is the same instruction. A value's interval is the hull of its definition, its
-/// uses and the blocks it is live into or out of (from a backward dataflow over bit sets):
-/// one range per value, no holes. Constants get no interval: code rematerializes them where
+/// uses and the blocks it is live into or out of (found by walking backwards from each use in
+/// another block to the definition): one range per value, no holes. Constants get no interval: code rematerializes them where
 /// they are used, as immediates where x86 allows.
 struct LiveIntervals {
     /// Reachable blocks in reverse postorder (block indices).
@@ -31,8 +31,9 @@ struct LiveIntervals {
     /// flags there and produce no value (no interval).
     var fusedCompares: Set<Int32> = []
 
-    /// The largest liveness problem (blocks × 64-bit words of values) the tier takes on.
-    static let maxLivenessWords = 8 << 20
+    /// The most (value, block) pairs the liveness walk visits before the tier gives up on a
+    /// function (its work grows with values × blocks they live through).
+    static let maxLivenessSteps = 200_000_000
 
     init(_ function: IRFunction, features: CPUFeatures) throws(IRDecline) {
         let valueCount = function.valueTypes.count
@@ -41,10 +42,6 @@ struct LiveIntervals {
         useCount = Array(repeating: 0, count: valueCount)
         constants = Array(repeating: nil, count: valueCount)
         order = function.reversePostorder()
-        let words = (valueCount + 63) / 64
-        if order.count * words > Self.maxLivenessWords {
-            throw IRDecline("too large for the register allocator's liveness sets")
-        }
         for block in function.blocks {
             for instruction in block.instructions {
                 if case .constant(let bits) = instruction.operation { constants[Int(instruction.results[0].id)] = bits }
@@ -56,7 +53,7 @@ struct LiveIntervals {
             }
         }
         findFusedCompares(function)
-        computeRanges(function, words: words, features: features)
+        try computeRanges(function, features: features)
     }
 
     /// A compare (or `eqz`) that is its block's last instruction and is read only by the
@@ -96,114 +93,129 @@ struct LiveIntervals {
         }
     }
 
-    mutating func computeRanges(_ function: IRFunction, words: Int, features: CPUFeatures) {
+    mutating func computeRanges(_ function: IRFunction, features: CPUFeatures) throws(IRDecline) {
         let blockCount = function.blocks.count
+        let valueCount = function.valueTypes.count
         var headerSlot = [Int32](repeating: -1, count: blockCount)
         var terminatorSlot = [Int32](repeating: -1, count: blockCount)
+        var definingBlock = [Int32](repeating: -1, count: valueCount)
+        var tracked = [Bool](repeating: false, count: valueCount)
+        for v in tracked.indices { tracked[v] = constants[v] == nil }
+        for v in fusedCompares { tracked[Int(v)] = false }
+        // Positions, and the hull of each value's definition and uses; a use in another block
+        // than the definition's is kept for the liveness walk below.
+        var ranges = RangeBuilder(start: [], end: [])
+        swap(&ranges.start, &start)
+        swap(&ranges.end, &end)
+        var crossUses: [(value: Int32, block: Int32)] = []
         var slot: Int32 = 0
-        var tracked = [Bool](repeating: false, count: function.valueTypes.count)
-        for v in tracked.indices { tracked[v] = constants[v] == nil && !fusedCompares.contains(Int32(v)) }
-        func isTracked(_ value: IRValue) -> Bool { tracked[Int(value.id)] }
-        func define(_ value: IRValue, at position: Int32) {
-            guard isTracked(value) else { return }
-            let v = Int(value.id)
-            if start[v] < 0 || position < start[v] { start[v] = position }
-            if end[v] < position { end[v] = position }
-        }
-        func use(_ value: IRValue, at position: Int32) {
-            guard isTracked(value) else { return }
-            let v = Int(value.id)
-            if start[v] < 0 || position < start[v] { start[v] = position }
-            if end[v] < position { end[v] = position }
-        }
         for b in order {
             let block = function.blocks[b]
+            let blockID = Int32(b)
             headerSlot[b] = slot
-            for parameter in block.parameters { define(parameter, at: 2 * slot + 1) }
+            for parameter in block.parameters where tracked[Int(parameter.id)] {
+                definingBlock[Int(parameter.id)] = blockID
+                ranges.extend(Int(parameter.id), to: 2 * slot + 1)
+            }
             slot += 1
             for instruction in block.instructions {
-                instruction.operation.forEachOperand(in: function) { use($0, at: 2 * slot) }
+                instruction.operation.forEachOperand(in: function) { operand in
+                    guard tracked[Int(operand.id)] else { return }
+                    ranges.extend(Int(operand.id), to: 2 * slot)
+                    if definingBlock[Int(operand.id)] != blockID { crossUses.append((operand.id, blockID)) }
+                }
                 if instruction.operation.callsOut(features) { callPositions.append(2 * slot) }
                 if case .numeric(let op, _) = instruction.operation, Self.clobbersRDX(op) { rdxClobbers.append(2 * slot) }
-                for result in instruction.results { define(result, at: 2 * slot + 1) }
+                for result in instruction.results where tracked[Int(result.id)] {
+                    definingBlock[Int(result.id)] = blockID
+                    ranges.extend(Int(result.id), to: 2 * slot + 1)
+                }
                 slot += 1
             }
             terminatorSlot[b] = slot
             if let terminator = block.terminator {
-                terminator.forEachOperand { use($0, at: 2 * slot) }
-                terminator.forEachEdge { edge in edge.arguments.forEach { use($0, at: 2 * slot) } }
-            }
-            slot += 1
-        }
-        // Liveness: live-in(b) = uses(b) ∪ (live-out(b) − defs(b)), live-out(b) = ∪ live-in(successors).
-        // Each block's upward-exposed uses and definitions are found once; the fixpoint then
-        // works on words only.
-        var uses = [UInt64](repeating: 0, count: blockCount * words)
-        var defs = [UInt64](repeating: 0, count: blockCount * words)
-        for b in order {
-            let base = b * words
-            func set(_ value: IRValue) {
-                guard tracked[Int(value.id)] else { return }
-                uses[base + Int(value.id) >> 6] |= 1 << UInt64(value.id & 63)
-            }
-            func clear(_ value: IRValue) {
-                uses[base + Int(value.id) >> 6] &= ~(1 << UInt64(value.id & 63))
-                defs[base + Int(value.id) >> 6] |= 1 << UInt64(value.id & 63)
-            }
-            let block = function.blocks[b]
-            if let terminator = block.terminator {
-                terminator.forEachOperand(set)
-                terminator.forEachEdge { $0.arguments.forEach(set) }
-            }
-            for instruction in block.instructions.reversed() {
-                instruction.results.forEach(clear)
-                instruction.operation.forEachOperand(in: function, set)
-            }
-            block.parameters.forEach(clear)
-        }
-        var liveIn = [UInt64](repeating: 0, count: blockCount * words)
-        var liveOut = [UInt64](repeating: 0, count: blockCount * words)
-        var changed = true
-        while changed {
-            changed = false
-            for b in order.reversed() {
-                let base = b * words
-                function.blocks[b].terminator?.forEachEdge { edge in
-                    let t = Int(edge.target.index) * words
-                    for w in 0..<words { liveOut[base + w] |= liveIn[t + w] }
+                terminator.forEachOperand { operand in
+                    guard tracked[Int(operand.id)] else { return }
+                    ranges.extend(Int(operand.id), to: 2 * slot)
+                    if definingBlock[Int(operand.id)] != blockID { crossUses.append((operand.id, blockID)) }
                 }
-                for w in 0..<words {
-                    let bits = uses[base + w] | (liveOut[base + w] & ~defs[base + w])
-                    if bits != liveIn[base + w] {
-                        liveIn[base + w] = bits
-                        changed = true
+                terminator.forEachEdge { edge in
+                    for operand in edge.arguments where tracked[Int(operand.id)] {
+                        ranges.extend(Int(operand.id), to: 2 * slot)
+                        if definingBlock[Int(operand.id)] != blockID { crossUses.append((operand.id, blockID)) }
                     }
                 }
             }
+            slot += 1
         }
+        // A value defined in a block that the reverse postorder puts after a use is only
+        // possible across a back edge, which SSA rules out: every block a use reaches backwards
+        // without passing the definition has the value live on entry, and each of its
+        // predecessors live on exit. Walked per value (Appel's path exploration), so the work is
+        // what the intervals cover, not blocks × values.
+        var predecessorStart = [Int32](repeating: 0, count: blockCount + 1)
         for b in order {
-            let entry = 2 * headerSlot[b], exit = 2 * terminatorSlot[b] + 1
-            for w in 0..<words {
-                var bits = liveIn[b * words + w]
-                while bits != 0 {
-                    let v = w * 64 + bits.trailingZeroBitCount
-                    bits &= bits - 1
-                    if start[v] < 0 || entry < start[v] { start[v] = entry }
-                    if end[v] < entry { end[v] = entry }
-                }
-                bits = liveOut[b * words + w]
-                while bits != 0 {
-                    let v = w * 64 + bits.trailingZeroBitCount
-                    bits &= bits - 1
-                    if start[v] < 0 || exit < start[v] { start[v] = exit }
-                    if end[v] < exit { end[v] = exit }
-                }
+            function.blocks[b].terminator?.forEachEdge { predecessorStart[Int($0.target.index) + 1] += 1 }
+        }
+        for b in 0..<blockCount { predecessorStart[b + 1] += predecessorStart[b] }
+        var predecessors = [Int32](repeating: 0, count: Int(predecessorStart[blockCount]))
+        var filled = predecessorStart
+        for b in order {
+            function.blocks[b].terminator?.forEachEdge { edge in
+                let target = Int(edge.target.index)
+                predecessors[Int(filled[target])] = Int32(b)
+                filled[target] += 1
             }
         }
+        // The cross-block uses grouped by value (a counting sort).
+        var useStart = [Int32](repeating: 0, count: valueCount + 1)
+        for use in crossUses { useStart[Int(use.value) + 1] += 1 }
+        for v in 0..<valueCount { useStart[v + 1] += useStart[v] }
+        var useBlocks = [Int32](repeating: 0, count: crossUses.count)
+        var next = useStart
+        for use in crossUses {
+            useBlocks[Int(next[Int(use.value)])] = use.block
+            next[Int(use.value)] += 1
+        }
+        var liveInFor = [Int32](repeating: -1, count: blockCount)  // the value last found live into each block
+        var work: [Int32] = []
+        var steps = 0
+        for v in 0..<valueCount where useStart[v] < useStart[v + 1] {
+            let definition = definingBlock[v]
+            let value = Int32(v)
+            for u in Int(useStart[v])..<Int(useStart[v + 1]) {
+                work.append(useBlocks[u])
+                while let b = work.popLast() {
+                    guard liveInFor[Int(b)] != value else { continue }
+                    liveInFor[Int(b)] = value
+                    ranges.extend(v, to: 2 * headerSlot[Int(b)])
+                    for p in Int(predecessorStart[Int(b)])..<Int(predecessorStart[Int(b) + 1]) {
+                        let predecessor = predecessors[p]
+                        ranges.extend(v, to: 2 * terminatorSlot[Int(predecessor)] + 1)
+                        if predecessor != definition && liveInFor[Int(predecessor)] != value { work.append(predecessor) }
+                    }
+                    steps += 1
+                }
+            }
+            if steps > Self.maxLivenessSteps { throw IRDecline("too large for the register allocator's liveness") }
+        }
+        start = ranges.start
+        end = ranges.end
         // A value defined and never read needs no place (its instruction may still run).
         for v in 0..<useCount.count where useCount[v] == 0 {
             start[v] = -1
             end[v] = -1
+        }
+    }
+
+    /// Per value, the first and last position seen so far (-1: none yet).
+    struct RangeBuilder {
+        var start: [Int32]
+        var end: [Int32]
+
+        mutating func extend(_ v: Int, to position: Int32) {
+            if start[v] < 0 || position < start[v] { start[v] = position }
+            if end[v] < position { end[v] = position }
         }
     }
 

@@ -58,6 +58,8 @@ struct OptimizingCompiler {
     }
     /// Blocks that a back edge enters (loop headers: the epoch check goes there).
     var loopHeaders: Set<Int> = []
+    /// Time spent in each phase for this function (`record` passes it on).
+    var phases = OptimizerPhaseTimes()
 
     /// Builds, simplifies and allocates function `definedIndex`; throws `IRDecline` for a
     /// function the tier does not take (the baseline compiles it instead).
@@ -69,10 +71,19 @@ struct OptimizingCompiler {
         functionIndex = env.importCount + definedIndex
         type = module.types[Int(module.functions[definedIndex])]
         let shared = env.optimizer ?? OptimizerModuleContext(module: module)
+        var clock = OptimizerPhaseTimes.now()
+        func lap() -> Double {
+            let now = OptimizerPhaseTimes.now()
+            defer { clock = now }
+            return now - clock
+        }
         var function = try IRBuilder.build(module, definedIndex: definedIndex, context: shared.validation)
+        phases.build = lap()
         _ = Inlining.run(&function, budget: Self.inliningBudget,
                          callee: Self.inlineCandidates(shared, importCount: env.importCount, caller: definedIndex))
+        phases.inlining = lap()
         Simplify.run(&function)
+        phases.simplify = lap()
         self.function = function
         instructionOffsets = function.sourceOffsets
         for call in function.inlinedCalls {
@@ -82,7 +93,9 @@ struct OptimizingCompiler {
             inlinedCalls.append(InlinedCall(callee: call.callee, callSite: instructionOffsets[Int(call.callSite)]))
         }
         intervals = try LiveIntervals(function, features: env.features)
+        phases.liveness = lap()
         let allocation = LinearScan(function, intervals)
+        phases.allocation = lap()
         locations = allocation.locations
         savedRegisterCount = allocation.savedRegisterCount
         spillSlotCount = allocation.spillSlotCount
@@ -161,6 +174,7 @@ struct OptimizingCompiler {
     var record: CompiledFunctionRecord {
         var record = CompiledFunctionRecord(sourceMap: sourceMap, trapReturns: trapReturns,
                                             savedRegisterCount: savedRegisterCount, handlerTable: nil, optimized: true)
+        record.phases = phases
         if !inlinedCalls.isEmpty {
             record.sourceInlined = sourceInlined
             record.trapInlined = trapInlined
@@ -187,6 +201,8 @@ struct OptimizingCompiler {
     // MARK: Driver
 
     mutating func compile(_ a: inout X64Assembler, entry: Label) throws {
+        let started = OptimizerPhaseTimes.now()
+        defer { phases.emission = OptimizerPhaseTimes.now() - started }
         entryLabel = entry
         // The prologue's traps (stack exhausted, interrupt) are reported at the first
         // instruction, as the baseline reports them.

@@ -16,8 +16,15 @@ public struct IRBuilder {
     var function: IRFunction
     /// The locals' types: parameters, then declared locals.
     let localTypes: [ValueType]
-    /// Per block: the value of each local at the block's end (so far).
-    var definitions = LocalDefinitions()
+    /// Per block: the value of each local at the block's end (so far). The block being built
+    /// keeps its locals in `currentValues` instead, and hands them over when it ends.
+    var definitions: LocalDefinitions
+    /// The current block's value of each local, valid where `currentOwner` is its index (a
+    /// local read or written there: the common case, without hashing).
+    var currentValues: [Int32]
+    var currentOwner: [Int32]
+    /// The locals the current block has in `currentValues`, in first-touch order.
+    var currentTouched: [Int32] = []
     /// Per block: the locals whose values its parameters after the label values are, in order.
     var phiLocals: [[Int]] = []
     /// Per block: where control comes from (block, index of the edge in its terminator).
@@ -69,17 +76,21 @@ public struct IRBuilder {
         }
         let decoded: DecodedBody
         do { decoded = try body.decoded() } catch { throw IRDecline("undecodable body: \(error)") }
-        var builder = IRBuilder(module: module, context: context, type: type, localTypes: locals)
+        var builder = IRBuilder(module: module, context: context, type: type, localTypes: locals,
+                                expectedDefinitions: decoded.instructions.count / 2)
         try builder.buildBody(decoded.instructions)
         builder.function.sourceOffsets = decoded.offsets
         return builder.function
     }
 
-    init(module: Module, context: ValidationContext, type: FuncType, localTypes: [ValueType]) {
+    init(module: Module, context: ValidationContext, type: FuncType, localTypes: [ValueType], expectedDefinitions: Int = 0) {
         self.module = module
         self.context = context
         function = IRFunction(type: type)
         self.localTypes = localTypes
+        definitions = LocalDefinitions(expectedCount: expectedDefinitions)
+        currentValues = Array(repeating: -1, count: localTypes.count)
+        currentOwner = Array(repeating: -1, count: localTypes.count)
     }
 
     // MARK: Blocks and edges
@@ -106,6 +117,11 @@ public struct IRBuilder {
     /// so this goes on until no edge lacks an argument.
     mutating func terminate(_ terminator: IRTerminator) {
         guard let block = current else { return }
+        // The block's locals go to the shared record first: its edges read them below, and
+        // later blocks through them.
+        for local in currentTouched { definitions[Int(block.index), Int(local)] = IRValue(id: currentValues[Int(local)]) }
+        currentTouched.removeAll(keepingCapacity: true)
+        current = nil  // from here on the block's locals are read from `definitions`
         function[block].terminator = terminator
         function[block].terminatorSource = source
         var complete = false
@@ -143,11 +159,23 @@ public struct IRBuilder {
     // MARK: Locals as SSA values
 
     mutating func writeLocal(_ local: Int, _ value: IRValue, in block: IRBlockID) {
-        definitions[Int(block.index), local] = value
+        if block == current {
+            if currentOwner[local] != block.index {
+                currentOwner[local] = block.index
+                currentTouched.append(Int32(local))
+            }
+            currentValues[local] = value.id
+        } else {
+            definitions[Int(block.index), local] = value
+        }
     }
 
     mutating func readLocal(_ local: Int, in block: IRBlockID) -> IRValue {
-        if let value = definitions[Int(block.index), local] { return value }
+        if block == current {
+            if currentOwner[local] == block.index { return IRValue(id: currentValues[local]) }
+        } else if let value = definitions[Int(block.index), local] {
+            return value
+        }
         let value: IRValue
         let preds = predecessors[Int(block.index)]
         if sealed[Int(block.index)] && preds.count == 1 {

@@ -82,39 +82,52 @@ public enum IRVerifier {
     /// Each reachable block's immediate dominator (the entry's is itself), by Cooper, Harvey and
     /// Kennedy's iteration over reverse postorder.
     public static func immediateDominators(_ function: IRFunction, reachable: [Bool]) -> [Int?] {
-        let order = Array(function.reversePostorder().reversed())  // postorder
-        var number = [Int](repeating: -1, count: function.blocks.count)
-        for (i, b) in order.enumerated() { number[b] = i }
-        var predecessors = [[Int]](repeating: [], count: function.blocks.count)
+        let blockCount = function.blocks.count
+        let order = function.reversePostorder()
+        var number = [Int32](repeating: -1, count: blockCount)  // postorder numbers
+        for (i, b) in order.enumerated() { number[b] = Int32(order.count - 1 - i) }
+        // Predecessors (from reachable blocks) as one array: b's at [predecessorStart[b], predecessorStart[b + 1]).
+        var predecessorStart = [Int32](repeating: 0, count: blockCount + 1)
         for b in order {
-            function.blocks[b].terminator?.forEachEdge { predecessors[Int($0.target.index)].append(b) }
+            function.blocks[b].terminator?.forEachEdge { predecessorStart[Int($0.target.index) + 1] += 1 }
         }
-        var idom = [Int?](repeating: nil, count: function.blocks.count)
-        guard !order.isEmpty else { return idom }
+        for b in 0..<blockCount { predecessorStart[b + 1] += predecessorStart[b] }
+        var predecessors = [Int32](repeating: 0, count: Int(predecessorStart[blockCount]))
+        var filled = predecessorStart
+        for b in order {
+            function.blocks[b].terminator?.forEachEdge { edge in
+                predecessors[Int(filled[Int(edge.target.index)])] = Int32(b)
+                filled[Int(edge.target.index)] += 1
+            }
+        }
+        var idom = [Int32](repeating: -1, count: blockCount)
+        guard !order.isEmpty else { return Array(repeating: nil, count: blockCount) }
         idom[0] = 0
         var changed = true
         while changed {
             changed = false
-            for b in order.reversed() where b != 0 {
-                var candidate: Int?
-                for p in predecessors[b] where idom[p] != nil {
-                    guard var a = candidate else {
-                        candidate = p
+            for b in order where b != 0 {
+                var candidate: Int32 = -1
+                for p in Int(predecessorStart[b])..<Int(predecessorStart[b + 1]) {
+                    var c = predecessors[p]
+                    guard idom[Int(c)] >= 0 else { continue }
+                    guard candidate >= 0 else {
+                        candidate = c
                         continue
                     }
-                    var c = p
+                    var a = candidate
                     while a != c {
-                        while number[a] < number[c] { a = idom[a]! }
-                        while number[c] < number[a] { c = idom[c]! }
+                        while number[Int(a)] < number[Int(c)] { a = idom[Int(a)] }
+                        while number[Int(c)] < number[Int(a)] { c = idom[Int(c)] }
                     }
                     candidate = a
                 }
-                if let candidate, idom[b] != candidate {
+                if candidate >= 0, idom[b] != candidate {
                     idom[b] = candidate
                     changed = true
                 }
             }
         }
-        return idom
+        return idom.map { $0 < 0 ? nil : Int($0) }
     }
 }

@@ -8,10 +8,13 @@ struct LocalDefinitions {
     private var count = 0
     private var mask: Int
 
-    init() {
-        keys = Array(repeating: 0, count: 64)
-        values = Array(repeating: -1, count: 64)
-        mask = 63
+    /// A table with room for about `expectedCount` entries before it grows.
+    init(expectedCount: Int = 0) {
+        var size = 64
+        while size < 2 * expectedCount { size *= 2 }
+        keys = Array(repeating: 0, count: size)
+        values = Array(repeating: -1, count: size)
+        mask = size - 1
     }
 
     private static func key(_ block: Int, _ local: Int) -> UInt64 { UInt64(block) << 32 | UInt64(local) }

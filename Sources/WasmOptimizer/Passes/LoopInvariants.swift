@@ -20,10 +20,20 @@ public enum LoopInvariants {
     /// dominators; true if it moved any.
     @discardableResult
     public static func run(_ function: inout IRFunction, reachable: [Bool], dominators idom: [Int?]) -> Bool {
-        func dominates(_ a: Int, _ b: Int) -> Bool { IRVerifier.dominates(a, b, idom) }
-        var predecessors = [[Int]](repeating: [], count: function.blocks.count)
-        for b in function.blocks.indices where reachable[b] {
-            function.blocks[b].terminator?.forEachEdge { predecessors[Int($0.target.index)].append(b) }
+        let blockCount = function.blocks.count
+        // Predecessors as one array: block b's at predecessors[predecessorStart[b] ..< predecessorStart[b + 1]].
+        var predecessorStart = [Int32](repeating: 0, count: blockCount + 1)
+        for b in 0..<blockCount where reachable[b] {
+            function.blocks[b].terminator?.forEachEdge { predecessorStart[Int($0.target.index) + 1] += 1 }
+        }
+        for b in 0..<blockCount { predecessorStart[b + 1] += predecessorStart[b] }
+        var predecessors = [Int32](repeating: 0, count: Int(predecessorStart[blockCount]))
+        var filled = predecessorStart
+        for b in 0..<blockCount where reachable[b] {
+            function.blocks[b].terminator?.forEachEdge { edge in
+                predecessors[Int(filled[Int(edge.target.index)])] = Int32(b)
+                filled[Int(edge.target.index)] += 1
+            }
         }
         var isConstant = [Bool](repeating: false, count: function.valueTypes.count)
         for block in function.blocks {
@@ -31,40 +41,61 @@ public enum LoopInvariants {
                 if case .constant = instruction.operation { isConstant[Int(instruction.results[0].id)] = true }
             }
         }
+        // Per block and per value, the header of the loop being looked at when it was found
+        // inside it (stamps instead of a set per loop: the work is the loop's size, not the function's).
+        var blockInLoop = [Int32](repeating: -1, count: blockCount)
+        var valueInLoop = [Int32](repeating: -1, count: function.valueTypes.count)
+        var body: [Int] = []
+        var work: [Int] = []
         var moved = false
-        for header in function.blocks.indices where reachable[header] {
-            // Back edges: from blocks the header dominates.
-            let latches = predecessors[header].filter { dominates(header, $0) }
-            guard !latches.isEmpty else { continue }
-            let outside = predecessors[header].filter { !dominates(header, $0) }
-            guard outside.count == 1, let preheader = outside.first,
-                case .jump? = function.blocks[preheader].terminator
-            else { continue }
-            // The loop: the header and every block that reaches a latch without passing it.
-            var body: Set<Int> = [header]
-            var work = latches
-            while let b = work.popLast() {
-                guard body.insert(b).inserted else { continue }
-                work.append(contentsOf: predecessors[b])
+        for header in 0..<blockCount where reachable[header] {
+            let incoming = Int(predecessorStart[header])..<Int(predecessorStart[header + 1])
+            // Back edges: from blocks the header dominates; exactly one other predecessor, ending in a jump.
+            var preheader = -1, outsideCount = 0
+            work.removeAll(keepingCapacity: true)
+            for p in incoming {
+                let predecessor = Int(predecessors[p])
+                if IRVerifier.dominates(header, predecessor, idom) {
+                    work.append(predecessor)
+                } else {
+                    preheader = predecessor
+                    outsideCount += 1
+                }
             }
-            var definedInside = [Bool](repeating: false, count: function.valueTypes.count)
+            guard !work.isEmpty, outsideCount == 1, case .jump? = function.blocks[preheader].terminator else { continue }
+            // The loop: the header and every block that reaches a latch without passing it.
+            let stamp = Int32(header)
+            body.removeAll(keepingCapacity: true)
+            blockInLoop[header] = stamp
+            body.append(header)
+            while let b = work.popLast() {
+                guard blockInLoop[b] != stamp else { continue }
+                blockInLoop[b] = stamp
+                body.append(b)
+                for p in Int(predecessorStart[b])..<Int(predecessorStart[b + 1]) { work.append(Int(predecessors[p])) }
+            }
+            body.sort()
             for b in body {
-                for parameter in function.blocks[b].parameters { definedInside[Int(parameter.id)] = true }
+                for parameter in function.blocks[b].parameters { valueInLoop[Int(parameter.id)] = stamp }
                 for instruction in function.blocks[b].instructions {
-                    for result in instruction.results { definedInside[Int(result.id)] = true }
+                    for result in instruction.results { valueInLoop[Int(result.id)] = stamp }
                 }
             }
             var changed = true
             while changed {
                 changed = false
-                for b in body.sorted() {
+                for b in body {
+                    let isInvariant = { (instruction: IRInstruction) in
+                        isMovable(instruction.operation, isConstant: { isConstant[Int($0.id)] })
+                            && !instruction.operation.containsOperand(where: { valueInLoop[Int($0.id)] == stamp })
+                    }
+                    guard function.blocks[b].instructions.contains(where: isInvariant) else { continue }
                     var kept: [IRInstruction] = []
+                    kept.reserveCapacity(function.blocks[b].instructions.count)
                     for instruction in function.blocks[b].instructions {
-                        if isMovable(instruction.operation, isConstant: { isConstant[Int($0.id)] }),
-                            !instruction.operation.containsOperand(where: { definedInside[Int($0.id)] })
-                        {
+                        if isInvariant(instruction) {
                             function.blocks[preheader].instructions.append(instruction)
-                            for result in instruction.results { definedInside[Int(result.id)] = false }
+                            for result in instruction.results { valueInLoop[Int(result.id)] = -1 }
                             changed = true
                             moved = true
                         } else {

@@ -31,6 +31,7 @@ enum RedundantLoads {
     /// linear searches below on long straight-line blocks.
     static let capacity = 64
 
+    @discardableResult
     static func run(_ function: inout IRFunction) -> Bool {
         var map = ValueMap(count: function.valueTypes.count)
         var available: [(key: Key, value: IRValue)] = []

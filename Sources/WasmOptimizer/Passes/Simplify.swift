@@ -1,8 +1,10 @@
 import WasmCore
 
-/// The first passes, run together to a fixed point (a few rounds):
+/// The first passes, each once, in this order (a second round found almost nothing once the
+/// trivial parameters are removed to a fixed point, and cost a third of the compile time):
 /// - trivial block parameters: one whose every incoming value is the same value (or itself)
-///   is that value — the SSA builder leaves one wherever a local merely passes through a merge;
+///   is that value — the SSA builder leaves one wherever a local merely passes through a merge
+///   (again at the end: value numbering and merged blocks make more edges agree);
 /// - constant folding of the integer operators (`IntegerFolding`), and of branches on a constant;
 /// - global value numbering (`ValueNumbering`);
 /// - loop-invariant code motion (`LoopInvariants`);
@@ -13,19 +15,18 @@ import WasmCore
 public enum Simplify {
     /// Simplifies `function` in place.
     public static func run(_ function: inout IRFunction) {
-        for _ in 0..<2 {
-            var changed = removeTrivialParameters(&function)
-            changed = foldConstants(&function) || changed
-            // One dominator tree for both (value numbering changes no control flow).
-            let reachable = IRVerifier.reachableBlocks(function)
-            let dominators = IRVerifier.immediateDominators(function, reachable: reachable)
-            changed = ValueNumbering.run(&function, dominators: dominators) || changed
-            changed = LoopInvariants.run(&function, reachable: reachable, dominators: dominators) || changed
-            changed = mergeBlocks(&function) || changed
-            changed = RedundantLoads.run(&function) || changed
-            changed = removeDeadCode(&function) || changed
-            if !changed { break }
-        }
+        removeTrivialParameters(&function)
+        foldConstants(&function)
+        // One dominator tree for both (value numbering changes no control flow).
+        let reachable = IRVerifier.reachableBlocks(function)
+        let dominators = IRVerifier.immediateDominators(function, reachable: reachable)
+        ValueNumbering.run(&function, dominators: dominators)
+        LoopInvariants.run(&function, reachable: reachable, dominators: dominators)
+        mergeBlocks(&function)
+        RedundantLoads.run(&function)
+        // Value numbering and merged blocks make more edges agree.
+        removeTrivialParameters(&function)
+        removeDeadCode(&function)
     }
 
     /// Replaces every use of a value by its substitute (followed transitively).
@@ -47,6 +48,7 @@ public enum Simplify {
 
     /// Merges each block ending in a jump into a block with no other predecessor (not the
     /// entry); the merged block's parameters take the jump's arguments.
+    @discardableResult
     static func mergeBlocks(_ function: inout IRFunction) -> Bool {
         let reachable = IRVerifier.reachableBlocks(function)
         var predecessorCount = [Int](repeating: 0, count: function.blocks.count)
@@ -73,53 +75,108 @@ public enum Simplify {
         return changed
     }
 
+    /// Removes each block parameter whose incoming edges all pass one same value (or the
+    /// parameter itself): its uses take that value. A removal can make other parameters
+    /// trivial (a loop header's parameter passed on to an inner loop's), so the parameters that
+    /// receive a removed one are looked at again, until none is left to remove.
+    @discardableResult
     static func removeTrivialParameters(_ function: inout IRFunction) -> Bool {
         let reachable = IRVerifier.reachableBlocks(function)
-        var incoming = [[IREdge]](repeating: [], count: function.blocks.count)
-        for b in function.blocks.indices where reachable[b] {
-            function.blocks[b].terminator?.forEachEdge { incoming[Int($0.target.index)].append($0) }
-        }
-        var map = ValueMap(count: function.valueTypes.count)
-        var removed = [Set<Int>](repeating: [], count: function.blocks.count)
-        for b in function.blocks.indices.dropFirst() where reachable[b] {
+        let blockCount = function.blocks.count
+        let valueCount = function.valueTypes.count
+        // Which block each parameter belongs to and at which position.
+        var parameterBlock = [Int32](repeating: -1, count: valueCount)
+        var parameterPosition = [Int32](repeating: -1, count: valueCount)
+        for b in 1..<max(blockCount, 1) where reachable[b] {
             for (position, parameter) in function.blocks[b].parameters.enumerated() {
-                // The one value other than the parameter itself that the edges pass, if there is one.
-                var only: IRValue?
-                var trivial = true
-                for edge in incoming[b] {
-                    let value = edge.arguments[position]
-                    if value == parameter || value == only { continue }
-                    if only == nil {
-                        only = value
-                    } else {
-                        trivial = false
-                        break
+                parameterBlock[Int(parameter.id)] = Int32(b)
+                parameterPosition[Int(parameter.id)] = Int32(position)
+            }
+        }
+        // The edges into each block, as (source block, edge index), in one array.
+        var incomingStart = [Int32](repeating: 0, count: blockCount + 1)
+        // The parameters each value is passed to, in one array (a value can be passed to many).
+        var passedStart = [Int32](repeating: 0, count: valueCount + 1)
+        for b in 0..<blockCount where reachable[b] {
+            function.blocks[b].terminator?.forEachEdge { edge in
+                incomingStart[Int(edge.target.index) + 1] += 1
+                guard edge.target.index != 0 else { return }
+                for argument in edge.arguments { passedStart[Int(argument.id) + 1] += 1 }
+            }
+        }
+        for b in 0..<blockCount { incomingStart[b + 1] += incomingStart[b] }
+        for v in 0..<valueCount { passedStart[v + 1] += passedStart[v] }
+        var incoming = [IREdge](repeating: IREdge(target: IRBlockID(index: 0), arguments: []),
+                                count: Int(incomingStart[blockCount]))
+        var passedTo = [Int32](repeating: 0, count: Int(passedStart[valueCount]))
+        var incomingFilled = incomingStart, passedFilled = passedStart
+        for b in 0..<blockCount where reachable[b] {
+            function.blocks[b].terminator?.forEachEdge { edge in
+                let target = Int(edge.target.index)
+                incoming[Int(incomingFilled[target])] = edge
+                incomingFilled[target] += 1
+                guard target != 0 else { return }
+                function.blocks[target].parameters.withUnsafeBufferPointer { parameters in
+                    for (position, argument) in edge.arguments.enumerated() {
+                        passedTo[Int(passedFilled[Int(argument.id)])] = parameters[position].id
+                        passedFilled[Int(argument.id)] += 1
                     }
                 }
-                if trivial, let only {
-                    map[parameter] = only
-                    removed[b].insert(position)
+            }
+        }
+        var map = ValueMap(count: valueCount)
+        var work: [Int32] = []
+        for v in (0..<valueCount).reversed() where parameterBlock[v] >= 0 { work.append(Int32(v)) }
+        while let parameter = work.popLast() {
+            let p = Int(parameter)
+            guard map[IRValue(id: parameter)] == nil else { continue }
+            let b = Int(parameterBlock[p]), position = Int(parameterPosition[p])
+            // The one value other than the parameter itself that the edges pass, if there is one.
+            var only: Int32 = -1
+            var trivial = true
+            for e in Int(incomingStart[b])..<Int(incomingStart[b + 1]) {
+                let value = map.resolve(incoming[e].arguments[position]).id
+                if value == parameter || value == only { continue }
+                if only < 0 {
+                    only = value
+                } else {
+                    trivial = false
+                    break
                 }
+            }
+            guard trivial, only >= 0 else { continue }
+            map[IRValue(id: parameter)] = IRValue(id: only)
+            for k in Int(passedStart[p])..<Int(passedStart[p + 1]) where map[IRValue(id: passedTo[k])] == nil {
+                work.append(passedTo[k])
             }
         }
         guard !map.isEmpty else { return false }
+        var losesParameters = [Bool](repeating: false, count: blockCount)
+        for v in 0..<valueCount where parameterBlock[v] >= 0 && map[IRValue(id: Int32(v))] != nil {
+            losesParameters[Int(parameterBlock[v])] = true
+        }
+        let isRemoved = { (value: IRValue) in parameterBlock[Int(value.id)] >= 0 && map[value] != nil }
+        // The edges first (they are filtered by the parameters they pass to), then the parameters.
         for b in function.blocks.indices {
-            if !removed[b].isEmpty {
-                function.blocks[b].parameters = function.blocks[b].parameters.enumerated()
-                    .filter { !removed[b].contains($0.offset) }.map(\.element)
-            }
+            var touches = false
+            function.blocks[b].terminator?.forEachEdge { touches = touches || losesParameters[Int($0.target.index)] }
+            guard touches else { continue }
             function.blocks[b].terminator = function.blocks[b].terminator?.mapEdges { edge in
-                let gone = removed[Int(edge.target.index)]
-                guard !gone.isEmpty else { return edge }
+                guard losesParameters[Int(edge.target.index)] else { return edge }
+                let parameters = function.blocks[Int(edge.target.index)].parameters
                 var edge = edge
-                edge.arguments = edge.arguments.enumerated().filter { !gone.contains($0.offset) }.map(\.element)
+                edge.arguments = zip(edge.arguments, parameters).filter { !isRemoved($0.1) }.map(\.0)
                 return edge
             }
+        }
+        for b in function.blocks.indices where losesParameters[b] {
+            function.blocks[b].parameters.removeAll(where: isRemoved)
         }
         substitute(map, in: &function)
         return true
     }
 
+    @discardableResult
     static func foldConstants(_ function: inout IRFunction) -> Bool {
         var constants = [UInt64?](repeating: nil, count: function.valueTypes.count)
         var changed = false
@@ -156,43 +213,68 @@ public enum Simplify {
         return changed
     }
 
+    @discardableResult
     static func removeDeadCode(_ function: inout IRFunction) -> Bool {
+        // (Closure literals below, not a local function: a local function that captures
+        // mutable state costs a dynamic exclusivity check on every call.)
         var live = [Bool](repeating: false, count: function.valueTypes.count)
         var work: [IRValue] = []
-        func use(_ value: IRValue) {
-            if !live[Int(value.id)] {
-                live[Int(value.id)] = true
-                work.append(value)
-            }
-        }
         // Where each value is defined: block and instruction index (-1: a block parameter).
         var definerBlock = [Int32](repeating: -1, count: function.valueTypes.count)
         var definerIndex = [Int32](repeating: -1, count: function.valueTypes.count)
+        var anyDead = false
         for b in function.blocks.indices {
             for (i, instruction) in function.blocks[b].instructions.enumerated() {
                 for result in instruction.results {
                     definerBlock[Int(result.id)] = Int32(b)
                     definerIndex[Int(result.id)] = Int32(i)
                 }
-                if instruction.operation.hasEffect { instruction.operation.forEachOperand(in: function, use) }
+                if instruction.operation.hasEffect {
+                    instruction.operation.forEachOperand(in: function) { value in
+                        if !live[Int(value.id)] {
+                            live[Int(value.id)] = true
+                            work.append(value)
+                        }
+                    }
+                } else {
+                    anyDead = true  // a candidate, at least
+                }
             }
             if let terminator = function.blocks[b].terminator {
-                terminator.forEachOperand(use)
-                terminator.forEachEdge { $0.arguments.forEach(use) }
+                terminator.forEachOperand { value in
+                    if !live[Int(value.id)] {
+                        live[Int(value.id)] = true
+                        work.append(value)
+                    }
+                }
+                terminator.forEachEdge { edge in
+                    for value in edge.arguments where !live[Int(value.id)] {
+                        live[Int(value.id)] = true
+                        work.append(value)
+                    }
+                }
             }
         }
+        guard anyDead else { return false }
         while let value = work.popLast() {
             let b = definerBlock[Int(value.id)]
             guard b >= 0 else { continue }
-            function.blocks[Int(b)].instructions[Int(definerIndex[Int(value.id)])].operation.forEachOperand(in: function, use)
+            function.blocks[Int(b)].instructions[Int(definerIndex[Int(value.id)])].operation.forEachOperand(in: function) {
+                operand in
+                if !live[Int(operand.id)] {
+                    live[Int(operand.id)] = true
+                    work.append(operand)
+                }
+            }
         }
         var changed = false
         for b in function.blocks.indices {
-            let before = function.blocks[b].instructions.count
-            function.blocks[b].instructions.removeAll { instruction in
+            let isDead = { (instruction: IRInstruction) in
                 !instruction.operation.hasEffect && !instruction.results.contains { live[Int($0.id)] }
             }
-            changed = changed || function.blocks[b].instructions.count != before
+            guard function.blocks[b].instructions.contains(where: isDead) else { continue }
+            function.blocks[b].instructions.removeAll(where: isDead)
+            changed = true
         }
         return changed
     }
@@ -300,3 +382,4 @@ struct ValueMap {
         return IRValue(id: id)
     }
 }
+

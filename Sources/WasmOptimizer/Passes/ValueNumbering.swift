@@ -61,7 +61,6 @@ public enum ValueNumbering {
         }
         var table = ScopedTable(capacity: function.instructionCount)
         var map = ValueMap(count: function.valueTypes.count)
-        func resolve(_ value: IRValue) -> IRValue { map[value] ?? value }
         // Preorder over the dominator tree, with the table scoped to the path from the entry:
         // a block's entries leave when its subtree is done (`mark` is the table's log length).
         var stack: [(block: Int, mark: Int)] = function.blocks.isEmpty ? [] : [(0, -1)]
@@ -77,7 +76,7 @@ public enum ValueNumbering {
             for index in instructions.indices {
                 var instruction = instructions[index]
                 if !map.isEmpty, instruction.operation.containsOperand(where: { map[$0] != nil }) {
-                    instruction.operation = instruction.operation.mapOperands(resolve)
+                    instruction.operation = instruction.operation.mapOperands { map[$0] ?? $0 }
                 }
                 if let key = key(instruction, function) {
                     if let earlier = table.find(key) {
