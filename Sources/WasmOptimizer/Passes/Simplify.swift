@@ -42,7 +42,8 @@ public enum Simplify {
             where function.blocks[b].instructions[i].operation.containsOperand(where: isMapped) {
                 function.blocks[b].instructions[i].operation = function.blocks[b].instructions[i].operation.mapOperands(resolve)
             }
-            function.blocks[b].terminator = function.blocks[b].terminator?.mapValues(resolve)
+            guard let terminator = function.blocks[b].terminator, terminator.containsValue(where: isMapped) else { continue }
+            function.blocks[b].terminator = terminator.mapValues(resolve)
         }
     }
 
@@ -340,6 +341,15 @@ extension IRTerminator {
             .table(index: index, targets: targets.map(transform), fallback: transform(fallback))
         case .return, .trap: self
         }
+    }
+
+    /// Whether some value the terminator reads or passes satisfies `predicate`.
+    func containsValue(where predicate: (IRValue) -> Bool) -> Bool {
+        var found = false
+        forEachOperand { found = found || predicate($0) }
+        guard !found else { return true }
+        forEachEdge { edge in found = found || edge.arguments.contains(where: predicate) }
+        return found
     }
 
     /// The same terminator with every value it reads or passes through `transform`.
