@@ -65,15 +65,15 @@ struct IREvaluator {
             }
             func take(_ edge: IREdge) {
                 block = Int(edge.target.index)
-                incoming = edge.arguments.map { values[Int($0.id)] }
+                incoming = function.values(edge.arguments).map { values[Int($0.id)] }
             }
             switch current.terminator {
             case .jump(let edge)?: take(edge)
             case .branch(let c, let t, let f)?: take(UInt32(truncatingIfNeeded: values[Int(c.id)]) != 0 ? t : f)
             case .table(let index, let targets, let fallback)?:
                 let i = Int(UInt32(truncatingIfNeeded: values[Int(index.id)]))
-                take(i < targets.count ? targets[i] : fallback)
-            case .return(let results)?: return .values(results.map { values[Int($0.id)] })
+                take(i < targets.count ? function.edgeLists[Int(targets.start) + i] : fallback)
+            case .return(let results)?: return .values(function.values(results).map { values[Int($0.id)] })
             case .trap?, nil: return .trap
             }
         }

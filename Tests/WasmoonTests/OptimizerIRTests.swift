@@ -46,7 +46,7 @@ struct OptimizerIRTests {
             block.instructions.contains { if case .numeric(.i32Eqz, _) = $0.operation { true } else { false } }
         })
         #expect(header.parameters.count == 2, "\(f)")
-        let edgesIn = f.blocks.flatMap { $0.terminator?.edges ?? [] }.filter { f.blocks[Int($0.target.index)].parameters == header.parameters }
+        let edgesIn = f.blocks.flatMap { $0.terminator?.edges(in: f) ?? [] }.filter { f.blocks[Int($0.target.index)].parameters == header.parameters }
         #expect(edgesIn.count == 2, "\(f)")
     }
 
@@ -90,7 +90,7 @@ struct OptimizerIRTests {
               (unreachable) (i32.const 5)))
             """)
         let tables = f.blocks.compactMap { block -> Int? in
-            if case .table(_, let targets, _)? = block.terminator { targets.count } else { nil }
+            if case .table(_, let targets, _)? = block.terminator { Int(targets.count) } else { nil }
         }
         #expect(tables == [2])  // two targets and the default
     }

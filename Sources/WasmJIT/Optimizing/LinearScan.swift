@@ -56,8 +56,8 @@ struct LinearScan {
         var partnerStart = [Int32](repeating: 0, count: count + 1)
         func forEachPair(_ body: (Int, Int) -> Void) {
             for block in function.blocks {
-                block.terminator?.forEachEdge { edge in
-                    for (argument, parameter) in zip(edge.arguments, function.blocks[Int(edge.target.index)].parameters)
+                block.terminator?.forEachEdge(in: function) { edge in
+                    for (argument, parameter) in zip(function.values(edge.arguments), function.blocks[Int(edge.target.index)].parameters)
                     where intervals.start[Int(argument.id)] >= 0 && intervals.start[Int(parameter.id)] >= 0 {
                         body(Int(argument.id), Int(parameter.id))
                     }

@@ -48,8 +48,8 @@ struct LiveIntervals {
                 instruction.operation.forEachOperand(in: function) { useCount[Int($0.id)] += 1 }
             }
             if let terminator = block.terminator {
-                terminator.forEachOperand { useCount[Int($0.id)] += 1 }
-                terminator.forEachEdge { edge in edge.arguments.forEach { useCount[Int($0.id)] += 1 } }
+                terminator.forEachOperand(in: function) { useCount[Int($0.id)] += 1 }
+                terminator.forEachEdge(in: function) { edge in function.values(edge.arguments).forEach { useCount[Int($0.id)] += 1 } }
             }
         }
         findFusedCompares(function)
@@ -134,13 +134,13 @@ struct LiveIntervals {
             }
             terminatorSlot[b] = slot
             if let terminator = block.terminator {
-                terminator.forEachOperand { operand in
+                terminator.forEachOperand(in: function) { operand in
                     guard tracked[Int(operand.id)] else { return }
                     ranges.extend(Int(operand.id), to: 2 * slot)
                     if definingBlock[Int(operand.id)] != blockID { crossUses.append((operand.id, blockID)) }
                 }
-                terminator.forEachEdge { edge in
-                    for operand in edge.arguments where tracked[Int(operand.id)] {
+                terminator.forEachEdge(in: function) { edge in
+                    for operand in function.values(edge.arguments) where tracked[Int(operand.id)] {
                         ranges.extend(Int(operand.id), to: 2 * slot)
                         if definingBlock[Int(operand.id)] != blockID { crossUses.append((operand.id, blockID)) }
                     }
@@ -155,13 +155,13 @@ struct LiveIntervals {
         // what the intervals cover, not blocks × values.
         var predecessorStart = [Int32](repeating: 0, count: blockCount + 1)
         for b in order {
-            function.blocks[b].terminator?.forEachEdge { predecessorStart[Int($0.target.index) + 1] += 1 }
+            function.blocks[b].terminator?.forEachEdge(in: function) { predecessorStart[Int($0.target.index) + 1] += 1 }
         }
         for b in 0..<blockCount { predecessorStart[b + 1] += predecessorStart[b] }
         var predecessors = [Int32](repeating: 0, count: Int(predecessorStart[blockCount]))
         var filled = predecessorStart
         for b in order {
-            function.blocks[b].terminator?.forEachEdge { edge in
+            function.blocks[b].terminator?.forEachEdge(in: function) { edge in
                 let target = Int(edge.target.index)
                 predecessors[Int(filled[target])] = Int32(b)
                 filled[target] += 1

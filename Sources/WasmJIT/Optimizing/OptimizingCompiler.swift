@@ -118,7 +118,7 @@ struct OptimizingCompiler {
         var position = [Int](repeating: -1, count: function.blocks.count)
         for (n, b) in intervals.order.enumerated() { position[b] = n }
         for b in intervals.order {
-            for edge in function.blocks[b].terminator?.edges ?? [] where position[Int(edge.target.index)] <= position[b] {
+            for edge in function.blocks[b].terminator?.edges(in: function) ?? [] where position[Int(edge.target.index)] <= position[b] {
                 loopHeaders.insert(Int(edge.target.index))
             }
         }
@@ -336,13 +336,13 @@ struct OptimizingCompiler {
             a.cmp(.i32, r, Int32(bitPattern: UInt32(targets.count)))
             a.j(.ae, edgeTarget(fallback, &a))
             let table = a.newLabel("table")
-            jumpTables.append((table, targets.map { edgeTarget($0, &a) }))
+            jumpTables.append((table, function.edges(targets).map { edgeTarget($0, &a) }))
             a.lea(.i64, .rax, .rip(table))
             a.movsxd(.rcx, Mem(.rax, r, .x4, 0))
             a.add(.i64, .rax, .rcx)
             a.jmp(.rax)
         case .return(let values)?:
-            for (j, value) in values.enumerated() {
+            for (j, value) in function.values(values).enumerated() {
                 store(value, to: incoming(j), &a)
             }
             if next != -1 { a.jmp(epilogue) }
@@ -354,7 +354,7 @@ struct OptimizingCompiler {
     /// Whether taking `edge` moves values into its target's parameters.
     func needsMoves(_ edge: IREdge) -> Bool {
         let parameters = function.blocks[Int(edge.target.index)].parameters
-        for (argument, parameter) in zip(edge.arguments, parameters) {
+        for (argument, parameter) in zip(function.values(edge.arguments), parameters) {
             let to = locations[Int(parameter.id)]
             if to != .none && to != locations[Int(argument.id)] { return true }
         }
@@ -372,7 +372,7 @@ struct OptimizingCompiler {
     mutating func emitEdgeMoves(_ edge: IREdge, _ a: inout X64Assembler) {
         let parameters = function.blocks[Int(edge.target.index)].parameters
         var moves: [(from: ValueLocation, to: ValueLocation)] = []
-        for (argument, parameter) in zip(edge.arguments, parameters) {
+        for (argument, parameter) in zip(function.values(edge.arguments), parameters) {
             moves.append((locations[Int(argument.id)], locations[Int(parameter.id)]))
         }
         emitParallelMoves(moves, &a)

@@ -167,24 +167,39 @@ public struct IRInlinedCall: Sendable {
     public var callSite: Int32
 }
 
-/// A control-flow edge: the target block and the values for its parameters.
-public struct IREdge: Sendable {
+/// A control-flow edge: the target block and the values for its parameters (a run of the
+/// function's `valueLists`, so that terminators are plain data).
+public struct IREdge: Sendable, Equatable {
     /// Where control goes.
     public var target: IRBlockID
     /// One value per parameter of `target`.
-    public var arguments: [IRValue]
+    public var arguments: IRValueList
+
+    /// An edge to `target` passing the values of `arguments`.
+    public init(target: IRBlockID, arguments: IRValueList) {
+        self.target = target
+        self.arguments = arguments
+    }
 }
 
-/// How a block ends.
+/// A run of edges in `IRFunction.edgeLists`: a `br_table`'s targets.
+public struct IREdgeList: Sendable, Equatable {
+    /// The first edge's index in `IRFunction.edgeLists`.
+    public let start: Int32
+    /// How many edges.
+    public let count: Int32
+}
+
+/// How a block ends. Plain data: value and edge lists live in the function's side tables.
 public enum IRTerminator: Sendable {
     /// Goes to one block.
     case jump(IREdge)
     /// `condition != 0` goes to `ifTrue`, else to `ifFalse`.
     case branch(condition: IRValue, ifTrue: IREdge, ifFalse: IREdge)
     /// `targets[index]`, or `fallback` when `index` is out of range (`br_table`).
-    case table(index: IRValue, targets: [IREdge], fallback: IREdge)
+    case table(index: IRValue, targets: IREdgeList, fallback: IREdge)
     /// Returns these values from the function.
-    case `return`([IRValue])
+    case `return`(IRValueList)
     /// Traps (`unreachable`).
     case trap(TrapReason)
 
@@ -192,33 +207,33 @@ public enum IRTerminator: Sendable {
     public enum TrapReason: Sendable { case unreachable }
 
     /// The edges out of the block, in order.
-    public var edges: [IREdge] {
+    public func edges(in function: IRFunction) -> [IREdge] {
         switch self {
         case .jump(let edge): [edge]
         case .branch(_, let ifTrue, let ifFalse): [ifTrue, ifFalse]
-        case .table(_, let targets, let fallback): targets + [fallback]
+        case .table(_, let targets, let fallback): Array(function.edges(targets)) + [fallback]
         case .return, .trap: []
         }
     }
 
     /// Calls `body` on each value the terminator itself reads (edge arguments aside).
     @inlinable
-    public func forEachOperand(_ body: (IRValue) -> Void) {
+    public func forEachOperand(in function: IRFunction, _ body: (IRValue) -> Void) {
         switch self {
         case .branch(let condition, _, _): body(condition)
         case .table(let index, _, _): body(index)
-        case .return(let values): values.forEach(body)
+        case .return(let values): function.values(values).forEach(body)
         case .jump, .trap: break
         }
     }
 
     /// Calls `body` on each edge out of the block, in `edges` order, without building an array.
     @inlinable
-    public func forEachEdge(_ body: (IREdge) -> Void) {
+    public func forEachEdge(in function: IRFunction, _ body: (IREdge) -> Void) {
         switch self {
         case .jump(let edge): body(edge)
         case .branch(_, let ifTrue, let ifFalse): body(ifTrue); body(ifFalse)
-        case .table(_, let targets, let fallback): targets.forEach(body); body(fallback)
+        case .table(_, let targets, let fallback): function.edges(targets).forEach(body); body(fallback)
         case .return, .trap: break
         }
     }
@@ -228,29 +243,55 @@ public enum IRTerminator: Sendable {
         switch self {
         case .jump: 1
         case .branch: 2
-        case .table(_, let targets, _): targets.count + 1
+        case .table(_, let targets, _): Int(targets.count) + 1
         case .return, .trap: 0
         }
     }
 
-    /// The block edge `index` (in `edges` order) goes to; nil past the last edge.
-    public func successor(_ index: Int) -> Int? {
+    /// Edge `index` (in `edges` order); nil past the last edge.
+    public func edge(_ index: Int, in function: IRFunction) -> IREdge? {
         guard index >= 0, index < edgeCount else { return nil }
         return switch self {
-        case .jump(let edge): Int(edge.target.index)
-        case .branch(_, let ifTrue, let ifFalse): Int((index == 0 ? ifTrue : ifFalse).target.index)
-        case .table(_, let targets, let fallback): Int((index < targets.count ? targets[index] : fallback).target.index)
+        case .jump(let edge): edge
+        case .branch(_, let ifTrue, let ifFalse): index == 0 ? ifTrue : ifFalse
+        case .table(_, let targets, let fallback):
+            index < targets.count ? function.edgeLists[Int(targets.start) + index] : fallback
         case .return, .trap: nil
         }
     }
 
+    /// The block edge `index` (in `edges` order) goes to; nil past the last edge.
+    public func successor(_ index: Int, in function: IRFunction) -> Int? {
+        edge(index, in: function).map { Int($0.target.index) }
+    }
+
     /// The values the terminator itself reads (edge arguments aside).
-    public var operands: [IRValue] {
+    public func operands(in function: IRFunction) -> [IRValue] {
         switch self {
         case .branch(let condition, _, _): [condition]
         case .table(let index, _, _): [index]
-        case .return(let values): values
+        case .return(let values): Array(function.values(values))
         case .jump, .trap: []
+        }
+    }
+
+    /// The value it branches on (`branch` condition, `table` index), if any.
+    public var condition: IRValue? {
+        switch self {
+        case .branch(let condition, _, _): condition
+        case .table(let index, _, _): index
+        case .jump, .return, .trap: nil
+        }
+    }
+
+    /// The same terminator with its condition or index passed through `transform` (values in
+    /// side-table lists are not looked at: `Simplify.substitute` maps those as a whole).
+    public func mapCondition(_ transform: (IRValue) -> IRValue) -> IRTerminator {
+        switch self {
+        case .branch(let condition, let ifTrue, let ifFalse):
+            .branch(condition: transform(condition), ifTrue: ifTrue, ifFalse: ifFalse)
+        case .table(let index, let targets, let fallback): .table(index: transform(index), targets: targets, fallback: fallback)
+        case .jump, .return, .trap: self
         }
     }
 }
@@ -277,8 +318,12 @@ public struct IRFunction: Sendable {
     public var type: FuncType
     /// The calls inlined into it (`IRInstruction.inlinedCall`).
     public var inlinedCalls: [IRInlinedCall] = []
-    /// The calls' argument lists (`IRValueList`), one after another.
+    /// The value lists (`IRValueList`: calls' and edges' arguments, returned values), one
+    /// after another. An edge's list has room to grow in place up to `growableCapacity` of its
+    /// count (the SSA builder appends to edges as it finds parameters).
     public var valueLists: [IRValue] = []
+    /// The `br_table` target lists (`IREdgeList`), one after another.
+    public var edgeLists: [IREdge] = []
     /// The module offset of each instruction of the decoded wasm body it was built from (what
     /// `IRInstruction.source` indexes; the builder decodes the body once, the back end maps
     /// sources to offsets with this).
@@ -319,6 +364,52 @@ public struct IRFunction: Sendable {
         valueLists[Int(list.start) ..< Int(list.start + list.count)]
     }
 
+    /// The edges of `list`.
+    @inlinable
+    public func edges(_ list: IREdgeList) -> ArraySlice<IREdge> {
+        edgeLists[Int(list.start) ..< Int(list.start + list.count)]
+    }
+
+    /// How many slots an edge's argument list of `count` values occupies: room to grow in
+    /// place (powers of two), so that appending one at a time costs amortized constant time.
+    static func growableCapacity(_ count: Int) -> Int {
+        count == 0 ? 0 : max(2, 1 << (Int.bitWidth - (count - 1).leadingZeroBitCount))
+    }
+
+    /// An edge to `target` passing `arguments` (stored with room to grow).
+    public mutating func makeEdge(to target: IRBlockID, passing arguments: some Collection<IRValue>) -> IREdge {
+        let start = Int32(valueLists.count)
+        valueLists.append(contentsOf: arguments)
+        let padding = Self.growableCapacity(arguments.count) - arguments.count
+        if padding > 0 { valueLists.append(contentsOf: repeatElement(IRValue(id: 0), count: padding)) }
+        return IREdge(target: target, arguments: IRValueList(start: start, count: Int32(arguments.count)))
+    }
+
+    /// Appends `value` to an edge's argument list (one `makeEdge` made, or one filtered in place
+    /// since): in its room when there is some, else moved to the end with twice the room.
+    public mutating func appendArgument(_ value: IRValue, to list: inout IRValueList) {
+        let count = Int(list.count), start = Int(list.start)
+        if start + count == valueLists.count {  // at the end: grow there, with the room the count implies
+            valueLists.append(value)
+            let padding = Self.growableCapacity(count + 1) - (count + 1)
+            if padding > 0 { valueLists.append(contentsOf: repeatElement(IRValue(id: 0), count: padding)) }
+        } else if count < Self.growableCapacity(count) {
+            valueLists[start + count] = value
+        } else {
+            let moved = Array(values(list)) + [value]
+            list = makeEdge(to: IRBlockID(index: 0), passing: moved).arguments
+            return
+        }
+        list = IRValueList(start: list.start, count: list.count + 1)
+    }
+
+    /// Stores `edges` in the edge side table as a new list.
+    public mutating func makeEdges(_ edges: [IREdge]) -> IREdgeList {
+        let start = Int32(edgeLists.count)
+        edgeLists.append(contentsOf: edges)
+        return IREdgeList(start: start, count: Int32(edges.count))
+    }
+
     /// The block `id`.
     public subscript(id: IRBlockID) -> IRBlock {
         get { blocks[Int(id.index)] }
@@ -336,7 +427,7 @@ public struct IRFunction: Sendable {
         var stack: [(block: Int, next: Int)] = [(0, 0)]
         visited[0] = true
         while let top = stack.last {
-            if let target = blocks[top.block].terminator?.successor(top.next) {
+            if let target = blocks[top.block].terminator?.successor(top.next, in: self) {
                 stack[stack.count - 1].next += 1
                 if !visited[target] {
                     visited[target] = true

@@ -46,7 +46,7 @@ extension IRBuilder {
             function[exit].terminator = .trap(.unreachable)  // no path returns
             current = nil
         } else {
-            terminate(.return(results))
+            terminate(.return(function.makeList(results)))
         }
     }
 
@@ -157,7 +157,8 @@ extension IRBuilder {
         case .brTable(let table):
             let index = pop()
             let targets = table.targets.map { branchEdge(depth: $0) }
-            terminate(.table(index: index, targets: targets, fallback: branchEdge(depth: table.defaultTarget)))
+            let fallback = branchEdge(depth: table.defaultTarget)
+            terminate(.table(index: index, targets: function.makeEdges(targets), fallback: fallback))
         case .return:
             terminate(.jump(branchEdge(depth: UInt32(frames.count - 1))))
         default:

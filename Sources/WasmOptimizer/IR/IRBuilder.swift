@@ -107,8 +107,8 @@ public struct IRBuilder {
 
     /// An edge to `target` carrying `values` for its label parameters (`terminate` adds the
     /// locals its other parameters stand for).
-    func edge(to target: IRBlockID, carrying values: [IRValue]) -> IREdge {
-        IREdge(target: target, arguments: values)
+    mutating func edge(to target: IRBlockID, carrying values: [IRValue]) -> IREdge {
+        function.makeEdge(to: target, passing: values)
     }
 
     /// Ends the current block with `terminator` and records it as a predecessor of its targets.
@@ -124,23 +124,26 @@ public struct IRBuilder {
         current = nil  // from here on the block's locals are read from `definitions`
         function[block].terminator = terminator
         function[block].terminatorSource = source
+        let edgeCount = terminator.edgeCount
         var complete = false
         while !complete {
             complete = true
-            for (index, edge) in function[block].terminator!.edges.enumerated() {
+            for index in 0..<edgeCount {
+                guard let edge = function[block].terminator!.edge(index, in: function) else { continue }
                 let target = Int(edge.target.index)
-                let labelCount = function.blocks[target].parameters.count - phiLocals[target].count
-                if edge.arguments.count < function.blocks[target].parameters.count {
-                    let local = phiLocals[target][edge.arguments.count - labelCount]
+                let parameterCount = function.blocks[target].parameters.count
+                let labelCount = parameterCount - phiLocals[target].count
+                if Int(edge.arguments.count) < parameterCount {
+                    let local = phiLocals[target][Int(edge.arguments.count) - labelCount]
                     appendArgument(readLocal(local, in: block), from: block, edge: index)
                     complete = false
                 }
             }
         }
-        for (index, edge) in function[block].terminator!.edges.enumerated() {
+        for index in 0..<edgeCount {
+            guard let edge = function[block].terminator!.edge(index, in: function) else { continue }
             predecessors[Int(edge.target.index)].append((block, index))
         }
-        current = nil
     }
 
     mutating func emit(_ operation: IROperation, results types: [ValueType]) -> IRResults {
@@ -214,26 +217,28 @@ public struct IRBuilder {
 
     /// Adds an argument to edge `edge` of `block`'s terminator.
     mutating func appendArgument(_ value: IRValue, from block: IRBlockID, edge: Int) {
-        guard var terminator = function[block].terminator else { return }
-        // The block and `terminator` let go of the edges first, so that the arrays below are
-        // the only references and grow in place (a br_table's targets are not copied).
-        function[block].terminator = nil
-        func extend(_ e: inout IREdge) { e.arguments.append(value) }
+        guard let terminator = function[block].terminator else { return }
         switch terminator {
         case .jump(var e):
-            terminator = .trap(.unreachable)
-            extend(&e)
-            terminator = .jump(e)
+            function.appendArgument(value, to: &e.arguments)
+            function[block].terminator = .jump(e)
         case .branch(let condition, var ifTrue, var ifFalse):
-            terminator = .trap(.unreachable)
-            if edge == 0 { extend(&ifTrue) } else { extend(&ifFalse) }
-            terminator = .branch(condition: condition, ifTrue: ifTrue, ifFalse: ifFalse)
-        case .table(let index, var targets, var fallback):
-            terminator = .trap(.unreachable)
-            if edge < targets.count { extend(&targets[edge]) } else { extend(&fallback) }
-            terminator = .table(index: index, targets: targets, fallback: fallback)
+            if edge == 0 {
+                function.appendArgument(value, to: &ifTrue.arguments)
+            } else {
+                function.appendArgument(value, to: &ifFalse.arguments)
+            }
+            function[block].terminator = .branch(condition: condition, ifTrue: ifTrue, ifFalse: ifFalse)
+        case .table(let index, let targets, var fallback):
+            if edge < targets.count {
+                var arguments = function.edgeLists[Int(targets.start) + edge].arguments
+                function.appendArgument(value, to: &arguments)
+                function.edgeLists[Int(targets.start) + edge].arguments = arguments
+            } else {
+                function.appendArgument(value, to: &fallback.arguments)
+                function[block].terminator = .table(index: index, targets: targets, fallback: fallback)
+            }
         case .return, .trap: break
         }
-        function[block].terminator = terminator
     }
 }

@@ -14,7 +14,7 @@ extension IRFunction: CustomStringConvertible {
         var lines: [String] = []
         func typed(_ value: IRValue) -> String { "\(value):\(valueTypes[Int(value.id)])" }
         func list(_ values: [IRValue]) -> String { values.map(\.description).joined(separator: ", ") }
-        func show(_ edge: IREdge) -> String { "\(edge.target)(\(list(edge.arguments)))" }
+        func show(_ edge: IREdge) -> String { "\(edge.target)(\(list(Array(values(edge.arguments)))))" }
         for (index, block) in blocks.enumerated() {
             lines.append("b\(index)(\(block.parameters.map(typed).joined(separator: ", "))):")
             for instruction in block.instructions {
@@ -44,8 +44,8 @@ extension IRFunction: CustomStringConvertible {
             case .branch(let condition, let ifTrue, let ifFalse)?:
                 lines.append("  branch \(condition), \(show(ifTrue)), \(show(ifFalse))")
             case .table(let index, let targets, let fallback)?:
-                lines.append("  table \(index), [\(targets.map(show).joined(separator: ", "))], \(show(fallback))")
-            case .return(let values)?: lines.append("  return \(list(values))")
+                lines.append("  table \(index), [\(edges(targets).map(show).joined(separator: ", "))], \(show(fallback))")
+            case .return(let returned)?: lines.append("  return \(list(Array(values(returned))))")
             case .trap?: lines.append("  trap unreachable")
             case nil: lines.append("  (no terminator)")
             }

@@ -41,13 +41,14 @@ public enum IRVerifier {
             }
             guard let terminator = block.terminator else { throw IRDecline("b\(b) has no terminator") }
             let end = block.instructions.count
-            for operand in terminator.operands { try check(operand, usedIn: b, at: end) }
-            for edge in terminator.edges {
+            for operand in terminator.operands(in: function) { try check(operand, usedIn: b, at: end) }
+            for edge in terminator.edges(in: function) {
                 let target = function.blocks[Int(edge.target.index)]
-                guard edge.arguments.count == target.parameters.count else {
-                    throw IRDecline("b\(b) → \(edge.target): \(edge.arguments.count) arguments for \(target.parameters.count) parameters")
+                let arguments = function.values(edge.arguments)
+                guard arguments.count == target.parameters.count else {
+                    throw IRDecline("b\(b) → \(edge.target): \(arguments.count) arguments for \(target.parameters.count) parameters")
                 }
-                for (argument, parameter) in zip(edge.arguments, target.parameters) {
+                for (argument, parameter) in zip(arguments, target.parameters) {
                     try check(argument, usedIn: b, at: end)
                     guard function.valueTypes[Int(argument.id)] == function.valueTypes[Int(parameter.id)] else {
                         throw IRDecline("b\(b) → \(edge.target): \(argument) has another type than \(parameter)")
@@ -74,7 +75,7 @@ public enum IRVerifier {
         while let b = work.popLast() {
             guard !reached[b] else { continue }
             reached[b] = true
-            function.blocks[b].terminator?.forEachEdge { work.append(Int($0.target.index)) }
+            function.blocks[b].terminator?.forEachEdge(in: function) { work.append(Int($0.target.index)) }
         }
         return reached
     }
@@ -89,13 +90,13 @@ public enum IRVerifier {
         // Predecessors (from reachable blocks) as one array: b's at [predecessorStart[b], predecessorStart[b + 1]).
         var predecessorStart = [Int32](repeating: 0, count: blockCount + 1)
         for b in order {
-            function.blocks[b].terminator?.forEachEdge { predecessorStart[Int($0.target.index) + 1] += 1 }
+            function.blocks[b].terminator?.forEachEdge(in: function) { predecessorStart[Int($0.target.index) + 1] += 1 }
         }
         for b in 0..<blockCount { predecessorStart[b + 1] += predecessorStart[b] }
         var predecessors = [Int32](repeating: 0, count: Int(predecessorStart[blockCount]))
         var filled = predecessorStart
         for b in order {
-            function.blocks[b].terminator?.forEachEdge { edge in
+            function.blocks[b].terminator?.forEachEdge(in: function) { edge in
                 predecessors[Int(filled[Int(edge.target.index)])] = Int32(b)
                 filled[Int(edge.target.index)] += 1
             }

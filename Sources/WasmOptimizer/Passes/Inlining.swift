@@ -29,7 +29,7 @@ public enum Inlining {
             }
             let call = function.blocks[b].instructions[i]
             guard case .call(let index, let arguments) = call.operation, let body = callee(index),
-                body.valueLists.isEmpty,  // makes no calls: nothing of its side table to copy
+                !body.makesCalls,
                 body.instructionCount <= remaining
             else {
                 // Not inlined: mark it so the search moves past it (the mark is cleared below).
@@ -89,20 +89,46 @@ public enum Inlining {
                 moved.inlinedCall = site
                 return moved
             }
+            // The copy's edges and returned values go to the caller's side tables.
+            // (Mapped first: mapping may add values to `function`.)
+            func copied(_ edge: IREdge) -> IREdge {
+                let arguments = body.values(edge.arguments).map(map)
+                return function.makeEdge(to: mapBlock(edge.target), passing: arguments)
+            }
             switch block.terminator {
             case .return(let results)?:
-                copy.terminator = .jump(IREdge(target: continuation, arguments: results.map(map)))
-            case let terminator?:
-                copy.terminator = terminator.mapValues(map).mapEdges {
-                    IREdge(target: mapBlock($0.target), arguments: $0.arguments)
-                }
-            case nil:
+                let returned = body.values(results).map(map)
+                copy.terminator = .jump(function.makeEdge(to: continuation, passing: returned))
+            case .jump(let edge)?:
+                copy.terminator = .jump(copied(edge))
+            case .branch(let condition, let ifTrue, let ifFalse)?:
+                let taken = copied(ifTrue), notTaken = copied(ifFalse)
+                copy.terminator = .branch(condition: map(condition), ifTrue: taken, ifFalse: notTaken)
+            case .table(let index, let targets, let fallback)?:
+                let edges = body.edges(targets).map(copied)
+                let last = copied(fallback)
+                copy.terminator = .table(index: map(index), targets: function.makeEdges(edges), fallback: last)
+            case .trap?, nil:
                 copy.terminator = .trap(.unreachable)
             }
             copy.terminatorSource = call.source  // a trap terminator is reported at the call
             function.blocks[Int(firstBlock) + n] = copy
         }
         function.blocks[b].instructions.removeSubrange(i...)
-        function.blocks[b].terminator = .jump(IREdge(target: IRBlockID(index: firstBlock), arguments: arguments))
+        function.blocks[b].terminator = .jump(function.makeEdge(to: IRBlockID(index: firstBlock), passing: arguments))
+    }
+}
+
+extension IRFunction {
+    /// Whether some instruction calls a function.
+    var makesCalls: Bool {
+        blocks.contains { block in
+            block.instructions.contains {
+                switch $0.operation {
+                case .call, .callIndirect: true
+                default: false
+                }
+            }
+        }
     }
 }

@@ -24,13 +24,13 @@ public enum LoopInvariants {
         // Predecessors as one array: block b's at predecessors[predecessorStart[b] ..< predecessorStart[b + 1]].
         var predecessorStart = [Int32](repeating: 0, count: blockCount + 1)
         for b in 0..<blockCount where reachable[b] {
-            function.blocks[b].terminator?.forEachEdge { predecessorStart[Int($0.target.index) + 1] += 1 }
+            function.blocks[b].terminator?.forEachEdge(in: function) { predecessorStart[Int($0.target.index) + 1] += 1 }
         }
         for b in 0..<blockCount { predecessorStart[b + 1] += predecessorStart[b] }
         var predecessors = [Int32](repeating: 0, count: Int(predecessorStart[blockCount]))
         var filled = predecessorStart
         for b in 0..<blockCount where reachable[b] {
-            function.blocks[b].terminator?.forEachEdge { edge in
+            function.blocks[b].terminator?.forEachEdge(in: function) { edge in
                 predecessors[Int(filled[Int(edge.target.index)])] = Int32(b)
                 filled[Int(edge.target.index)] += 1
             }

@@ -42,8 +42,10 @@ public enum Simplify {
             where function.blocks[b].instructions[i].operation.containsOperand(where: isMapped) {
                 function.blocks[b].instructions[i].operation = function.blocks[b].instructions[i].operation.mapOperands(resolve)
             }
-            guard let terminator = function.blocks[b].terminator, terminator.containsValue(where: isMapped) else { continue }
-            function.blocks[b].terminator = terminator.mapValues(resolve)
+            // (Edge arguments and returned values are in `valueLists`, done above.)
+            if let condition = function.blocks[b].terminator?.condition, isMapped(condition) {
+                function.blocks[b].terminator = function.blocks[b].terminator?.mapCondition(resolve)
+            }
         }
     }
 
@@ -54,7 +56,7 @@ public enum Simplify {
         let reachable = IRVerifier.reachableBlocks(function)
         var predecessorCount = [Int](repeating: 0, count: function.blocks.count)
         for b in function.blocks.indices where reachable[b] {
-            function.blocks[b].terminator?.forEachEdge { predecessorCount[Int($0.target.index)] += 1 }
+            function.blocks[b].terminator?.forEachEdge(in: function) { predecessorCount[Int($0.target.index)] += 1 }
         }
         var map = ValueMap(count: function.valueTypes.count)
         var changed = false
@@ -63,7 +65,7 @@ public enum Simplify {
                 let target = Int(edge.target.index)
                 guard target != 0, target != b, predecessorCount[target] == 1 else { break }
                 let merged = function.blocks[target]
-                for (parameter, argument) in zip(merged.parameters, edge.arguments) { map[parameter] = argument }
+                for (parameter, argument) in zip(merged.parameters, function.values(edge.arguments)) { map[parameter] = argument }
                 function.blocks[b].instructions += merged.instructions
                 function.blocks[b].terminator = merged.terminator
                 function.blocks[b].terminatorSource = merged.terminatorSource
@@ -99,26 +101,26 @@ public enum Simplify {
         // The parameters each value is passed to, in one array (a value can be passed to many).
         var passedStart = [Int32](repeating: 0, count: valueCount + 1)
         for b in 0..<blockCount where reachable[b] {
-            function.blocks[b].terminator?.forEachEdge { edge in
+            function.blocks[b].terminator?.forEachEdge(in: function) { edge in
                 incomingStart[Int(edge.target.index) + 1] += 1
                 guard edge.target.index != 0 else { return }
-                for argument in edge.arguments { passedStart[Int(argument.id) + 1] += 1 }
+                for argument in function.values(edge.arguments) { passedStart[Int(argument.id) + 1] += 1 }
             }
         }
         for b in 0..<blockCount { incomingStart[b + 1] += incomingStart[b] }
         for v in 0..<valueCount { passedStart[v + 1] += passedStart[v] }
-        var incoming = [IREdge](repeating: IREdge(target: IRBlockID(index: 0), arguments: []),
+        var incoming = [IREdge](repeating: IREdge(target: IRBlockID(index: 0), arguments: IRValueList(start: 0, count: 0)),
                                 count: Int(incomingStart[blockCount]))
         var passedTo = [Int32](repeating: 0, count: Int(passedStart[valueCount]))
         var incomingFilled = incomingStart, passedFilled = passedStart
         for b in 0..<blockCount where reachable[b] {
-            function.blocks[b].terminator?.forEachEdge { edge in
+            function.blocks[b].terminator?.forEachEdge(in: function) { edge in
                 let target = Int(edge.target.index)
                 incoming[Int(incomingFilled[target])] = edge
                 incomingFilled[target] += 1
                 guard target != 0 else { return }
                 function.blocks[target].parameters.withUnsafeBufferPointer { parameters in
-                    for (position, argument) in edge.arguments.enumerated() {
+                    for (position, argument) in function.values(edge.arguments).enumerated() {
                         passedTo[Int(passedFilled[Int(argument.id)])] = parameters[position].id
                         passedFilled[Int(argument.id)] += 1
                     }
@@ -136,7 +138,7 @@ public enum Simplify {
             var only: Int32 = -1
             var trivial = true
             for e in Int(incomingStart[b])..<Int(incomingStart[b + 1]) {
-                let value = map.resolve(incoming[e].arguments[position]).id
+                let value = map.resolve(function.valueLists[Int(incoming[e].arguments.start) + position]).id
                 if value == parameter || value == only { continue }
                 if only < 0 {
                     only = value
@@ -157,17 +159,37 @@ public enum Simplify {
             losesParameters[Int(parameterBlock[v])] = true
         }
         let isRemoved = { (value: IRValue) in parameterBlock[Int(value.id)] >= 0 && map[value] != nil }
-        // The edges first (they are filtered by the parameters they pass to), then the parameters.
-        for b in function.blocks.indices {
-            var touches = false
-            function.blocks[b].terminator?.forEachEdge { touches = touches || losesParameters[Int($0.target.index)] }
-            guard touches else { continue }
-            function.blocks[b].terminator = function.blocks[b].terminator?.mapEdges { edge in
-                guard losesParameters[Int(edge.target.index)] else { return edge }
-                let parameters = function.blocks[Int(edge.target.index)].parameters
-                var edge = edge
-                edge.arguments = zip(edge.arguments, parameters).filter { !isRemoved($0.1) }.map(\.0)
-                return edge
+        // The edges first (their lists are filtered in place by the parameters they pass to),
+        // then the parameters. Unreachable blocks keep their edges as they are (no code is made for them).
+        func filter(_ edge: inout IREdge) {
+            guard losesParameters[Int(edge.target.index)] else { return }
+            var kept: Int32 = 0
+            let start = Int(edge.arguments.start)
+            for (position, parameter) in function.blocks[Int(edge.target.index)].parameters.enumerated()
+            where position < Int(edge.arguments.count) && !isRemoved(parameter) {
+                function.valueLists[start + Int(kept)] = function.valueLists[start + position]
+                kept += 1
+            }
+            edge.arguments = IRValueList(start: edge.arguments.start, count: kept)
+        }
+        for b in function.blocks.indices where reachable[b] {
+            switch function.blocks[b].terminator {
+            case .jump(var edge)?:
+                filter(&edge)
+                function.blocks[b].terminator = .jump(edge)
+            case .branch(let condition, var ifTrue, var ifFalse)?:
+                filter(&ifTrue)
+                filter(&ifFalse)
+                function.blocks[b].terminator = .branch(condition: condition, ifTrue: ifTrue, ifFalse: ifFalse)
+            case .table(let index, let targets, var fallback)?:
+                for e in Int(targets.start)..<Int(targets.start + targets.count) {
+                    var edge = function.edgeLists[e]
+                    filter(&edge)
+                    function.edgeLists[e] = edge
+                }
+                filter(&fallback)
+                function.blocks[b].terminator = .table(index: index, targets: targets, fallback: fallback)
+            case .return?, .trap?, nil: break
             }
         }
         for b in function.blocks.indices where losesParameters[b] {
@@ -194,8 +216,9 @@ public enum Simplify {
                 for i in function.blocks[b].instructions.indices {
                     let instruction = function.blocks[b].instructions[i]
                     guard case .numeric(let op, let operands) = instruction.operation else { continue }
-                    let known = operands.compactMap { constants[Int($0.id)] }
-                    guard known.count == operands.count, let value = IntegerFolding.fold(op, known) else { continue }
+                    guard operands.allSatisfy({ constants[Int($0.id)] != nil }),
+                        let value = IntegerFolding.fold(op, operands.map { constants[Int($0.id)]! })
+                    else { continue }
                     function.blocks[b].instructions[i].operation = .constant(value)
                     constants[Int(instruction.results[0].id)] = value
                     folded = true
@@ -242,14 +265,14 @@ public enum Simplify {
                 }
             }
             if let terminator = function.blocks[b].terminator {
-                terminator.forEachOperand { value in
+                terminator.forEachOperand(in: function) { value in
                     if !live[Int(value.id)] {
                         live[Int(value.id)] = true
                         work.append(value)
                     }
                 }
-                terminator.forEachEdge { edge in
-                    for value in edge.arguments where !live[Int(value.id)] {
+                terminator.forEachEdge(in: function) { edge in
+                    for value in function.values(edge.arguments) where !live[Int(value.id)] {
                         live[Int(value.id)] = true
                         work.append(value)
                     }
@@ -326,42 +349,6 @@ extension IROperation {
             .callIndirect(typeIndex: typeIndex, table: table, callee: transform(callee), arguments: arguments)
         case .memoryFill(let d, let v, let n): .memoryFill(destination: transform(d), value: transform(v), count: transform(n))
         case .memoryCopy(let d, let s, let n): .memoryCopy(destination: transform(d), source: transform(s), count: transform(n))
-        }
-    }
-}
-
-extension IRTerminator {
-    /// The same terminator with every edge passed through `transform`.
-    func mapEdges(_ transform: (IREdge) -> IREdge) -> IRTerminator {
-        switch self {
-        case .jump(let edge): .jump(transform(edge))
-        case .branch(let condition, let ifTrue, let ifFalse):
-            .branch(condition: condition, ifTrue: transform(ifTrue), ifFalse: transform(ifFalse))
-        case .table(let index, let targets, let fallback):
-            .table(index: index, targets: targets.map(transform), fallback: transform(fallback))
-        case .return, .trap: self
-        }
-    }
-
-    /// Whether some value the terminator reads or passes satisfies `predicate`.
-    func containsValue(where predicate: (IRValue) -> Bool) -> Bool {
-        var found = false
-        forEachOperand { found = found || predicate($0) }
-        guard !found else { return true }
-        forEachEdge { edge in found = found || edge.arguments.contains(where: predicate) }
-        return found
-    }
-
-    /// The same terminator with every value it reads or passes through `transform`.
-    func mapValues(_ transform: (IRValue) -> IRValue) -> IRTerminator {
-        let moved = mapEdges { IREdge(target: $0.target, arguments: $0.arguments.map(transform)) }
-        switch moved {
-        case .branch(let condition, let ifTrue, let ifFalse):
-            return .branch(condition: transform(condition), ifTrue: ifTrue, ifFalse: ifFalse)
-        case .table(let index, let targets, let fallback):
-            return .table(index: transform(index), targets: targets, fallback: fallback)
-        case .return(let values): return .return(values.map(transform))
-        case .jump, .trap: return moved
         }
     }
 }
