@@ -153,20 +153,9 @@ struct LiveIntervals {
         // without passing the definition has the value live on entry, and each of its
         // predecessors live on exit. Walked per value (Appel's path exploration), so the work is
         // what the intervals cover, not blocks × values.
-        var predecessorStart = [Int32](repeating: 0, count: blockCount + 1)
-        for b in order {
-            function.blocks[b].terminator?.forEachEdge(in: function) { predecessorStart[Int($0.target.index) + 1] += 1 }
-        }
-        for b in 0..<blockCount { predecessorStart[b + 1] += predecessorStart[b] }
-        var predecessors = [Int32](repeating: 0, count: Int(predecessorStart[blockCount]))
-        var filled = predecessorStart
-        for b in order {
-            function.blocks[b].terminator?.forEachEdge(in: function) { edge in
-                let target = Int(edge.target.index)
-                predecessors[Int(filled[target])] = Int32(b)
-                filled[target] += 1
-            }
-        }
+        var reachable = [Bool](repeating: false, count: blockCount)
+        for b in order { reachable[b] = true }
+        let predecessors = IRPredecessors(function, reachable: reachable)
         // The cross-block uses grouped by value (a counting sort).
         var useStart = [Int32](repeating: 0, count: valueCount + 1)
         for use in crossUses { useStart[Int(use.value) + 1] += 1 }
@@ -189,8 +178,8 @@ struct LiveIntervals {
                     guard liveInFor[Int(b)] != value else { continue }
                     liveInFor[Int(b)] = value
                     ranges.extend(v, to: 2 * headerSlot[Int(b)])
-                    for p in Int(predecessorStart[Int(b)])..<Int(predecessorStart[Int(b) + 1]) {
-                        let predecessor = predecessors[p]
+                    for p in predecessors.range(of: Int(b)) {
+                        let predecessor = predecessors.blocks[p]
                         ranges.extend(v, to: 2 * terminatorSlot[Int(predecessor)] + 1)
                         if predecessor != definition && liveInFor[Int(predecessor)] != value { work.append(predecessor) }
                     }

@@ -454,3 +454,36 @@ public struct IRDecline: Error, Sendable, CustomStringConvertible {
     /// The reason.
     public var description: String { reason }
 }
+
+/// Each block's predecessors, counting edges from reachable blocks only, in one array: block
+/// `b`'s are `blocks[range(of: b)]` (a block appears once per edge; dominators, loops and
+/// liveness walk them).
+public struct IRPredecessors: Sendable {
+    @usableFromInline let start: [Int32]
+    /// The predecessors of every block, one block's after another's.
+    public let blocks: [Int32]
+
+    /// The predecessors in `function`, given which blocks are reachable.
+    public init(_ function: IRFunction, reachable: [Bool]) {
+        let blockCount = function.blocks.count
+        var start = [Int32](repeating: 0, count: blockCount + 1)
+        for b in 0..<blockCount where reachable[b] {
+            function.blocks[b].terminator?.forEachEdge(in: function) { start[Int($0.target.index) + 1] += 1 }
+        }
+        for b in 0..<blockCount { start[b + 1] += start[b] }
+        var blocks = [Int32](repeating: 0, count: Int(start[blockCount]))
+        var filled = start
+        for b in 0..<blockCount where reachable[b] {
+            function.blocks[b].terminator?.forEachEdge(in: function) { edge in
+                blocks[Int(filled[Int(edge.target.index)])] = Int32(b)
+                filled[Int(edge.target.index)] += 1
+            }
+        }
+        self.start = start
+        self.blocks = blocks
+    }
+
+    /// Where block `b`'s predecessors are in `blocks`.
+    @inlinable
+    public func range(of b: Int) -> Range<Int> { Int(start[b])..<Int(start[b + 1]) }
+}

@@ -87,20 +87,7 @@ public enum IRVerifier {
         let order = function.reversePostorder()
         var number = [Int32](repeating: -1, count: blockCount)  // postorder numbers
         for (i, b) in order.enumerated() { number[b] = Int32(order.count - 1 - i) }
-        // Predecessors (from reachable blocks) as one array: b's at [predecessorStart[b], predecessorStart[b + 1]).
-        var predecessorStart = [Int32](repeating: 0, count: blockCount + 1)
-        for b in order {
-            function.blocks[b].terminator?.forEachEdge(in: function) { predecessorStart[Int($0.target.index) + 1] += 1 }
-        }
-        for b in 0..<blockCount { predecessorStart[b + 1] += predecessorStart[b] }
-        var predecessors = [Int32](repeating: 0, count: Int(predecessorStart[blockCount]))
-        var filled = predecessorStart
-        for b in order {
-            function.blocks[b].terminator?.forEachEdge(in: function) { edge in
-                predecessors[Int(filled[Int(edge.target.index)])] = Int32(b)
-                filled[Int(edge.target.index)] += 1
-            }
-        }
+        let predecessors = IRPredecessors(function, reachable: reachable)
         var idom = [Int32](repeating: -1, count: blockCount)
         guard !order.isEmpty else { return Array(repeating: nil, count: blockCount) }
         idom[0] = 0
@@ -109,8 +96,8 @@ public enum IRVerifier {
             changed = false
             for b in order where b != 0 {
                 var candidate: Int32 = -1
-                for p in Int(predecessorStart[b])..<Int(predecessorStart[b + 1]) {
-                    var c = predecessors[p]
+                for p in predecessors.range(of: b) {
+                    var c = predecessors.blocks[p]
                     guard idom[Int(c)] >= 0 else { continue }
                     guard candidate >= 0 else {
                         candidate = c

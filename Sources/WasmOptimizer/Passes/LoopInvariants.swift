@@ -21,20 +21,7 @@ public enum LoopInvariants {
     @discardableResult
     public static func run(_ function: inout IRFunction, reachable: [Bool], dominators idom: [Int?]) -> Bool {
         let blockCount = function.blocks.count
-        // Predecessors as one array: block b's at predecessors[predecessorStart[b] ..< predecessorStart[b + 1]].
-        var predecessorStart = [Int32](repeating: 0, count: blockCount + 1)
-        for b in 0..<blockCount where reachable[b] {
-            function.blocks[b].terminator?.forEachEdge(in: function) { predecessorStart[Int($0.target.index) + 1] += 1 }
-        }
-        for b in 0..<blockCount { predecessorStart[b + 1] += predecessorStart[b] }
-        var predecessors = [Int32](repeating: 0, count: Int(predecessorStart[blockCount]))
-        var filled = predecessorStart
-        for b in 0..<blockCount where reachable[b] {
-            function.blocks[b].terminator?.forEachEdge(in: function) { edge in
-                predecessors[Int(filled[Int(edge.target.index)])] = Int32(b)
-                filled[Int(edge.target.index)] += 1
-            }
-        }
+        let predecessors = IRPredecessors(function, reachable: reachable)
         var isConstant = [Bool](repeating: false, count: function.valueTypes.count)
         for block in function.blocks {
             for instruction in block.instructions {
@@ -49,12 +36,12 @@ public enum LoopInvariants {
         var work: [Int] = []
         var moved = false
         for header in 0..<blockCount where reachable[header] {
-            let incoming = Int(predecessorStart[header])..<Int(predecessorStart[header + 1])
+            let incoming = predecessors.range(of: header)
             // Back edges: from blocks the header dominates; exactly one other predecessor, ending in a jump.
             var preheader = -1, outsideCount = 0
             work.removeAll(keepingCapacity: true)
             for p in incoming {
-                let predecessor = Int(predecessors[p])
+                let predecessor = Int(predecessors.blocks[p])
                 if IRVerifier.dominates(header, predecessor, idom) {
                     work.append(predecessor)
                 } else {
@@ -72,7 +59,7 @@ public enum LoopInvariants {
                 guard blockInLoop[b] != stamp else { continue }
                 blockInLoop[b] = stamp
                 body.append(b)
-                for p in Int(predecessorStart[b])..<Int(predecessorStart[b + 1]) { work.append(Int(predecessors[p])) }
+                for p in predecessors.range(of: b) { work.append(Int(predecessors.blocks[p])) }
             }
             body.sort()
             for b in body {

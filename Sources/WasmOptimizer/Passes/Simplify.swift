@@ -85,6 +85,57 @@ public enum Simplify {
     @discardableResult
     static func removeTrivialParameters(_ function: inout IRFunction) -> Bool {
         let reachable = IRVerifier.reachableBlocks(function)
+        let (map, parameterBlock) = trivialParameters(function, reachable: reachable)
+        guard !map.isEmpty else { return false }
+        var losesParameters = [Bool](repeating: false, count: function.blocks.count)
+        for v in parameterBlock.indices where parameterBlock[v] >= 0 && map[IRValue(id: Int32(v))] != nil {
+            losesParameters[Int(parameterBlock[v])] = true
+        }
+        let isRemoved = { (value: IRValue) in parameterBlock[Int(value.id)] >= 0 && map[value] != nil }
+        // The edges first (their lists are filtered in place by the parameters they pass to),
+        // then the parameters. Unreachable blocks keep their edges as they are (no code is made for them).
+        func filter(_ edge: inout IREdge) {
+            guard losesParameters[Int(edge.target.index)] else { return }
+            var kept: Int32 = 0
+            let start = Int(edge.arguments.start)
+            for (position, parameter) in function.blocks[Int(edge.target.index)].parameters.enumerated()
+            where position < Int(edge.arguments.count) && !isRemoved(parameter) {
+                function.valueLists[start + Int(kept)] = function.valueLists[start + position]
+                kept += 1
+            }
+            edge.arguments = IRValueList(start: edge.arguments.start, count: kept)
+        }
+        for b in function.blocks.indices where reachable[b] {
+            switch function.blocks[b].terminator {
+            case .jump(var edge)?:
+                filter(&edge)
+                function.blocks[b].terminator = .jump(edge)
+            case .branch(let condition, var ifTrue, var ifFalse)?:
+                filter(&ifTrue)
+                filter(&ifFalse)
+                function.blocks[b].terminator = .branch(condition: condition, ifTrue: ifTrue, ifFalse: ifFalse)
+            case .table(let index, let targets, var fallback)?:
+                for e in Int(targets.start)..<Int(targets.start + targets.count) {
+                    var edge = function.edgeLists[e]
+                    filter(&edge)
+                    function.edgeLists[e] = edge
+                }
+                filter(&fallback)
+                function.blocks[b].terminator = .table(index: index, targets: targets, fallback: fallback)
+            case .return?, .trap?, nil: break
+            }
+        }
+        for b in function.blocks.indices where losesParameters[b] {
+            function.blocks[b].parameters.removeAll(where: isRemoved)
+        }
+        substitute(map, in: &function)
+        return true
+    }
+
+    /// The trivial parameters of `function` and what each stands for (followed transitively),
+    /// and the block of each parameter (-1: not a parameter of a reachable block but the
+    /// entry). Reads `function` only (a borrowed parameter: no copy of it per use).
+    static func trivialParameters(_ function: IRFunction, reachable: [Bool]) -> (ValueMap, [Int32]) {
         let blockCount = function.blocks.count
         let valueCount = function.valueTypes.count
         // Which block each parameter belongs to and at which position.
@@ -153,50 +204,7 @@ public enum Simplify {
                 work.append(passedTo[k])
             }
         }
-        guard !map.isEmpty else { return false }
-        var losesParameters = [Bool](repeating: false, count: blockCount)
-        for v in 0..<valueCount where parameterBlock[v] >= 0 && map[IRValue(id: Int32(v))] != nil {
-            losesParameters[Int(parameterBlock[v])] = true
-        }
-        let isRemoved = { (value: IRValue) in parameterBlock[Int(value.id)] >= 0 && map[value] != nil }
-        // The edges first (their lists are filtered in place by the parameters they pass to),
-        // then the parameters. Unreachable blocks keep their edges as they are (no code is made for them).
-        func filter(_ edge: inout IREdge) {
-            guard losesParameters[Int(edge.target.index)] else { return }
-            var kept: Int32 = 0
-            let start = Int(edge.arguments.start)
-            for (position, parameter) in function.blocks[Int(edge.target.index)].parameters.enumerated()
-            where position < Int(edge.arguments.count) && !isRemoved(parameter) {
-                function.valueLists[start + Int(kept)] = function.valueLists[start + position]
-                kept += 1
-            }
-            edge.arguments = IRValueList(start: edge.arguments.start, count: kept)
-        }
-        for b in function.blocks.indices where reachable[b] {
-            switch function.blocks[b].terminator {
-            case .jump(var edge)?:
-                filter(&edge)
-                function.blocks[b].terminator = .jump(edge)
-            case .branch(let condition, var ifTrue, var ifFalse)?:
-                filter(&ifTrue)
-                filter(&ifFalse)
-                function.blocks[b].terminator = .branch(condition: condition, ifTrue: ifTrue, ifFalse: ifFalse)
-            case .table(let index, let targets, var fallback)?:
-                for e in Int(targets.start)..<Int(targets.start + targets.count) {
-                    var edge = function.edgeLists[e]
-                    filter(&edge)
-                    function.edgeLists[e] = edge
-                }
-                filter(&fallback)
-                function.blocks[b].terminator = .table(index: index, targets: targets, fallback: fallback)
-            case .return?, .trap?, nil: break
-            }
-        }
-        for b in function.blocks.indices where losesParameters[b] {
-            function.blocks[b].parameters.removeAll(where: isRemoved)
-        }
-        substitute(map, in: &function)
-        return true
+        return (map, parameterBlock)
     }
 
     @discardableResult
@@ -239,6 +247,24 @@ public enum Simplify {
 
     @discardableResult
     static func removeDeadCode(_ function: inout IRFunction) -> Bool {
+        guard let live = liveValues(function) else { return false }
+        var changed = false
+        for b in function.blocks.indices {
+            let isDead = { (instruction: IRInstruction) in
+                !instruction.operation.hasEffect && !instruction.results.contains { live[Int($0.id)] }
+            }
+            guard function.blocks[b].instructions.contains(where: isDead) else { continue }
+            function.blocks[b].instructions.removeAll(where: isDead)
+            changed = true
+        }
+        return changed
+    }
+}
+
+extension Simplify {
+    /// Which values something with an effect (or a terminator) needs, directly or not; nil
+    /// when no instruction could be dead. Reads `function` only (borrowed: no copy per use).
+    static func liveValues(_ function: IRFunction) -> [Bool]? {
         // (Closure literals below, not a local function: a local function that captures
         // mutable state costs a dynamic exclusivity check on every call.)
         var live = [Bool](repeating: false, count: function.valueTypes.count)
@@ -279,7 +305,7 @@ public enum Simplify {
                 }
             }
         }
-        guard anyDead else { return false }
+        guard anyDead else { return nil }
         while let value = work.popLast() {
             let b = definerBlock[Int(value.id)]
             guard b >= 0 else { continue }
@@ -291,16 +317,7 @@ public enum Simplify {
                 }
             }
         }
-        var changed = false
-        for b in function.blocks.indices {
-            let isDead = { (instruction: IRInstruction) in
-                !instruction.operation.hasEffect && !instruction.results.contains { live[Int($0.id)] }
-            }
-            guard function.blocks[b].instructions.contains(where: isDead) else { continue }
-            function.blocks[b].instructions.removeAll(where: isDead)
-            changed = true
-        }
-        return changed
+        return live
     }
 }
 
