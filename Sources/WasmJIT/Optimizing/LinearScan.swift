@@ -43,9 +43,17 @@ struct LinearScan {
         for v in 0..<count {
             if let bits = intervals.constants[v] { locations[v] = .constant(bits) }
         }
-        let sorted = (0..<count).filter { intervals.start[$0] >= 0 }.sorted {
-            intervals.start[$0] != intervals.start[$1] ? intervals.start[$0] < intervals.start[$1] : $0 < $1
+        // The values with an interval by start, then by id (a counting sort: positions are small).
+        var bucketStart = [Int32](repeating: 0, count: Int(intervals.start.max() ?? 0) + 2)
+        for v in 0..<count where intervals.start[v] >= 0 { bucketStart[Int(intervals.start[v]) + 1] += 1 }
+        for k in 1..<bucketStart.count { bucketStart[k] += bucketStart[k - 1] }
+        var sorted = [Int](repeating: 0, count: Int(bucketStart[bucketStart.count - 1]))
+        for v in 0..<count where intervals.start[v] >= 0 {
+            sorted[Int(bucketStart[Int(intervals.start[v])])] = v
+            bucketStart[Int(intervals.start[v])] += 1
         }
+        let everyGPR = Self.callerSaved + Self.calleeSaved, calleeSaved = Self.calleeSaved
+        let allocatableXMM = Self.allocatableXMM
         var active: [Int] = []  // values holding a register
         var freeGPRs = RegisterSet(Self.callerSaved + Self.calleeSaved)
         var freeXMMs = RegisterSet(Self.allocatableXMM)
@@ -117,7 +125,7 @@ struct LinearScan {
                 }
                 var hint: XMM?
                 if case .xmm(let x)? = hinted(v) { hint = x }
-                if let x = hint ?? Self.allocatableXMM.first(where: { freeXMMs.contains($0) }) {
+                if let x = hint ?? allocatableXMM.first(where: { freeXMMs.contains($0) }) {
                     freeXMMs.remove(x)
                     locations[v] = .xmm(x)
                     active.append(v)
@@ -125,13 +133,13 @@ struct LinearScan {
                 }
             } else {
                 let avoidRDX = intervals.crossesDivision(v)
-                let candidates = crosses ? Self.calleeSaved : Self.callerSaved + Self.calleeSaved
+                let candidates = crosses ? calleeSaved : everyGPR
                 var hint: GPR?
                 if case .gpr(let r)? = hinted(v), candidates.contains(r), !(avoidRDX && r == .rdx) { hint = r }
                 if let r = hint ?? candidates.first(where: { freeGPRs.contains($0) && !(avoidRDX && $0 == .rdx) }) {
                     freeGPRs.remove(r)
                     locations[v] = .gpr(r)
-                    if Self.calleeSaved.contains(r) { usedCalleeSaved.insert(r) }
+                    if calleeSaved.contains(r) { usedCalleeSaved.insert(r) }
                     active.append(v)
                     continue
                 }
@@ -144,7 +152,7 @@ struct LinearScan {
                 switch locations[other] {
                 case .xmm: fits = isFloat
                 case .gpr(let r):
-                    fits = !isFloat && (!crosses || Self.calleeSaved.contains(r))
+                    fits = !isFloat && (!crosses || calleeSaved.contains(r))
                         && !(r == .rdx && intervals.crossesDivision(v))
                 default: fits = false
                 }

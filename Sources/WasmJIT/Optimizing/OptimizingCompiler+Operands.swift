@@ -139,20 +139,39 @@ extension OptimizingCompiler {
     mutating func emitParallelMoves(_ moves: [(from: ValueLocation, to: ValueLocation)], park: GPR = .rcx,
                                     _ a: inout X64Assembler) {
         var pending = moves.filter { $0.to != .none && $0.from != $0.to && $0.from != .none }
-        while !pending.isEmpty {
-            if let ready = pending.indices.first(where: { i in
-                !pending.indices.contains { j in j != i && pending[j].from == pending[i].to }
-            }) {
-                emitMove(from: pending[ready].from, to: pending[ready].to, &a)
-                pending.remove(at: ready)
+        let count = pending.count
+        guard count > 0 else { return }
+        // blockers[i]: how many other pending moves still read move i's destination.
+        var blockers = [Int32](repeating: 0, count: count)
+        for i in 0..<count {
+            for j in 0..<count where j != i && pending[j].from == pending[i].to { blockers[i] += 1 }
+        }
+        var done = [Bool](repeating: false, count: count)
+        var ready = (0..<count).reversed().filter { blockers[$0] == 0 }  // a stack: lowest index on top
+        var remaining = count
+        while remaining > 0 {
+            if let i = ready.popLast() {
+                emitMove(from: pending[i].from, to: pending[i].to, &a)
+                done[i] = true
+                remaining -= 1
+                // Its source is read no more: the move writing there may be ready.
+                for k in 0..<count where !done[k] && pending[k].to == pending[i].from {
+                    blockers[k] -= 1
+                    if blockers[k] == 0 { ready.append(k) }
+                }
                 continue
             }
             // Every destination is still read: a cycle. Park the first destination's value.
-            let blocked = pending[0].to
+            guard let k = done.firstIndex(of: false) else { break }
+            let blocked = pending[k].to
             let parked: ValueLocation
             if case .xmm = blocked { parked = .xmm(.xmm1) } else { parked = .gpr(park) }
             emitMove(from: blocked, to: parked, &a)
-            for i in pending.indices where pending[i].from == blocked { pending[i].from = parked }
+            for i in 0..<count where !done[i] && pending[i].from == blocked {
+                pending[i].from = parked
+                blockers[k] -= 1
+            }
+            if blockers[k] == 0 { ready.append(k) }
         }
     }
 

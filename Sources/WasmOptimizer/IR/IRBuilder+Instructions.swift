@@ -13,7 +13,7 @@ extension IRBuilder {
             }
         }
         let entry = newBlock(parameters: function.type.params, sealed: true)
-        current = entry
+        enter(entry)
         for (local, value) in function[entry].parameters.enumerated() { writeLocal(local, value, in: entry) }
         for local in function.type.params.count..<localTypes.count {
             writeLocal(local, emitValue(.constant(0), localTypes[local]), in: entry)
@@ -40,7 +40,7 @@ extension IRBuilder {
             if frames.isEmpty { break }
         }
         let results = function[exit].parameters
-        current = exit
+        enter(exit)
         sealed[Int(exit.index)] = true
         if predecessors[Int(exit.index)].isEmpty {
             function[exit].terminator = .trap(.unreachable)  // no path returns
@@ -90,7 +90,7 @@ extension IRBuilder {
             loopHeaders[Int(header.index)] = true
             let continuation = newBlock(parameters: signature.results, sealed: false)
             terminate(.jump(edge(to: header, carrying: pop(signature.params.count))))
-            current = header
+            enter(header)
             let height = stack.count
             stack.append(contentsOf: function[header].parameters)
             frames.append(
@@ -107,7 +107,7 @@ extension IRBuilder {
                               ifFalse: edge(to: elseBlock, carrying: [])))
             sealed[Int(thenBlock.index)] = true
             sealed[Int(elseBlock.index)] = true
-            current = thenBlock
+            enter(thenBlock, continuing: true)
             frames.append(
                 Frame(kind: .if, label: continuation, continuation: continuation, labelTypes: signature.results,
                       resultTypes: signature.results, height: stack.count - signature.params.count,
@@ -119,7 +119,7 @@ extension IRBuilder {
             }
             stack.removeLast(stack.count - frame.height)
             stack.append(contentsOf: frame.parameters)
-            current = frame.elseBlock
+            enter(frame.elseBlock!)
             frame.elseBlock = nil
             frames.append(frame)
         case .end:
@@ -133,7 +133,7 @@ extension IRBuilder {
             }
             if let elseBlock = frame.elseBlock {
                 // An `if` without `else`: the false path passes the parameters on as the results.
-                current = elseBlock
+                enter(elseBlock)
                 terminate(.jump(edge(to: frame.continuation, carrying: frame.parameters)))
             }
             if frame.kind == .loop { sealed[Int(frame.label.index)] = true }
@@ -143,7 +143,7 @@ extension IRBuilder {
                 current = nil  // nothing reaches the code after this construct
                 function[frame.continuation].terminator = .trap(.unreachable)
             } else {
-                current = frame.continuation
+                enter(frame.continuation)
                 stack.append(contentsOf: function[frame.continuation].parameters.prefix(frame.resultTypes.count))
             }
         case .br(let depth):
@@ -153,7 +153,7 @@ extension IRBuilder {
             let taken = branchEdge(depth: depth)
             let next = newBlock(parameters: [], sealed: true)
             terminate(.branch(condition: condition, ifTrue: taken, ifFalse: edge(to: next, carrying: [])))
-            current = next
+            enter(next, continuing: true)
         case .brTable(let table):
             let index = pop()
             let targets = table.targets.map { branchEdge(depth: $0) }

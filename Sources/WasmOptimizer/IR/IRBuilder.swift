@@ -19,12 +19,17 @@ public struct IRBuilder {
     /// Per block: the value of each local at the block's end (so far). The block being built
     /// keeps its locals in `currentValues` instead, and hands them over when it ends.
     var definitions: LocalDefinitions
-    /// The current block's value of each local, valid where `currentOwner` is its index (a
-    /// local read or written there: the common case, without hashing).
+    /// The current block's value of each local, valid where `currentOwner` is `generation` (a
+    /// local read or written there: the common case, without hashing). A block that continues
+    /// the one just ended (after `br_if`, an `if`'s then-block: one predecessor, sealed) starts
+    /// with that block's values, so the generation only changes at other blocks.
     var currentValues: [Int32]
     var currentOwner: [Int32]
-    /// The locals the current block has in `currentValues`, in first-touch order.
+    var generation: Int32 = 0
+    /// The locals the current block wrote or looked up itself (`touchedIn` is its index), in
+    /// first-touch order: what `terminate` hands over to `definitions`.
     var currentTouched: [Int32] = []
+    var touchedIn: [Int32]
     /// Per block: the locals whose values its parameters after the label values are, in order.
     var phiLocals: [[Int]] = []
     /// Per block: where control comes from (block, index of the edge in its terminator).
@@ -91,6 +96,7 @@ public struct IRBuilder {
         definitions = LocalDefinitions(expectedCount: expectedDefinitions)
         currentValues = Array(repeating: -1, count: localTypes.count)
         currentOwner = Array(repeating: -1, count: localTypes.count)
+        touchedIn = Array(repeating: -1, count: localTypes.count)
     }
 
     // MARK: Blocks and edges
@@ -161,12 +167,20 @@ public struct IRBuilder {
 
     // MARK: Locals as SSA values
 
+    /// Makes `block` the one instructions go to. `continuing`: its one predecessor is the block
+    /// just ended, so the locals have that block's values on entry.
+    mutating func enter(_ block: IRBlockID, continuing: Bool = false) {
+        if !continuing { generation += 1 }
+        current = block
+    }
+
     mutating func writeLocal(_ local: Int, _ value: IRValue, in block: IRBlockID) {
         if block == current {
-            if currentOwner[local] != block.index {
-                currentOwner[local] = block.index
+            if touchedIn[local] != block.index {
+                touchedIn[local] = block.index
                 currentTouched.append(Int32(local))
             }
+            currentOwner[local] = generation
             currentValues[local] = value.id
         } else {
             definitions[Int(block.index), local] = value
@@ -175,7 +189,7 @@ public struct IRBuilder {
 
     mutating func readLocal(_ local: Int, in block: IRBlockID) -> IRValue {
         if block == current {
-            if currentOwner[local] == block.index { return IRValue(id: currentValues[local]) }
+            if currentOwner[local] == generation { return IRValue(id: currentValues[local]) }
         } else if let value = definitions[Int(block.index), local] {
             return value
         }
