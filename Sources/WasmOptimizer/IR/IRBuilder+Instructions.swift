@@ -12,6 +12,7 @@ extension IRBuilder {
             default: continue
             }
         }
+        loopAssignments = LoopAssignments(instructions, localCount: localTypes.count)
         let entry = newBlock(parameters: function.type.params, sealed: true)
         enter(entry)
         for (local, value) in function[entry].parameters.enumerated() { writeLocal(local, value, in: entry) }
@@ -88,6 +89,7 @@ extension IRBuilder {
             let signature = blockSignature(type)
             let header = newBlock(parameters: signature.params, sealed: false)
             loopHeaders[Int(header.index)] = true
+            if let loop = loopAssignments.loop(at: Int(source)) { headerLoops[header.index] = Int32(loop) }
             let continuation = newBlock(parameters: signature.results, sealed: false)
             terminate(.jump(edge(to: header, carrying: pop(signature.params.count))))
             enter(header)

@@ -37,6 +37,11 @@ public struct IRBuilder {
     var sealed: [Bool] = []
     /// Per block: whether it is a loop's header (the target of back edges).
     var loopHeaders: [Bool] = []
+    /// The locals each loop assigns somewhere inside (`LoopAssignments`): a loop header needs
+    /// a parameter only for those; any other local has its value from before the loop.
+    var loopAssignments = LoopAssignments()
+    /// Per loop header block: its loop's index in `loopAssignments`.
+    var headerLoops: [Int32: Int32] = [:]
     /// The block instructions go to; nil while the code is unreachable.
     var current: IRBlockID?
     var stack: [IRValue] = []
@@ -197,6 +202,11 @@ public struct IRBuilder {
         let preds = predecessors[Int(block.index)]
         if sealed[Int(block.index)] && preds.count == 1 {
             value = readLocal(local, in: preds[0].block)
+        } else if loopHeaders[Int(block.index)], let loop = headerLoops[block.index],
+            !loopAssignments.assigns(loop: Int(loop), local: local), let entry = preds.first
+        {
+            // The loop never assigns the local: its value is the one on entry (the first edge).
+            value = readLocal(local, in: entry.block)
         } else if sealed[Int(block.index)] && !loopHeaders[Int(block.index)] {
             // A merge whose predecessors are all known and which no path from it reaches again
             // (a cycle passes a loop header, which stops the recursion): a parameter only when
