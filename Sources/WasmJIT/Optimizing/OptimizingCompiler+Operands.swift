@@ -140,14 +140,18 @@ extension OptimizingCompiler {
                                     _ a: inout X64Assembler) {
         var pending = moves.filter { $0.to != .none && $0.from != $0.to && $0.from != .none }
         let count = pending.count
-        guard count > 0 else { return }
+        guard count > 1 else {
+            if count == 1 { emitMove(from: pending[0].from, to: pending[0].to, &a) }
+            return
+        }
         // blockers[i]: how many other pending moves still read move i's destination.
         var blockers = [Int32](repeating: 0, count: count)
         for i in 0..<count {
             for j in 0..<count where j != i && pending[j].from == pending[i].to { blockers[i] += 1 }
         }
         var done = [Bool](repeating: false, count: count)
-        var ready = (0..<count).reversed().filter { blockers[$0] == 0 }  // a stack: lowest index on top
+        var ready: [Int] = []  // a stack: lowest index on top
+        for i in stride(from: count - 1, through: 0, by: -1) where blockers[i] == 0 { ready.append(i) }
         var remaining = count
         while remaining > 0 {
             if let i = ready.popLast() {

@@ -57,7 +57,7 @@ struct OptimizingCompiler {
         var inlined: Int32
     }
     /// Blocks that a back edge enters (loop headers: the epoch check goes there).
-    var loopHeaders: Set<Int> = []
+    var loopHeaders: [Bool] = []
     /// Time spent in each phase for this function (`record` passes it on).
     var phases = OptimizerPhaseTimes()
 
@@ -117,11 +117,13 @@ struct OptimizingCompiler {
         frameSize = (8 * (5 + savedRegisterCount + spillSlotCount + areaSlots) + 15) & ~15
         var position = [Int](repeating: -1, count: function.blocks.count)
         for (n, b) in intervals.order.enumerated() { position[b] = n }
+        var headers = [Bool](repeating: false, count: function.blocks.count)
         for b in intervals.order {
-            for edge in function.blocks[b].terminator?.edges(in: function) ?? [] where position[Int(edge.target.index)] <= position[b] {
-                loopHeaders.insert(Int(edge.target.index))
+            function.blocks[b].terminator?.forEachEdge(in: function) { edge in
+                if position[Int(edge.target.index)] <= position[b] { headers[Int(edge.target.index)] = true }
             }
         }
+        loopHeaders = headers
     }
 
     /// The most instructions inlining may add to one function.
@@ -231,7 +233,7 @@ struct OptimizingCompiler {
         }
         for (n, b) in intervals.order.enumerated() {
             a.bind(blockLabels[b])
-            if loopHeaders.contains(b) { emitInterruptCheck(&a) }
+            if loopHeaders[b] { emitInterruptCheck(&a) }
             let block = function.blocks[b]
             for (i, instruction) in block.instructions.enumerated() {
                 if instruction.source >= 0 {
@@ -370,8 +372,10 @@ struct OptimizingCompiler {
     }
 
     mutating func emitEdgeMoves(_ edge: IREdge, _ a: inout X64Assembler) {
+        guard edge.arguments.count > 0, needsMoves(edge) else { return }
         let parameters = function.blocks[Int(edge.target.index)].parameters
         var moves: [(from: ValueLocation, to: ValueLocation)] = []
+        moves.reserveCapacity(parameters.count)
         for (argument, parameter) in zip(function.values(edge.arguments), parameters) {
             moves.append((locations[Int(argument.id)], locations[Int(parameter.id)]))
         }
