@@ -12,7 +12,7 @@ extension IRBuilder {
             default: continue
             }
         }
-        loopAssignments = LoopAssignments(instructions, localCount: localTypes.count)
+        assignments = LocalAssignments(instructions, localCount: localTypes.count)
         let entry = newBlock(parameters: function.type.params, sealed: true)
         enter(entry)
         for (local, value) in function[entry].parameters.enumerated() { writeLocal(local, value, in: entry) }
@@ -84,20 +84,21 @@ extension IRBuilder {
             frames.append(
                 Frame(kind: .block, label: continuation, continuation: continuation, labelTypes: signature.results,
                       resultTypes: signature.results, height: stack.count - signature.params.count, elseBlock: nil,
-                      parameters: []))
+                      parameters: [], region: assignments.region(at: Int(source)) ?? -1))
         case .loop(let type):
             let signature = blockSignature(type)
             let header = newBlock(parameters: signature.params, sealed: false)
             loopHeaders[Int(header.index)] = true
-            if let loop = loopAssignments.loop(at: Int(source)) { headerLoops[header.index] = Int32(loop) }
+            let loop = assignments.region(at: Int(source))
+            if let loop { headerLoops[header.index] = loop }
             let continuation = newBlock(parameters: signature.results, sealed: false)
             terminate(.jump(edge(to: header, carrying: pop(signature.params.count))))
-            enter(header)
+            enter(header, forgetting: loop ?? -1)
             let height = stack.count
             stack.append(contentsOf: function[header].parameters)
             frames.append(
                 Frame(kind: .loop, label: header, continuation: continuation, labelTypes: signature.params,
-                      resultTypes: signature.results, height: height, elseBlock: nil, parameters: []))
+                      resultTypes: signature.results, height: height, elseBlock: nil, parameters: [], region: loop ?? -1))
         case .if(let type):
             let signature = blockSignature(type)
             let condition = pop()
@@ -109,11 +110,11 @@ extension IRBuilder {
                               ifFalse: edge(to: elseBlock, carrying: [])))
             sealed[Int(thenBlock.index)] = true
             sealed[Int(elseBlock.index)] = true
-            enter(thenBlock, continuing: true)
+            enter(thenBlock, forgetting: nil)
             frames.append(
                 Frame(kind: .if, label: continuation, continuation: continuation, labelTypes: signature.results,
                       resultTypes: signature.results, height: stack.count - signature.params.count,
-                      elseBlock: elseBlock, parameters: parameters))
+                      elseBlock: elseBlock, parameters: parameters, region: assignments.region(at: Int(source)) ?? -1))
         case .else:
             var frame = frames.removeLast()
             if current != nil {
@@ -121,7 +122,7 @@ extension IRBuilder {
             }
             stack.removeLast(stack.count - frame.height)
             stack.append(contentsOf: frame.parameters)
-            enter(frame.elseBlock!)
+            enter(frame.elseBlock!, forgetting: assignments.region(at: Int(source)) ?? -1)
             frame.elseBlock = nil
             frames.append(frame)
         case .end:
@@ -135,7 +136,7 @@ extension IRBuilder {
             }
             if let elseBlock = frame.elseBlock {
                 // An `if` without `else`: the false path passes the parameters on as the results.
-                enter(elseBlock)
+                enter(elseBlock, forgetting: frame.region)
                 terminate(.jump(edge(to: frame.continuation, carrying: frame.parameters)))
             }
             if frame.kind == .loop { sealed[Int(frame.label.index)] = true }
@@ -145,7 +146,7 @@ extension IRBuilder {
                 current = nil  // nothing reaches the code after this construct
                 function[frame.continuation].terminator = .trap(.unreachable)
             } else {
-                enter(frame.continuation)
+                enter(frame.continuation, forgetting: frame.region)
                 stack.append(contentsOf: function[frame.continuation].parameters.prefix(frame.resultTypes.count))
             }
         case .br(let depth):
@@ -155,7 +156,7 @@ extension IRBuilder {
             let taken = branchEdge(depth: depth)
             let next = newBlock(parameters: [], sealed: true)
             terminate(.branch(condition: condition, ifTrue: taken, ifFalse: edge(to: next, carrying: [])))
-            enter(next, continuing: true)
+            enter(next, forgetting: nil)
         case .brTable(let table):
             let index = pop()
             let targets = table.targets.map { branchEdge(depth: $0) }

@@ -19,10 +19,12 @@ public struct IRBuilder {
     /// Per block: the value of each local at the block's end (so far). The block being built
     /// keeps its locals in `currentValues` instead, and hands them over when it ends.
     var definitions: LocalDefinitions
-    /// The current block's value of each local, valid where `currentOwner` is `generation` (a
-    /// local read or written there: the common case, without hashing). A block that continues
-    /// the one just ended (after `br_if`, an `if`'s then-block: one predecessor, sealed) starts
-    /// with that block's values, so the generation only changes at other blocks.
+    /// The value of each local at the current point, valid where `currentOwner` is
+    /// `generation` (a local read or written lately: the common case, without hashing). It
+    /// stays valid from block to block along the code: a block that continues the one just
+    /// ended (after `br_if`, an `if`'s then-block) keeps every local; at a merge or a loop
+    /// header only the locals the region just left (or the loop) assigns are dropped
+    /// (`LocalAssignments`): any other local has the same value on every path there.
     var currentValues: [Int32]
     var currentOwner: [Int32]
     var generation: Int32 = 0
@@ -37,10 +39,10 @@ public struct IRBuilder {
     var sealed: [Bool] = []
     /// Per block: whether it is a loop's header (the target of back edges).
     var loopHeaders: [Bool] = []
-    /// The locals each loop assigns somewhere inside (`LoopAssignments`): a loop header needs
-    /// a parameter only for those; any other local has its value from before the loop.
-    var loopAssignments = LoopAssignments()
-    /// Per loop header block: its loop's index in `loopAssignments`.
+    /// The locals each construct assigns somewhere inside (`LocalAssignments`): a loop header
+    /// needs a parameter only for those of its loop.
+    var assignments = LocalAssignments()
+    /// Per loop header block: its loop's region in `assignments`.
     var headerLoops: [Int32: Int32] = [:]
     /// The block instructions go to; nil while the code is unreachable.
     var current: IRBlockID?
@@ -65,6 +67,8 @@ public struct IRBuilder {
         /// An `if`'s else block, until `else` (or `end`) builds it; its parameters' values.
         var elseBlock: IRBlockID?
         var parameters: [IRValue]
+        /// The construct's region in `assignments` (-1: none known).
+        var region: Int32 = -1
     }
 
     /// Builds function `definedIndex` (counting defined functions only) of `module`.
@@ -172,10 +176,23 @@ public struct IRBuilder {
 
     // MARK: Locals as SSA values
 
-    /// Makes `block` the one instructions go to. `continuing`: its one predecessor is the block
-    /// just ended, so the locals have that block's values on entry.
-    mutating func enter(_ block: IRBlockID, continuing: Bool = false) {
-        if !continuing { generation += 1 }
+    /// Makes `block` the one instructions go to, with every local unknown (the entry, the exit).
+    mutating func enter(_ block: IRBlockID) {
+        generation += 1
+        current = block
+    }
+
+    /// Makes `block` the one instructions go to, where the locals have the values of the
+    /// current point except those `region` assigns (nil: all of them, for a block whose one
+    /// predecessor is the block just ended; a negative region: none of them).
+    mutating func enter(_ block: IRBlockID, forgetting region: Int32?) {
+        if let region {
+            if region < 0 {
+                generation += 1
+            } else {
+                for local in assignments.assigned(in: region) { currentOwner[Int(local)] = -1 }
+            }
+        }
         current = block
     }
 
@@ -203,7 +220,7 @@ public struct IRBuilder {
         if sealed[Int(block.index)] && preds.count == 1 {
             value = readLocal(local, in: preds[0].block)
         } else if loopHeaders[Int(block.index)], let loop = headerLoops[block.index],
-            !loopAssignments.assigns(loop: Int(loop), local: local), let entry = preds.first
+            !assignments.assigns(region: loop, local: local), let entry = preds.first
         {
             // The loop never assigns the local: its value is the one on entry (the first edge).
             value = readLocal(local, in: entry.block)
