@@ -29,7 +29,7 @@ struct LiveIntervals {
     var constants: [UInt64?]
     /// Compares whose only use is the branch or `select` right after them: they set the
     /// flags there and produce no value (no interval).
-    var fusedCompares: Set<Int32> = []
+    var fusedCompares: FlagSet
 
     /// The most (value, block) pairs the liveness walk visits before the tier gives up on a
     /// function (its work grows with values × blocks they live through).
@@ -41,6 +41,7 @@ struct LiveIntervals {
         end = Array(repeating: -1, count: valueCount)
         useCount = Array(repeating: 0, count: valueCount)
         constants = Array(repeating: nil, count: valueCount)
+        fusedCompares = FlagSet(count: valueCount)
         order = function.reversePostorder()
         for block in function.blocks {
             for instruction in block.instructions {
@@ -67,13 +68,13 @@ struct LiveIntervals {
                 guard useCount[Int(value.id)] == 1 else { continue }
                 if i == instructions.count - 1 {
                     if case .branch(let condition, _, _)? = block.terminator, condition == value {
-                        fusedCompares.insert(value.id)
+                        fusedCompares.insert(Int(value.id))
                     }
                 } else if case .select(let condition, let ifTrue, let ifFalse) = instructions[i + 1].operation,
                     condition == value, ifTrue != value, ifFalse != value,
                     [.i32, .i64].contains(function.valueTypes[Int(ifTrue.id)])
                 {
-                    fusedCompares.insert(value.id)
+                    fusedCompares.insert(Int(value.id))
                 }
             }
         }
@@ -101,7 +102,7 @@ struct LiveIntervals {
         var definingBlock = [Int32](repeating: -1, count: valueCount)
         var tracked = [Bool](repeating: false, count: valueCount)
         for v in tracked.indices { tracked[v] = constants[v] == nil }
-        for v in fusedCompares { tracked[Int(v)] = false }
+        for v in tracked.indices where fusedCompares.contains(v) { tracked[v] = false }
         // Positions, and the hull of each value's definition and uses; a use in another block
         // than the definition's is kept for the liveness walk below.
         var ranges = RangeBuilder(start: [], end: [])
@@ -242,4 +243,16 @@ extension IROperation {
         default: return false
         }
     }
+}
+
+/// A set of small non-negative integers (value ids) as one flag per member: no hashing.
+struct FlagSet {
+    private var flags: [Bool]
+
+    /// An empty set for members below `count`.
+    init(count: Int) { flags = Array(repeating: false, count: count) }
+
+    func contains(_ member: Int) -> Bool { member >= 0 && member < flags.count && flags[member] }
+    func contains(_ member: Int32) -> Bool { contains(Int(member)) }
+    mutating func insert(_ member: Int) { flags[member] = true }
 }

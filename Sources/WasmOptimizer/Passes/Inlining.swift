@@ -19,14 +19,17 @@ public enum Inlining {
         var remaining = budget
         var changed = false
         var b = 0
+        var scanFrom = 0  // the instructions of block b before this hold no call left to try
         while b < function.blocks.count {
-            guard let i = function.blocks[b].instructions.firstIndex(where: {
+            guard let i = function.blocks[b].instructions[scanFrom...].firstIndex(where: {
                 if case .call = $0.operation, $0.inlinedCall == -1 { return true }
                 return false
             }) else {
                 b += 1
+                scanFrom = 0
                 continue
             }
+            scanFrom = i
             let call = function.blocks[b].instructions[i]
             guard case .call(let index, let arguments) = call.operation, let body = callee(index),
                 !body.makesCalls,

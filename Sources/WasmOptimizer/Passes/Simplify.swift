@@ -4,7 +4,8 @@ import WasmCore
 /// trivial parameters are removed to a fixed point, and cost a third of the compile time):
 /// - trivial block parameters: one whose every incoming value is the same value (or itself)
 ///   is that value — the SSA builder leaves one wherever a local merely passes through a merge
-///   (again at the end: value numbering and merged blocks make more edges agree);
+///   (once: running it again after value numbering saved 0.015% of resvg's code for 3% of the
+///   compile time);
 /// - constant folding of the integer operators (`IntegerFolding`), and of branches on a constant;
 /// - global value numbering (`ValueNumbering`);
 /// - loop-invariant code motion (`LoopInvariants`);
@@ -24,8 +25,6 @@ public enum Simplify {
         LoopInvariants.run(&function, reachable: reachable, dominators: dominators)
         mergeBlocks(&function)
         RedundantLoads.run(&function)
-        // Value numbering and merged blocks make more edges agree.
-        removeTrivialParameters(&function)
         removeDeadCode(&function)
     }
 
