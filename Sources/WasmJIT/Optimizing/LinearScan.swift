@@ -85,26 +85,6 @@ struct LinearScan {
             partners[Int(filled[parameter])] = Int32(argument)
             filled[parameter] += 1
         }
-        func hinted(_ v: Int) -> ValueLocation? {
-            for index in Int(partnerStart[v])..<Int(partnerStart[v + 1]) {
-                switch locations[Int(partners[index])] {
-                case .gpr(let r) where freeGPRs.contains(r): return .gpr(r)
-                case .xmm(let x) where freeXMMs.contains(x): return .xmm(x)
-                default: continue
-                }
-            }
-            return nil
-        }
-
-        func spillSlot(from position: Int32, to last: Int32) -> Int {
-            if let slot = slotEnds.firstIndex(where: { $0 < position }) {
-                slotEnds[slot] = last
-                return slot
-            }
-            slotEnds.append(last)
-            return slotEnds.count - 1
-        }
-
         for v in sorted {
             let position = intervals.start[v]
             active.removeAll { other in
@@ -120,11 +100,11 @@ struct LinearScan {
             let crosses = intervals.crossesCall(v)
             if isFloat {
                 if crosses {
-                    locations[v] = .stack(spillSlot(from: position, to: intervals.end[v]))
+                    locations[v] = .stack(Self.takeSpillSlot(&slotEnds, from: position, to: intervals.end[v]))
                     continue
                 }
                 var hint: XMM?
-                if case .xmm(let x)? = hinted(v) { hint = x }
+                if case .xmm(let x)? = Self.hint(v, partnerStart, partners, locations, freeGPRs, freeXMMs) { hint = x }
                 if let x = hint ?? allocatableXMM.first(where: { freeXMMs.contains($0) }) {
                     freeXMMs.remove(x)
                     locations[v] = .xmm(x)
@@ -135,7 +115,7 @@ struct LinearScan {
                 let avoidRDX = intervals.crossesDivision(v)
                 let candidates = crosses ? calleeSaved : everyGPR
                 var hint: GPR?
-                if case .gpr(let r)? = hinted(v), candidates.contains(r), !(avoidRDX && r == .rdx) { hint = r }
+                if case .gpr(let r)? = Self.hint(v, partnerStart, partners, locations, freeGPRs, freeXMMs), candidates.contains(r), !(avoidRDX && r == .rdx) { hint = r }
                 if let r = hint ?? candidates.first(where: { freeGPRs.contains($0) && !(avoidRDX && $0 == .rdx) }) {
                     freeGPRs.remove(r)
                     locations[v] = .gpr(r)
@@ -160,15 +140,42 @@ struct LinearScan {
             }
             if let victim {
                 locations[v] = locations[victim]
-                locations[victim] = .stack(spillSlot(from: intervals.start[victim], to: intervals.end[victim]))
+                locations[victim] = .stack(Self.takeSpillSlot(&slotEnds, from: intervals.start[victim], to: intervals.end[victim]))
                 active.removeAll { $0 == victim }
                 active.append(v)
             } else {
-                locations[v] = .stack(spillSlot(from: position, to: intervals.end[v]))
+                locations[v] = .stack(Self.takeSpillSlot(&slotEnds, from: position, to: intervals.end[v]))
             }
         }
         savedRegisterCount = Self.calleeSaved.lastIndex(where: { usedCalleeSaved.contains($0) }).map { $0 + 1 } ?? 0
         spillSlotCount = slotEnds.count
+    }
+}
+
+extension LinearScan {
+    /// A free register an edge partner of value `v` (an argument it is passed, or the
+    /// parameter it is passed to) already holds, so that the edge needs no move.
+    static func hint(_ v: Int, _ partnerStart: [Int32], _ partners: [Int32], _ locations: [ValueLocation],
+                     _ freeGPRs: RegisterSet<GPR>, _ freeXMMs: RegisterSet<XMM>) -> ValueLocation? {
+        for index in Int(partnerStart[v])..<Int(partnerStart[v + 1]) {
+            switch locations[Int(partners[index])] {
+            case .gpr(let r) where freeGPRs.contains(r): return .gpr(r)
+            case .xmm(let x) where freeXMMs.contains(x): return .xmm(x)
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// A spill slot free from `position` on (one whose last occupant ended before), now taken
+    /// until `last`.
+    static func takeSpillSlot(_ slotEnds: inout [Int32], from position: Int32, to last: Int32) -> Int {
+        if let slot = slotEnds.firstIndex(where: { $0 < position }) {
+            slotEnds[slot] = last
+            return slot
+        }
+        slotEnds.append(last)
+        return slotEnds.count - 1
     }
 }
 

@@ -105,9 +105,8 @@ struct LiveIntervals {
         for v in tracked.indices where fusedCompares.contains(v) { tracked[v] = false }
         // Positions, and the hull of each value's definition and uses; a use in another block
         // than the definition's is kept for the liveness walk below.
-        var ranges = RangeBuilder(start: [], end: [])
-        swap(&ranges.start, &start)
-        swap(&ranges.end, &end)
+        let ranges = RangeBuilder(count: valueCount)
+        defer { ranges.release() }
         var crossUses: [(value: Int32, block: Int32)] = []
         var slot: Int32 = 0
         for b in order {
@@ -189,8 +188,8 @@ struct LiveIntervals {
             }
             if steps > Self.maxLivenessSteps { throw IRDecline("too large for the register allocator's liveness") }
         }
-        start = ranges.start
-        end = ranges.end
+        start = ranges.starts
+        end = ranges.ends
         // A value defined and never read needs no place (its instruction may still run).
         for v in 0..<useCount.count where useCount[v] == 0 {
             start[v] = -1
@@ -198,14 +197,37 @@ struct LiveIntervals {
         }
     }
 
-    /// Per value, the first and last position seen so far (-1: none yet).
+    /// Per value, the first and last position seen so far (-1: none yet). The liveness hot
+    /// loop extends them once per use and per block a value is live through: plain memory,
+    /// without the uniqueness check of an array written inside closures.
     struct RangeBuilder {
-        var start: [Int32]
-        var end: [Int32]
+        private let start: UnsafeMutablePointer<Int32>
+        private let end: UnsafeMutablePointer<Int32>
+        private let count: Int
 
-        mutating func extend(_ v: Int, to position: Int32) {
+        /// Every value without a range.
+        init(count: Int) {
+            self.count = count
+            start = .allocate(capacity: max(count, 1))
+            start.initialize(repeating: -1, count: count)
+            end = .allocate(capacity: max(count, 1))
+            end.initialize(repeating: -1, count: count)
+        }
+
+        func extend(_ v: Int, to position: Int32) {
             if start[v] < 0 || position < start[v] { start[v] = position }
             if end[v] < position { end[v] = position }
+        }
+
+        /// The first positions, by value.
+        var starts: [Int32] { Array(UnsafeBufferPointer(start: start, count: count)) }
+        /// The last positions, by value.
+        var ends: [Int32] { Array(UnsafeBufferPointer(start: end, count: count)) }
+
+        /// Frees the memory (after `starts` and `ends` were read).
+        func release() {
+            start.deallocate()
+            end.deallocate()
         }
     }
 

@@ -55,9 +55,18 @@ public enum ValueNumbering {
     /// Removes recomputations given the function's immediate dominators; true if it removed any.
     @discardableResult
     public static func run(_ function: inout IRFunction, dominators idom: [Int?]) -> Bool {
-        var children = [[Int]](repeating: [], count: function.blocks.count)
-        for b in function.blocks.indices where b != 0 {
-            if let parent = idom[b] { children[parent].append(b) }
+        // The dominator tree's children of each block, in one array (block order within a parent).
+        let blockCount = function.blocks.count
+        var childStart = [Int32](repeating: 0, count: blockCount + 1)
+        for b in 1..<max(blockCount, 1) { if let parent = idom[b] { childStart[parent + 1] += 1 } }
+        for b in 0..<blockCount { childStart[b + 1] += childStart[b] }
+        var children = [Int32](repeating: 0, count: Int(childStart[blockCount]))
+        var filled = childStart
+        for b in 1..<max(blockCount, 1) {
+            if let parent = idom[b] {
+                children[Int(filled[parent])] = Int32(b)
+                filled[parent] += 1
+            }
         }
         var table = ScopedTable(capacity: function.instructionCount)
         var map = ValueMap(count: function.valueTypes.count)
@@ -91,7 +100,9 @@ public enum ValueNumbering {
             instructions.removeLast(instructions.count - kept)
             function.blocks[b].instructions = instructions
             stack.append((b, entered))
-            for child in children[b].reversed() { stack.append((child, -1)) }
+            for k in stride(from: Int(childStart[b + 1]) - 1, through: Int(childStart[b]), by: -1) {
+                stack.append((Int(children[k]), -1))
+            }
         }
         Simplify.substitute(map, in: &function)
         return !map.isEmpty
