@@ -324,6 +324,9 @@ public struct IRFunction: Sendable {
     public var valueLists: [IRValue] = []
     /// The `br_table` target lists (`IREdgeList`), one after another.
     public var edgeLists: [IREdge] = []
+    /// Whether it has a loop (a `loop` the builder reached, or one inlined): loop-invariant
+    /// code motion has nothing to do otherwise.
+    public var hasLoops = false
     /// The module offset of each instruction of the decoded wasm body it was built from (what
     /// `IRInstruction.source` indexes; the builder decodes the body once, the back end maps
     /// sources to offsets with this).

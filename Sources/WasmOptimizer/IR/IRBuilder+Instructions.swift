@@ -3,16 +3,10 @@ import WasmCore
 /// The wasm instructions, one by one, onto `IRBuilder`'s blocks.
 extension IRBuilder {
     mutating func buildBody(_ instructions: [Instruction]) throws(IRDecline) {
+        assignments = LocalAssignments(instructions, localCount: localTypes.count)
         // Exception handling, even in unreachable code (whose constructs are skipped by
         // counting only the ones the tier knows), is declined before anything is built.
-        for instruction in instructions {
-            switch instruction {
-            case .tryTable, .legacyTry, .legacyCatch, .legacyCatchAll, .delegate, .throw, .throwRef, .rethrow:
-                throw IRDecline("exceptions")
-            default: continue
-            }
-        }
-        assignments = LocalAssignments(instructions, localCount: localTypes.count)
+        if assignments.usesExceptions { throw IRDecline("exceptions") }
         let entry = newBlock(parameters: function.type.params, sealed: true)
         enter(entry)
         for (local, value) in function[entry].parameters.enumerated() { writeLocal(local, value, in: entry) }
@@ -89,6 +83,7 @@ extension IRBuilder {
             let signature = blockSignature(type)
             let header = newBlock(parameters: signature.params, sealed: false)
             loopHeaders[Int(header.index)] = true
+            function.hasLoops = true
             let loop = assignments.region(at: Int(source))
             if let loop { headerLoops[header.index] = loop }
             let continuation = newBlock(parameters: signature.results, sealed: false)

@@ -15,6 +15,9 @@ struct LocalAssignments {
     private var locals: [Int32] = []
     /// Per instruction index: the region it opens (-1: none).
     private var regionAt: [Int32] = []
+    /// Whether the body has an exception-handling instruction (the same pass finds them: the
+    /// tier declines such functions, even when the instruction is unreachable).
+    private(set) var usesExceptions = false
 
     /// No regions.
     init() {}
@@ -50,6 +53,8 @@ struct LocalAssignments {
         for (index, instruction) in instructions.enumerated() {
             switch instruction {
             case .block, .loop, .tryTable, .legacyTry:
+                if case .tryTable = instruction { usesExceptions = true }
+                if case .legacyTry = instruction { usesExceptions = true }
                 openRegion(key: index, isArm: false)
             case .if:
                 openRegion(key: index, isArm: false)
@@ -61,6 +66,8 @@ struct LocalAssignments {
             case .end:
                 if open.last?.isArm == true { close() }  // an `if` without `else`
                 if !open.isEmpty { close() }  // (the function's own `end` closes nothing)
+            case .legacyCatch, .legacyCatchAll, .delegate, .throw, .throwRef, .rethrow:
+                usesExceptions = true
             case .localSet(let local), .localTee(let local):
                 guard let region = serials.last, Int(local) < localCount, lastRegion[Int(local)] != region else { break }
                 lastRegion[Int(local)] = region

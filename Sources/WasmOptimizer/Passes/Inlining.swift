@@ -55,6 +55,7 @@ public enum Inlining {
     static func inline(_ body: IRFunction, index: UInt32, call: IRInstruction, arguments: [IRValue], at i: Int,
                        in b: Int, into function: inout IRFunction) {
         let site = Int32(function.inlinedCalls.count)
+        if body.hasLoops { function.hasLoops = true }
         function.inlinedCalls.append(IRInlinedCall(callee: index, callSite: call.source))
         // The continuation: the rest of the block, with the call's results as its parameters.
         let continuation = function.newBlock()

@@ -20,6 +20,7 @@ public enum LoopInvariants {
     /// dominators; true if it moved any.
     @discardableResult
     public static func run(_ function: inout IRFunction, reachable: [Bool], dominators idom: [Int?]) -> Bool {
+        guard function.hasLoops else { return false }
         let blockCount = function.blocks.count
         let predecessors = IRPredecessors(function, reachable: reachable)
         var isConstant = [Bool](repeating: false, count: function.valueTypes.count)
