@@ -70,6 +70,14 @@ struct CLITests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "2\n")
         #expect(r.stderr.contains("divide") && r.stderr.contains("average"), "\(r.stderr)")
+        // The optimizing tier also says where its compile time went, phase by phase.
+        let optimized = try CLI.run(["run", "--jit-tier", "optimized", "--compile", "eager", "--jit-stats", "--invoke",
+                                     "average", "examples/trap.wat", "6", "3"])
+        #expect(optimized.status == 0 && optimized.stdout == "2\n", "\(optimized.stderr)")
+        let phases = optimized.stderr.split(separator: "\n").first { $0.hasPrefix("jit-stats: optimizing tier phases:") }
+        for phase in ["build", "inlining", "simplify", "liveness", "allocation", "emission"] {
+            #expect(phases?.contains(" \(phase) ") == true, "\(optimized.stderr)")
+        }
     }
 
     @Test func argumentsAfterModuleArePassedThrough() throws {
