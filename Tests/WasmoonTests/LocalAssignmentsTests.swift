@@ -51,12 +51,10 @@ struct LocalAssignmentsTests {
                 (br $next)))
               (local.get $i)))
             """)
-        let header = try #require(f.blocks.first { block in
-            block.instructions.contains { if case .numeric(.i32GeU, _) = $0.operation { true } else { false } }
-        })
+        let header = try #require(OptimizerIRTests.block(of: f, computing: .i32GeU))
         #expect(header.parameters.count == 1, "\(f)")
         // The compare reads the function's parameter itself for the bound.
-        let compare = try #require(header.instructions.first { if case .numeric(.i32GeU, _) = $0.operation { true } else { false } })
+        let compare = try #require(header.instructions.first { OptimizerIRTests.applies($0, .i32GeU) })
         guard case .numeric(_, let operands) = compare.operation else { return }
         #expect(operands[1] == f.blocks[0].parameters[0], "\(f)")
     }

@@ -18,6 +18,16 @@ struct OptimizerIRTests {
         return function
     }
 
+    /// The first block of `function` with an instruction applying `op`.
+    static func block(of function: IRFunction, computing op: NumericOp) -> IRBlock? {
+        function.blocks.first { block in block.instructions.contains { Self.applies($0, op) } }
+    }
+
+    /// Whether `instruction` applies the numeric operator `op`.
+    static func applies(_ instruction: IRInstruction, _ op: NumericOp) -> Bool {
+        if case .numeric(op, _) = instruction.operation { true } else { false }
+    }
+
     @Test func straightLine() throws {
         let f = try Self.build("(module (func (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))")
         #expect(f.description == """
@@ -42,9 +52,7 @@ struct OptimizerIRTests {
                 (br $next)))
               (local.get $total)))
             """)
-        let header = try #require(f.blocks.first { block in
-            block.instructions.contains { if case .numeric(.i32Eqz, _) = $0.operation { true } else { false } }
-        })
+        let header = try #require(Self.block(of: f, computing: .i32Eqz))
         #expect(header.parameters.count == 2, "\(f)")
         let edgesIn = f.blocks.flatMap { $0.terminator?.edges(in: f) ?? [] }.filter { f.blocks[Int($0.target.index)].parameters == header.parameters }
         #expect(edgesIn.count == 2, "\(f)")

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Where the optimizing tier's compile time goes, summed over the functions it compiled:
 /// seconds per phase (`--jit-stats` prints them; the compile-cost work measures with them).
 public struct OptimizerPhaseTimes: Sendable {
@@ -16,26 +14,17 @@ public struct OptimizerPhaseTimes: Sendable {
     /// Instruction selection and encoding.
     public var emission = 0.0
 
-    /// The phases by name, in pipeline order.
-    public var named: [(name: String, seconds: Double)] {
-        [("build", build), ("inlining", inlining), ("simplify", simplify), ("liveness", liveness),
-         ("allocation", allocation), ("emission", emission)]
+    /// The phases' names and fields, in pipeline order (one list for printing and adding).
+    static var phases: [(name: String, field: WritableKeyPath<OptimizerPhaseTimes, Double>)] {
+        [("build", \.build), ("inlining", \.inlining), ("simplify", \.simplify), ("liveness", \.liveness),
+         ("allocation", \.allocation), ("emission", \.emission)]
     }
+
+    /// The phases by name, in pipeline order.
+    public var named: [(name: String, seconds: Double)] { Self.phases.map { ($0.name, self[keyPath: $0.field]) } }
 
     /// Adds `other`'s times to these.
     mutating func add(_ other: OptimizerPhaseTimes) {
-        build += other.build
-        inlining += other.inlining
-        simplify += other.simplify
-        liveness += other.liveness
-        allocation += other.allocation
-        emission += other.emission
-    }
-
-    /// A monotonic clock in seconds (cheap: no system call), for the phase boundaries.
-    static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+        for phase in Self.phases { self[keyPath: phase.field] += other[keyPath: phase.field] }
     }
 }

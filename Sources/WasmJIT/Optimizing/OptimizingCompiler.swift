@@ -71,9 +71,9 @@ struct OptimizingCompiler {
         functionIndex = env.importCount + definedIndex
         type = module.types[Int(module.functions[definedIndex])]
         let shared = env.optimizer ?? OptimizerModuleContext(module: module)
-        var clock = OptimizerPhaseTimes.now()
+        var clock = JITModuleCode.wallSeconds()
         func lap() -> Double {
-            let now = OptimizerPhaseTimes.now()
+            let now = JITModuleCode.wallSeconds()
             defer { clock = now }
             return now - clock
         }
@@ -147,15 +147,7 @@ struct OptimizingCompiler {
                     return nil
                 }
                 Simplify.run(&body)
-                let isLeaf = body.blocks.allSatisfy { block in
-                    block.instructions.allSatisfy {
-                        switch $0.operation {
-                        case .call, .callIndirect: false
-                        default: true
-                        }
-                    }
-                }
-                return isLeaf && body.instructionCount <= inliningInstructions ? body : nil
+                return !body.makesCalls && body.instructionCount <= inliningInstructions ? body : nil
             }
         }
     }
@@ -203,8 +195,8 @@ struct OptimizingCompiler {
     // MARK: Driver
 
     mutating func compile(_ a: inout X64Assembler, entry: Label) throws {
-        let started = OptimizerPhaseTimes.now()
-        defer { phases.emission = OptimizerPhaseTimes.now() - started }
+        let started = JITModuleCode.wallSeconds()
+        defer { phases.emission = JITModuleCode.wallSeconds() - started }
         entryLabel = entry
         // The prologue's traps (stack exhausted, interrupt) are reported at the first
         // instruction, as the baseline reports them.

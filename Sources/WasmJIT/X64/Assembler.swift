@@ -38,6 +38,9 @@ public struct X64Assembler: ~Copyable {
 
     @usableFromInline var buffer: UnsafeMutablePointer<UInt8>
     @usableFromInline var capacity: Int
+    /// Whether `buffer` is the small fallback `init` took when malloc failed (it never grows;
+    /// the assembler has failed, and its code is thrown away).
+    let ownsScratch: Bool
     /// The number of bytes emitted so far, i.e. the offset of the next instruction.
     public internal(set) var offset: Int
 
@@ -86,19 +89,29 @@ public struct X64Assembler: ~Copyable {
     /// With `listing: true` it records every instruction's offset, length and text.
     public init(capacity: Int = 4096, listing: Bool = false) {
         // At most 64 KB up front: a larger request (a module's stubs) grows through `grow`,
-        // whose failure is an error the caller sees, not an abort. Failing to get 64 KB is
-        // the host being out of memory, as for any Swift allocation.
+        // whose failure is an error the caller sees, not an abort.
         let cap = min(max(capacity, 64), 64 * 1024)
         // malloc/realloc rather than allocate/deallocate: realloc can grow a large
         // block in place (mremap) instead of copying it.
-        guard let p = malloc(cap) else { fatalError("X64Assembler: out of memory") }
-        buffer = p.assumingMemoryBound(to: UInt8.self)
-        self.capacity = cap
+        if let p = malloc(cap) {
+            buffer = p.assumingMemoryBound(to: UInt8.self)
+            self.capacity = cap
+            ownsScratch = false
+        } else {
+            // No memory even for that: the assembler fails (the caller reports an error) and
+            // writes, from the start, into a small buffer of its own that never grows.
+            buffer = .allocate(capacity: 64)
+            self.capacity = 64
+            ownsScratch = true
+        }
         offset = 0
         isListingEnabled = listing
+        if ownsScratch { fail("out of memory: no code buffer of \(cap) bytes") }
     }
 
-    deinit { free(buffer) }
+    deinit {
+        if ownsScratch { buffer.deallocate() } else { free(buffer) }
+    }
 
     /// Empties the assembler for reuse, keeping the buffer's capacity. All
     /// labels are forgotten.
@@ -148,7 +161,7 @@ public struct X64Assembler: ~Copyable {
     mutating func grow(_ n: Int) {
         var newCapacity = capacity &* 2
         while newCapacity &- offset < n { newCapacity &*= 2 }
-        guard n <= Int.max / 4, let p = realloc(buffer, newCapacity) else {
+        guard !ownsScratch, n <= Int.max / 4, let p = realloc(buffer, newCapacity) else {
             // A module whose code does not fit in memory: an error, not an abort. Code from a
             // failed assembler never runs, so emission goes on from the start of the buffer,
             // in bounds (every `ensure` asks for a few bytes; the buffer has at least 64).

@@ -124,8 +124,8 @@ public enum Inlining {
 }
 
 extension IRFunction {
-    /// Whether some instruction calls a function.
-    var makesCalls: Bool {
+    /// Whether some instruction calls a function (a leaf makes none: what `Inlining` copies).
+    public var makesCalls: Bool {
         blocks.contains { block in
             block.instructions.contains {
                 switch $0.operation {
