@@ -15,10 +15,10 @@ public struct OptimizerPhaseTimes: Sendable {
     public var emission = 0.0
 
     /// The phases' names and fields, in pipeline order (one list for printing and adding).
-    static var phases: [(name: String, field: WritableKeyPath<OptimizerPhaseTimes, Double>)] {
-        [("build", \.build), ("inlining", \.inlining), ("simplify", \.simplify), ("liveness", \.liveness),
-         ("allocation", \.allocation), ("emission", \.emission)]
-    }
+    static let phases: [(name: String, field: WritableKeyPath<OptimizerPhaseTimes, Double> & Sendable)] = [
+        ("build", \.build), ("inlining", \.inlining), ("simplify", \.simplify), ("liveness", \.liveness),
+        ("allocation", \.allocation), ("emission", \.emission),
+    ]
 
     /// The phases by name, in pipeline order.
     public var named: [(name: String, seconds: Double)] { Self.phases.map { ($0.name, self[keyPath: $0.field]) } }

@@ -366,11 +366,9 @@ struct OptimizingCompiler {
     mutating func emitEdgeMoves(_ edge: IREdge, _ a: inout X64Assembler) {
         guard edge.arguments.count > 0, needsMoves(edge) else { return }
         let parameters = function.blocks[Int(edge.target.index)].parameters
-        var moves: [(from: ValueLocation, to: ValueLocation)] = []
-        moves.reserveCapacity(parameters.count)
-        for (argument, parameter) in zip(function.values(edge.arguments), parameters) {
-            moves.append((locations[Int(argument.id)], locations[Int(parameter.id)]))
-        }
-        emitParallelMoves(moves, &a)
+        let locations = locations
+        emitParallelMoves(zip(function.values(edge.arguments), parameters).lazy.map {
+            (from: locations[Int($0.0.id)], to: locations[Int($0.1.id)])
+        }, &a)
     }
 }

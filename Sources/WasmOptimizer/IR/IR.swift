@@ -355,7 +355,7 @@ public struct IRFunction: Sendable {
     }
 
     /// Stores `values` in the side table as a new list.
-    public mutating func makeList(_ values: [IRValue]) -> IRValueList {
+    public mutating func makeList(_ values: some Collection<IRValue>) -> IRValueList {
         let start = Int32(valueLists.count)
         valueLists.append(contentsOf: values)
         return IRValueList(start: start, count: Int32(values.count))

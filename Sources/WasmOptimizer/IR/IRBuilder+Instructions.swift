@@ -7,6 +7,7 @@ extension IRBuilder {
         // Exception handling, even in unreachable code (whose constructs are skipped by
         // counting only the ones the tier knows), is declined before anything is built.
         if assignments.usesExceptions { throw IRDecline("exceptions") }
+        reserve(blocks: assignments.blockEstimate, values: instructions.count)
         let entry = newBlock(parameters: function.type.params, sealed: true)
         enter(entry)
         for (local, value) in function[entry].parameters.enumerated() { writeLocal(local, value, in: entry) }
@@ -37,7 +38,7 @@ extension IRBuilder {
         let results = function[exit].parameters
         enter(exit)
         sealed[Int(exit.index)] = true
-        if predecessors[Int(exit.index)].isEmpty {
+        if predecessors.count(of: exit) == 0 {
             function[exit].terminator = .trap(.unreachable)  // no path returns
             current = nil
         } else {
@@ -45,11 +46,6 @@ extension IRBuilder {
         }
     }
 
-    mutating func pop(_ count: Int) -> [IRValue] {
-        let values = Array(stack.suffix(count))
-        stack.removeLast(count)
-        return values
-    }
 
     mutating func pop() -> IRValue { stack.removeLast() }
 
@@ -64,7 +60,7 @@ extension IRBuilder {
     /// The branch to the label `depth` frames out, carrying the top of the stack.
     mutating func branchEdge(depth: UInt32) -> IREdge {
         let frame = frames[frames.count - 1 - Int(depth)]
-        return edge(to: frame.label, carrying: Array(stack.suffix(frame.labelTypes.count)))
+        return edge(to: frame.label, carrying: stack[(stack.count - frame.labelTypes.count)...])
     }
 
     mutating func build(_ instruction: Instruction) throws(IRDecline) {
@@ -87,7 +83,7 @@ extension IRBuilder {
             let loop = assignments.region(at: Int(source))
             if let loop { headerLoops[header.index] = loop }
             let continuation = newBlock(parameters: signature.results, sealed: false)
-            terminate(.jump(edge(to: header, carrying: pop(signature.params.count))))
+            terminate(.jump(popEdge(to: header, count: signature.params.count)))
             enter(header, forgetting: loop ?? -1)
             let height = stack.count
             stack.append(contentsOf: function[header].parameters)
@@ -113,7 +109,7 @@ extension IRBuilder {
         case .else:
             var frame = frames.removeLast()
             if current != nil {
-                terminate(.jump(edge(to: frame.continuation, carrying: pop(frame.resultTypes.count))))
+                terminate(.jump(popEdge(to: frame.continuation, count: frame.resultTypes.count)))
             }
             stack.removeLast(stack.count - frame.height)
             stack.append(contentsOf: frame.parameters)
@@ -123,11 +119,11 @@ extension IRBuilder {
         case .end:
             let frame = frames.removeLast()
             if frame.kind == .function {
-                if current != nil { terminate(.jump(edge(to: frame.continuation, carrying: pop(frame.resultTypes.count)))) }
+                if current != nil { terminate(.jump(popEdge(to: frame.continuation, count: frame.resultTypes.count))) }
                 return
             }
             if current != nil {
-                terminate(.jump(edge(to: frame.continuation, carrying: pop(frame.resultTypes.count))))
+                terminate(.jump(popEdge(to: frame.continuation, count: frame.resultTypes.count)))
             }
             if let elseBlock = frame.elseBlock {
                 // An `if` without `else`: the false path passes the parameters on as the results.
@@ -137,7 +133,7 @@ extension IRBuilder {
             if frame.kind == .loop { sealed[Int(frame.label.index)] = true }
             sealed[Int(frame.continuation.index)] = true
             stack.removeLast(stack.count - frame.height)
-            if predecessors[Int(frame.continuation.index)].isEmpty {
+            if predecessors.count(of: frame.continuation) == 0 {
                 current = nil  // nothing reaches the code after this construct
                 function[frame.continuation].terminator = .trap(.unreachable)
             } else {
@@ -212,20 +208,25 @@ extension IRBuilder {
             stack.append(emitValue(.memoryGrow(pop()), .i32))
         case .call(let index):
             let type = module.types[Int(context.functionTypeIndices[Int(index)])]
-            if (type.params + type.results).contains(where: { !$0.isNumeric || $0 == .v128 }) {
+            if type.params.contains(where: { !$0.isNumeric || $0 == .v128 })
+                || type.results.contains(where: { !$0.isNumeric || $0 == .v128 })
+            {
                 throw IRDecline(type.params.contains(.v128) || type.results.contains(.v128) ? "v128 values" : "reference values")
             }
-            let arguments = pop(type.params.count)
-            let list = function.makeList(arguments)
+            let list = function.makeList(stack[(stack.count - type.params.count)...])
+            stack.removeLast(type.params.count)
             stack.append(contentsOf: emit(.call(index, list), results: type.results))
         case .callIndirect(let typeIndex, let tableIndex):
             let type = module.types[Int(typeIndex)]
-            if (type.params + type.results).contains(where: { !$0.isNumeric || $0 == .v128 }) {
+            if type.params.contains(where: { !$0.isNumeric || $0 == .v128 })
+                || type.results.contains(where: { !$0.isNumeric || $0 == .v128 })
+            {
                 throw IRDecline(type.params.contains(.v128) || type.results.contains(.v128) ? "v128 values" : "reference values")
             }
             guard context.tables[Int(tableIndex)].addressType == .i32 else { throw IRDecline("table instructions") }
             let callee = pop()
-            let arguments = function.makeList(pop(type.params.count))
+            let arguments = function.makeList(stack[(stack.count - type.params.count)...])
+            stack.removeLast(type.params.count)
             stack.append(contentsOf: emit(
                 .callIndirect(typeIndex: typeIndex, table: tableIndex, callee: callee, arguments: arguments),
                 results: type.results))

@@ -35,7 +35,7 @@ public struct IRBuilder {
     /// Per block: the locals whose values its parameters after the label values are, in order.
     var phiLocals: [[Int]] = []
     /// Per block: where control comes from (block, index of the edge in its terminator).
-    var predecessors: [[(block: IRBlockID, edge: Int)]] = []
+    var predecessors = BuilderPredecessors()
     var sealed: [Bool] = []
     /// Per block: whether it is a loop's header (the target of back edges).
     var loopHeaders: [Bool] = []
@@ -110,10 +110,22 @@ public struct IRBuilder {
 
     // MARK: Blocks and edges
 
+    /// Makes room in the per-block and per-value tables for about `blocks` blocks and `values`
+    /// values (the body's size says), so that they do not grow step by step.
+    mutating func reserve(blocks: Int, values: Int) {
+        function.blocks.reserveCapacity(blocks)
+        function.valueTypes.reserveCapacity(values)
+        function.valueLists.reserveCapacity(2 * blocks)
+        phiLocals.reserveCapacity(blocks)
+        sealed.reserveCapacity(blocks)
+        loopHeaders.reserveCapacity(blocks)
+        predecessors = BuilderPredecessors(expectedBlocks: blocks)
+    }
+
     mutating func newBlock(parameters types: [ValueType], sealed isSealed: Bool) -> IRBlockID {
         let id = function.newBlock()
         phiLocals.append([])
-        predecessors.append([])
+        predecessors.addBlock()
         sealed.append(isSealed)
         loopHeaders.append(false)
         for type in types { function[id].parameters.append(function.newValue(type)) }
@@ -122,8 +134,15 @@ public struct IRBuilder {
 
     /// An edge to `target` carrying `values` for its label parameters (`terminate` adds the
     /// locals its other parameters stand for).
-    mutating func edge(to target: IRBlockID, carrying values: [IRValue]) -> IREdge {
+    mutating func edge(to target: IRBlockID, carrying values: some Collection<IRValue>) -> IREdge {
         function.makeEdge(to: target, passing: values)
+    }
+
+    /// An edge to `target` carrying the top `count` values, which leave the stack.
+    mutating func popEdge(to target: IRBlockID, count: Int) -> IREdge {
+        let made = function.makeEdge(to: target, passing: stack[(stack.count - count)...])
+        stack.removeLast(count)
+        return made
     }
 
     /// Ends the current block with `terminator` and records it as a predecessor of its targets.
@@ -157,20 +176,27 @@ public struct IRBuilder {
         }
         for index in 0..<edgeCount {
             guard let edge = function[block].terminator!.edge(index, in: function) else { continue }
-            predecessors[Int(edge.target.index)].append((block, index))
+            predecessors.append(from: block, edge: index, to: edge.target)
         }
     }
 
     mutating func emit(_ operation: IROperation, results types: [ValueType]) -> IRResults {
         let results = function.newValues(types)
-        function[current!].instructions.append(IRInstruction(operation: operation, results: results, source: source))
+        append(IRInstruction(operation: operation, results: results, source: source))
         return results
+    }
+
+    /// Appends to the current block: the first instruction makes room for a few (a block has
+    /// about four; growing from one by doubling was most of the builder's allocations).
+    mutating func append(_ instruction: IRInstruction) {
+        let b = Int(current!.index)
+        if function.blocks[b].instructions.capacity == 0 { function.blocks[b].instructions.reserveCapacity(4) }
+        function.blocks[b].instructions.append(instruction)
     }
 
     mutating func emitValue(_ operation: IROperation, _ type: ValueType) -> IRValue {
         let value = function.newValue(type)
-        function[current!].instructions.append(
-            IRInstruction(operation: operation, results: IRResults(base: value.id, count: 1), source: source))
+        append(IRInstruction(operation: operation, results: IRResults(base: value.id, count: 1), source: source))
         return value
     }
 
@@ -216,32 +242,46 @@ public struct IRBuilder {
             return value
         }
         let value: IRValue
-        let preds = predecessors[Int(block.index)]
-        if sealed[Int(block.index)] && preds.count == 1 {
-            value = readLocal(local, in: preds[0].block)
+        let first = predecessors.first(of: block)
+        if sealed[Int(block.index)] && predecessors.count(of: block) == 1 {
+            value = readLocal(local, in: predecessors.source(first))
         } else if loopHeaders[Int(block.index)], let loop = headerLoops[block.index],
-            !assignments.assigns(region: loop, local: local), let entry = preds.first
+            !assignments.assigns(region: loop, local: local), first >= 0
         {
             // The loop never assigns the local: its value is the one on entry (the first edge).
-            value = readLocal(local, in: entry.block)
+            value = readLocal(local, in: predecessors.source(first))
         } else if sealed[Int(block.index)] && !loopHeaders[Int(block.index)] {
             // A merge whose predecessors are all known and which no path from it reaches again
             // (a cycle passes a loop header, which stops the recursion): a parameter only when
             // the predecessors disagree. (Elsewhere `Simplify` removes the trivial ones.)
-            let arguments = preds.map { readLocal(local, in: $0.block) }
-            if let first = arguments.first, arguments.allSatisfy({ $0 == first }) {
-                value = first
+            var only: IRValue? = nil, agree = true
+            var entry = first
+            while entry >= 0 {
+                let argument = readLocal(local, in: predecessors.source(entry))
+                if only == nil { only = argument } else if only != argument { agree = false }
+                entry = predecessors.following(entry)
+            }
+            if agree, let only {
+                value = only
             } else {
                 value = addParameter(for: local, to: block)
-                for (pred, argument) in zip(preds, arguments) { appendArgument(argument, from: pred.block, edge: pred.edge) }
+                // Each predecessor has the local's value recorded by now: read again, not recomputed.
+                entry = first
+                while entry >= 0 {
+                    let pred = predecessors.source(entry)
+                    appendArgument(readLocal(local, in: pred), from: pred, edge: predecessors.edge(entry))
+                    entry = predecessors.following(entry)
+                }
             }
         } else {
             // A parameter: every edge into the block, now and later, passes the local's value.
             value = addParameter(for: local, to: block)
             writeLocal(local, value, in: block)
-            for pred in preds {
-                let argument = readLocal(local, in: pred.block)
-                appendArgument(argument, from: pred.block, edge: pred.edge)
+            var entry = first
+            while entry >= 0 {
+                let pred = predecessors.source(entry)
+                appendArgument(readLocal(local, in: pred), from: pred, edge: predecessors.edge(entry))
+                entry = predecessors.following(entry)
             }
         }
         writeLocal(local, value, in: block)

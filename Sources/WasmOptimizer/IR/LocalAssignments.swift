@@ -18,6 +18,8 @@ struct LocalAssignments {
     /// Whether the body has an exception-handling instruction (the same pass finds them: the
     /// tier declines such functions, even when the instruction is unreachable).
     private(set) var usesExceptions = false
+    /// How many blocks the SSA builder makes at most for the body (to size its tables).
+    private(set) var blockEstimate = 2
 
     /// No regions.
     init() {}
@@ -25,61 +27,88 @@ struct LocalAssignments {
     /// The regions of `instructions` (a decoded function body) and what they assign.
     init(_ instructions: [Instruction], localCount: Int) {
         regionAt = Array(repeating: -1, count: instructions.count)
-        // The open regions, innermost last: (instruction that keys it, -1 for a then-arm whose
-        // `else` is not seen yet; locals found so far; whether it is a construct or a then-arm).
-        var open: [(key: Int, found: [Int32], isArm: Bool)] = []
+        // The open regions, innermost last: the instruction that keys it (-1 for a then-arm
+        // whose `else` is not seen yet), where its locals found so far start in `found`, a
+        // serial number (for `lastRegion`), and whether it is a then-arm.
+        var open: [(key: Int, foundStart: Int, serial: Int, isArm: Bool)] = []
+        var found: [Int32] = []
+        open.reserveCapacity(16)
+        found.reserveCapacity(32)
+        start.reserveCapacity(32)
+        locals.reserveCapacity(64)
         // The innermost region each local was last added to (a local appears once per region).
         var lastRegion = [Int](repeating: -1, count: localCount)
-        var serial = 0  // a number per opened region, for `lastRegion`
-        var serials: [Int] = []
-        var closed: [(key: Int, locals: [Int32])] = []
-        func close() {
-            let region = open.removeLast()
-            serials.removeLast()
-            let sorted = region.found.sorted()
-            if region.key >= 0 { closed.append((region.key, sorted)) }
-            // What an inner region assigns, the enclosing one assigns too.
-            guard let outer = serials.last else { return }
-            for local in sorted where lastRegion[Int(local)] != outer {
-                lastRegion[Int(local)] = outer
-                open[open.count - 1].found.append(local)
-            }
-        }
-        func openRegion(key: Int, isArm: Bool) {
-            open.append((key, [], isArm))
-            serial += 1
-            serials.append(serial)
-        }
+        var serial = 0
         for (index, instruction) in instructions.enumerated() {
+            var opens = false, arm = false, closes = 0
             switch instruction {
-            case .block, .loop, .tryTable, .legacyTry:
-                if case .tryTable = instruction { usesExceptions = true }
-                if case .legacyTry = instruction { usesExceptions = true }
-                openRegion(key: index, isArm: false)
+            case .block:
+                opens = true
+                blockEstimate += 1
+            case .loop:
+                opens = true
+                blockEstimate += 2
+            case .tryTable, .legacyTry:
+                usesExceptions = true
+                opens = true
             case .if:
-                openRegion(key: index, isArm: false)
-                openRegion(key: -1, isArm: true)
+                opens = true
+                arm = true
+                blockEstimate += 3
+            case .brIf:
+                blockEstimate += 1
             case .else:
                 guard open.last?.isArm == true else { break }
                 open[open.count - 1].key = index  // the then-arm ends here, keyed by its `else`
-                close()
+                closes = 1
             case .end:
-                if open.last?.isArm == true { close() }  // an `if` without `else`
-                if !open.isEmpty { close() }  // (the function's own `end` closes nothing)
+                if open.last?.isArm == true { closes += 1 }  // an `if` without `else`
+                if open.count > closes { closes += 1 }  // (the function's own `end` closes nothing)
             case .legacyCatch, .legacyCatchAll, .delegate, .throw, .throwRef, .rethrow:
                 usesExceptions = true
             case .localSet(let local), .localTee(let local):
-                guard let region = serials.last, Int(local) < localCount, lastRegion[Int(local)] != region else { break }
-                lastRegion[Int(local)] = region
-                open[open.count - 1].found.append(Int32(local))
+                guard let region = open.last, Int(local) < localCount, lastRegion[Int(local)] != region.serial else { break }
+                lastRegion[Int(local)] = region.serial
+                found.append(Int32(local))
             default:
                 break
             }
-        }
-        for (key, list) in closed {
-            regionAt[key] = Int32(start.count - 1)
-            locals += list
-            start.append(Int32(locals.count))
+            if opens {
+                serial += 1
+                open.append((index, found.count, serial, false))
+                if arm {
+                    serial += 1
+                    open.append((-1, found.count, serial, true))
+                }
+            }
+            for _ in 0..<closes {
+                // The region's locals, sorted, become its entry; the enclosing region assigns
+                // them too.
+                let region = open.removeLast()
+                found[region.foundStart...].sort()
+                if region.key >= 0 {
+                    let first = locals.count
+                    locals += found[region.foundStart...]
+                    regionAt[region.key] = Int32(start.count - 1)
+                    start.append(Int32(locals.count))
+                    found.removeSubrange(region.foundStart...)
+                    guard let outer = open.last else { continue }
+                    for local in locals[first...] where lastRegion[Int(local)] != outer.serial {
+                        lastRegion[Int(local)] = outer.serial
+                        found.append(local)
+                    }
+                } else {
+                    // A then-arm without `else` is no region of its own: its locals stay
+                    // found, for the `if` around it (once each).
+                    let armLocals = Array(found[region.foundStart...])
+                    found.removeSubrange(region.foundStart...)
+                    guard let outer = open.last else { continue }
+                    for local in armLocals where lastRegion[Int(local)] != outer.serial {
+                        lastRegion[Int(local)] = outer.serial
+                        found.append(local)
+                    }
+                }
+            }
         }
     }
 

@@ -2,8 +2,8 @@ import WasmCore
 
 /// Loop-invariant code motion: a pure, non-trapping instruction inside a loop whose operands
 /// are all defined outside it moves to the loop's preheader (the one block outside the loop
-/// that jumps to its header), so it runs once instead of once per iteration. Runs until
-/// nothing moves, so that chains of invariant instructions move together.
+/// that jumps to its header), so it runs once instead of once per iteration. A loop's blocks
+/// are visited in reverse postorder, so chains of invariant instructions move together in one pass.
 ///
 /// A cheap operator with a constant operand (an address `p + 56`, a mask) stays where it is:
 /// it costs one instruction in the loop, while its result kept alive across the whole loop
@@ -24,6 +24,8 @@ public enum LoopInvariants {
         let blockCount = function.blocks.count
         let predecessors = IRPredecessors(function, reachable: reachable)
         var isConstant = [Bool](repeating: false, count: function.valueTypes.count)
+        var rpoPosition = [Int32](repeating: Int32.max, count: blockCount)
+        for (position, b) in function.reversePostorder().enumerated() { rpoPosition[b] = Int32(position) }
         for block in function.blocks {
             for instruction in block.instructions {
                 if case .constant = instruction.operation { isConstant[Int(instruction.results[0].id)] = true }
@@ -38,12 +40,14 @@ public enum LoopInvariants {
         var moved = false
         for header in 0..<blockCount where reachable[header] {
             let incoming = predecessors.range(of: header)
-            // Back edges: from blocks the header dominates; exactly one other predecessor, ending in a jump.
+            // Back edges: from blocks the header dominates; exactly one other predecessor, ending in
+            // a jump. (A block a header dominates comes after it in reverse postorder: that test
+            // first, so that the dominator tree is walked for back edges only.)
             var preheader = -1, outsideCount = 0
             work.removeAll(keepingCapacity: true)
             for p in incoming {
                 let predecessor = Int(predecessors.blocks[p])
-                if IRVerifier.dominates(header, predecessor, idom) {
+                if rpoPosition[predecessor] >= rpoPosition[header] && IRVerifier.dominates(header, predecessor, idom) {
                     work.append(predecessor)
                 } else {
                     preheader = predecessor
@@ -62,36 +66,36 @@ public enum LoopInvariants {
                 body.append(b)
                 for p in predecessors.range(of: b) { work.append(Int(predecessors.blocks[p])) }
             }
-            body.sort()
+            // Reverse postorder: a value's definition comes before its uses, so one pass moves
+            // whole chains (an instruction whose operands just moved is invariant by then).
+            body.sort { rpoPosition[$0] < rpoPosition[$1] }
             for b in body {
                 for parameter in function.blocks[b].parameters { valueInLoop[Int(parameter.id)] = stamp }
                 for instruction in function.blocks[b].instructions {
                     for result in instruction.results { valueInLoop[Int(result.id)] = stamp }
                 }
             }
-            var changed = true
-            while changed {
-                changed = false
-                for b in body {
-                    let isInvariant = { (instruction: IRInstruction) in
-                        isMovable(instruction.operation, isConstant: { isConstant[Int($0.id)] })
-                            && !instruction.operation.containsOperand(where: { valueInLoop[Int($0.id)] == stamp })
-                    }
-                    guard function.blocks[b].instructions.contains(where: isInvariant) else { continue }
-                    var kept: [IRInstruction] = []
-                    kept.reserveCapacity(function.blocks[b].instructions.count)
-                    for instruction in function.blocks[b].instructions {
-                        if isInvariant(instruction) {
-                            function.blocks[preheader].instructions.append(instruction)
-                            for result in instruction.results { valueInLoop[Int(result.id)] = -1 }
-                            changed = true
-                            moved = true
-                        } else {
-                            kept.append(instruction)
+            for b in body {
+                var kept = 0
+                let count = function.blocks[b].instructions.count
+                for i in 0..<count {
+                    let instruction = function.blocks[b].instructions[i]
+                    var invariant = isMovable(instruction.operation, isConstant: isConstant)
+                    if invariant {
+                        instruction.operation.forEachOperand(in: function) { operand in
+                            if valueInLoop[Int(operand.id)] == stamp { invariant = false }
                         }
                     }
-                    function.blocks[b].instructions = kept
+                    if invariant {
+                        function.blocks[preheader].instructions.append(instruction)
+                        for result in instruction.results { valueInLoop[Int(result.id)] = -1 }
+                        moved = true
+                    } else {
+                        if kept != i { function.blocks[b].instructions[kept] = instruction }
+                        kept += 1
+                    }
                 }
+                if kept < count { function.blocks[b].instructions.removeLast(count - kept) }
             }
         }
         return moved
@@ -99,12 +103,12 @@ public enum LoopInvariants {
 
     /// Pure and unable to trap: safe to run once before the loop even if the loop would not
     /// have run it.
-    static func isMovable(_ operation: IROperation, isConstant: (IRValue) -> Bool) -> Bool {
+    static func isMovable(_ operation: IROperation, isConstant: [Bool]) -> Bool {
         switch operation {
         case .constant, .select: return true
         case .numeric(let op, let operands):
             if op.canTrap { return false }
-            if isCheap(op) && operands.contains(where: isConstant) { return false }
+            if isCheap(op) && operands.contains(where: { isConstant[Int($0.id)] }) { return false }
             return true
         default: return false
         }
