@@ -75,12 +75,27 @@ extension ModuleParser {
     static func decodeBody(_ bytes: [UInt8], from offset: Int, instructionCount: Int) throws(DecodeError) -> DecodedBody {
         var parser = ModuleParser(bytes)
         parser.reader.position = offset
-        var instructions: [Instruction] = []
+        // Straight into arrays of the size the first decoding counted (no growth, no
+        // uniqueness check per append).
+        var failure: DecodeError?
+        var overflowed = false
         var offsets: [UInt32] = []
-        instructions.reserveCapacity(instructionCount)
-        offsets.reserveCapacity(instructionCount)
-        try parser.decodeExpression(into: &instructions, offsets: &offsets, inFunction: true)
-        return DecodedBody(instructions: instructions, offsets: offsets)
+        let instructions = [Instruction](unsafeUninitializedCapacity: instructionCount) { buffer, initialized in
+            offsets = [UInt32](unsafeUninitializedCapacity: instructionCount) { offsetBuffer, offsetCount in
+                var sink = BufferSink(instructions: buffer, offsets: offsetBuffer)
+                do throws(DecodeError) { try parser.decodeExpression(into: &sink, inFunction: true) } catch { failure = error }
+                overflowed = sink.overflowed
+                initialized = sink.count
+                offsetCount = sink.count
+            }
+        }
+        if let failure { throw failure }
+        if !overflowed { return DecodedBody(instructions: instructions, offsets: offsets) }
+        // More instructions than counted (a body whose count was not recorded): arrays that grow.
+        var grown: [Instruction] = [], grownOffsets: [UInt32] = []
+        parser.reader.position = offset
+        try parser.decodeExpression(into: &grown, offsets: &grownOffsets, inFunction: true)
+        return DecodedBody(instructions: grown, offsets: grownOffsets)
     }
 
     /// A constant expression: instructions up to the closing `end`, which is dropped.
@@ -257,6 +272,26 @@ struct ArraySink: InstructionSink {
     mutating func append(_ instruction: Instruction, offset: UInt32) {
         instructions.append(instruction)
         offsets.append(offset)
+    }
+}
+
+/// Writes the instructions and their offsets into memory sized beforehand (a body decoded
+/// again, whose instruction count is known); past the end it only notes the overflow.
+struct BufferSink: InstructionSink {
+    let instructions: UnsafeMutableBufferPointer<Instruction>
+    let offsets: UnsafeMutableBufferPointer<UInt32>
+    var count = 0
+    var overflowed = false
+
+    @inline(__always)
+    mutating func append(_ instruction: Instruction, offset: UInt32) {
+        guard count < instructions.count else {
+            overflowed = true
+            return
+        }
+        instructions.initializeElement(at: count, to: instruction)
+        offsets.initializeElement(at: count, to: offset)
+        count += 1
     }
 }
 

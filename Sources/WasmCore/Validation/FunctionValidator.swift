@@ -455,6 +455,11 @@ enum NumericSignatures {
     }()
 }
 
+extension NumericOp {
+    /// The type of the result (from `NumericSignatures`: no array made, unlike `signature`).
+    public var resultType: ValueType { NumericSignatures.table[NumericSignatures.slot(self)].result }
+}
+
 /// `VectorOp.signature` flattened like `NumericSignatures` (up to three operands).
 enum VectorSignatures {
     struct Entry {

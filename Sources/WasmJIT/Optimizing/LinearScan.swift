@@ -126,6 +126,7 @@ struct LinearScan {
             }
             // No register free: the interval ending last among this one and the active ones
             // holding a register it could take goes to memory.
+            let avoidsRDX = !isFloat && intervals.crossesDivision(v)
             var victim: Int?
             for other in active {
                 let fits: Bool
@@ -133,7 +134,7 @@ struct LinearScan {
                 case .xmm: fits = isFloat
                 case .gpr(let r):
                     fits = !isFloat && (!crosses || calleeSaved.contains(r))
-                        && !(r == .rdx && intervals.crossesDivision(v))
+                        && !(r == .rdx && avoidsRDX)
                 default: fits = false
                 }
                 if fits, intervals.end[other] > intervals.end[victim ?? v] { victim = other }

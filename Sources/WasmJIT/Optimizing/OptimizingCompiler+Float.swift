@@ -46,7 +46,7 @@ extension OptimizingCompiler {
     /// check) and returns the condition true when it holds: unordered operands set CF, so
     /// `a`/`ae` are false for NaN.
     mutating func emitFloatCompare(_ op: NumericOp, _ operands: IRNumericOperands, _ a: inout X64Assembler) -> Condition {
-        let double = op.signature.operands[0] == .f64
+        let double = op.operandType == .f64
         var (lhs, rhs) = (operands[0], operands[1])
         let cc: Condition
         switch op.comparison! {
@@ -144,7 +144,7 @@ extension OptimizingCompiler {
     }
 
     mutating func emitFloatUnary(_ op: NumericOp, _ operand: IRValue, result: IRValue, _ a: inout X64Assembler) {
-        let wide = op.signature.result == .f64
+        let wide = op.resultType == .f64
         switch op {
         case .f32Abs, .f64Abs, .f32Neg, .f64Neg:
             moveBits(of: operand, to: .rax, &a)
@@ -188,16 +188,16 @@ extension OptimizingCompiler {
             if op == .i32ReinterpretF32 { a.mov(.i32, d, d) }
             finish(result, d, &a)
         case .f32ReinterpretI32, .f64ReinterpretI64:
-            let r = intRegister(operand, scratch: .rax, Self.size(op.signature.operands[0]), &a)
+            let r = intRegister(operand, scratch: .rax, Self.size(op.operandType), &a)
             setFloat(result, fromBits: r, wide: op == .f64ReinterpretI64, &a)
         case .f32ConvertI32S, .f32ConvertI32U, .f32ConvertI64S, .f64ConvertI32S, .f64ConvertI32U, .f64ConvertI64S:
-            let source = Self.size(op.signature.operands[0])
+            let source = Self.size(op.operandType)
             let r = intRegister(operand, scratch: .rax, source, &a)
             let d = resultXMM(result)
             a.xorps(d, d)  // cvtsi2s* writes only the low lane: no dependency on d's old value
             // An unsigned i32 is zero-extended in its register: convert it as an i64.
             let width: OperandSize = op == .f32ConvertI32S || op == .f64ConvertI32S ? .i32 : .i64
-            if op.signature.result == .f32 { a.cvtsi2ss(d, width, r) } else { a.cvtsi2sd(d, width, r) }
+            if op.resultType == .f32 { a.cvtsi2ss(d, width, r) } else { a.cvtsi2sd(d, width, r) }
             finish(result, d, &a)
         case .f32DemoteF64, .f64PromoteF32:
             let d = resultXMM(result)

@@ -12,8 +12,8 @@ extension OptimizingCompiler {
             if intervals.fusedCompares.contains(results[0].id) { break }  // emitted by its user
             if Self.usesRuntimeCall(op, env.features) {
                 emitNumericCall(op, operands, result: results[0], &a)
-            } else if op.signature.result == .f32 || op.signature.result == .f64
-                || op.signature.operands.contains(where: { $0 == .f32 || $0 == .f64 })
+            } else if op.resultType == .f32 || op.resultType == .f64
+                || op.operandType == .f32 || op.operandType == .f64
             {
                 emitFloat(op, operands, result: results[0], &a)
             } else {
@@ -67,7 +67,7 @@ extension OptimizingCompiler {
     static func size(_ type: ValueType) -> OperandSize { type == .i64 ? .i64 : .i32 }
 
     mutating func emitInteger(_ op: NumericOp, _ operands: IRNumericOperands, result: IRValue, _ a: inout X64Assembler) {
-        let size = Self.size(op.signature.operands[0])
+        let size = Self.size(op.operandType)
         let d = resultRegister(result)
         switch op {
         case .i32Add, .i64Add: binary(.add, size, operands, into: d, commutative: true, &a)
@@ -219,10 +219,10 @@ extension OptimizingCompiler {
 
     /// Sets the flags for a compare (or eqz) and returns the condition that holds when it is true.
     mutating func emitCompare(_ op: NumericOp, _ operands: IRNumericOperands, _ a: inout X64Assembler) -> Condition {
-        if op.signature.operands[0] == .f32 || op.signature.operands[0] == .f64 {
+        if op.operandType == .f32 || op.operandType == .f64 {
             return emitFloatCompare(op, operands, &a)
         }
-        let size = Self.size(op.signature.operands[0])
+        let size = Self.size(op.operandType)
         if op == .i32Eqz || op == .i64Eqz {
             switch intOperand(operands[0]) {
             case .register(let r): a.test(size, r, r)

@@ -181,15 +181,14 @@ extension IRBuilder {
         case .f32Const(let bits): stack.append(emitValue(.constant(UInt64(bits)), .f32))
         case .f64Const(let bits): stack.append(emitValue(.constant(bits), .f64))
         case .numeric(let op):
-            let signature = op.signature
             let operands: IRNumericOperands
-            if signature.operands.count == 1 {
+            if op.arity == 1 {
                 operands = IRNumericOperands(pop())
             } else {
                 let right = pop()
                 operands = IRNumericOperands(pop(), right)
             }
-            stack.append(emitValue(.numeric(op, operands), signature.result))
+            stack.append(emitValue(.numeric(op, operands), op.resultType))
         case .load(let op, let memarg):
             try requireMemory0(memarg.memory)
             if op.resultType == .v128 { throw IRDecline("v128 values") }
