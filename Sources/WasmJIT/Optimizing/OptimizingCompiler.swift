@@ -77,13 +77,27 @@ struct OptimizingCompiler {
             defer { clock = now }
             return now - clock
         }
-        var function = try IRBuilder.build(module, definedIndex: definedIndex, context: shared.validation)
-        phases.build = lap()
-        _ = Inlining.run(&function, budget: Self.inliningBudget,
-                         callee: Self.inlineCandidates(shared, importCount: env.importCount, caller: definedIndex))
-        phases.inlining = lap()
-        Simplify.run(&function)
-        phases.simplify = lap()
+        // A small leaf may have been built and simplified already, as a callee to inline: the
+        // same function these phases would make (inlining has nothing to do in a leaf).
+        let index = UInt32(functionIndex)
+        let inlineSized = Self.isInlineSized(module, definedIndex: definedIndex)
+        var function: IRFunction
+        if inlineSized, case let known?? = shared.knownInlineBody(index) {
+            function = known
+            phases.build = lap()
+        } else {
+            function = try IRBuilder.build(module, definedIndex: definedIndex, context: shared.validation)
+            phases.build = lap()
+            let leaf = !function.makesCalls
+            _ = Inlining.run(&function, budget: Self.inliningBudget,
+                             callee: Self.inlineCandidates(shared, importCount: env.importCount, caller: definedIndex))
+            phases.inlining = lap()
+            Simplify.run(&function)
+            phases.simplify = lap()
+            // For a later caller: what `inlineCandidates` would build (only a leaf's: for a
+            // function with calls that would depend on what was inlined, so on compile order).
+            if inlineSized && leaf { shared.recordInlineBody(index, Self.isInlinable(function) ? function : nil) }
+        }
         self.function = function
         instructionOffsets = function.sourceOffsets
         for call in function.inlinedCalls {
@@ -139,17 +153,25 @@ struct OptimizingCompiler {
         let module = shared.module
         return { index in
             let defined = Int(index) - importCount
-            guard defined >= 0, defined != caller,
-                module.codes[defined].codeEnd - module.codes[defined].bodyOffset <= inliningBodyBytes
-            else { return nil }
+            guard defined >= 0, defined != caller, isInlineSized(module, definedIndex: defined) else { return nil }
             return shared.inlineBody(index) {
                 guard var body = try? IRBuilder.build(module, definedIndex: defined, context: shared.validation) else {
                     return nil
                 }
                 Simplify.run(&body)
-                return !body.makesCalls && body.instructionCount <= inliningInstructions ? body : nil
+                return isInlinable(body) ? body : nil
             }
         }
+    }
+
+    /// Whether defined function `definedIndex`'s body is small enough to be considered for inlining.
+    static func isInlineSized(_ module: WasmCore.Module, definedIndex: Int) -> Bool {
+        module.codes[definedIndex].codeEnd - module.codes[definedIndex].bodyOffset <= inliningBodyBytes
+    }
+
+    /// Whether a simplified body may be inlined: a leaf of at most `inliningInstructions`.
+    static func isInlinable(_ body: IRFunction) -> Bool {
+        !body.makesCalls && body.instructionCount <= inliningInstructions
     }
 
     // MARK: Frame

@@ -1,53 +1,51 @@
 /// The SSA builder's record of where control enters each block so far: (block, index of the
 /// edge in its terminator), in the order the edges were made (the first is a loop header's
-/// entry). One list per block, threaded through flat arrays: no array per block (a function
+/// entry). One list per block, threaded through two flat arrays: no array per block (a function
 /// has a block per `br_if`, and allocating them was a tenth of the builder's time).
 struct BuilderPredecessors {
-    private var head: [Int32] = []
-    private var tail: [Int32] = []
-    private var counts: [Int32] = []
-    private var sources: [Int32] = []
-    private var edges: [Int32] = []
-    private var next: [Int32] = []
+    /// Per block: its first and last entry (-1: none) and how many it has.
+    private struct List {
+        var head: Int32 = -1
+        var tail: Int32 = -1
+        var count: Int32 = 0
+    }
+    /// An edge into a block: where it comes from, and the next entry of the same block.
+    private struct Entry {
+        var source: Int32
+        var edge: Int32
+        var next: Int32 = -1
+    }
+    private var lists: [List] = []
+    private var entries: [Entry] = []
 
-    /// Room for about `blocks` blocks and as many edges.
+    /// Room for about `blocks` blocks and twice as many edges.
     init(expectedBlocks blocks: Int = 0) {
-        head.reserveCapacity(blocks)
-        tail.reserveCapacity(blocks)
-        counts.reserveCapacity(blocks)
-        sources.reserveCapacity(2 * blocks)
-        edges.reserveCapacity(2 * blocks)
-        next.reserveCapacity(2 * blocks)
+        lists.reserveCapacity(blocks)
+        entries.reserveCapacity(2 * blocks)
     }
 
     /// Starts the list of a new block (blocks are numbered in order).
-    mutating func addBlock() {
-        head.append(-1)
-        tail.append(-1)
-        counts.append(0)
-    }
+    mutating func addBlock() { lists.append(List()) }
 
     /// Records that edge `edge` of `source`'s terminator enters `target`.
     mutating func append(from source: IRBlockID, edge: Int, to target: IRBlockID) {
-        let entry = Int32(sources.count)
-        sources.append(source.index)
-        edges.append(Int32(edge))
-        next.append(-1)
+        let entry = Int32(entries.count)
+        entries.append(Entry(source: source.index, edge: Int32(edge)))
         let t = Int(target.index)
-        if tail[t] >= 0 { next[Int(tail[t])] = entry } else { head[t] = entry }
-        tail[t] = entry
-        counts[t] += 1
+        if lists[t].tail >= 0 { entries[Int(lists[t].tail)].next = entry } else { lists[t].head = entry }
+        lists[t].tail = entry
+        lists[t].count += 1
     }
 
     /// How many edges enter `block`.
-    func count(of block: IRBlockID) -> Int { Int(counts[Int(block.index)]) }
+    func count(of block: IRBlockID) -> Int { Int(lists[Int(block.index)].count) }
 
     /// The first entry of `block`'s list (-1: none); `following(_:)` walks on.
-    func first(of block: IRBlockID) -> Int32 { head[Int(block.index)] }
+    func first(of block: IRBlockID) -> Int32 { lists[Int(block.index)].head }
     /// The entry after `entry` in its block's list (-1: the last).
-    func following(_ entry: Int32) -> Int32 { next[Int(entry)] }
+    func following(_ entry: Int32) -> Int32 { entries[Int(entry)].next }
     /// The block an entry's edge comes from.
-    func source(_ entry: Int32) -> IRBlockID { IRBlockID(index: sources[Int(entry)]) }
+    func source(_ entry: Int32) -> IRBlockID { IRBlockID(index: entries[Int(entry)].source) }
     /// The index of an entry's edge in its source's terminator.
-    func edge(_ entry: Int32) -> Int { Int(edges[Int(entry)]) }
+    func edge(_ entry: Int32) -> Int { Int(entries[Int(entry)].edge) }
 }

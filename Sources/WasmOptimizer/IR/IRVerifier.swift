@@ -83,13 +83,21 @@ public enum IRVerifier {
     /// Each reachable block's immediate dominator (the entry's is itself), by Cooper, Harvey and
     /// Kennedy's iteration over reverse postorder.
     public static func immediateDominators(_ function: IRFunction, reachable: [Bool]) -> [Int?] {
+        dominatorAnalysis(function, reachable: reachable).dominators
+    }
+
+    /// The immediate dominators with the reverse postorder and the predecessors computed on
+    /// the way (loop-invariant code motion needs both too).
+    public static func dominatorAnalysis(_ function: IRFunction, reachable: [Bool])
+        -> (dominators: [Int?], order: [Int], predecessors: IRPredecessors)
+    {
         let blockCount = function.blocks.count
         let order = function.reversePostorder()
         var number = [Int32](repeating: -1, count: blockCount)  // postorder numbers
         for (i, b) in order.enumerated() { number[b] = Int32(order.count - 1 - i) }
         let predecessors = IRPredecessors(function, reachable: reachable)
         var idom = [Int32](repeating: -1, count: blockCount)
-        guard !order.isEmpty else { return Array(repeating: nil, count: blockCount) }
+        guard !order.isEmpty else { return (Array(repeating: nil, count: blockCount), order, predecessors) }
         idom[0] = 0
         var changed = true
         while changed {
@@ -116,6 +124,6 @@ public enum IRVerifier {
                 }
             }
         }
-        return idom.map { $0 < 0 ? nil : Int($0) }
+        return (idom.map { $0 < 0 ? nil : Int($0) }, order, predecessors)
     }
 }

@@ -32,10 +32,12 @@ struct LocalAssignments {
         // serial number (for `lastRegion`), and whether it is a then-arm.
         var open: [(key: Int, foundStart: Int, serial: Int, isArm: Bool)] = []
         var found: [Int32] = []
-        open.reserveCapacity(16)
-        found.reserveCapacity(32)
-        start.reserveCapacity(32)
-        locals.reserveCapacity(64)
+        if instructions.count > 64 {  // (small bodies: the few regions they have grow the arrays)
+            open.reserveCapacity(16)
+            found.reserveCapacity(32)
+            start.reserveCapacity(32)
+            locals.reserveCapacity(64)
+        }
         // The innermost region each local was last added to (a local appears once per region).
         var lastRegion = [Int](repeating: -1, count: localCount)
         var serial = 0

@@ -12,20 +12,23 @@ public enum LoopInvariants {
     /// Moves invariant instructions out of loops; true if it moved any.
     @discardableResult
     public static func run(_ function: inout IRFunction) -> Bool {
-        let reachable = IRVerifier.reachableBlocks(function)
-        return run(&function, reachable: reachable, dominators: IRVerifier.immediateDominators(function, reachable: reachable))
+        let analysis = IRVerifier.dominatorAnalysis(function, reachable: IRVerifier.reachableBlocks(function))
+        return run(&function, dominators: analysis.dominators, order: analysis.order, predecessors: analysis.predecessors)
     }
 
-    /// Moves invariant instructions out of loops given the reachable blocks and their immediate
-    /// dominators; true if it moved any.
+    /// Moves invariant instructions out of loops given the immediate dominators, the reverse
+    /// postorder and the predecessors of the reachable blocks (`IRVerifier.dominatorAnalysis`);
+    /// true if it moved any.
     @discardableResult
-    public static func run(_ function: inout IRFunction, reachable: [Bool], dominators idom: [Int?]) -> Bool {
+    public static func run(_ function: inout IRFunction, dominators idom: [Int?], order: [Int],
+                           predecessors: IRPredecessors) -> Bool {
         guard function.hasLoops else { return false }
         let blockCount = function.blocks.count
-        let predecessors = IRPredecessors(function, reachable: reachable)
+        var reachable = [Bool](repeating: false, count: blockCount)
+        for b in order { reachable[b] = true }
         var isConstant = [Bool](repeating: false, count: function.valueTypes.count)
         var rpoPosition = [Int32](repeating: Int32.max, count: blockCount)
-        for (position, b) in function.reversePostorder().enumerated() { rpoPosition[b] = Int32(position) }
+        for (position, b) in order.enumerated() { rpoPosition[b] = Int32(position) }
         for block in function.blocks {
             for instruction in block.instructions {
                 if case .constant = instruction.operation { isConstant[Int(instruction.results[0].id)] = true }

@@ -20,10 +20,11 @@ public enum Simplify {
         foldConstants(&function)
         // One dominator tree for both (value numbering changes no control flow).
         let reachable = IRVerifier.reachableBlocks(function)
-        let dominators = IRVerifier.immediateDominators(function, reachable: reachable)
-        ValueNumbering.run(&function, dominators: dominators)
-        LoopInvariants.run(&function, reachable: reachable, dominators: dominators)
-        mergeBlocks(&function)
+        let analysis = IRVerifier.dominatorAnalysis(function, reachable: reachable)
+        ValueNumbering.run(&function, dominators: analysis.dominators)
+        LoopInvariants.run(&function, dominators: analysis.dominators, order: analysis.order,
+                           predecessors: analysis.predecessors)
+        mergeBlocks(&function, reachable: reachable)  // (neither pass above changes control flow)
         RedundantLoads.run(&function)
         removeDeadCode(&function)
     }
@@ -51,8 +52,8 @@ public enum Simplify {
     /// Merges each block ending in a jump into a block with no other predecessor (not the
     /// entry); the merged block's parameters take the jump's arguments.
     @discardableResult
-    static func mergeBlocks(_ function: inout IRFunction) -> Bool {
-        let reachable = IRVerifier.reachableBlocks(function)
+    static func mergeBlocks(_ function: inout IRFunction, reachable known: [Bool]? = nil) -> Bool {
+        let reachable = known ?? IRVerifier.reachableBlocks(function)
         var predecessorCount = [Int](repeating: 0, count: function.blocks.count)
         for b in function.blocks.indices where reachable[b] {
             function.blocks[b].terminator?.forEachEdge(in: function) { predecessorCount[Int($0.target.index)] += 1 }
