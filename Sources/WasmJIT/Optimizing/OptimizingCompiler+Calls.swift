@@ -8,7 +8,7 @@ extension OptimizingCompiler {
 
     /// The operand addressing `address` + `offset` in memory 0 (r14 is its base, guard pages
     /// catch what lies beyond it). rcx may be used, and rax for an offset of 2 GiB or more.
-    func effectiveAddress(_ address: IRValue, offset: UInt64, _ a: inout X64Assembler) -> Mem {
+    mutating func effectiveAddress(_ address: IRValue, offset: UInt64, _ a: inout X64Assembler) -> Mem {
         if case .immediate(let v) = intOperand(address) {
             let ea = UInt64(UInt32(truncatingIfNeeded: v)) + offset
             if ea < 1 << 31 { return Mem(.r14, Int32(ea)) }
@@ -84,7 +84,7 @@ extension OptimizingCompiler {
     }
 
     /// The results of a call from the outgoing area to their places.
-    func loadResults(_ results: IRResults, slots k: Int, _ a: inout X64Assembler) {
+    mutating func loadResults(_ results: IRResults, slots k: Int, _ a: inout X64Assembler) {
         for (j, result) in results.enumerated() {
             let slot = outgoing(j, of: k)
             switch location(result) {

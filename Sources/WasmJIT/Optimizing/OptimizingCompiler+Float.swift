@@ -222,7 +222,7 @@ extension OptimizingCompiler {
     }
 
     /// Sets a float result from the bits in GPR `r`.
-    func setFloat(_ result: IRValue, fromBits r: GPR, wide: Bool, _ a: inout X64Assembler) {
+    mutating func setFloat(_ result: IRValue, fromBits r: GPR, wide: Bool, _ a: inout X64Assembler) {
         switch location(result) {
         case .xmm(let x): if wide { a.movq(x, r) } else { a.movd(x, r) }
         case .stack(let j): a.mov(.i64, spillSlot(j), r)

@@ -111,7 +111,7 @@ extension OptimizingCompiler {
     }
 
     /// `d = operands[0] op operands[1]` for the two-address ALU operators.
-    func binary(_ op: ALUOp, _ size: OperandSize, _ operands: IRNumericOperands, into d: GPR, commutative: Bool,
+    mutating func binary(_ op: ALUOp, _ size: OperandSize, _ operands: IRNumericOperands, into d: GPR, commutative: Bool,
                 _ a: inout X64Assembler) {
         var lhs = intOperand(operands[0]), rhs = intOperand(operands[1])
         if rhs == .register(d) && lhs != .register(d) {
@@ -135,7 +135,7 @@ extension OptimizingCompiler {
         }
     }
 
-    func multiply(_ size: OperandSize, _ operands: IRNumericOperands, into d: GPR, _ a: inout X64Assembler) {
+    mutating func multiply(_ size: OperandSize, _ operands: IRNumericOperands, into d: GPR, _ a: inout X64Assembler) {
         var lhs = intOperand(operands[0]), rhs = intOperand(operands[1])
         if case .immediate = lhs { swap(&lhs, &rhs) }
         if case .immediate(let v) = rhs, let imm = Int32(exactly: v) {
@@ -159,7 +159,7 @@ extension OptimizingCompiler {
         }
     }
 
-    func shift(_ op: ShiftOp, _ size: OperandSize, _ operands: IRNumericOperands, into d: GPR, _ a: inout X64Assembler) {
+    mutating func shift(_ op: ShiftOp, _ size: OperandSize, _ operands: IRNumericOperands, into d: GPR, _ a: inout X64Assembler) {
         let count = intOperand(operands[1])
         if case .immediate(let v) = count {
             load(intOperand(operands[0]), into: d, size, &a)
@@ -266,7 +266,7 @@ extension OptimizingCompiler {
         return cc
     }
 
-    func isImmediate(_ operand: IntOperand) -> Bool {
+    mutating func isImmediate(_ operand: IntOperand) -> Bool {
         if case .immediate = operand { return true }
         return false
     }
@@ -339,7 +339,7 @@ extension OptimizingCompiler {
         finish(result, d, &a)
     }
 
-    func cmov(_ cc: Condition, _ size: OperandSize, _ d: GPR, _ operand: IntOperand, _ a: inout X64Assembler) {
+    mutating func cmov(_ cc: Condition, _ size: OperandSize, _ d: GPR, _ operand: IntOperand, _ a: inout X64Assembler) {
         switch operand {
         case .register(let r): a.cmov(cc, size, d, r)
         case .memory(let m): a.cmov(cc, size, d, m)

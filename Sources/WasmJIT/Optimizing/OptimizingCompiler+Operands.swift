@@ -18,7 +18,7 @@ extension OptimizingCompiler {
 
     /// An integer value as a register, a stack slot or (a constant) an immediate of its type
     /// (an i32 as its sign-extended 32-bit pattern, so it fits any imm32 field).
-    func intOperand(_ value: IRValue) -> IntOperand {
+    mutating func intOperand(_ value: IRValue) -> IntOperand {
         switch location(value) {
         case .gpr(let r): return .register(r)
         case .stack(let j): return .memory(spillSlot(j))
@@ -30,7 +30,7 @@ extension OptimizingCompiler {
     }
 
     /// An integer value in a register: its own, or `scratch` loaded with it.
-    func intRegister(_ value: IRValue, scratch: GPR, _ size: OperandSize, _ a: inout X64Assembler) -> GPR {
+    mutating func intRegister(_ value: IRValue, scratch: GPR, _ size: OperandSize, _ a: inout X64Assembler) -> GPR {
         switch intOperand(value) {
         case .register(let r): return r
         case .memory(let m): a.mov(size == .i32 ? .i32 : .i64, scratch, m)
@@ -40,7 +40,7 @@ extension OptimizingCompiler {
     }
 
     /// Loads an integer operand into `r`.
-    func load(_ operand: IntOperand, into r: GPR, _ size: OperandSize, _ a: inout X64Assembler) {
+    mutating func load(_ operand: IntOperand, into r: GPR, _ size: OperandSize, _ a: inout X64Assembler) {
         switch operand {
         case .register(let s): if s != r { a.mov(size == .i32 ? .i32 : .i64, r, s) }
         case .memory(let m): a.mov(size == .i32 ? .i32 : .i64, r, m)
@@ -52,13 +52,13 @@ extension OptimizingCompiler {
     }
 
     /// The register an integer result is computed into: its own, or rax (then `finish` stores it).
-    func resultRegister(_ value: IRValue) -> GPR {
+    mutating func resultRegister(_ value: IRValue) -> GPR {
         if case .gpr(let r) = location(value) { return r }
         return .rax
     }
 
     /// Stores a result computed in `r` to its stack slot, if it has one.
-    func finish(_ value: IRValue, _ r: GPR, _ a: inout X64Assembler) {
+    mutating func finish(_ value: IRValue, _ r: GPR, _ a: inout X64Assembler) {
         if case .stack(let j) = location(value) { a.mov(.i64, spillSlot(j), r) }
     }
 
@@ -74,12 +74,12 @@ extension OptimizingCompiler {
     }
 
     /// The register a float result is computed into: its own, or xmm0.
-    func resultXMM(_ value: IRValue) -> XMM {
+    mutating func resultXMM(_ value: IRValue) -> XMM {
         if case .xmm(let x) = location(value) { return x }
         return .xmm0
     }
 
-    func finish(_ value: IRValue, _ x: XMM, _ a: inout X64Assembler) {
+    mutating func finish(_ value: IRValue, _ x: XMM, _ a: inout X64Assembler) {
         if case .stack(let j) = location(value) { a.movsd(spillSlot(j), x) }
     }
 
@@ -120,7 +120,7 @@ extension OptimizingCompiler {
     }
 
     /// Sets the flags for "value != 0" (an i32).
-    func testNonZero(_ value: IRValue, _ a: inout X64Assembler) {
+    mutating func testNonZero(_ value: IRValue, _ a: inout X64Assembler) {
         switch intOperand(value) {
         case .register(let r): a.test(.i32, r, r)
         case .memory(let m): a.cmp(.i32, m, 0)

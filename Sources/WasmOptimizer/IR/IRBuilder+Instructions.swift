@@ -49,7 +49,7 @@ extension IRBuilder {
 
     mutating func pop() -> IRValue { stack.removeLast() }
 
-    func blockSignature(_ type: BlockType) -> (params: [ValueType], results: [ValueType]) {
+    mutating func blockSignature(_ type: BlockType) -> (params: [ValueType], results: [ValueType]) {
         switch type {
         case .empty: ([], [])
         case .value(let t): ([], [t])
@@ -244,7 +244,7 @@ extension IRBuilder {
     }
 
     /// Memory 0, 32-bit: the only memory the tier addresses so far.
-    func requireMemory0(_ memory: UInt32) throws(IRDecline) {
+    mutating func requireMemory0(_ memory: UInt32) throws(IRDecline) {
         guard memory == 0 else { throw IRDecline("multi-memory") }
         guard let first = context.memories.first, !first.is64 else { throw IRDecline("memory64") }
     }

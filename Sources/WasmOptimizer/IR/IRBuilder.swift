@@ -10,6 +10,9 @@ import WasmCore
 /// all its predecessors are known (a loop header at the loop's `end`), and only a sealed
 /// block with one predecessor reads through to it. The wasm operand stack holds SSA values;
 /// values a label carries travel as edge arguments to the label's block parameters.
+///
+/// Helpers that only read are `mutating` too, as `OptimizingCompiler`'s are (a non-mutating
+/// call from a mutating method copies the whole builder).
 public struct IRBuilder {
     let module: Module
     let context: ValidationContext
