@@ -166,27 +166,51 @@ struct LiveIntervals {
             useBlocks[Int(next[Int(use.value)])] = use.block
             next[Int(use.value)] += 1
         }
-        var liveInFor = [Int32](repeating: -1, count: blockCount)  // the value last found live into each block
-        var work: [Int32] = []
+        // The walk is the liveness hot loop: plain memory (no bounds or uniqueness checks).
+        let liveInFor = UnsafeMutablePointer<Int32>.allocate(capacity: max(blockCount, 1))  // the value last found live into each block
+        liveInFor.initialize(repeating: -1, count: blockCount)
+        let work = UnsafeMutablePointer<Int32>.allocate(capacity: max(blockCount, 1))  // each block once per value
+        defer {
+            liveInFor.deallocate()
+            work.deallocate()
+        }
         var steps = 0
-        for v in 0..<valueCount where useStart[v] < useStart[v + 1] {
-            let definition = definingBlock[v]
-            let value = Int32(v)
-            for u in Int(useStart[v])..<Int(useStart[v + 1]) {
-                work.append(useBlocks[u])
-                while let b = work.popLast() {
-                    guard liveInFor[Int(b)] != value else { continue }
-                    liveInFor[Int(b)] = value
-                    ranges.extend(v, to: 2 * headerSlot[Int(b)])
-                    for p in predecessors.range(of: Int(b)) {
-                        let predecessor = predecessors.blocks[p]
-                        ranges.extend(v, to: 2 * terminatorSlot[Int(predecessor)] + 1)
-                        if predecessor != definition && liveInFor[Int(predecessor)] != value { work.append(predecessor) }
+        try predecessors.start.withUnsafeBufferPointer { predecessorStart throws(IRDecline) in
+            try predecessors.blocks.withUnsafeBufferPointer { predecessorBlocks throws(IRDecline) in
+                try headerSlot.withUnsafeBufferPointer { headerSlot throws(IRDecline) in
+                    try terminatorSlot.withUnsafeBufferPointer { terminatorSlot throws(IRDecline) in
+                        for v in 0..<valueCount where useStart[v] < useStart[v + 1] {
+                            let definition = definingBlock[v]
+                            let value = Int32(v)
+                            for u in Int(useStart[v])..<Int(useStart[v + 1]) {
+                                // A block goes on the stack when it is marked: once per value.
+                                var top = 0
+                                let first = useBlocks[u]
+                                guard liveInFor[Int(first)] != value else { continue }
+                                liveInFor[Int(first)] = value
+                                work[0] = first
+                                top = 1
+                                while top > 0 {
+                                    top -= 1
+                                    let b = Int(work[top])
+                                    ranges.extend(v, to: 2 * headerSlot[b])
+                                    for p in Int(predecessorStart[b])..<Int(predecessorStart[b + 1]) {
+                                        let predecessor = predecessorBlocks[p]
+                                        ranges.extend(v, to: 2 * terminatorSlot[Int(predecessor)] + 1)
+                                        if predecessor != definition && liveInFor[Int(predecessor)] != value {
+                                            liveInFor[Int(predecessor)] = value
+                                            work[top] = predecessor
+                                            top += 1
+                                        }
+                                    }
+                                    steps += 1
+                                }
+                            }
+                            if steps > Self.maxLivenessSteps { throw IRDecline("too large for the register allocator's liveness") }
+                        }
                     }
-                    steps += 1
                 }
             }
-            if steps > Self.maxLivenessSteps { throw IRDecline("too large for the register allocator's liveness") }
         }
         start = ranges.starts
         end = ranges.ends

@@ -106,7 +106,12 @@ struct OptimizingCompiler {
         instructionOffsets = function.sourceOffsets
         for call in function.inlinedCalls {
             if calleeOffsets[call.callee] == nil {
-                calleeOffsets[call.callee] = try module.codes[Int(call.callee) - env.importCount].decoded().offsets
+                // The inlined body was built from the callee's decoded body: its offsets are there.
+                if case let body?? = shared.knownInlineBody(call.callee) {
+                    calleeOffsets[call.callee] = body.sourceOffsets
+                } else {
+                    calleeOffsets[call.callee] = try module.codes[Int(call.callee) - env.importCount].decoded().offsets
+                }
             }
             inlinedCalls.append(InlinedCall(callee: call.callee, callSite: instructionOffsets[Int(call.callSite)]))
         }

@@ -462,7 +462,8 @@ public struct IRDecline: Error, Sendable, CustomStringConvertible {
 /// `b`'s are `blocks[range(of: b)]` (a block appears once per edge; dominators, loops and
 /// liveness walk them).
 public struct IRPredecessors: Sendable {
-    @usableFromInline let start: [Int32]
+    /// Where each block's predecessors begin in `blocks` (block count + 1 entries).
+    public let start: [Int32]
     /// The predecessors of every block, one block's after another's.
     public let blocks: [Int32]
 
