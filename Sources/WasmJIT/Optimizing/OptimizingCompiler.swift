@@ -42,9 +42,10 @@ struct OptimizingCompiler {
     var sourceInlined: [Int32] = []
     var trapReturns: [(Int, UInt32)] = []
     var trapInlined: [Int32] = []
-    /// The calls inlined into the function, and the instruction offsets of each inlined callee.
+    /// The calls inlined into the function, and the instruction offsets of the callee of each
+    /// (by inlined call, as `IRInstruction.inlinedCall` numbers them).
     var inlinedCalls: [InlinedCall] = []
-    var calleeOffsets: [UInt32: [UInt32]] = [:]
+    var inlinedCallOffsets: [[UInt32]] = []
     /// Out-of-line code emitted after the body: an edge's moves before its jump.
     var edgeStubs: [(label: Label, edge: IREdge)] = []
     var jumpTables: [(label: Label, targets: [Label])] = []
@@ -105,13 +106,11 @@ struct OptimizingCompiler {
         self.function = function
         instructionOffsets = function.sourceOffsets
         for call in function.inlinedCalls {
-            if calleeOffsets[call.callee] == nil {
-                // The inlined body was built from the callee's decoded body: its offsets are there.
-                if case let body?? = shared.knownInlineBody(call.callee) {
-                    calleeOffsets[call.callee] = body.sourceOffsets
-                } else {
-                    calleeOffsets[call.callee] = try module.codes[Int(call.callee) - env.importCount].decoded().offsets
-                }
+            // The inlined body was built from the callee's decoded body: its offsets are there.
+            if case let body?? = shared.knownInlineBody(call.callee) {
+                inlinedCallOffsets.append(body.sourceOffsets)
+            } else {
+                inlinedCallOffsets.append(try module.codes[Int(call.callee) - env.importCount].decoded().offsets)
             }
             inlinedCalls.append(InlinedCall(callee: call.callee, callSite: instructionOffsets[Int(call.callSite)]))
         }
@@ -211,8 +210,7 @@ struct OptimizingCompiler {
     /// The module offset of an instruction (of the function, or of a callee inlined into it).
     mutating func position(source: Int32, inlinedCall: Int32) -> SourcePosition {
         if inlinedCall >= 0 {
-            let call = function.inlinedCalls[Int(inlinedCall)]
-            return SourcePosition(moduleOffset: calleeOffsets[call.callee]![Int(source)], inlined: inlinedCall)
+            return SourcePosition(moduleOffset: inlinedCallOffsets[Int(inlinedCall)][Int(source)], inlined: inlinedCall)
         }
         return SourcePosition(moduleOffset: instructionOffsets[Int(source)], inlined: -1)
     }
@@ -233,6 +231,9 @@ struct OptimizingCompiler {
         // instruction, as the baseline reports them.
         currentSource = SourcePosition(moduleOffset: instructionOffsets.first ?? 0, inlined: -1)
         blockLabels = function.blocks.indices.map { _ in a.newLabel() }
+        let sourceCount = function.instructionCount + function.blocks.count  // about one per instruction
+        sourceMap.reserveCapacity(sourceCount)
+        sourceInlined.reserveCapacity(sourceCount)
         epilogue = a.newLabel("epilogue")
         a.bind(entry)
         a.push(.rbp)

@@ -29,8 +29,10 @@ public enum Simplify {
         removeDeadCode(&function)
     }
 
-    /// Replaces every use of a value by its substitute (followed transitively).
-    static func substitute(_ map: ValueMap, in function: inout IRFunction) {
+    /// Replaces every use of a value by its substitute (followed transitively). The
+    /// instructions of the blocks `operandsDone` marks are left as they are (a pass that
+    /// substituted their operands itself as it went).
+    static func substitute(_ map: ValueMap, in function: inout IRFunction, operandsDone: [Bool]? = nil) {
         guard !map.isEmpty else { return }
         func resolve(_ value: IRValue) -> IRValue { map.resolve(value) }
         func isMapped(_ value: IRValue) -> Bool { map[value] != nil }
@@ -38,6 +40,12 @@ public enum Simplify {
             function.valueLists[i] = resolve(function.valueLists[i])
         }
         for b in function.blocks.indices {
+            if let operandsDone, operandsDone[b] {
+                if let condition = function.blocks[b].terminator?.condition, isMapped(condition) {
+                    function.blocks[b].terminator = function.blocks[b].terminator?.mapCondition(resolve)
+                }
+                continue
+            }
             for i in function.blocks[b].instructions.indices
             where function.blocks[b].instructions[i].operation.containsOperand(where: isMapped) {
                 function.blocks[b].instructions[i].operation = function.blocks[b].instructions[i].operation.mapOperands(resolve)

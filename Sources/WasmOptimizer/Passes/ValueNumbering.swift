@@ -73,11 +73,15 @@ public enum ValueNumbering {
         // Preorder over the dominator tree, with the table scoped to the path from the entry:
         // a block's entries leave when its subtree is done (`mark` is the table's log length).
         var stack: [(block: Int, mark: Int)] = function.blocks.isEmpty ? [] : [(0, -1)]
+        // The blocks whose instructions' operands the walk substitutes (a definition dominates
+        // its uses, so its substitute is known by the time a use is reached).
+        var visited = [Bool](repeating: false, count: blockCount)
         while let (b, mark) = stack.popLast() {
             if mark >= 0 {  // leaving b's subtree
                 table.removeEntries(after: mark)
                 continue
             }
+            visited[b] = true
             let entered = table.logLength
             var instructions = function.blocks[b].instructions
             function.blocks[b].instructions = []  // so that `instructions` is the only reference
@@ -104,7 +108,7 @@ public enum ValueNumbering {
                 stack.append((Int(children[k]), -1))
             }
         }
-        Simplify.substitute(map, in: &function)
+        Simplify.substitute(map, in: &function, operandsDone: visited)
         return !map.isEmpty
     }
 
