@@ -28,16 +28,34 @@ struct OptimizerIRTests {
         if case .numeric(op, _) = instruction.operation { true } else { false }
     }
 
+    /// Straight-line code returns from its one block: the function's exit block, which only
+    /// this path reaches, is left unreachable (no jump and parameter for `Simplify` to remove).
     @Test func straightLine() throws {
         let f = try Self.build("(module (func (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))")
         #expect(f.description == """
             b0(v0:i32, v1:i32):
               v3:i32 = i32.add v0, v1
-              jump b1(v3)
-            b1(v2:i32):
-              return v2
+              return v3
+            b1():
+              trap unreachable
 
             """)
+    }
+
+    /// Two paths return: they meet in the exit block, which returns its parameter.
+    @Test func twoReturnPathsMeetInTheExit() throws {
+        let f = try Self.build("""
+            (module (func (param i32) (result i32)
+              (if (local.get 0) (then (return (i32.const 1))))
+              (i32.const 2)))
+            """)
+        let exit = f.blocks[1]
+        #expect(exit.parameters.count == 1)
+        guard case .return(let values)? = exit.terminator else {
+            Issue.record("the exit block does not return: \(f)")
+            return
+        }
+        #expect(Array(f.values(values)) == exit.parameters)
     }
 
     /// A counting loop: the locals it changes become the loop header's parameters, passed by the

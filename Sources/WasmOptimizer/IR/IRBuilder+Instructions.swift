@@ -38,8 +38,18 @@ extension IRBuilder {
         let results = function[exit].parameters
         enter(exit)
         sealed[Int(exit.index)] = true
-        if predecessors.count(of: exit) == 0 {
+        let first = predecessors.first(of: exit)
+        if first < 0 {
             function[exit].terminator = .trap(.unreachable)  // no path returns
+            current = nil
+        } else if predecessors.count(of: exit) == 1, predecessors.edge(first) == 0,
+            case .jump(let edge)? = function[predecessors.source(first)].terminator, edge.target == exit
+        {
+            // One path returns (straight-line code, mostly): it returns itself, and the exit
+            // block stays unreachable, so no pass has a block and parameters to remove.
+            function[predecessors.source(first)].terminator = .return(edge.arguments)
+            function[exit].terminator = .trap(.unreachable)
+            function[exit].parameters = []
             current = nil
         } else {
             terminate(.return(function.makeList(results)))

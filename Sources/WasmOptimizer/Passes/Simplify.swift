@@ -92,6 +92,8 @@ public enum Simplify {
     /// receive a removed one are looked at again, until none is left to remove.
     @discardableResult
     static func removeTrivialParameters(_ function: inout IRFunction) -> Bool {
+        // (Only the entry has parameters in most small functions: nothing to look at.)
+        guard function.blocks.dropFirst().contains(where: { !$0.parameters.isEmpty }) else { return false }
         let reachable = IRVerifier.reachableBlocks(function)
         let (map, parameterBlock) = trivialParameters(function, reachable: reachable)
         guard !map.isEmpty else { return false }
