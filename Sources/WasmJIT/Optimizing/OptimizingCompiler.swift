@@ -163,9 +163,10 @@ struct OptimizingCompiler {
             let defined = Int(index) - importCount
             guard defined >= 0, defined != caller, isInlineSized(module, definedIndex: defined) else { return nil }
             return shared.inlineBody(index) {
-                guard var body = try? IRBuilder.build(module, definedIndex: defined, context: shared.validation) else {
-                    return nil
-                }
+                // (Simplify removes no call: a body that makes one is no candidate before it either.)
+                guard var body = try? IRBuilder.build(module, definedIndex: defined, context: shared.validation),
+                    !body.makesCalls
+                else { return nil }
                 Simplify.run(&body)
                 return isInlinable(body) ? body : nil
             }
