@@ -199,7 +199,7 @@ extension FunctionCompiler {
 
     // MARK: Runtime calls
 
-    func tableDef(_ t: Int, into r: GPR, _ a: inout X64Assembler) {
+    mutating func tableDef(_ t: Int, into r: GPR, _ a: inout X64Assembler) {
         a.mov(.i64, r, Mem(.r15, VMOffsets.tables))
         a.mov(.i64, r, Mem(r, Int32(8 * t)))
     }

@@ -23,7 +23,7 @@ extension FunctionCompiler {
 
     /// Where a payload of `types` goes when the label's values start at operand depth `height`
     /// (a v128 as (high, low) in slot order, as everywhere in frames); and the next free depth.
-    func payloadOffsets(_ types: [ValueType], height: Int) -> ([Int32], Int) {
+    mutating func payloadOffsets(_ types: [ValueType], height: Int) -> ([Int32], Int) {
         var offsets: [Int32] = []
         var s = 0
         for t in types {

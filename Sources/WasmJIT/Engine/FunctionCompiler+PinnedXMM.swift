@@ -29,13 +29,13 @@ extension FunctionCompiler {
     }
 
     /// The prologue: params loaded into their registers, the other pinned locals zeroed.
-    func loadXMMPins(params: [ValueType], _ a: inout X64Assembler) {
+    mutating func loadXMMPins(params: [ValueType], _ a: inout X64Assembler) {
         for (i, x) in pinnedXMMs {
             if i < params.count { loadPinned(i, x, &a) } else { a.xorps(x, x) }
         }
     }
 
-    func loadPinned(_ i: Int, _ x: XMM, _ a: inout X64Assembler) {
+    mutating func loadPinned(_ i: Int, _ x: XMM, _ a: inout X64Assembler) {
         if localIsVector[i] {
             a.movdqu(x, vectorLocal(i))
         } else {
@@ -44,14 +44,14 @@ extension FunctionCompiler {
     }
 
     /// Before a call: the pinned registers to their homes.
-    func saveXMMPins(_ a: inout X64Assembler) {
+    mutating func saveXMMPins(_ a: inout X64Assembler) {
         for (i, x) in pinnedXMMs {
             if localIsVector[i] { a.movdqu(vectorLocal(i), x) } else { a.movsd(local(i), x) }
         }
     }
 
     /// After a call: the pinned registers from their homes.
-    func reloadXMMPins(_ a: inout X64Assembler) {
+    mutating func reloadXMMPins(_ a: inout X64Assembler) {
         for (i, x) in pinnedXMMs { loadPinned(i, x, &a) }
     }
 

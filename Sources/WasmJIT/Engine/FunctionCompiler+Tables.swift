@@ -111,7 +111,7 @@ extension FunctionCompiler {
     func memorySize(_ m: UInt32) -> OperandSize { env.memory64[Int(m)] ? .i64 : .i32 }
 
     /// Loads memory `m`'s `VMMemoryDefinition*` from the instance context.
-    func memoryDefinition(_ m: Int, into r: GPR, _ a: inout X64Assembler) {
+    mutating func memoryDefinition(_ m: Int, into r: GPR, _ a: inout X64Assembler) {
         if m == 0 {
             a.mov(.i64, r, Mem(.r15, VMOffsets.memory0))
         } else {

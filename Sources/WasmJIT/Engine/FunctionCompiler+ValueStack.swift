@@ -261,7 +261,7 @@ extension FunctionCompiler {
 
     // MARK: Operands
 
-    func loadImm(_ r: GPR, _ c: Int64, _ s: OperandSize, _ a: inout X64Assembler) {
+    mutating func loadImm(_ r: GPR, _ c: Int64, _ s: OperandSize, _ a: inout X64Assembler) {
         if s == .i64 { a.mov(.i64, r, c) } else { a.mov(.i32, r, Int64(UInt32(truncatingIfNeeded: c))) }
     }
 

@@ -86,7 +86,7 @@ extension FunctionCompiler {
     }
 
     /// `op dst, src`.
-    func packed(_ op: PackedOp, _ dst: XMM, _ src: VectorSource, _ a: inout X64Assembler) {
+    mutating func packed(_ op: PackedOp, _ dst: XMM, _ src: VectorSource, _ a: inout X64Assembler) {
         switch src {
         case .reg(let x): a.packed(op, dst, x)
         case .mem(let m): a.packed(op, dst, m)
@@ -466,7 +466,7 @@ extension FunctionCompiler {
 
     /// Every byte (or 16-bit lane) of `x` set to the low byte (16 bits) of `source`, through
     /// the GPR `r`: zero-extended, multiplied by 0x01010101 (0x00010001), then `pshufd`.
-    func broadcast(_ r: GPR, into x: XMM, byte: Bool, from source: Opnd, _ a: inout X64Assembler) {
+    mutating func broadcast(_ r: GPR, into x: XMM, byte: Bool, from source: Opnd, _ a: inout X64Assembler) {
         switch source {
         case .mem(let m): a.movzx(.i32, r, byte ? .i8 : .i16, m)
         default: a.movzx(.i32, r, byte ? .i8 : .i16, r)

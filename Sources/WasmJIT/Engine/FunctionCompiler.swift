@@ -20,6 +20,9 @@ import WasmRuntime
 ///     [rbp-8*(3+P+j)]     non-param local j
 ///     [rbp-8*(3+P+L+h)]   hidden slot h (params of `if` blocks, restored at `else`)
 ///     [rbp-8*(3+P+L+H+d)] operand stack slot of depth d
+///
+/// Helpers that only read are `mutating` all the same, as in `OptimizingCompiler`: a
+/// non-mutating method called from a mutating one gets a copy of the whole (760-byte) struct.
 struct FunctionCompiler {
     struct Control {
         enum Kind { case block, loop, `if`, function }
@@ -196,24 +199,24 @@ struct FunctionCompiler {
 
     /// Around a call into C (helpers, host functions): r10/r11 are callee-saved for
     /// wasm code (ours or a caller's pinned locals) but not for C.
-    func savePins(_ a: inout X64Assembler) {
+    mutating func savePins(_ a: inout X64Assembler) {
         a.mov(.i64, savedPin(P - 2), .r10)
         a.mov(.i64, savedPin(P - 1), .r11)
     }
 
-    func reloadPins(_ a: inout X64Assembler) {
+    mutating func reloadPins(_ a: inout X64Assembler) {
         a.mov(.i64, .r10, savedPin(P - 2))
         a.mov(.i64, .r11, savedPin(P - 1))
     }
 
     @inline(__always) func savedPin(_ k: Int) -> Mem { Mem(.rbp, Int32(-8 * (3 + k))) }
 
-    func restorePinnedRegisters(_ a: inout X64Assembler) {
+    mutating func restorePinnedRegisters(_ a: inout X64Assembler) {
         for (k, r) in pinnedRegs.enumerated() { a.mov(.i64, r, savedPin(k)) }
     }
 
     /// Slots of a block's params and results.
-    func blockArity(_ bt: BlockType) -> (Int, Int) {
+    mutating func blockArity(_ bt: BlockType) -> (Int, Int) {
         switch bt {
         case .empty: return (0, 0)
         case .value(let t): return (0, RawValue.slotCount(t))
@@ -224,13 +227,13 @@ struct FunctionCompiler {
     }
 
     /// The types of a block's params.
-    func blockParamTypes(_ bt: BlockType) -> [ValueType] {
+    mutating func blockParamTypes(_ bt: BlockType) -> [ValueType] {
         if case .typeIndex(let i) = bt { return module.types[Int(i)].params }
         return []
     }
 
     /// The types of a block's results (the function's for the function's own block).
-    func blockResultTypes(_ c: Control) -> [ValueType] {
+    mutating func blockResultTypes(_ c: Control) -> [ValueType] {
         if c.kind == .function { return type.results }
         switch c.blockType {
         case .empty: return []
