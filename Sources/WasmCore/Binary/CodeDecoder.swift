@@ -76,26 +76,20 @@ extension ModuleParser {
         var parser = ModuleParser(bytes)
         parser.reader.position = offset
         // Straight into arrays of the size the first decoding counted (no growth, no
-        // uniqueness check per append).
+        // uniqueness check per append). The same decoder counted them: more is an error.
         var failure: DecodeError?
-        var overflowed = false
         var offsets: [UInt32] = []
         let instructions = [Instruction](unsafeUninitializedCapacity: instructionCount) { buffer, initialized in
             offsets = [UInt32](unsafeUninitializedCapacity: instructionCount) { offsetBuffer, offsetCount in
                 var sink = BufferSink(instructions: buffer, offsets: offsetBuffer)
                 do throws(DecodeError) { try parser.decodeExpression(into: &sink, inFunction: true) } catch { failure = error }
-                overflowed = sink.overflowed
+                if sink.overflowed { failure = failure ?? DecodeError("more instructions than counted", offset: offset) }
                 initialized = sink.count
                 offsetCount = sink.count
             }
         }
         if let failure { throw failure }
-        if !overflowed { return DecodedBody(instructions: instructions, offsets: offsets) }
-        // More instructions than counted (a body whose count was not recorded): arrays that grow.
-        var grown: [Instruction] = [], grownOffsets: [UInt32] = []
-        parser.reader.position = offset
-        try parser.decodeExpression(into: &grown, offsets: &grownOffsets, inFunction: true)
-        return DecodedBody(instructions: grown, offsets: grownOffsets)
+        return DecodedBody(instructions: instructions, offsets: offsets)
     }
 
     /// A constant expression: instructions up to the closing `end`, which is dropped.

@@ -14,17 +14,13 @@ public struct OptimizerPhaseTimes: Sendable {
     /// Instruction selection and encoding.
     public var emission = 0.0
 
-    /// The phases' names and fields, in pipeline order (for printing).
-    static let phases: [(name: String, field: KeyPath<OptimizerPhaseTimes, Double> & Sendable)] = [
-        ("build", \.build), ("inlining", \.inlining), ("simplify", \.simplify), ("liveness", \.liveness),
-        ("allocation", \.allocation), ("emission", \.emission),
-    ]
-
     /// The phases by name, in pipeline order.
-    public var named: [(name: String, seconds: Double)] { Self.phases.map { ($0.name, self[keyPath: $0.field]) } }
+    public var named: [(name: String, seconds: Double)] {
+        [("build", build), ("inlining", inlining), ("simplify", simplify), ("liveness", liveness),
+         ("allocation", allocation), ("emission", emission)]
+    }
 
-    /// Adds `other`'s times to these (field by field: a key path per phase cost more than the
-    /// addition, once per function).
+    /// Adds `other`'s times to these (once per function compiled).
     mutating func add(_ other: OptimizerPhaseTimes) {
         build += other.build
         inlining += other.inlining

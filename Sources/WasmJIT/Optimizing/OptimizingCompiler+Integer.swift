@@ -248,7 +248,7 @@ extension OptimizingCompiler {
         default: cc = .e
         }
         var lhs = intOperand(operands[0]), rhs = intOperand(operands[1])
-        if case .immediate = lhs, !isImmediate(rhs) {
+        if case .immediate = lhs, !Self.isImmediate(rhs) {
             swap(&lhs, &rhs)
             cc = Self.swapped(cc)
         }
@@ -266,7 +266,7 @@ extension OptimizingCompiler {
         return cc
     }
 
-    mutating func isImmediate(_ operand: IntOperand) -> Bool {
+    static func isImmediate(_ operand: IntOperand) -> Bool {
         if case .immediate = operand { return true }
         return false
     }

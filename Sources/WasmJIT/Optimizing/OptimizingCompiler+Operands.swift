@@ -138,65 +138,35 @@ extension OptimizingCompiler {
     /// Memory-to-memory moves go through rax (so `park` is rax only where no move is one).
     mutating func emitParallelMoves(_ moves: some Collection<(from: ValueLocation, to: ValueLocation)>, park: GPR = .rcx,
                                     _ a: inout X64Assembler) {
-        // The moves that do something, in scratch memory on the stack (an edge has a few).
-        let capacity = moves.count
-        guard capacity > 0 else { return }
-        withUnsafeTemporaryAllocation(of: (from: ValueLocation, to: ValueLocation).self, capacity: capacity) { pending in
-            var count = 0
-            for move in moves where move.to != .none && move.from != move.to && move.from != .none {
-                pending.initializeElement(at: count, to: move)
-                count += 1
-            }
-            guard count > 1 else {
-                if count == 1 { emitMove(from: pending[0].from, to: pending[0].to, &a) }
-                return
-            }
-            withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * count) { scratch in
-                withUnsafeTemporaryAllocation(of: Bool.self, capacity: count) { done in
-                    scheduleMoves(pending, count: count, blockers: scratch.baseAddress!,
-                                  ready: scratch.baseAddress! + count, done: done.baseAddress!, park: park, &a)
-                }
-            }
+        var pending = moves.filter { $0.to != .none && $0.from != $0.to && $0.from != .none }
+        let count = pending.count
+        guard count > 1 else {
+            if count == 1 { emitMove(from: pending[0].from, to: pending[0].to, &a) }
+            return
         }
-    }
-
-    /// `emitParallelMoves`' schedule over the `count` moves of `pending`, with scratch space
-    /// for `count` blocker counts, a ready stack and `count` done flags.
-    private mutating func scheduleMoves(_ pending: UnsafeMutableBufferPointer<(from: ValueLocation, to: ValueLocation)>,
-                                        count: Int, blockers: UnsafeMutablePointer<Int32>,
-                                        ready: UnsafeMutablePointer<Int32>, done: UnsafeMutablePointer<Bool>, park: GPR,
-                                        _ a: inout X64Assembler) {
         // blockers[i]: how many other pending moves still read move i's destination.
+        var blockers = [Int32](repeating: 0, count: count)
         for i in 0..<count {
-            blockers[i] = 0
-            done[i] = false
             for j in 0..<count where j != i && pending[j].from == pending[i].to { blockers[i] += 1 }
         }
-        var readyCount = 0  // a stack: lowest index on top
-        for i in stride(from: count - 1, through: 0, by: -1) where blockers[i] == 0 {
-            ready[readyCount] = Int32(i)
-            readyCount += 1
-        }
+        var done = [Bool](repeating: false, count: count)
+        var ready: [Int] = []  // a stack: lowest index on top
+        for i in stride(from: count - 1, through: 0, by: -1) where blockers[i] == 0 { ready.append(i) }
         var remaining = count
         while remaining > 0 {
-            if readyCount > 0 {
-                readyCount -= 1
-                let i = Int(ready[readyCount])
+            if let i = ready.popLast() {
                 emitMove(from: pending[i].from, to: pending[i].to, &a)
                 done[i] = true
                 remaining -= 1
                 // Its source is read no more: the move writing there may be ready.
                 for k in 0..<count where !done[k] && pending[k].to == pending[i].from {
                     blockers[k] -= 1
-                    if blockers[k] == 0 {
-                        ready[readyCount] = Int32(k)
-                        readyCount += 1
-                    }
+                    if blockers[k] == 0 { ready.append(k) }
                 }
                 continue
             }
             // Every destination is still read: a cycle. Park the first destination's value.
-            guard let k = (0..<count).first(where: { !done[$0] }) else { break }
+            guard let k = done.firstIndex(of: false) else { break }
             let blocked = pending[k].to
             let parked: ValueLocation
             if case .xmm = blocked { parked = .xmm(.xmm1) } else { parked = .gpr(park) }
@@ -205,10 +175,7 @@ extension OptimizingCompiler {
                 pending[i].from = parked
                 blockers[k] -= 1
             }
-            if blockers[k] == 0 {
-                ready[readyCount] = Int32(k)
-                readyCount += 1
-            }
+            if blockers[k] == 0 { ready.append(k) }
         }
     }
 

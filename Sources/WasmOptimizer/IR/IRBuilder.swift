@@ -268,27 +268,27 @@ public struct IRBuilder {
                 value = only
             } else {
                 value = addParameter(for: local, to: block)
-                // Each predecessor has the local's value recorded by now: read again, not recomputed.
-                entry = first
-                while entry >= 0 {
-                    let pred = predecessors.source(entry)
-                    appendArgument(readLocal(local, in: pred), from: pred, edge: predecessors.edge(entry))
-                    entry = predecessors.following(entry)
-                }
+                passLocal(local, alongEdgesInto: block)  // (each predecessor has it recorded by now)
             }
         } else {
             // A parameter: every edge into the block, now and later, passes the local's value.
             value = addParameter(for: local, to: block)
             writeLocal(local, value, in: block)
-            var entry = first
-            while entry >= 0 {
-                let pred = predecessors.source(entry)
-                appendArgument(readLocal(local, in: pred), from: pred, edge: predecessors.edge(entry))
-                entry = predecessors.following(entry)
-            }
+            passLocal(local, alongEdgesInto: block)
         }
         writeLocal(local, value, in: block)
         return value
+    }
+
+    /// Appends the value `local` has at the end of each predecessor of `block` to the edge
+    /// from there (the argument for the parameter just added for it).
+    mutating func passLocal(_ local: Int, alongEdgesInto block: IRBlockID) {
+        var entry = predecessors.first(of: block)
+        while entry >= 0 {
+            let pred = predecessors.source(entry)
+            appendArgument(readLocal(local, in: pred), from: pred, edge: predecessors.edge(entry))
+            entry = predecessors.following(entry)
+        }
     }
 
     /// A new parameter of `block` standing for `local` (its edges' arguments come after).

@@ -84,32 +84,25 @@ struct LocalAssignments {
                 }
             }
             for _ in 0..<closes {
-                // The region's locals, sorted, become its entry; the enclosing region assigns
-                // them too.
+                // A region's locals, sorted, become its entry (a then-arm without `else` is no
+                // region of its own); the enclosing region assigns them too: they stay in
+                // `found` as its own, once each.
                 let region = open.removeLast()
-                found[region.foundStart...].sort()
                 if region.key >= 0 {
-                    let first = locals.count
-                    locals += found[region.foundStart...]
+                    found[region.foundStart...].sort()
                     regionAt[region.key] = Int32(start.count - 1)
+                    locals += found[region.foundStart...]
                     start.append(Int32(locals.count))
-                    found.removeSubrange(region.foundStart...)
-                    guard let outer = open.last else { continue }
-                    for local in locals[first...] where lastRegion[Int(local)] != outer.serial {
-                        lastRegion[Int(local)] = outer.serial
-                        found.append(local)
-                    }
-                } else {
-                    // A then-arm without `else` is no region of its own: its locals stay
-                    // found, for the `if` around it (once each).
-                    let armLocals = Array(found[region.foundStart...])
-                    found.removeSubrange(region.foundStart...)
-                    guard let outer = open.last else { continue }
-                    for local in armLocals where lastRegion[Int(local)] != outer.serial {
-                        lastRegion[Int(local)] = outer.serial
-                        found.append(local)
+                }
+                var kept = region.foundStart
+                if let outer = open.last {
+                    for i in region.foundStart..<found.count where lastRegion[Int(found[i])] != outer.serial {
+                        lastRegion[Int(found[i])] = outer.serial
+                        found[kept] = found[i]
+                        kept += 1
                     }
                 }
+                found.removeSubrange(kept...)
             }
         }
     }
